@@ -1,0 +1,106 @@
+// The port between commands and clusters. Commands and tests depend on these interfaces only;
+// cluster/rest-client.ts implements them over raw HTTPS with credentials from the kubeconfig.
+
+import type { GroupVersionResource, KubeObject } from '../core/types.js';
+
+/** What kubeconfig says about one context, resolved the way kubectl resolves it. */
+export interface ContextInfo {
+  /** Context name. */
+  name: string;
+  clusterName: string;
+  userName: string;
+  /** Namespace of the context, or "default". */
+  namespace: string;
+  /** The cluster's `server` exactly as written (trailing slash kept). */
+  server: string;
+  /** Inline certificate-authority-data (base64), if the kubeconfig had it inline. */
+  caData?: string | undefined;
+  /** Absolute path of certificate-authority, if given as a file. */
+  caFile?: string | undefined;
+  insecureSkipTlsVerify: boolean;
+  proxyUrl?: string | undefined;
+  tlsServerName?: string | undefined;
+}
+
+export interface Kubeconfig {
+  /** Files that were read, in order (missing KUBECONFIG entries skipped). */
+  readonly files: readonly string[];
+  readonly currentContext: string | undefined;
+  readonly contextNames: readonly string[];
+  /** Throws ConfigError `context "x" does not exist` for an unknown name; undefined = current context. */
+  context(name?: string): ContextInfo;
+}
+
+export interface ListOptions {
+  namespace?: string | undefined;
+  labelSelector?: string | undefined;
+  fieldSelector?: string | undefined;
+  /** Page size; the client follows `continue` tokens and returns all items. */
+  limit?: number | undefined;
+}
+
+export interface WriteOptions {
+  /** Sends dryRun=All: the server validates and admits but persists nothing. */
+  serverDryRun?: boolean | undefined;
+}
+
+export type PatchType = 'merge' | 'json' | 'strategic';
+
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: KubeObject;
+}
+
+export interface ApiResourceInfo {
+  group: string;
+  version: string;
+  /** Plural name; subresources are not listed. */
+  name: string;
+  singularName: string;
+  kind: string;
+  namespaced: boolean;
+  shortNames: string[];
+  verbs: string[];
+  categories?: string[] | undefined;
+}
+
+export interface ApiGroupInfo {
+  name: string;
+  preferredVersion: string;
+  versions: string[];
+}
+
+export interface ClusterClient {
+  readonly contextName: string;
+  readonly context: ContextInfo;
+  /** Number of HTTP requests this client has sent (benchmarks report it). */
+  readonly requestCount: number;
+
+  /** undefined when the object does not exist (404); other failures throw ClusterApiError. */
+  get(gvr: GroupVersionResource, name: string, namespace?: string): Promise<KubeObject | undefined>;
+  /** Throws AlreadyExistsError on 409 AlreadyExists. Returns the object as stored. */
+  create(gvr: GroupVersionResource, object: KubeObject, options?: WriteOptions): Promise<KubeObject>;
+  /** PUT of the whole object. */
+  update(gvr: GroupVersionResource, object: KubeObject, options?: WriteOptions): Promise<KubeObject>;
+  patch(gvr: GroupVersionResource, name: string, namespace: string | undefined, patch: unknown, type: PatchType, options?: WriteOptions): Promise<KubeObject>;
+  /** false when it was already gone (404). */
+  delete(gvr: GroupVersionResource, name: string, namespace?: string, options?: WriteOptions & { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan' }): Promise<boolean>;
+  /** Follows pagination. */
+  list(gvr: GroupVersionResource, options?: ListOptions): Promise<{ items: KubeObject[]; resourceVersion: string }>;
+  /**
+   * Watches until `until(event)` returns a value other than undefined, which it resolves with,
+   * or rejects with TimeoutError after timeoutMs. Starts from a fresh list, so the current state
+   * counts as ADDED events.
+   */
+  watchUntil<T>(gvr: GroupVersionResource, options: ListOptions & { timeoutMs: number; description: string }, until: (event: WatchEvent) => T | undefined): Promise<T>;
+
+  /** Discovery: /api and /apis. */
+  serverGroups(): Promise<ApiGroupInfo[]>;
+  /** Discovery: resources of one group/version (no subresources). */
+  serverResources(group: string, version: string): Promise<ApiResourceInfo[]>;
+  /** Raw GET of a path (e.g. /openapi/v2, /version); parsed JSON. */
+  getRaw(path: string): Promise<unknown>;
+}
+
+/** Creates clients by kubeconfig context; one per context per command run. */
+export type ClusterFactory = (contextName: string | undefined) => Promise<ClusterClient>;

@@ -1,0 +1,31 @@
+// klog-style verbosity for stderr talk. Levels follow kubectl conventions:
+// 2 = steps, 4 = debug (stack traces), 6 = HTTP requests, 8 = bodies (secrets redacted).
+
+export interface Logger {
+  readonly verbosity: number;
+  enabled(level: number): boolean;
+  /** Printed when verbosity >= level. */
+  log(level: number, message: string): void;
+  /** Always printed (unless quiet). */
+  warn(message: string): void;
+}
+
+export function createLogger(write: (text: string) => void, verbosity: number, options: { quiet?: boolean } = {}): Logger {
+  return {
+    verbosity,
+    enabled: (level) => verbosity >= level,
+    log(level, message) {
+      if (verbosity >= level) write(`${message}\n`);
+    },
+    warn(message) {
+      if (!options.quiet) write(`Warning: ${message}\n`);
+    },
+  };
+}
+
+export const SILENT_LOGGER: Logger = {
+  verbosity: 0,
+  enabled: () => false,
+  log: () => {},
+  warn: () => {},
+};
