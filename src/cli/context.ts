@@ -1,0 +1,25 @@
+// What a command may touch of the outside world. main.ts builds it from the process; tests
+// build it from in-memory streams.
+
+import type { Readable } from 'node:stream';
+
+export interface OutputStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean | undefined;
+}
+
+export interface CliContext {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  stdin: Readable & { isTTY?: boolean | undefined };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  homeDir: string;
+}
+
+/** Settings every command gets after the root flags are parsed. */
+export interface GlobalSettings {
+  verbosity: number;
+  quiet: boolean;
+  color: boolean;
+}

@@ -1,0 +1,102 @@
+// createProgram builds a fresh commander tree for each run, so tests get an isolated program.
+
+import { Command, CommanderError, Option } from 'commander';
+import type { CliContext, GlobalSettings } from './context.js';
+import type { CommandEnv } from './command-env.js';
+import { createUi } from './ui.js';
+import { registerFederate } from '../commands/federate.js';
+import { registerVersion } from '../commands/version.js';
+import { registerDisable, registerEnable, registerJoin, registerOrphaningDeletion, registerUnjoin } from '../commands/register-cluster-commands.js';
+import { UsageError } from '../errors.js';
+
+export const SUBCOMMANDS = new Set(['enable', 'disable', 'federate', 'join', 'unjoin', 'orphaning-deletion', 'version', 'help']);
+
+/** klog flags the Go tool accepts; we accept them so command lines keep working. */
+const IGNORED_KLOG_FLAGS: Array<[string, string]> = [
+  ['--vmodule <pattern>', 'comma-separated list of pattern=N settings for file-filtered logging'],
+  ['--logtostderr', 'log to standard error instead of files'],
+  ['--alsologtostderr', 'log to standard error as well as files'],
+  ['--stderrthreshold <severity>', 'logs at or above this threshold go to stderr'],
+  ['--log-dir <dir>', 'If non-empty, write log files in this directory'],
+  ['--log-file <file>', 'If non-empty, use this log file'],
+  ['--log-file-max-size <mb>', 'Defines the maximum size a log file can grow to'],
+  ['--add-dir-header', 'If true, adds the file directory to the header of the log messages'],
+  ['--skip-headers', 'If true, avoid header prefixes in the log messages'],
+  ['--skip-log-headers', 'If true, avoid headers when opening log files'],
+  ['--one-output', 'If true, only write logs to their native severity level'],
+  ['--log-backtrace-at <file:N>', 'when logging hits line file:N, emit a stack trace'],
+];
+
+export interface ProgramState {
+  settings: GlobalSettings;
+  /** The action promise of the subcommand that ran, if any. */
+  pending: Promise<void> | undefined;
+  ignoredFlagsUsed: string[];
+}
+
+export function createProgram(ctx: CliContext, state: ProgramState): Command {
+  const program = new Command('kubefedctl');
+  program
+    .summary('kubefedctl controls a Kubernetes Cluster Federation')
+    .description('kubefedctl controls a Kubernetes Cluster Federation. Find more information at https://sigs.k8s.io/kubefed.')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => ctx.stdout.write(text),
+      writeErr: (text) => ctx.stderr.write(text),
+      // Usage errors are rendered by our handler (one line, exit 2), not by commander.
+      outputError: () => {},
+    })
+    .showSuggestionAfterError(true)
+    .addOption(new Option('-v, --v <level>', 'number for the log level verbosity (2: steps, 4: debug and stack traces, 6: HTTP requests, 8: bodies; secrets are always redacted)').argParser(parseLevel))
+    .option('--no-color', 'Never colour output (also when NO_COLOR is set).')
+    .addHelpText(
+      'after',
+      `
+Exit codes:
+  0  success (also for --dry-run)
+  1  the operation failed (API error, unreachable cluster, kubeconfig or context problem)
+  2  usage error or invalid input (unknown flag, missing argument, bad manifest)`,
+    );
+  for (const [flags, description] of IGNORED_KLOG_FLAGS) program.addOption(new Option(flags, description).hideHelp());
+  program.addOption(new Option('--no-logtostderr').hideHelp());
+
+  const run = async (action: () => Promise<void>) => {
+    state.pending = action();
+    await state.pending;
+  };
+  const env = (): CommandEnv => ({
+    ctx,
+    settings: state.settings,
+    ui: (options = {}) => createUi(ctx, { verbosity: state.settings.verbosity, quiet: state.settings.quiet, noColor: !state.settings.color, machineOutput: options.machineOutput ?? false }),
+  });
+
+  program.hook('preAction', (_root, actionCommand) => {
+    const globals = actionCommand.optsWithGlobals() as { v?: number; color?: boolean; quiet?: boolean };
+    state.settings = { verbosity: globals.v ?? 0, color: globals.color !== false, quiet: globals.quiet === true };
+    const used = IGNORED_KLOG_FLAGS.map(([flags]) => flags.split(' ')[0]!.replace(/^--/, '')).filter((name) => program.getOptionValueSource(camel(name)) === 'cli');
+    state.ignoredFlagsUsed = used;
+  });
+
+  registerEnable(program, run, env);
+  registerDisable(program, run, env);
+  registerFederate(program, run, env);
+  registerJoin(program, run, env);
+  registerUnjoin(program, run, env);
+  registerOrphaningDeletion(program, run, env);
+  registerVersion(program, run, env);
+
+  return program;
+}
+
+function parseLevel(value: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`invalid value "${value}" for -v/--v: expected a number, e.g. -v=2`);
+  return Number(value);
+}
+
+function camel(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+export function isCommanderError(error: unknown): error is CommanderError {
+  return error instanceof CommanderError;
+}

@@ -1,0 +1,73 @@
+// Talk on stderr: colour and spinners only for a person at a terminal. Never in CI, never when
+// NO_COLOR is set, never when output is data (-o).
+
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { CliContext } from './context.js';
+import { type Logger, createLogger } from '../log.js';
+
+export interface Spinner {
+  update(text: string): void;
+  succeed(text: string): void;
+  fail(text: string): void;
+  stop(): void;
+}
+
+export interface Ui {
+  readonly colors: ChalkInstance;
+  readonly logger: Logger;
+  /** A spinner on a TTY; elsewhere a no-op (step lines come from -v=2 logging instead). */
+  spinner(text: string): Promise<Spinner>;
+  /** A line of talk on stderr (not data). Suppressed with --quiet. */
+  info(text: string): void;
+}
+
+export interface UiOptions {
+  verbosity: number;
+  quiet: boolean;
+  /** --no-color given. */
+  noColor: boolean;
+  /** -o was given: stdout is data, so no spinner. */
+  machineOutput: boolean;
+}
+
+export function stderrIsInteractive(ctx: CliContext): boolean {
+  return ctx.stderr.isTTY === true && !isCi(ctx.env);
+}
+
+function isCi(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.CI && env.CI !== 'false') || env.TERM === 'dumb';
+}
+
+export function colorEnabled(ctx: CliContext, noColor: boolean): boolean {
+  return !noColor && !('NO_COLOR' in ctx.env && ctx.env.NO_COLOR !== '') && stderrIsInteractive(ctx);
+}
+
+const NO_SPINNER: Spinner = { update: () => {}, succeed: () => {}, fail: () => {}, stop: () => {} };
+
+export function createUi(ctx: CliContext, options: UiOptions): Ui {
+  const colors = new Chalk({ level: colorEnabled(ctx, options.noColor) ? 1 : 0 });
+  const write = (text: string) => ctx.stderr.write(text);
+  const logger = createLogger(write, options.verbosity, { quiet: options.quiet });
+  const spinnerAllowed = stderrIsInteractive(ctx) && !options.quiet && !options.machineOutput && options.verbosity < 2;
+  return {
+    colors,
+    logger,
+    info: (text) => {
+      if (!options.quiet) write(`${text}\n`);
+    },
+    async spinner(text) {
+      if (!spinnerAllowed) return NO_SPINNER;
+      // ora is only loaded for an interactive terminal.
+      const { default: ora } = await import('ora');
+      const spinner = ora({ text, stream: ctx.stderr as NodeJS.WritableStream, color: 'cyan' }).start();
+      return {
+        update: (next) => {
+          spinner.text = next;
+        },
+        succeed: (done) => void spinner.succeed(done),
+        fail: (failed) => void spinner.fail(failed),
+        stop: () => void spinner.stop(),
+      };
+    },
+  };
+}

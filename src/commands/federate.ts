@@ -1,0 +1,163 @@
+// kubefedctl federate: offline (-f) and from a cluster (TYPE NAME).
+
+import { type Command, Option } from 'commander';
+import { type GlobalSubcommandFlags, addGlobalSubcommandFlags, collectCommaList, collectRepeated, outputOption } from '../cli/flags.js';
+import type { CommandEnv } from '../cli/command-env.js';
+import { MultipleUsageErrors, UsageError } from '../errors.js';
+import type { Placement } from '../core/federate.js';
+import { type OutputFormat, printObjects } from '../core/printers.js';
+
+interface FederateFlags extends GlobalSubcommandFlags {
+  namespace?: string;
+  output?: OutputFormat;
+  enableType?: boolean;
+  contents?: boolean;
+  filename?: string[];
+  recursive?: boolean;
+  skipApiResources?: string[];
+  placementClusters?: string[];
+  clusterSelector?: string[];
+  errorOnExisting?: boolean;
+}
+
+export type FederateOptions =
+  | { mode: 'offline'; filenames: string[]; recursive: boolean; output: OutputFormat; placement: Placement; ignoredFlags: string[] }
+  | {
+      mode: 'online';
+      typeName: string;
+      resourceName: string;
+      namespace: string | undefined;
+      output: OutputFormat | undefined;
+      enableType: boolean;
+      contents: boolean;
+      skipApiResources: string[];
+      placement: Placement;
+      errorOnExisting: boolean;
+      flags: GlobalSubcommandFlags;
+    };
+
+export function registerFederate(program: Command, run: (action: () => Promise<void>) => Promise<void>, env: () => CommandEnv): void {
+  const command = program
+    .command('federate')
+    .summary('Federate creates a federated resource from a kubernetes resource')
+    .description(
+      'Federate creates a federated resource from a kubernetes resource: from the host cluster (TYPE-NAME RESOURCE-NAME), or offline from manifests (-f FILE|DIR|-), which needs no cluster and no kubeconfig.',
+    )
+    .argument('[TYPE-NAME]', 'API type of the resource, e.g. deployments.apps, cm, namespace')
+    .argument('[RESOURCE-NAME]', 'name of the resource');
+  addGlobalSubcommandFlags(command);
+  command
+    .option('-n, --namespace <namespace>', 'The namespace of the resource to federate.')
+    .addOption(outputOption(['yaml', 'json'], 'If provided, the resources that would be created in the API by the command are instead output to stdout in the provided format. One of: yaml|json.'))
+    .option('-t, --enable-type', 'If true, attempt to enable federation of the API type of the resource before creating the federated resource.')
+    .option('-c, --contents', 'Applicable only to namespaces. If provided, the command will federate all resources within the namespace after federating the namespace.')
+    .option(
+      '-f, --filename <path>',
+      'Manifests to federate offline: a file, a directory (its .yaml, .yml and .json files) or - for stdin. May be repeated. Only emits federated resources to standard output; needs no cluster.',
+      collectRepeated,
+    )
+    .option('-R, --recursive', 'With -f, process directories recursively.')
+    .option('-s, --skip-api-resources <names>', 'Comma-separated API resources to skip when federating namespace contents: short names, kinds, plurals, group-qualified plurals, or groups.', collectCommaList)
+    .option('--placement-clusters <names>', 'Comma-separated member clusters to place the federated resources in (spec.placement.clusters). Default: all joined clusters.', collectCommaList)
+    .option('--cluster-selector <k=v,...>', 'Place in clusters whose labels match (spec.placement.clusterSelector.matchLabels).', collectCommaList)
+    .option('--error-on-existing', 'Fail if the federated resource already exists instead of updating it to match.')
+    .addOption(new Option('--no-error-on-existing').hideHelp())
+    .addHelpText(
+      'after',
+      `
+Examples:
+  # Federate a ConfigMap of the host cluster (type enabled already)
+  kubefedctl federate cm my-cm -n my-ns --host-cluster-context=cluster1
+
+  # Federate a namespace and everything in it
+  kubefedctl federate namespace app --contents --enable-type
+
+  # Offline: federate manifests (no cluster or kubeconfig needed)
+  kubefedctl federate -f deployment.yaml
+  helm template ./chart | kubefedctl federate -f - --placement-clusters cluster1,cluster2`,
+    )
+    .action((typeName: string | undefined, resourceName: string | undefined, flags: FederateFlags) =>
+      run(async () => {
+        const options = completeFederateOptions([typeName, resourceName].filter((a): a is string => a !== undefined), flags);
+        if (options.mode === 'offline') await runOfflineFederate(options, env());
+        else {
+          const { runOnlineFederate } = await import('./federate-online.js');
+          await runOnlineFederate(options, env());
+        }
+      }),
+    );
+}
+
+export function completeFederateOptions(args: string[], flags: FederateFlags): FederateOptions {
+  const placement = completePlacement(flags);
+  if (flags.filename && flags.filename.length > 0) {
+    if (args.length > 0) throw new UsageError(`Flag '--filename' does not take any args. Got args: [${args.join(' ')}]`);
+    const ignoredFlags = (
+      [
+        ['--namespace', flags.namespace !== undefined],
+        ['--enable-type', flags.enableType === true],
+        ['--contents', flags.contents === true],
+        ['--skip-api-resources', (flags.skipApiResources ?? []).length > 0],
+      ] as const
+    )
+      .filter(([, given]) => given)
+      .map(([name]) => name);
+    return { mode: 'offline', filenames: flags.filename, recursive: flags.recursive === true, output: flags.output ?? 'yaml', placement, ignoredFlags };
+  }
+  const problems: string[] = [];
+  if (flags.recursive) problems.push('-R/--recursive only applies with -f/--filename');
+  if (args.length === 0) problems.push('TYPE-NAME is required (or give -f FILE to federate manifests offline)');
+  else if (args.length === 1) problems.push('RESOURCE-NAME is required');
+  if (flags.enableType && flags.output) problems.push(`Flag '--enable-type' cannot be used with '--output [${flags.output}]'`);
+  if (problems.length > 0) throw new MultipleUsageErrors(problems, { hint: "See 'kubefedctl federate --help'." });
+  return {
+    mode: 'online',
+    typeName: args[0]!,
+    resourceName: args[1]!,
+    namespace: flags.namespace,
+    output: flags.output,
+    enableType: flags.enableType === true,
+    contents: flags.contents === true,
+    skipApiResources: flags.skipApiResources ?? [],
+    placement,
+    errorOnExisting: flags.errorOnExisting === true,
+    flags,
+  };
+}
+
+function completePlacement(flags: FederateFlags): Placement {
+  const clusters = flags.placementClusters;
+  const selector = flags.clusterSelector;
+  if (clusters && selector) {
+    throw new UsageError('--placement-clusters and --cluster-selector cannot be combined: KubeFed ignores the selector when a cluster list is set');
+  }
+  if (clusters) {
+    if (clusters.length === 0) throw new UsageError('--placement-clusters needs at least one cluster name');
+    return { clusters };
+  }
+  if (selector) {
+    const matchLabels: Record<string, string> = {};
+    for (const pair of selector) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new UsageError(`invalid --cluster-selector entry "${pair}": expected key=value`);
+      matchLabels[pair.slice(0, eq)] = pair.slice(eq + 1);
+    }
+    return { matchLabels };
+  }
+  return {};
+}
+
+export async function runOfflineFederate(options: Extract<FederateOptions, { mode: 'offline' }>, env: CommandEnv): Promise<void> {
+  const ui = env.ui({ machineOutput: true });
+  for (const flag of options.ignoredFlags) ui.logger.warn(`${flag} is ignored with -f/--filename (offline federate reads only the manifests)`);
+  const { readManifestSources } = await import('../io.js');
+  const { federateManifests } = await import('../core/federate-manifests.js');
+  const sources = await readManifestSources(options.filenames, { recursive: options.recursive, stdin: env.ctx.stdin, cwd: env.ctx.cwd });
+  const result = federateManifests(sources, options.placement);
+  for (const warning of result.warnings) ui.logger.warn(warning);
+  if (result.objects.length === 0) {
+    ui.logger.warn('no objects found in the input; nothing to federate');
+    return;
+  }
+  env.ctx.stdout.write(printObjects(result.objects, options.output));
+}

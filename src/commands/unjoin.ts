@@ -1,0 +1,6 @@
+import type { CommandEnv } from '../cli/command-env.js';
+import { NotImplementedError } from '../errors.js';
+
+export async function runUnjoinCommand(_n: string | undefined, _f: Record<string, unknown>, _e: CommandEnv): Promise<void> {
+  throw new NotImplementedError('unjoin');
+}

@@ -1,0 +1,52 @@
+import { type Command } from 'commander';
+import { outputOption } from '../cli/flags.js';
+import type { CommandEnv } from '../cli/command-env.js';
+import { toYaml } from '../core/yaml.js';
+
+declare const __KUBEFEDCTL_BUILD__: { version: string; gitCommit: string; gitTreeState: string; buildDate: string } | undefined;
+
+/** Compatible with the Go tool's version.Info JSON tags, plus what this implementation is. */
+export interface VersionInfo {
+  gitVersion: string;
+  kubefedVersion: string;
+  gitCommit: string;
+  gitTreeState: string;
+  buildDate: string;
+  nodeVersion: string;
+  platform: string;
+}
+
+export function versionInfo(): VersionInfo {
+  const build = typeof __KUBEFEDCTL_BUILD__ === 'undefined' ? undefined : __KUBEFEDCTL_BUILD__;
+  return {
+    gitVersion: `v${build?.version ?? '0.0.0-dev'}`,
+    kubefedVersion: 'v0.10.0',
+    gitCommit: build?.gitCommit ?? 'unknown',
+    gitTreeState: build?.gitTreeState ?? 'unknown',
+    buildDate: build?.buildDate ?? 'unknown',
+    nodeVersion: process.version,
+    platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+  };
+}
+
+/** The Go tool's `%#v` line, so scripts that grep `Version:"v` keep working. */
+export function formatVersionLine(info: VersionInfo): string {
+  return `kubefedctl version: version.Info{Version:"${info.gitVersion}", KubefedVersion:"${info.kubefedVersion}", GitCommit:"${info.gitCommit}", GitTreeState:"${info.gitTreeState}", BuildDate:"${info.buildDate}", NodeVersion:"${info.nodeVersion}", Platform:"${info.platform}"}\n`;
+}
+
+export function registerVersion(program: Command, run: (action: () => Promise<void>) => Promise<void>, env: () => CommandEnv): void {
+  program
+    .command('version')
+    .summary('Print the version info')
+    .description('Print the version info')
+    .addOption(outputOption(['json', 'yaml'], 'Output format. One of: json|yaml.'))
+    .action((flags: { output?: 'json' | 'yaml' }) =>
+      run(async () => {
+        const info = versionInfo();
+        const out = env().ctx.stdout;
+        if (flags.output === 'json') out.write(`${JSON.stringify(info, null, 2)}\n`);
+        else if (flags.output === 'yaml') out.write(toYaml(info));
+        else out.write(formatVersionLine(info));
+      }),
+    );
+}

@@ -1,0 +1,10 @@
+export const DEFAULT_KUBEFED_NAMESPACE = 'kube-federation-system';
+export const FEDERATED_GROUP = 'types.kubefed.io';
+export const FEDERATED_VERSION = 'v1beta1';
+export const KUBEFED_CORE_GROUP = 'core.kubefed.io';
+export const KUBEFED_CORE_VERSION = 'v1beta1';
+export const KUBEFED_CONFIG_NAME = 'kubefed';
+export const ORPHAN_ANNOTATION = 'kubefed.io/orphan';
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_VALUE = 'kubefedctl';
+export const CLUSTER_NAME_LABEL = 'kubefed.io/cluster-name';

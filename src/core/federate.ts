@@ -1,0 +1,119 @@
+// Plain object → Federated<Kind> wrapper, as the Go tool's FederatedResourceFromTargetResource
+// does it, with one deliberate fix: headless Services keep `clusterIP: None`.
+
+import { FEDERATED_GROUP, FEDERATED_VERSION } from './constants.js';
+import { type KubeObject, isPlainObject, joinApiVersion, objectRef } from './types.js';
+
+/** The federated type an object is wrapped in (from a FederatedTypeConfig, or the defaults). */
+export interface FederatedType {
+  group: string;
+  version: string;
+  kind: string;
+  namespaced: boolean;
+}
+
+export interface Placement {
+  /** placement.clusters; when set KubeFed ignores any selector. */
+  clusters?: readonly string[] | undefined;
+  /** placement.clusterSelector.matchLabels; {} selects every joined cluster. */
+  matchLabels?: Readonly<Record<string, string>> | undefined;
+}
+
+export interface FederateResult {
+  object: KubeObject;
+  warnings: string[];
+}
+
+/**
+ * The federated type the Go tool derives without a FederatedTypeConfig: Federated<Kind> in
+ * types.kubefed.io/v1beta1. A Namespace is namespaced as a federated type (it contains itself).
+ */
+export function defaultFederatedType(targetKind: string, targetNamespaced: boolean): FederatedType {
+  return {
+    group: FEDERATED_GROUP,
+    version: FEDERATED_VERSION,
+    kind: `Federated${targetKind}`,
+    namespaced: targetKind === 'Namespace' ? true : targetNamespaced,
+  };
+}
+
+export function federateObject(target: KubeObject, federatedType: FederatedType, placement: Placement = {}): FederateResult {
+  const warnings: string[] = [];
+  const template = structuredClone(target) as Record<string, unknown>;
+  removeUnwantedFields(target.kind, template);
+
+  const annotations = target.metadata.annotations;
+  if (annotations && Object.keys(annotations).length > 0) {
+    warnings.push(
+      `Annotations defined for ${target.kind} "${objectRef(target)}" will not appear in the template of the federated resource: ${formatGoMap(annotations)}`,
+    );
+  }
+
+  delete template.apiVersion;
+  delete template.kind;
+  delete template.status;
+  const labels = target.metadata.labels;
+  delete template.metadata;
+  if (labels && Object.keys(labels).length > 0) template.metadata = { labels: structuredClone(labels) };
+
+  const metadata: KubeObject['metadata'] = { name: target.metadata.name! };
+  if (federatedType.namespaced) {
+    const namespace = target.kind === 'Namespace' ? target.metadata.name : target.metadata.namespace;
+    if (namespace) metadata.namespace = namespace;
+  }
+
+  return {
+    object: {
+      apiVersion: joinApiVersion(federatedType.group, federatedType.version),
+      kind: federatedType.kind,
+      metadata,
+      spec: { placement: placementSpec(placement), template },
+    },
+    warnings,
+  };
+}
+
+function placementSpec(placement: Placement): Record<string, unknown> {
+  if (placement.clusters !== undefined) return { clusters: placement.clusters.map((name) => ({ name })) };
+  return { clusterSelector: { matchLabels: { ...(placement.matchLabels ?? {}) } } };
+}
+
+/** Fields the member cluster assigns itself, which would make propagation fail or fight. */
+export function removeUnwantedFields(targetKind: string, object: Record<string, unknown>): void {
+  const spec = isPlainObject(object.spec) ? object.spec : undefined;
+  switch (targetKind) {
+    case 'Namespace':
+      if (spec) delete spec.finalizers;
+      break;
+    case 'ServiceAccount':
+      delete object.secrets;
+      break;
+    case 'Service': {
+      if (!spec) break;
+      if (Array.isArray(spec.ports)) {
+        for (const port of spec.ports) if (isPlainObject(port)) delete port.nodePort;
+      }
+      // A headless Service is defined by clusterIP None; dropping it (as the Go tool does) turns it
+      // into a ClusterIP Service in every member cluster.
+      if (!isHeadless(spec)) {
+        delete spec.clusterIP;
+        delete spec.clusterIPs;
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+function isHeadless(spec: Record<string, unknown>): boolean {
+  return spec.clusterIP === 'None' || (Array.isArray(spec.clusterIPs) && spec.clusterIPs[0] === 'None');
+}
+
+/** Go's fmt %v of a map[string]string: keys sorted, `map[k:v k2:v2]`. */
+function formatGoMap(map: Record<string, string>): string {
+  return `map[${Object.keys(map)
+    .sort()
+    .map((key) => `${key}:${map[key]}`)
+    .join(' ')}]`;
+}
