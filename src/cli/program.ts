@@ -68,6 +68,10 @@ Exit codes:
     ctx,
     settings: state.settings,
     ui: (options = {}) => createUi(ctx, { verbosity: state.settings.verbosity, quiet: state.settings.quiet, noColor: !state.settings.color, machineOutput: options.machineOutput ?? false }),
+    clusterAccess: async (kubeconfigFlag) => {
+      const { openClusterAccess } = await import('./cluster-access.js');
+      return openClusterAccess(ctx, state.settings, kubeconfigFlag);
+    },
   });
 
   program.hook('preAction', (_root, actionCommand) => {

@@ -5,7 +5,7 @@ import { type GlobalSubcommandFlags, addGlobalSubcommandFlags, collectCommaList,
 import type { CommandEnv } from '../cli/command-env.js';
 import { MultipleUsageErrors, UsageError } from '../errors.js';
 import type { Placement } from '../core/federate.js';
-import { type OutputFormat, printObjects } from '../core/printers.js';
+import type { OutputFormat } from '../core/printers.js';
 
 interface FederateFlags extends GlobalSubcommandFlags {
   namespace?: string;
@@ -79,8 +79,10 @@ Examples:
     .action((typeName: string | undefined, resourceName: string | undefined, flags: FederateFlags) =>
       run(async () => {
         const options = completeFederateOptions([typeName, resourceName].filter((a): a is string => a !== undefined), flags);
-        if (options.mode === 'offline') await runOfflineFederate(options, env());
-        else {
+        if (options.mode === 'offline') {
+          const { runOfflineFederate } = await import('./federate-offline.js');
+          await runOfflineFederate(options, env());
+        } else {
           const { runOnlineFederate } = await import('./federate-online.js');
           await runOnlineFederate(options, env());
         }
@@ -145,19 +147,4 @@ function completePlacement(flags: FederateFlags): Placement {
     return { matchLabels };
   }
   return {};
-}
-
-export async function runOfflineFederate(options: Extract<FederateOptions, { mode: 'offline' }>, env: CommandEnv): Promise<void> {
-  const ui = env.ui({ machineOutput: true });
-  for (const flag of options.ignoredFlags) ui.logger.warn(`${flag} is ignored with -f/--filename (offline federate reads only the manifests)`);
-  const { readManifestSources } = await import('../io.js');
-  const { federateManifests } = await import('../core/federate-manifests.js');
-  const sources = await readManifestSources(options.filenames, { recursive: options.recursive, stdin: env.ctx.stdin, cwd: env.ctx.cwd });
-  const result = federateManifests(sources, options.placement);
-  for (const warning of result.warnings) ui.logger.warn(warning);
-  if (result.objects.length === 0) {
-    ui.logger.warn('no objects found in the input; nothing to federate');
-    return;
-  }
-  env.ctx.stdout.write(printObjects(result.objects, options.output));
 }

@@ -1,7 +1,6 @@
 import { type Command } from 'commander';
 import { outputOption } from '../cli/flags.js';
 import type { CommandEnv } from '../cli/command-env.js';
-import { toYaml } from '../core/yaml.js';
 
 declare const __KUBEFEDCTL_BUILD__: { version: string; gitCommit: string; gitTreeState: string; buildDate: string } | undefined;
 
@@ -45,7 +44,10 @@ export function registerVersion(program: Command, run: (action: () => Promise<vo
         const info = versionInfo();
         const out = env().ctx.stdout;
         if (flags.output === 'json') out.write(`${JSON.stringify(info, null, 2)}\n`);
-        else if (flags.output === 'yaml') out.write(toYaml(info));
+        else if (flags.output === 'yaml') {
+          const { toYaml } = await import('../core/yaml.js');
+          out.write(toYaml(info));
+        }
         else out.write(formatVersionLine(info));
       }),
     );

@@ -1,0 +1,102 @@
+// Startup and offline-federate throughput, as ratios against floors measured in the same run.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { toYaml } from '../../src/core/yaml.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const BIN = path.join(ROOT, 'bin/kubefedctl.js');
+const RSS_HOOK = path.join(ROOT, 'test/bench/report-rss.mjs');
+
+export interface Measurement {
+  name: string;
+  value: number;
+  floor: number;
+  ratio: number;
+  target: number;
+  unit: string;
+}
+
+function timeOnce(args: string[], input?: string): { ms: number; rssKiB: number } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kfc-bench-'));
+  const rssFile = path.join(dir, 'rss');
+  const start = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, ['--import', RSS_HOOK, ...args], {
+    input: input ?? '',
+    env: { PATH: process.env.PATH, HOME: dir, BENCH_RSS_FILE: rssFile },
+    maxBuffer: 1 << 30,
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (run.status !== 0) throw new Error(`${args.join(' ')} exited ${run.status}: ${run.stderr?.toString()}`);
+  const rssKiB = Number(readFileSync(rssFile, 'utf8'));
+  rmSync(dir, { recursive: true, force: true });
+  return { ms, rssKiB };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Runs floor and candidate interleaved so machine noise hits both alike. */
+function compare(name: string, floorArgs: string[], args: string[], runs: number, target: number, input?: string, floorInput?: string): Measurement[] {
+  const floorTimes: number[] = [];
+  const times: number[] = [];
+  const floorRss: number[] = [];
+  const rss: number[] = [];
+  timeOnce(floorArgs, floorInput);
+  timeOnce(args, input);
+  for (let i = 0; i < runs; i++) {
+    const f = timeOnce(floorArgs, floorInput);
+    const c = timeOnce(args, input);
+    floorTimes.push(f.ms);
+    floorRss.push(f.rssKiB);
+    times.push(c.ms);
+    rss.push(c.rssKiB);
+  }
+  const floor = median(floorTimes);
+  const value = median(times);
+  const out: Measurement[] = [{ name, value, floor, ratio: value / floor, target, unit: 'ms' }];
+  if (name.startsWith('federate 10,000')) {
+    const fr = median(floorRss) / 1024;
+    const cr = median(rss) / 1024;
+    out.push({ name: `${name} peak RSS`, value: cr, floor: fr, ratio: cr / fr, target, unit: 'MiB' });
+  }
+  return out;
+}
+
+export function generateStream(count: number): string {
+  const docs: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const kind = i % 3;
+    const object =
+      kind === 0
+        ? { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `web-${i}`, namespace: `ns-${i % 17}`, labels: { app: `web-${i}`, tier: 'front' } }, spec: { replicas: 3, selector: { matchLabels: { app: `web-${i}` } }, template: { metadata: { labels: { app: `web-${i}` } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27', ports: [{ containerPort: 80 }], env: [{ name: 'MODE', value: 'production' }, { name: 'FLAG', value: 'yes' }] }] } } } }
+        : kind === 1
+          ? { apiVersion: 'v1', kind: 'Service', metadata: { name: `svc-${i}`, namespace: `ns-${i % 17}` }, spec: { type: 'NodePort', clusterIP: '10.0.0.1', selector: { app: `web-${i}` }, ports: [{ port: 80, targetPort: 8080, nodePort: 30000 + (i % 2000) }] } }
+          : { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cfg-${i}`, namespace: `ns-${i % 17}`, annotations: { owner: 'team-a' } }, data: { 'app.properties': 'a=1\nb=2\n', mode: '0644', enabled: 'true' } };
+    docs.push(toYaml(object));
+  }
+  return docs.join('---\n');
+}
+
+export function runOfflineBenchmarks(): Measurement[] {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kfc-bench-data-'));
+  try {
+    const one = path.join(dir, 'one.yaml');
+    writeFileSync(one, generateStream(1));
+    const big = path.join(dir, 'big.yaml');
+    writeFileSync(big, generateStream(10_000));
+    const floorNode = ['-e', '0'];
+    return [
+      ...compare('startup: --help', floorNode, [BIN, '--help'], 15, 1.3),
+      ...compare('startup: version', floorNode, [BIN, 'version'], 15, 1.3),
+      ...compare('startup: federate -f (1 document)', floorNode, [BIN, 'federate', '-f', one], 15, 1.3),
+      ...compare('federate 10,000 documents', [path.join(ROOT, 'test/bench/floor-yaml.mjs'), big], [BIN, 'federate', '-f', big], 3, 1.5),
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,17 @@
+// npm run bench: every figure is a ratio to a floor measured in the same run.
+import { type Measurement, runOfflineBenchmarks } from './offline.js';
+
+function format(m: Measurement): string {
+  const verdict = m.ratio <= m.target ? 'ok' : 'OVER TARGET';
+  return `${m.name.padEnd(44)} ${m.value.toFixed(1).padStart(8)} ${m.unit.padEnd(3)} floor ${m.floor.toFixed(1).padStart(8)} ${m.unit.padEnd(3)} ratio ${m.ratio.toFixed(2)}x (target <= ${m.target}x) ${verdict}`;
+}
+
+const results: Measurement[] = runOfflineBenchmarks();
+for (const m of results) console.log(format(m));
+
+
+const over = results.filter((m) => m.ratio > m.target);
+if (over.length > 0) {
+  console.log(`\n${over.length} measurement(s) over target`);
+  process.exitCode = 1;
+}
