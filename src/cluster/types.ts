@@ -20,6 +20,52 @@ export interface ContextInfo {
   insecureSkipTlsVerify: boolean;
   proxyUrl?: string | undefined;
   tlsServerName?: string | undefined;
+  /** The cluster's `disable-compression`: do not ask the server for gzip responses. */
+  disableCompression?: boolean | undefined;
+  /** The cluster's `extensions[client.authentication.k8s.io/exec]`, handed to exec plugins as spec.cluster.config. */
+  execClusterConfig?: unknown;
+}
+
+export type ExecInteractiveMode = 'Never' | 'IfAvailable' | 'Always';
+
+/** A user's `exec` stanza (client-go credential plugin). */
+export interface ExecCredentialConfig {
+  /** client.authentication.k8s.io/v1 or v1beta1. */
+  apiVersion: string;
+  /** Absolute when the kubeconfig gave a path with a separator; otherwise looked up on PATH. */
+  command: string;
+  args: string[];
+  /** Added to the plugin's environment only. */
+  env: Array<{ name: string; value: string }>;
+  installHint?: string | undefined;
+  provideClusterInfo: boolean;
+  /** As written; undefined when absent (v1beta1 then means IfAvailable, v1 requires it). */
+  interactiveMode?: string | undefined;
+}
+
+/**
+ * A kubeconfig `users[].user` stanza with relative file paths already made absolute.
+ * Holds secrets: never log or print it.
+ */
+export interface KubeconfigUser {
+  name: string;
+  token?: string | undefined;
+  /** Absolute path; re-read on every request. */
+  tokenFile?: string | undefined;
+  username?: string | undefined;
+  password?: string | undefined;
+  clientCertificate?: string | undefined;
+  /** Base64 PEM, as written. */
+  clientCertificateData?: string | undefined;
+  clientKey?: string | undefined;
+  /** Base64 PEM, as written. */
+  clientKeyData?: string | undefined;
+  exec?: ExecCredentialConfig | undefined;
+  authProvider?: { name: string; config: Record<string, string> } | undefined;
+  impersonate?: string | undefined;
+  impersonateUid?: string | undefined;
+  impersonateGroups?: string[] | undefined;
+  impersonateUserExtra?: Record<string, string[]> | undefined;
 }
 
 export interface Kubeconfig {
@@ -29,6 +75,12 @@ export interface Kubeconfig {
   readonly contextNames: readonly string[];
   /** Throws ConfigError `context "x" does not exist` for an unknown name; undefined = current context. */
   context(name?: string): ContextInfo;
+  /**
+   * Credentials of the context's user; undefined when the context names no user or one the
+   * kubeconfig does not define (requests are then anonymous, as with kubectl). Optional so that
+   * hand-written fakes need not provide it.
+   */
+  user?(contextName?: string): KubeconfigUser | undefined;
 }
 
 export interface ListOptions {
@@ -100,6 +152,8 @@ export interface ClusterClient {
   serverResources(group: string, version: string): Promise<ApiResourceInfo[]>;
   /** Raw GET of a path (e.g. /openapi/v2, /version); parsed JSON. */
   getRaw(path: string): Promise<unknown>;
+  /** Drops idle keep-alive connections. Optional; idle sockets never keep the process alive anyway. */
+  close?(): void;
 }
 
 /** Creates clients by kubeconfig context; one per context per command run. */

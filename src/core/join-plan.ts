@@ -1,0 +1,225 @@
+// What join writes, decided from what the clusters already hold. Pure: the caller reads the
+// observed state, this module decides, cluster/join-apply executes (with rollback).
+
+import { CLUSTER_NAME_LABEL, KUBEFED_CORE_GROUP, KUBEFED_CORE_VERSION, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './constants.js';
+import { GVR } from './gvr.js';
+import { healthCheckRoleName, roleName, serviceAccountName } from './naming.js';
+import type { GroupVersionResource, KubeObject } from './types.js';
+import { OperationError } from '../errors.js';
+
+export type ClusterRoleInPlan = 'member' | 'host';
+
+export type WriteOperation =
+  | { verb: 'create'; cluster: ClusterRoleInPlan; gvr: GroupVersionResource; object: KubeObject }
+  | { verb: 'update'; cluster: ClusterRoleInPlan; gvr: GroupVersionResource; object: KubeObject }
+  | { verb: 'patch'; cluster: ClusterRoleInPlan; gvr: GroupVersionResource; name: string; namespace?: string | undefined; patch: Record<string, unknown> }
+  | { verb: 'delete'; cluster: ClusterRoleInPlan; gvr: GroupVersionResource; name: string; namespace?: string | undefined };
+
+export type KubefedScope = 'Cluster' | 'Namespaced';
+
+export interface JoinSettings {
+  clusterName: string;
+  /** The host's name in resource names: --host-cluster-name, else the host context name. */
+  hostName: string;
+  namespace: string;
+  scope: KubefedScope;
+  secretName?: string | undefined;
+  errorOnExisting: boolean;
+  apiEndpoint: string;
+  /** base64 CA from the member's kubeconfig (inline data or the file's content). */
+  kubeconfigCaBundle?: string | undefined;
+  insecureSkipTlsVerify: boolean;
+  proxyUrl?: string | undefined;
+}
+
+export interface ObservedJoinState {
+  memberNamespace?: KubeObject | undefined;
+  serviceAccount?: KubeObject | undefined;
+  tokenSecret?: KubeObject | undefined;
+  /** Existing RBAC objects keyed by `<resource>/<name>`. */
+  rbac: ReadonlyMap<string, KubeObject>;
+  kubefedCluster?: KubeObject | undefined;
+  /** The host secret join would write: --secret-name's, or the one an existing KubeFedCluster references. */
+  hostSecret?: KubeObject | undefined;
+}
+
+export interface JoinNames {
+  serviceAccount: string;
+  role: string;
+  healthCheckRole: string;
+}
+
+export function joinNames(settings: Pick<JoinSettings, 'clusterName' | 'hostName' | 'namespace'>): JoinNames {
+  const serviceAccount = serviceAccountName(settings.clusterName, settings.hostName);
+  return { serviceAccount, role: roleName(serviceAccount), healthCheckRole: healthCheckRoleName(serviceAccount, settings.namespace) };
+}
+
+export function managedLabels(clusterName: string): Record<string, string> {
+  return { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [CLUSTER_NAME_LABEL]: clusterName };
+}
+
+/** The member-side writes, in the Go tool's order: namespace, SA, token Secret, RBAC. */
+export function memberWrites(settings: JoinSettings, observed: ObservedJoinState): WriteOperation[] {
+  const names = joinNames(settings);
+  const labels = managedLabels(settings.clusterName);
+  const ns = settings.namespace;
+  const writes: WriteOperation[] = [];
+  const conflict = (message: string) => new OperationError('ALREADY_EXISTS', message, { hint: 'Re-run with --error-on-existing=false to update the existing objects, or unjoin the cluster first.' });
+
+  if (observed.serviceAccount && settings.errorOnExisting) {
+    throw conflict(`service account: ${names.serviceAccount} already exists in joining cluster: ${settings.clusterName}`);
+  }
+  if (!observed.memberNamespace) {
+    writes.push({ verb: 'create', cluster: 'member', gvr: GVR.namespaces, object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } } });
+  }
+  if (!observed.serviceAccount) {
+    writes.push({
+      verb: 'create',
+      cluster: 'member',
+      gvr: GVR.serviceAccounts,
+      object: {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: names.serviceAccount, namespace: ns, labels, annotations: { 'kubernetes.io/enforce-mountable-secrets': 'true' } },
+        automountServiceAccountToken: false,
+      },
+    });
+  }
+  if (!observed.tokenSecret) {
+    writes.push({
+      verb: 'create',
+      cluster: 'member',
+      gvr: GVR.secrets,
+      object: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: 'kubernetes.io/service-account-token',
+        metadata: { name: names.serviceAccount, namespace: ns, labels, annotations: { 'kubernetes.io/service-account.name': names.serviceAccount } },
+      },
+    });
+  } else if (settings.errorOnExisting) {
+    throw conflict(`secret: ${ns}/${names.serviceAccount} already exists in joining cluster: ${settings.clusterName}`);
+  }
+
+  const subject = { kind: 'ServiceAccount', name: names.serviceAccount, namespace: ns };
+  const rbacGroup = 'rbac.authorization.k8s.io';
+  const desired: Array<{ gvr: GroupVersionResource; object: KubeObject; what: string }> = [];
+  const role = (gvr: GroupVersionResource, kind: string, name: string, namespace: string | undefined, rules: unknown[], what: string) =>
+    desired.push({ gvr, what, object: { apiVersion: `${rbacGroup}/v1`, kind, metadata: { name, ...(namespace ? { namespace } : {}), labels }, rules } });
+  const binding = (gvr: GroupVersionResource, kind: string, name: string, namespace: string | undefined, roleKind: string, what: string) =>
+    desired.push({
+      gvr,
+      what,
+      object: { apiVersion: `${rbacGroup}/v1`, kind, metadata: { name, ...(namespace ? { namespace } : {}), labels }, roleRef: { apiGroup: rbacGroup, kind: roleKind, name }, subjects: [subject] },
+    });
+  if (settings.scope === 'Namespaced') {
+    role(GVR.roles, 'Role', names.role, ns, [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }], 'role');
+    binding(GVR.roleBindings, 'RoleBinding', names.role, ns, 'Role', 'role binding');
+    // The Go tool writes the verb "Get", which RBAC (case-sensitive) never matches.
+    role(GVR.clusterRoles, 'ClusterRole', names.healthCheckRole, undefined, [{ nonResourceURLs: ['/healthz'], verbs: ['get'] }, { apiGroups: [''], resources: ['nodes'], verbs: ['list'] }], 'health check cluster role');
+    binding(GVR.clusterRoleBindings, 'ClusterRoleBinding', names.healthCheckRole, undefined, 'ClusterRole', 'health check cluster role binding');
+  } else {
+    role(GVR.clusterRoles, 'ClusterRole', names.role, undefined, [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }, { nonResourceURLs: ['*'], verbs: ['get'] }], 'cluster role');
+    binding(GVR.clusterRoleBindings, 'ClusterRoleBinding', names.role, undefined, 'ClusterRole', 'cluster role binding');
+  }
+  for (const { gvr, object, what } of desired) {
+    const existing = observed.rbac.get(`${gvr.resource}/${object.metadata.name}`);
+    if (!existing) {
+      writes.push({ verb: 'create', cluster: 'member', gvr, object });
+      continue;
+    }
+    if (settings.errorOnExisting) {
+      throw conflict(`${what} for service account ${names.serviceAccount} in joining cluster ${settings.clusterName} already exists`);
+    }
+    const merged: KubeObject = {
+      ...existing,
+      metadata: { ...existing.metadata, labels: { ...(existing.metadata.labels ?? {}), ...labels } },
+    };
+    if ('rules' in object) {
+      writes.push({ verb: 'update', cluster: 'member', gvr, object: { ...merged, rules: object.rules } });
+    } else if (JSON.stringify(existing.roleRef) !== JSON.stringify(object.roleRef)) {
+      // roleRef is immutable: replace the binding.
+      writes.push({ verb: 'delete', cluster: 'member', gvr, name: object.metadata.name!, namespace: object.metadata.namespace });
+      writes.push({ verb: 'create', cluster: 'member', gvr, object });
+    } else {
+      writes.push({ verb: 'update', cluster: 'member', gvr, object: { ...merged, subjects: object.subjects } });
+    }
+  }
+  return writes;
+}
+
+/** Fails before any write when the host already has what join would create. */
+export function checkHostConflicts(settings: JoinSettings, observed: ObservedJoinState): void {
+  if (!settings.errorOnExisting) return;
+  const hint = 'Re-run with --error-on-existing=false to update it, or unjoin the cluster first.';
+  if (observed.kubefedCluster) {
+    throw new OperationError('ALREADY_EXISTS', `federated cluster ${settings.clusterName} already exists in host cluster`, { hint });
+  }
+  if (settings.secretName && observed.hostSecret) {
+    throw new OperationError('ALREADY_EXISTS', `host cluster secret ${settings.secretName} already exists`, { hint });
+  }
+}
+
+/**
+ * The host Secret holding the member's token. Re-joins reuse the Secret the KubeFedCluster
+ * already points to, so no orphaned Secret is left behind (the Go tool creates a new one each time).
+ */
+export function hostSecretWrite(settings: JoinSettings, observed: ObservedJoinState, tokenBase64: string): WriteOperation | undefined {
+  const labels = managedLabels(settings.clusterName);
+  const existing = observed.hostSecret;
+  if (existing) {
+    const data = existing.data as Record<string, string> | undefined;
+    if (data?.token === tokenBase64) return undefined;
+    return {
+      verb: 'update',
+      cluster: 'host',
+      gvr: GVR.secrets,
+      object: { ...existing, metadata: { ...existing.metadata, labels: { ...(existing.metadata.labels ?? {}), ...labels } }, data: { ...(data ?? {}), token: tokenBase64 } },
+    };
+  }
+  const metadata: KubeObject['metadata'] = settings.secretName
+    ? { name: settings.secretName, namespace: settings.namespace, labels }
+    : { generateName: `${settings.clusterName}-`, namespace: settings.namespace, labels };
+  return { verb: 'create', cluster: 'host', gvr: GVR.secrets, object: { apiVersion: 'v1', kind: 'Secret', metadata, data: { token: tokenBase64 } } };
+}
+
+export function kubefedClusterSpec(settings: JoinSettings, secretName: string, tokenSecretCaBundle: string | undefined): Record<string, unknown> {
+  const spec: Record<string, unknown> = { apiEndpoint: settings.apiEndpoint };
+  const caBundle = settings.kubeconfigCaBundle || tokenSecretCaBundle;
+  if (caBundle) spec.caBundle = caBundle;
+  spec.secretRef = { name: secretName };
+  if (settings.insecureSkipTlsVerify) spec.disabledTLSValidations = ['*'];
+  spec.proxyURL = settings.proxyUrl ?? '';
+  return spec;
+}
+
+export function kubefedClusterWrite(settings: JoinSettings, observed: ObservedJoinState, secretName: string, tokenSecretCaBundle: string | undefined): WriteOperation {
+  const spec = kubefedClusterSpec(settings, secretName, tokenSecretCaBundle);
+  const existing = observed.kubefedCluster;
+  if (!existing) {
+    return {
+      verb: 'create',
+      cluster: 'host',
+      gvr: GVR.kubefedClusters,
+      object: {
+        apiVersion: `${KUBEFED_CORE_GROUP}/${KUBEFED_CORE_VERSION}`,
+        kind: 'KubeFedCluster',
+        metadata: { name: settings.clusterName, namespace: settings.namespace, labels: managedLabels(settings.clusterName) },
+        spec,
+      },
+    };
+  }
+  // The spec is replaced wholesale, as the Go tool's merge patch of old→new does: fields the
+  // new spec lacks are removed with null. Labels and annotations are kept.
+  const oldSpec = (existing.spec ?? {}) as Record<string, unknown>;
+  const patchSpec: Record<string, unknown> = { ...spec };
+  for (const key of Object.keys(oldSpec)) if (!(key in spec)) patchSpec[key] = null;
+  return {
+    verb: 'patch',
+    cluster: 'host',
+    gvr: GVR.kubefedClusters,
+    name: settings.clusterName,
+    namespace: settings.namespace,
+    patch: { metadata: { labels: managedLabels(settings.clusterName) }, spec: patchSpec },
+  };
+}
