@@ -88,7 +88,8 @@ export function registerEnable(program: Command, run: Run, env: Env): void {
     .option('--federated-version <version>', `The API version to use for the generated federated type. (default "${FEDERATED_VERSION}")`)
     .addOption(outputOption(['yaml', 'json'], 'If provided, the resources that would be created in the API by the command are instead output to stdout in the provided format. One of: yaml|json.'))
     .option('-f, --filename <file>', 'If provided, the command will be configured from the provided yaml file. Only --output will be accepted from the command line')
-    .option('--offline', 'Generate the FederatedTypeConfig and CRD for a built-in type without a cluster (implies -o yaml unless -o is given).')
+    .option('--offline', 'Generate the FederatedTypeConfig and CRD of a built-in Kubernetes 1.32 type without a cluster or kubeconfig (implies -o yaml unless -o is given).')
+    .addOption(new Option('--no-offline').hideHelp())
     .addHelpText('after', '\nExamples:\n  # Enable federation of Deployments\n  kubefedctl enable deployments.apps --host-cluster-context=cluster1\n\n  # Enable federation of a type configured by a file\n  kubefedctl enable -f deployment.yaml\n\n  # Bootstrap a GitOps repository without a cluster\n  kubefedctl enable deployments.apps --offline > federated-deployments.yaml')
     .action((name: string | undefined, flags: Record<string, unknown>) =>
       run(async () => {
@@ -107,9 +108,10 @@ export function registerDisable(program: Command, run: Run, env: Env): void {
   addGlobalSubcommandFlags(command);
   command
     .option('--delete-crd', "Whether to remove the API resource added by 'enable'.")
+    .addOption(new Option('--no-delete-crd').hideHelp())
     .option('--federated-group <group>', `The name of the API group to use for deleting the federated CRD type when the federated type config does not exist. Only used with --delete-crd. (default "${FEDERATED_GROUP}")`)
     .option('--version <version>', 'The API version of the target type to use for deletion of the federated CRD type when the federated type config does not exist. Only used with --delete-crd.')
-    .option('--timeout <duration>', 'How long to wait for the KubeFed controller to stop propagating the type.', '10s')
+    .option('--timeout <duration>', 'How long to wait for the KubeFed controller to stop propagating the type (e.g. 10s, 2m).', '10s')
     .addHelpText('after', '\nExamples:\n  # Disable federation of Deployments\n  kubefedctl disable deployments.apps\n\n  # Disable federation of Deployments and delete the federated CRD\n  kubefedctl disable deployments.apps --delete-crd')
     .action((name: string | undefined, flags: Record<string, unknown>) =>
       run(async () => {
