@@ -225,8 +225,22 @@ async function applyJoin(
   const serverDryRun = options.dryRun === 'server';
   const journal = new WriteJournal(clients, { serverDryRun, logger: ui.logger });
   const names = joinNames(settings);
+  // A server dry run persists nothing, so objects in a namespace this run would create cannot be
+  // checked by the server (it answers NotFound): say so and validate the rest.
+  const namespacesToCreate = new Set(writes.flatMap((op) => (op.verb === 'create' && op.gvr === GVR.namespaces ? [op.object.metadata.name!] : [])));
+  const checkableByServer = (op: WriteOperation) => {
+    const namespace = op.verb === 'create' || op.verb === 'update' ? op.object.metadata.namespace : op.namespace;
+    return !(serverDryRun && op.cluster === 'member' && namespace !== undefined && namespacesToCreate.has(namespace));
+  };
+  if (serverDryRun && namespacesToCreate.size > 0) {
+    ui.logger.warn(`namespace "${[...namespacesToCreate].join('", "')}" does not exist yet in cluster "${options.clusterName}", so --dry-run=server cannot check the objects join would create in it`);
+  }
   try {
     for (const op of writes) {
+      if (!checkableByServer(op)) {
+        ui.logger.log(2, `Not sent (server dry run): ${describeOperation(op)}`);
+        continue;
+      }
       spinner.update(describeOperation(op));
       const previous = op.verb === 'delete' ? observed.rbac.get(`${op.gvr.resource}/${op.name}`) : undefined;
       await journal.apply(op, previous);

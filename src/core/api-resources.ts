@@ -14,6 +14,8 @@ export interface ApiResource {
   kind: string;
   namespaced: boolean;
   shortNames: readonly string[];
+  /** Verbs as discovery lists them (absent in tables that do not carry them). */
+  verbs?: readonly string[] | undefined;
 }
 
 /** An API group as /api and /apis list it; the core group is named "". */

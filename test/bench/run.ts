@@ -1,4 +1,5 @@
-// npm run bench: every figure is a ratio to a floor measured in the same run.
+// npm run bench: every figure is a ratio to a floor measured in the same run. Cluster figures
+// (join/unjoin) need a running environment: npm run e2e:up, or KUBEFEDCTL_E2E_KUBECONFIG.
 import { type Measurement, runOfflineBenchmarks } from './offline.js';
 
 function format(m: Measurement): string {
@@ -9,6 +10,9 @@ function format(m: Measurement): string {
 const results: Measurement[] = runOfflineBenchmarks();
 for (const m of results) console.log(format(m));
 
+
+const { runClusterBenchmarks } = await import('./cluster.js');
+for (const line of await runClusterBenchmarks()) console.log(line);
 
 const over = results.filter((m) => m.ratio > m.target);
 if (over.length > 0) {

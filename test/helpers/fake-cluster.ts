@@ -198,7 +198,7 @@ export class FakeCluster implements ClusterClient {
   put(gvr: GroupVersionResource, object: KubeObject): KubeObject {
     const stored = structuredClone(object);
     const existing = this.peek(gvr, stored.metadata.name ?? '', stored.metadata.namespace);
-    stored.metadata.uid ??= existing?.metadata.uid ?? `uid-${++this.#uid}`;
+    stored.metadata.uid ??= existing?.metadata.uid ?? `uid-${this.contextName}-${++this.#uid}`;
     stored.metadata.creationTimestamp ??= FIXED_TIMESTAMP;
     stored.metadata.resourceVersion = String(++this.#resourceVersion);
     this.#bucket(gvr).set(objectKey(stored.metadata.name ?? '', stored.metadata.namespace), stored);
@@ -317,11 +317,13 @@ export class FakeCluster implements ClusterClient {
     await this.#begin(request);
     this.#requireServed(gvr, 'create');
     this.#requireNamespace(gvr, namespace, 'create');
-    const name = object.metadata.name ?? '';
+    // Like the API server: generateName gets a random 5-character suffix when no name is given.
+    const name = object.metadata.name ?? (object.metadata.generateName ? `${object.metadata.generateName}${(++this.#uid).toString(36).padStart(5, 'x')}` : '');
     if (this.peek(gvr, name, namespace) !== undefined) {
       throw apiError(409, `${qualifiedResource(gvr)} "${name}" already exists`, { reason: 'AlreadyExists', context: this.contextName, verb: 'create', target: name });
     }
     const created = structuredClone(object);
+    created.metadata.name = name;
     created.metadata.generation = 1;
     delete created.metadata.resourceVersion;
     const result = request.dryRun ? { ...created, metadata: { ...created.metadata, uid: 'dry-run', creationTimestamp: FIXED_TIMESTAMP } } : this.put(gvr, created);

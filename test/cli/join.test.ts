@@ -1,0 +1,224 @@
+// join and unjoin against in-memory clusters: ordering, rollback on a failure at each write step,
+// dry-run making no write, validation before any request. (Proven for real in test/e2e.)
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { GVR } from '../../src/core/gvr.js';
+import type { KubeObject } from '../../src/core/types.js';
+import { FakeCluster, type FakeRequest, apiError, createFakeEnv, describeRequest, runWithFakeEnv } from '../helpers/fake-cluster.js';
+
+const NS = 'kube-federation-system';
+const TOKEN = Buffer.from('the-member-token').toString('base64');
+
+function clusters(): { host: FakeCluster; member: FakeCluster } {
+  const host = new FakeCluster({ contextName: 'cluster1' }).installKubeFed();
+  host.add({ apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedConfig', metadata: { name: 'kubefed', namespace: NS }, spec: { scope: 'Cluster' } });
+  const member = new FakeCluster({ contextName: 'cluster2' });
+  // Plays the token controller: a token Secret gets its token shortly after it is created.
+  member.after('create', 'secrets', (request: FakeRequest, cluster) => {
+    setTimeout(() => {
+      if (!cluster.peek(GVR.secrets, request.name!, request.namespace)) return;
+      cluster.modify(GVR.secrets, request.name!, request.namespace, (secret) => {
+        secret.data = { token: TOKEN, 'ca.crt': Buffer.from('CA').toString('base64') };
+      });
+    }, 5);
+  });
+  return { host, member };
+}
+
+/** Everything join can touch, for before/after comparison. */
+function state(c: { host: FakeCluster; member: FakeCluster }): string {
+  const names = (cluster: FakeCluster, gvr: (typeof GVR)[keyof typeof GVR]) => cluster.all(gvr).map((o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
+  return JSON.stringify({
+    memberNamespaces: names(c.member, GVR.namespaces),
+    memberSA: names(c.member, GVR.serviceAccounts),
+    memberSecrets: names(c.member, GVR.secrets),
+    memberClusterRoles: names(c.member, GVR.clusterRoles),
+    memberClusterRoleBindings: names(c.member, GVR.clusterRoleBindings),
+    hostSecrets: names(c.host, GVR.secrets),
+    hostClusters: names(c.host, GVR.kubefedClusters),
+  });
+}
+
+const join = (c: { host: FakeCluster; member: FakeCluster }, ...args: string[]) => runWithFakeEnv(['join', 'cluster2', '--host-cluster-context', 'cluster1', ...args], createFakeEnv([c.host, c.member]));
+
+describe('join (fake clusters)', () => {
+  test('writes in the Go order and prints the result line', async () => {
+    const c = clusters();
+    const result = await join(c);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'kubefedcluster.core.kubefed.io/cluster2 joined\n');
+    assert.deepEqual(c.member.writes().map(describeRequest), [
+      'create namespaces kube-federation-system',
+      'create serviceaccounts kube-federation-system/cluster2-cluster1',
+      'create secrets kube-federation-system/cluster2-cluster1',
+      'create clusterroles kubefed-controller-manager:cluster2-cluster1',
+      'create clusterrolebindings kubefed-controller-manager:cluster2-cluster1',
+    ]);
+    assert.deepEqual(c.host.writes().map((r) => `${r.verb} ${r.gvr?.resource}`), ['create secrets', 'create kubefedclusters']);
+    const kfc = c.host.peek(GVR.kubefedClusters, 'cluster2', NS)!;
+    assert.equal((kfc.spec as { apiEndpoint: string }).apiEndpoint, 'https://cluster2.fake.invalid:6443');
+    assert.equal((kfc.spec as { caBundle: string }).caBundle, Buffer.from('CA').toString('base64'));
+    assert.doesNotMatch(result.stdout + result.stderr, new RegExp(TOKEN));
+  });
+
+  const steps: Array<[string, 'host' | 'member', string]> = [
+    ['service account', 'member', 'serviceaccounts'],
+    ['token secret', 'member', 'secrets'],
+    ['cluster role', 'member', 'clusterroles'],
+    ['cluster role binding', 'member', 'clusterrolebindings'],
+    ['host secret', 'host', 'secrets'],
+    ['KubeFedCluster', 'host', 'kubefedclusters'],
+  ];
+  for (const [label, side, resource] of steps) {
+    test(`a failure creating the ${label} rolls back everything this run created`, async () => {
+      const c = clusters();
+      const before = state(c);
+      c[side].failOn({ verb: 'create', resource, error: apiError(403, `${resource} is forbidden`, { reason: 'Forbidden' }) });
+      const result = await join(c);
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /rolled back: deleted namespace\/kube-federation-system in member cluster "cluster2"/);
+      assert.equal(state(c), before);
+    });
+  }
+
+  test('objects that existed before the run are never deleted by a rollback', async () => {
+    const c = clusters();
+    c.member.add({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+    const before = state(c);
+    c.host.failOn({ verb: 'create', resource: 'kubefedclusters' });
+    const result = await join(c);
+    assert.equal(result.code, 1);
+    assert.ok(c.member.peek(GVR.namespaces, NS), 'pre-existing namespace kept');
+    assert.doesNotMatch(result.stderr, /deleted namespace/);
+    assert.equal(state(c), before);
+  });
+
+  test('the token wait times out per --token-timeout and rolls back', async () => {
+    const c = clusters();
+    const member = new FakeCluster({ contextName: 'cluster2' });
+    const result = await runWithFakeEnv(['join', 'cluster2', '--host-cluster-context', 'cluster1', '--token-timeout=50ms'], createFakeEnv([c.host, member]));
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /timed out .*token of service account kube-federation-system\/cluster2-cluster1/);
+    assert.deepEqual(member.all(GVR.serviceAccounts), []);
+  });
+
+  test('--dry-run makes no write and prints the plan; -o yaml redacts the token', async () => {
+    const c = clusters();
+    const plan = await join(c, '--dry-run');
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.match(plan.stdout, /create serviceaccount\/kube-federation-system\/cluster2-cluster1/);
+    assert.match(plan.stdout, /create kubefedcluster\.core\.kubefed\.io\/kube-federation-system\/cluster2/);
+    const yaml = await join(c, '--dry-run=client', '-o', 'yaml');
+    assert.equal(yaml.code, 0, yaml.stderr);
+    assert.match(yaml.stdout, /token: REDACTED/);
+    assert.deepEqual([...c.member.writes(), ...c.host.writes()], []);
+  });
+
+  test('--dry-run=server sends every write with dryRun and persists nothing', async () => {
+    const c = clusters();
+    const before = state(c);
+    const result = await join(c, '--dry-run=server');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /joined \(server dry run\)/);
+    assert.ok(c.member.writes().length > 0 && c.member.writes().every((w) => w.dryRun === true));
+    assert.equal(state(c), before);
+  });
+
+  test('all problems are reported at once, before any request', async () => {
+    const c = clusters();
+    const result = await runWithFakeEnv(['join', 'Bad_Name', '--host-cluster-context', 'nope', '--secret-name', 'UPPER', '--token-timeout', 'soon'], createFakeEnv([c.host, c.member]));
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /5 problems/);
+    assert.match(result.stderr, /context "Bad_Name" does not exist \(the cluster name; pass --cluster-context/);
+    assert.match(result.stderr, /invalid cluster name "Bad_Name"/);
+    assert.match(result.stderr, /context "nope" does not exist/);
+    assert.match(result.stderr, /invalid --secret-name "UPPER"/);
+    assert.match(result.stderr, /invalid duration "soon"/);
+    assert.deepEqual([...c.host.requests, ...c.member.requests], []);
+  });
+
+  test('a missing KubeFed control plane is reported before any write', async () => {
+    const c = clusters();
+    c.host.remove(GVR.kubefedConfigs, 'kubefed', NS);
+    const result = await join(c);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /A KubeFedConfig named "kubefed" was not found in namespace "kube-federation-system"\. Is a KubeFed control plane running in this namespace\?/);
+    assert.deepEqual(c.member.writes(), []);
+  });
+
+  test('re-join with --error-on-existing=false reuses the host secret the KubeFedCluster points to', async () => {
+    const c = clusters();
+    assert.equal((await join(c)).code, 0);
+    const secretsBefore = c.host.all(GVR.secrets).length;
+    const again = await join(c, '--error-on-existing=false');
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(c.host.all(GVR.secrets).length, secretsBefore);
+  });
+});
+
+describe('unjoin (fake clusters)', () => {
+  const unjoin = (c: { host: FakeCluster; member: FakeCluster }, ...args: string[]) => runWithFakeEnv(['unjoin', 'cluster2', '--host-cluster-context', 'cluster1', ...args], createFakeEnv([c.host, c.member]));
+
+  test('removes what join created, member first, and the namespace join created', async () => {
+    const c = clusters();
+    const before = state(c);
+    assert.equal((await join(c)).code, 0);
+    const result = await unjoin(c);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'kubefedcluster.core.kubefed.io/cluster2 unjoined\n');
+    assert.equal(state(c), before);
+    const order = [...c.member.writes(), ...c.host.writes()].filter((w) => w.verb === 'delete').map((w) => w.gvr?.resource);
+    assert.equal(order.at(-1), 'kubefedclusters');
+  });
+
+  test('keeps a member namespace that holds other objects, and says why with -v=1', async () => {
+    const c = clusters();
+    assert.equal((await join(c)).code, 0);
+    c.member.add({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'user-data', namespace: NS } });
+    const result = await runWithFakeEnv(['unjoin', 'cluster2', '--host-cluster-context', 'cluster1', '-v=1'], createFakeEnv([c.host, c.member]));
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(c.member.peek(GVR.namespaces, NS));
+    assert.match(result.stderr, /holds other objects \(configmaps\/user-data\)/);
+  });
+
+  test('finds labelled leftovers of an earlier join under another host name', async () => {
+    const c = clusters();
+    assert.equal((await join(c, '--host-cluster-name', 'old-host')).code, 0);
+    const result = await unjoin(c);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(c.member.all(GVR.serviceAccounts), []);
+    assert.deepEqual(c.member.all(GVR.clusterRoles), []);
+  });
+
+  test('a cluster that is not joined: exit 1, and a no-op success with --force', async () => {
+    const c = clusters();
+    const plain = await unjoin(c);
+    assert.equal(plain.code, 1);
+    assert.match(plain.stderr, /cluster "cluster2" is not joined/);
+    const forced = await unjoin(c, '--force');
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.deepEqual([...c.member.writes(), ...c.host.writes()], []);
+  });
+
+  test('with --force, a member that fails still lets the host registration go', async () => {
+    const c = clusters();
+    assert.equal((await join(c)).code, 0);
+    c.member.failOn({ verb: 'get', times: Infinity, error: apiError(0, 'connect ECONNREFUSED 127.0.0.1:1') });
+    const plain = await unjoin(c);
+    assert.equal(plain.code, 1);
+    const forced = await unjoin(c, '--force');
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(c.host.peek(GVR.kubefedClusters, 'cluster2', NS), undefined);
+  });
+
+  test('--dry-run lists the deletions and makes none', async () => {
+    const c = clusters();
+    assert.equal((await join(c)).code, 0);
+    const writesBefore = c.member.writes().length + c.host.writes().length;
+    const result = await unjoin(c, '--dry-run');
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /delete serviceaccount\/kube-federation-system\/cluster2-cluster1/);
+    assert.match(result.stdout, /delete kubefedcluster\.core\.kubefed\.io\/kube-federation-system\/cluster2/);
+    assert.equal(c.member.writes().length + c.host.writes().length, writesBefore);
+  });
+});
