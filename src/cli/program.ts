@@ -34,7 +34,7 @@ export interface ProgramState {
   ignoredFlagsUsed: string[];
 }
 
-export function createProgram(ctx: CliContext, state: ProgramState): Command {
+export function createProgram(ctx: CliContext, state: ProgramState, overrides: { clusterAccess?: CommandEnv['clusterAccess'] } = {}): Command {
   const program = new Command('kubefedctl');
   program
     .summary('kubefedctl controls a Kubernetes Cluster Federation')
@@ -68,10 +68,12 @@ Exit codes:
     ctx,
     settings: state.settings,
     ui: (options = {}) => createUi(ctx, { verbosity: state.settings.verbosity, quiet: state.settings.quiet, noColor: !state.settings.color, machineOutput: options.machineOutput ?? false }),
-    clusterAccess: async (kubeconfigFlag) => {
-      const { openClusterAccess } = await import('./cluster-access.js');
-      return openClusterAccess(ctx, state.settings, kubeconfigFlag);
-    },
+    clusterAccess:
+      overrides.clusterAccess ??
+      (async (kubeconfigFlag) => {
+        const { openClusterAccess } = await import('./cluster-access.js');
+        return openClusterAccess(ctx, state.settings, kubeconfigFlag);
+      }),
   });
 
   program.hook('preAction', (_root, actionCommand) => {

@@ -1,18 +1,24 @@
 // Runs one command line and returns the exit code. Everything a command throws ends here.
 
 import { CommanderError } from 'commander';
+import type { CommandEnv } from './command-env.js';
 import type { CliContext } from './context.js';
 import { createProgram, type ProgramState, SUBCOMMANDS } from './program.js';
 import { normalizeArgv } from './argv.js';
 import { renderError } from './render-error.js';
 import { EXIT_CODES, UsageError } from '../errors.js';
 
-export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+export interface RunOverrides {
+  /** Replaces kubeconfig loading and real clients (tests inject in-memory clusters). */
+  clusterAccess?: CommandEnv['clusterAccess'];
+}
+
+export async function runCli(argv: readonly string[], ctx: CliContext, overrides: RunOverrides = {}): Promise<number> {
   const state: ProgramState = { settings: { verbosity: 0, quiet: false, color: true }, pending: undefined, ignoredFlagsUsed: [] };
   try {
     const { args, warnings } = normalizeArgv(argv, SUBCOMMANDS);
     for (const warning of warnings) ctx.stderr.write(`Warning: ${warning}\n`);
-    const program = createProgram(ctx, state);
+    const program = createProgram(ctx, state, overrides);
     // Like the Go tool, the bare root (only root flags) prints help and succeeds.
     if (!args.some((arg) => !arg.startsWith('-')) && !args.some((arg) => arg === '-h' || arg === '--help')) {
       program.outputHelp();

@@ -201,10 +201,10 @@ async function joinCluster(options: JoinOptions, clients: { host: ClusterClient;
 
     if (options.dryRun === 'client') {
       spinner.stop();
-      printJoinPlan(options, settings, observed, writes, clients, ui, env);
+      printJoinPlan({ options, settings, observed, writes, clients, ui }, env);
       return;
     }
-    const result = await applyJoin(options, settings, observed, writes, clients, ui, spinner);
+    const result = await applyJoin({ options, settings, observed, writes, clients, ui }, spinner);
     spinner.stop();
     if (!env.settings.quiet) env.ctx.stdout.write(`${result}\n`);
   } catch (error) {
@@ -213,15 +213,17 @@ async function joinCluster(options: JoinOptions, clients: { host: ClusterClient;
   }
 }
 
-async function applyJoin(
-  options: JoinOptions,
-  settings: JoinSettings,
-  observed: ObservedJoinState,
-  writes: WriteOperation[],
-  clients: { host: ClusterClient; member: ClusterClient },
-  ui: Ui,
-  spinner: Awaited<ReturnType<Ui['spinner']>>,
-): Promise<string> {
+/** Everything decided before the first write: what to write, where, and how to talk about it. */
+interface JoinRun {
+  options: JoinOptions;
+  settings: JoinSettings;
+  observed: ObservedJoinState;
+  writes: WriteOperation[];
+  clients: { host: ClusterClient; member: ClusterClient };
+  ui: Ui;
+}
+
+async function applyJoin({ options, settings, observed, writes, clients, ui }: JoinRun, spinner: Awaited<ReturnType<Ui['spinner']>>): Promise<string> {
   const serverDryRun = options.dryRun === 'server';
   const journal = new WriteJournal(clients, { serverDryRun, logger: ui.logger });
   const names = joinNames(settings);
@@ -313,15 +315,7 @@ export async function waitForReady(host: ClusterClient, settings: Pick<JoinSetti
   }
 }
 
-function printJoinPlan(
-  options: JoinOptions,
-  settings: JoinSettings,
-  observed: ObservedJoinState,
-  writes: WriteOperation[],
-  clients: { host: ClusterClient; member: ClusterClient },
-  ui: Ui,
-  env: CommandEnv,
-): void {
+function printJoinPlan({ options, settings, observed, writes, clients, ui }: JoinRun, env: CommandEnv): void {
   const names = joinNames(settings);
   const hostWrites: WriteOperation[] = [];
   const secretWrite = hostSecretWrite(settings, observed, REDACTED_TOKEN);

@@ -241,7 +241,6 @@ async function applyUnjoin(
 ): Promise<void> {
   for (const note of plan.notes) ui.logger.log(1, note);
   if (plan.keptNamespaceReason) ui.logger.log(1, `Keeping the member namespace: ${plan.keptNamespaceReason}`);
-  const failures: string[] = [];
   for (const step of [...plan.member, ...plan.host]) {
     const client = step.cluster === 'host' ? clients.host : clients.member!;
     const description = `${qualifiedName(step.gvr, step.name, step.namespace)} in ${step.cluster} cluster "${client.contextName}"`;
@@ -256,7 +255,6 @@ async function applyUnjoin(
         if (error instanceof ClusterApiError) throw new OperationError('UNJOIN_DELETE', message, { cause: error, hint: step.cluster === 'member' ? 'Re-run with --force to remove the registration anyway.' : undefined });
         throw error;
       }
-      failures.push(message);
       ui.logger.warn(`${message} (continuing because of --force)`);
     }
   }

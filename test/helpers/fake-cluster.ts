@@ -10,12 +10,9 @@
 //   const result = await runWithFakeEnv(['enable', 'deployments.apps'], fake);
 //   assert.deepEqual(cluster.writes().map(describeRequest), [...]);
 
-import { Command, CommanderError } from 'commander';
-import { normalizeArgv } from '../../src/cli/argv.js';
 import type { ClusterAccess, CommandEnv } from '../../src/cli/command-env.js';
 import type { CliContext, GlobalSettings } from '../../src/cli/context.js';
-import { SUBCOMMANDS } from '../../src/cli/program.js';
-import { renderError } from '../../src/cli/render-error.js';
+import { runCli } from '../../src/cli/run.js';
 import { createUi } from '../../src/cli/ui.js';
 import type {
   ApiGroupInfo,
@@ -28,8 +25,6 @@ import type {
   WatchEvent,
   WriteOptions,
 } from '../../src/cluster/types.js';
-import { registerFederate } from '../../src/commands/federate.js';
-import { registerDisable, registerEnable, registerJoin, registerOrphaningDeletion, registerUnjoin } from '../../src/commands/register-cluster-commands.js';
 import { BUILTIN_API_GROUPS, BUILTIN_API_RESOURCES } from '../../src/core/builtin-types.js';
 import { type GroupVersionResource, type KubeObject, isPlainObject, splitApiVersion } from '../../src/core/types.js';
 import {
@@ -40,7 +35,6 @@ import {
   ForbiddenError,
   NotFoundError,
   TimeoutError,
-  UsageError,
 } from '../../src/errors.js';
 import { Readable } from 'node:stream';
 
@@ -744,37 +738,9 @@ export interface FakeRunResult {
   stderr: string;
 }
 
-/** Parses `args` with the real commander wiring of the subcommands and runs them against the fake env. */
+/** Runs a command line through the real CLI (runCli: argv handling, commander, error rendering) against the fake clusters. */
 export async function runWithFakeEnv(args: string[], fake: FakeEnv): Promise<FakeRunResult> {
   const before = { stdout: fake.stdout().length, stderr: fake.stderr().length };
-  const write = (stream: 'stdout' | 'stderr') => (text: string) => fake.env.ctx[stream].write(text);
-  let code = 0;
-  try {
-    const { args: normalized } = normalizeArgv(args, SUBCOMMANDS);
-    const program = new Command('kubefedctl')
-      .exitOverride()
-      .configureOutput({ writeOut: write('stdout'), writeErr: write('stderr'), outputError: () => {} })
-      .option('-v, --v <level>', 'log level', (value) => Number(value))
-      .option('--no-color', 'no colour');
-    program.hook('preAction', (_root, command) => {
-      const level = (command.optsWithGlobals() as { v?: number }).v;
-      if (level !== undefined) fake.env.settings.verbosity = level;
-    });
-    const run = async (action: () => Promise<void>) => action();
-    const env = () => fake.env;
-    registerEnable(program, run, env);
-    registerDisable(program, run, env);
-    registerFederate(program, run, env);
-    registerJoin(program, run, env);
-    registerUnjoin(program, run, env);
-    registerOrphaningDeletion(program, run, env);
-    await program.parseAsync(normalized, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError && error.exitCode === 0) return { code: 0, stdout: fake.stdout().slice(before.stdout), stderr: fake.stderr().slice(before.stderr) };
-    const translated = error instanceof CommanderError ? new UsageError(error.message.replace(/^error: /, ''), { code: error.code }) : error;
-    const rendered = renderError(translated, { verbosity: fake.env.settings.verbosity });
-    fake.env.ctx.stderr.write(rendered.text);
-    code = rendered.exitCode;
-  }
+  const code = await runCli(args, fake.env.ctx, { clusterAccess: fake.env.clusterAccess });
   return { code, stdout: fake.stdout().slice(before.stdout), stderr: fake.stderr().slice(before.stderr) };
 }
