@@ -1,0 +1,276 @@
+// Builds (once, cached by version outside the repo) kube-apiserver, kube-controller-manager and etcd from the
+// wrapper module test/e2e/go/kubernetes, and KubeFed's controller-manager (+ the Go kubefedctl) from
+// test/e2e/go/kubefed. The cache key holds the versions read from the wrapper go.mod files plus a hash of
+// go.mod/go.sum/tools.go, so bumping a version (or any pinned dependency) rebuilds.
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { isAlive, sleep } from './procs.js';
+import { cacheRoot, GO_DIR, type Binaries, type Versions } from './state.js';
+
+const run = promisify(execFile);
+
+/** Bump when the build recipe (flags, outputs) changes, to invalidate old cache entries. */
+const RECIPE = 'r1';
+
+interface Group {
+  id: string;
+  moduleDir: string;
+  dir: string;
+  binDir: string;
+  /** binary name in bin/ -> Go package */
+  outputs: Record<string, string>;
+  ldflags: string;
+  label: string;
+}
+
+function goBin(): string {
+  if (process.env['GO']) return process.env['GO'];
+  for (const p of (process.env['PATH'] ?? '').split(':')) {
+    if (p && existsSync(join(p, 'go'))) return join(p, 'go');
+  }
+  if (existsSync('/usr/local/go/bin/go')) return '/usr/local/go/bin/go';
+  throw new Error('the Go toolchain (`go`) is required to build the e2e binaries; put it on PATH or set GO=/path/to/go');
+}
+
+function goEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, CGO_ENABLED: '0', GOTOOLCHAIN: 'local', GOFLAGS: '-mod=readonly' };
+}
+
+function requireVersion(goMod: string, module: string, file: string): string {
+  const re = new RegExp(`^\\s*(?:require\\s+)?${module.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}\\s+(v\\S+)`, 'm');
+  const m = re.exec(goMod);
+  if (!m?.[1]) throw new Error(`${file}: no requirement for ${module}`);
+  return m[1];
+}
+
+function hashFiles(dir: string, names: string[]): string {
+  const h = createHash('sha256');
+  h.update(RECIPE);
+  for (const n of names) {
+    h.update(n);
+    h.update(readFileSync(join(dir, n)));
+  }
+  return h.digest('hex').slice(0, 10);
+}
+
+/** Versions pinned by the wrapper modules (what `up` will run). */
+export function pinnedVersions(): Versions {
+  const k8sMod = readFileSync(join(GO_DIR, 'kubernetes', 'go.mod'), 'utf8');
+  const kfMod = readFileSync(join(GO_DIR, 'kubefed', 'go.mod'), 'utf8');
+  return {
+    kubernetes: requireVersion(k8sMod, 'k8s.io/kubernetes', 'kubernetes/go.mod'),
+    etcd: requireVersion(k8sMod, 'go.etcd.io/etcd/server/v3', 'kubernetes/go.mod'),
+    kubefed: requireVersion(kfMod, 'sigs.k8s.io/kubefed', 'kubefed/go.mod'),
+  };
+}
+
+function groups(v: Versions): { k8s: Group; kubefed: Group } {
+  const root = cacheRoot();
+  const k8sModDir = join(GO_DIR, 'kubernetes');
+  const kfModDir = join(GO_DIR, 'kubefed');
+  const files = ['go.mod', 'go.sum', 'tools.go'];
+  const k8sDir = join(root, `kubernetes-${v.kubernetes}_etcd-${v.etcd}_${hashFiles(k8sModDir, files)}`);
+  const kfDir = join(root, `kubefed-${v.kubefed}_${hashFiles(kfModDir, files)}`);
+  const minor = /^v(\d+)\.(\d+)\./.exec(v.kubernetes);
+  return {
+    k8s: {
+      id: 'kubernetes',
+      moduleDir: k8sModDir,
+      dir: k8sDir,
+      binDir: join(k8sDir, 'bin'),
+      outputs: {
+        'kube-apiserver': 'k8s.io/kubernetes/cmd/kube-apiserver',
+        'kube-controller-manager': 'k8s.io/kubernetes/cmd/kube-controller-manager',
+        etcd: 'go.etcd.io/etcd/server/v3',
+      },
+      ldflags: [
+        '-s -w',
+        `-X k8s.io/component-base/version.gitVersion=${v.kubernetes}`,
+        `-X k8s.io/component-base/version.gitMajor=${minor?.[1] ?? '1'}`,
+        `-X k8s.io/component-base/version.gitMinor=${minor?.[2] ?? '0'}`,
+        '-X k8s.io/component-base/version.gitTreeState=clean',
+      ].join(' '),
+      label: `kube-apiserver + kube-controller-manager ${v.kubernetes}, etcd ${v.etcd}`,
+    },
+    kubefed: {
+      id: 'kubefed',
+      moduleDir: kfModDir,
+      dir: kfDir,
+      binDir: join(kfDir, 'bin'),
+      outputs: {
+        'kubefed-controller-manager': 'sigs.k8s.io/kubefed/cmd/controller-manager',
+        'kubefedctl-go': 'sigs.k8s.io/kubefed/cmd/kubefedctl',
+      },
+      ldflags: ['-s -w', `-X sigs.k8s.io/kubefed/pkg/version.version=${v.kubefed}`, '-X sigs.k8s.io/kubefed/pkg/version.gitTreeState=clean'].join(' '),
+      label: `KubeFed ${v.kubefed} controller-manager + kubefedctl (Go)`,
+    },
+  };
+}
+
+/** Chart files copied from the KubeFed module as released. */
+const CHART_FILES = [
+  'charts/kubefed/charts/controllermanager/crds/crds.yaml',
+  'charts/kubefed/charts/controllermanager/templates/kubefedconfig.yaml',
+  'charts/kubefed/crds/crds.yaml',
+  'charts/kubefed/templates/federatedtypeconfig.yaml',
+];
+
+function complete(g: Group): boolean {
+  if (!existsSync(join(g.dir, 'build.json'))) return false;
+  for (const name of Object.keys(g.outputs)) {
+    const p = join(g.binDir, name);
+    if (!existsSync(p) || statSync(p).size === 0) return false;
+  }
+  if (g.id === 'kubefed') return CHART_FILES.every((f) => existsSync(join(g.dir, f)));
+  return true;
+}
+
+async function withLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  mkdirSync(cacheRoot(), { recursive: true });
+  const lock = `${dir}.lock`;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch {
+      let holder = NaN;
+      try {
+        holder = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+      } catch {
+        /* being created */
+      }
+      if (Number.isInteger(holder) && !isAlive(holder)) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      await sleep(1000);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function fmtDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+/** Runs a command with output appended to `log`; rejects with the log tail on failure. */
+function runLogged(cmd: string, args: string[], cwd: string, log: string): Promise<void> {
+  appendFileSync(log, `\n$ (cd ${cwd} && ${cmd} ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')})\n`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: goEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const write = (b: Buffer): void => appendFileSync(log, b);
+    child.stdout.on('data', write);
+    child.stderr.on('data', write);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve();
+      else {
+        const tail = readFileSync(log, 'utf8').trimEnd().split('\n').slice(-25).join('\n');
+        reject(new Error(`${cmd} ${args[0]} failed (exit ${code}); see ${log}\n${tail}`));
+      }
+    });
+  });
+}
+
+async function buildGroup(g: Group, v: Versions): Promise<void> {
+  const go = goBin();
+  const logDir = join(cacheRoot(), 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const log = join(logDir, `build-${g.id}-${stamp}.log`);
+  const tmp = `${g.dir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(join(tmp, 'bin'), { recursive: true });
+
+  const started = Date.now();
+  const tty = process.stderr.isTTY === true;
+  const line = `e2e: building ${g.label} (first run per version; can take 10-30 min on 2 cores). Log: ${log}`;
+  process.stderr.write(tty ? line : line + '\n');
+  const ticker = tty
+    ? setInterval(() => process.stderr.write(`\r${line} [${fmtDuration(Date.now() - started)}]`), 5000)
+    : undefined;
+  try {
+    const goVersion = (await run(go, ['version'], { env: goEnv() })).stdout.trim();
+    appendFileSync(log, `${goVersion}\nbuilding into ${tmp}\n`);
+    // One `go build` for all binaries of the group, so shared packages compile once.
+    const pkgs = Object.values(g.outputs);
+    await runLogged(go, ['build', '-trimpath', '-ldflags', g.ldflags, '-o', join(tmp, 'bin') + '/', ...pkgs], g.moduleDir, log);
+    // `go build -o dir/` names each binary after its package path (major-version suffixes skipped).
+    for (const [name, pkg] of Object.entries(g.outputs)) {
+      const parts = pkg.split('/');
+      let base = parts[parts.length - 1] ?? name;
+      if (/^v\d+$/.test(base) && parts.length > 1) base = parts[parts.length - 2] ?? base;
+      const from = join(tmp, 'bin', base);
+      if (base !== name) renameSync(from, join(tmp, 'bin', name));
+    }
+    if (g.id === 'kubefed') {
+      const out = await run(go, ['mod', 'download', '-json', `sigs.k8s.io/kubefed@${v.kubefed}`], { cwd: g.moduleDir, env: goEnv() });
+      const modDir = (JSON.parse(out.stdout) as { Dir?: string }).Dir;
+      if (!modDir) throw new Error(`go mod download sigs.k8s.io/kubefed@${v.kubefed} gave no Dir`);
+      for (const f of CHART_FILES) {
+        const dest = join(tmp, f);
+        mkdirSync(join(dest, '..'), { recursive: true });
+        writeFileSync(dest, readFileSync(join(modDir, f)));
+      }
+    }
+    const seconds = Math.round((Date.now() - started) / 1000);
+    const info = { group: g.id, versions: v, goVersion, buildSeconds: seconds, builtAt: new Date().toISOString(), log };
+    writeFileSync(join(tmp, 'build.json'), JSON.stringify(info, null, 2) + '\n');
+    appendFileSync(log, `\nbuild time: ${seconds}s\n`);
+    rmSync(g.dir, { recursive: true, force: true });
+    renameSync(tmp, g.dir);
+    process.stderr.write(`${tty ? '\r' : ''}e2e: built ${g.label} in ${fmtDuration(Date.now() - started)} -> ${g.binDir}\n`);
+  } catch (err) {
+    if (tty) process.stderr.write('\n');
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  } finally {
+    if (ticker) clearInterval(ticker);
+  }
+}
+
+/** Returns the cached binaries, building whatever is missing. */
+export async function ensureBinaries(): Promise<{ binaries: Binaries; versions: Versions; built: string[] }> {
+  const v = pinnedVersions();
+  const { k8s, kubefed } = groups(v);
+  const built: string[] = [];
+  for (const g of [k8s, kubefed]) {
+    if (complete(g)) continue;
+    await withLock(g.dir, async () => {
+      if (!complete(g)) {
+        await buildGroup(g, v);
+        built.push(g.id);
+      }
+    });
+  }
+  return {
+    versions: v,
+    built,
+    binaries: {
+      kubeApiserver: join(k8s.binDir, 'kube-apiserver'),
+      kubeControllerManager: join(k8s.binDir, 'kube-controller-manager'),
+      etcd: join(k8s.binDir, 'etcd'),
+      kubefedControllerManager: join(kubefed.binDir, 'kubefed-controller-manager'),
+      kubefedctlGo: join(kubefed.binDir, 'kubefedctl-go'),
+      kubefedChartDir: kubefed.dir,
+    },
+  };
+}
