@@ -10,7 +10,8 @@ export interface Logger {
   warn(message: string): void;
 }
 
-export function createLogger(write: (text: string) => void, verbosity: number, options: { quiet?: boolean } = {}): Logger {
+export function createLogger(write: (text: string) => void, verbosity: number, options: { quiet?: boolean | undefined; painter?: { warning(text: string): string } | undefined } = {}): Logger {
+  const warningLabel = options.painter ? options.painter.warning('Warning:') : 'Warning:';
   return {
     verbosity,
     enabled: (level) => verbosity >= level,
@@ -18,7 +19,7 @@ export function createLogger(write: (text: string) => void, verbosity: number, o
       if (verbosity >= level) write(`${message}\n`);
     },
     warn(message) {
-      if (!options.quiet) write(`Warning: ${message}\n`);
+      if (!options.quiet) write(`${warningLabel} ${message}\n`);
     },
   };
 }

@@ -22,4 +22,6 @@ export interface GlobalSettings {
   verbosity: number;
   quiet: boolean;
   color: boolean;
+  /** Colours for stderr, decided once per run (chalk only loads when colour is on). */
+  painter?: import('./ui.js').Painter | undefined;
 }

@@ -67,7 +67,8 @@ Exit codes:
   const env = (): CommandEnv => ({
     ctx,
     settings: state.settings,
-    ui: (options = {}) => createUi(ctx, { verbosity: state.settings.verbosity, quiet: state.settings.quiet, noColor: !state.settings.color, machineOutput: options.machineOutput ?? false }),
+    ui: (options = {}) =>
+      createUi(ctx, { verbosity: state.settings.verbosity, quiet: state.settings.quiet, noColor: !state.settings.color, machineOutput: options.machineOutput ?? false, painter: state.settings.painter }),
     clusterAccess:
       overrides.clusterAccess ??
       (async (kubeconfigFlag) => {
@@ -78,7 +79,7 @@ Exit codes:
 
   program.hook('preAction', (_root, actionCommand) => {
     const globals = actionCommand.optsWithGlobals() as { v?: number; color?: boolean; quiet?: boolean };
-    state.settings = { verbosity: globals.v ?? 0, color: globals.color !== false, quiet: globals.quiet === true };
+    state.settings = { ...state.settings, verbosity: globals.v ?? 0, color: globals.color !== false, quiet: globals.quiet === true };
     const used = IGNORED_KLOG_FLAGS.map(([flags]) => flags.split(' ')[0]!.replace(/^--/, '')).filter((name) => program.getOptionValueSource(camel(name)) === 'cli');
     state.ignoredFlagsUsed = used;
   });

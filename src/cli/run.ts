@@ -6,6 +6,7 @@ import type { CliContext } from './context.js';
 import { createProgram, type ProgramState, SUBCOMMANDS } from './program.js';
 import { normalizeArgv } from './argv.js';
 import { renderError } from './render-error.js';
+import { loadPainter } from './ui.js';
 import { EXIT_CODES, UsageError } from '../errors.js';
 
 export interface RunOverrides {
@@ -16,6 +17,7 @@ export interface RunOverrides {
 export async function runCli(argv: readonly string[], ctx: CliContext, overrides: RunOverrides = {}): Promise<number> {
   const state: ProgramState = { settings: { verbosity: 0, quiet: false, color: true }, pending: undefined, ignoredFlagsUsed: [] };
   try {
+    state.settings.painter = await loadPainter(ctx, argv.includes('--no-color'));
     const { args, warnings } = normalizeArgv(argv, SUBCOMMANDS);
     for (const warning of warnings) ctx.stderr.write(`Warning: ${warning}\n`);
     const program = createProgram(ctx, state, overrides);
@@ -31,7 +33,8 @@ export async function runCli(argv: readonly string[], ctx: CliContext, overrides
     const translated = translateCommanderError(error, argv);
     if (translated === 'exit-ok') return EXIT_CODES.ok;
     const rendered = renderError(translated, { verbosity: state.settings.verbosity });
-    ctx.stderr.write(rendered.text);
+    const painter = state.settings.painter;
+    ctx.stderr.write(painter ? rendered.text.replace(/^error:/, painter.error('error:')) : rendered.text);
     return rendered.exitCode;
   }
 }

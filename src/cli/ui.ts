@@ -1,7 +1,6 @@
 // Talk on stderr: colour and spinners only for a person at a terminal. Never in CI, never when
 // NO_COLOR is set, never when output is data (-o).
 
-import { Chalk, type ChalkInstance } from 'chalk';
 import type { CliContext } from './context.js';
 import { type Logger, createLogger } from '../log.js';
 
@@ -12,8 +11,26 @@ export interface Spinner {
   stop(): void;
 }
 
+/** Colours for talk on stderr; identity functions unless colour is on (see loadPainter). */
+export interface Painter {
+  error(text: string): string;
+  warning(text: string): string;
+}
+
+export const PLAIN: Painter = { error: (text) => text, warning: (text) => text };
+
+/**
+ * chalk is loaded only when colour is on: a person at a terminal, no NO_COLOR, no --no-color.
+ * In CI and pipes (and so in every benchmark) it is never loaded.
+ */
+export async function loadPainter(ctx: CliContext, noColor: boolean): Promise<Painter> {
+  if (!colorEnabled(ctx, noColor)) return PLAIN;
+  const { Chalk } = await import('chalk');
+  const chalk = new Chalk({ level: 1 });
+  return { error: (text) => chalk.red(text), warning: (text) => chalk.yellow(text) };
+}
+
 export interface Ui {
-  readonly colors: ChalkInstance;
   readonly logger: Logger;
   /** A spinner on a TTY; elsewhere a no-op (step lines come from -v=2 logging instead). */
   spinner(text: string): Promise<Spinner>;
@@ -28,6 +45,7 @@ export interface UiOptions {
   noColor: boolean;
   /** -o was given: stdout is data, so no spinner. */
   machineOutput: boolean;
+  painter?: Painter | undefined;
 }
 
 export function stderrIsInteractive(ctx: CliContext): boolean {
@@ -45,12 +63,10 @@ export function colorEnabled(ctx: CliContext, noColor: boolean): boolean {
 const NO_SPINNER: Spinner = { update: () => {}, succeed: () => {}, fail: () => {}, stop: () => {} };
 
 export function createUi(ctx: CliContext, options: UiOptions): Ui {
-  const colors = new Chalk({ level: colorEnabled(ctx, options.noColor) ? 1 : 0 });
   const write = (text: string) => ctx.stderr.write(text);
-  const logger = createLogger(write, options.verbosity, { quiet: options.quiet });
+  const logger = createLogger(write, options.verbosity, { quiet: options.quiet, painter: options.painter });
   const spinnerAllowed = stderrIsInteractive(ctx) && !options.quiet && !options.machineOutput && options.verbosity < 2;
   return {
-    colors,
     logger,
     info: (text) => {
       if (!options.quiet) write(`${text}\n`);

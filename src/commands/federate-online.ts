@@ -8,7 +8,7 @@ import type { ClusterClient } from '../cluster/types.js';
 import { type ApiResource, type DiscoverySnapshot, groupQualifiedName, lookupApiResource, preferredResourceLists } from '../core/api-resources.js';
 import { type FederatedType, federateObject } from '../core/federate.js';
 import { type ContentsType, namespaceContentTypes, skipReason } from '../core/namespace-contents.js';
-import { printObjects } from '../core/printers.js';
+import { printObjects, sortKeysDeep } from '../core/printers.js';
 import { FTC_GVR, defaultEnableTypeDirective, typeConfigApiResource } from '../core/type-config.js';
 import type { GroupVersionResource, KubeObject } from '../core/types.js';
 import { ClusterApiError, KubefedctlError, OperationError, PartialFailureError, UsageError } from '../errors.js';
@@ -235,7 +235,8 @@ async function writeFederated(
         hint: 'Re-run without --error-on-existing to update it.',
       });
     }
-    if (JSON.stringify(existing.spec) === JSON.stringify(object.spec)) return `${ref} unchanged${suffix}`;
+    // The server returns keys sorted; compare content, not key order.
+    if (JSON.stringify(sortKeysDeep(existing.spec)) === JSON.stringify(sortKeysDeep(object.spec))) return `${ref} unchanged${suffix}`;
     if (options.dryRun === 'client') return `${ref} updated${suffix}`;
     await client.update(gvr, { ...existing, spec: object.spec }, { serverDryRun: options.dryRun === 'server' });
     return `${ref} updated${suffix}`;

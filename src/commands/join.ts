@@ -196,8 +196,9 @@ async function joinCluster(options: JoinOptions, clients: { host: ClusterClient;
     }
     spinner.update('Reading the current state of both clusters');
     const observed = await observeJoinState(settings, clients);
-    checkHostConflicts(settings, observed);
+    // The member checks first, so a re-join reports what the Go tool's preflight reports.
     const writes = memberWrites(settings, observed);
+    checkHostConflicts(settings, observed);
 
     if (options.dryRun === 'client') {
       spinner.stop();

@@ -42,6 +42,11 @@ describe('federate TYPE NAME (fake host)', () => {
     assert.equal(first.stdout, 'federateddeployment.types.kubefed.io/web created\n');
     const stored = host.peek(FED('federateddeployments'), 'web', 'app')!;
     assert.deepEqual((stored.spec as { template: unknown }).template, { metadata: { labels: { app: 'web' } }, spec: { replicas: 2 } });
+    // A server returns keys in its own (sorted) order; that is not a change.
+    host.modify(FED('federateddeployments'), 'web', 'app', (f) => {
+      const spec = f.spec as Record<string, unknown>;
+      f.spec = Object.fromEntries(Object.keys(spec).reverse().map((k) => [k, spec[k]]));
+    });
     assert.equal((await federate(host, 'deploy', 'web', '-n', 'app')).stdout, 'federateddeployment.types.kubefed.io/web unchanged\n');
     host.modify({ group: 'apps', version: 'v1', resource: 'deployments' }, 'web', 'app', (d) => {
       (d.spec as { replicas: number }).replicas = 5;

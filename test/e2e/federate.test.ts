@@ -144,7 +144,7 @@ describe('enable, federate --contents, disable and orphaning against KubeFed', {
   test('orphaning-deletion enable: deleting the federated object leaves the member object in place', async () => {
     const enable = await kubefedctl(env, ['orphaning-deletion', 'enable', 'federatedsecret', 'db', '-n', APP, ...base]);
     assert.equal(enable.code, 0, describeRun(enable));
-    const status = await kubefedctl(env, ['orphaning-deletion', 'status', 'fsecret', 'db', '-n', APP, ...base]);
+    const status = await kubefedctl(env, ['orphaning-deletion', 'status', 'federatedsecrets', 'db', '-n', APP, ...base]);
     assert.equal(status.code === 0 ? status.stdout : describeRun(status), 'Enabled\n');
     const deleted = await env.adminRequest(HOST, 'DELETE', `/apis/types.kubefed.io/v1beta1/namespaces/${APP}/federatedsecrets/db`);
     assert.equal(deleted.status, 200, deleted.text);

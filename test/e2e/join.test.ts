@@ -281,7 +281,7 @@ describe('join and unjoin', { timeout: 900_000 }, () => {
       [['join', MEMBER, '--host-cluster-context', 'nope'], 1, /context "nope" does not exist/],
       [['join', MEMBER, '--cluster-context', 'nope', '--host-cluster-context', HOST], 1, /context "nope" does not exist/],
       [['join', MEMBER, '--host-cluster-context', HOST, '--host-cluster-name', 'a:b'], 2, /host-cluster-name may not contain/],
-      [['join', 'Bad_Name', '--host-cluster-context', 'nope', '--secret-name', 'UPPER'], 2, /3 problems/],
+      [['join', 'Bad_Name', '--host-cluster-context', 'nope', '--secret-name', 'UPPER'], 2, /4 problems/],
     ];
     for (const [args, code, message] of cases) {
       const result = await kubefedctl(env, [...args, '--kubeconfig', env.kubeconfig, '-v=6']);
