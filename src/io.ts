@@ -1,6 +1,8 @@
 // Reads manifest sources named by -f: files, directories (lexical order, -R descends) and stdin.
 
-import { readFile, readdir, stat } from 'node:fs/promises';
+// Synchronous reads: a one-shot CLI gains nothing from concurrency here, and fs/promises is one
+// more internal module to load on the offline federate path.
+import { type Dirent, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { UsageError } from './errors.js';
@@ -23,11 +25,9 @@ export async function readManifestSources(paths: readonly string[], options: Rea
       continue;
     }
     const absolute = path.resolve(options.cwd, given);
-    const info = await stat(absolute).catch((error: NodeJS.ErrnoException) => {
-      throw unreadable(given, error);
-    });
+    const info = attempt(given, () => statSync(absolute));
     if (info.isDirectory()) {
-      const files = await listManifestFiles(absolute, options.recursive);
+      const files = attempt(given, () => listManifestFiles(absolute, options.recursive));
       if (files.length === 0) {
         throw new UsageError(
           `no manifests found in directory "${given}": it has no ${MANIFEST_EXTENSIONS.join(', ')} files${options.recursive ? '' : ' at its top level (use -R to descend into subdirectories)'}`,
@@ -35,28 +35,36 @@ export async function readManifestSources(paths: readonly string[], options: Rea
       }
       for (const file of files) {
         const shown = path.join(given, path.relative(absolute, file));
-        sources.push({ name: shown, text: await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => Promise.reject(unreadable(shown, e))) });
+        sources.push({ name: shown, text: attempt(shown, () => readFileSync(file, 'utf8')) });
       }
     } else {
-      sources.push({ name: given, text: await readFile(absolute, 'utf8').catch((e: NodeJS.ErrnoException) => Promise.reject(unreadable(given, e))) });
+      sources.push({ name: given, text: attempt(given, () => readFileSync(absolute, 'utf8')) });
     }
   }
   return sources;
 }
 
-async function listManifestFiles(directory: string, recursive: boolean): Promise<string[]> {
-  const entries = await readdir(directory, { withFileTypes: true });
+function listManifestFiles(directory: string, recursive: boolean): string[] {
+  const entries: Dirent[] = readdirSync(directory, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const files: string[] = [];
   for (const entry of entries) {
     const full = path.join(directory, entry.name);
     if (entry.isDirectory()) {
-      if (recursive) files.push(...(await listManifestFiles(full, true)));
+      if (recursive) files.push(...listManifestFiles(full, true));
     } else if (MANIFEST_EXTENSIONS.some((ext) => entry.name.endsWith(ext))) {
       files.push(full);
     }
   }
   return files;
+}
+
+function attempt<T>(name: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw unreadable(name, error as NodeJS.ErrnoException);
+  }
 }
 
 function unreadable(name: string, error: NodeJS.ErrnoException): UsageError {

@@ -14,7 +14,10 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 void runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
-  stdin: process.stdin,
+  // Creating process.stdin sets up a socket (and loads net) for a pipe: only when something reads it.
+  get stdin() {
+    return process.stdin;
+  },
   env: process.env,
   cwd: process.cwd(),
   homeDir: os.homedir(),

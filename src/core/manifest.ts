@@ -3,7 +3,7 @@
 
 import { ManifestError } from '../errors.js';
 import { type KubeObject, isPlainObject } from './types.js';
-import { UnsafeIntegerError, jsYaml, parseYamlDocument } from './yaml.js';
+import { NonFiniteNumberError, UnsafeIntegerError, jsYaml, parseYamlDocument } from './yaml.js';
 
 export interface ManifestSource {
   /** Path as the user gave it (or "<stdin>"). */
@@ -33,24 +33,33 @@ interface RawDocument {
  * blank or a comment ends a document.
  */
 export function splitYamlStream(text: string): RawDocument[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const source = text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
   const documents: RawDocument[] = [];
-  let current: string[] = [];
+  let documentStart = 0;
   let startLine = 0;
-  lines.forEach((line, index) => {
-    if (line.startsWith('---')) {
-      const rest = line.slice(3).trim();
-      if (rest === '' || rest.startsWith('#')) {
-        documents.push({ text: current.join('\n'), startLine });
-        current = [];
-        startLine = index + 1;
-        return;
-      }
-    }
-    current.push(line);
-  });
-  documents.push({ text: current.join('\n'), startLine });
+  let line = 0;
+  let lineStart = 0;
+  // Only lines that begin with "---" can be separators: jump from one candidate to the next.
+  for (let candidate = source.startsWith('---') ? 0 : source.indexOf('\n---'); candidate !== -1; candidate = source.indexOf('\n---', candidate + 1)) {
+    const separatorStart = candidate === 0 && source.startsWith('---') ? 0 : candidate + 1;
+    const lineEnd = source.indexOf('\n', separatorStart);
+    const rest = source.slice(separatorStart + 3, lineEnd === -1 ? undefined : lineEnd).trim();
+    if (rest !== '' && !rest.startsWith('#')) continue;
+    line += countNewlines(source, lineStart, separatorStart);
+    lineStart = separatorStart;
+    documents.push({ text: source.slice(documentStart, Math.max(documentStart, separatorStart - 1)), startLine });
+    documentStart = lineEnd === -1 ? source.length : lineEnd + 1;
+    startLine = line + 1;
+    if (lineEnd === -1) break;
+  }
+  documents.push({ text: source.slice(documentStart), startLine });
   return documents;
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) count++;
+  return count;
 }
 
 function isBlankOrComments(text: string): boolean {
@@ -78,7 +87,7 @@ export function parseManifests(source: ManifestSource): ManifestObject[] {
 }
 
 function toManifestError(error: unknown, location: { file: string; document: number }, startLine: number): ManifestError {
-  if (error instanceof UnsafeIntegerError) return new ManifestError({ ...location, line: startLine + 1 }, error.message);
+  if (error instanceof UnsafeIntegerError || error instanceof NonFiniteNumberError) return new ManifestError({ ...location, line: startLine + 1 }, error.message);
   if (error instanceof jsYaml.YAMLException) {
     const line = error.mark ? startLine + error.mark.line + 1 : undefined;
     const reason = error.reason.replace(/^duplicated mapping key$/, 'duplicate key (each key may appear once in a mapping)');
@@ -106,7 +115,6 @@ function collectObjects(
     const what = Array.isArray(value) ? 'a sequence' : `a ${typeof value} scalar`;
     throw new ManifestError(where(), `expected a Kubernetes object (a mapping with apiVersion, kind and metadata), found ${what}`);
   }
-  assertNoUnrepresentableNumbers(value, (path) => where(path));
   const kind = value.kind;
   const apiVersion = value.apiVersion;
   if (typeof apiVersion !== 'string' || apiVersion === '') throw new ManifestError(where('apiVersion'), 'missing apiVersion');
@@ -147,15 +155,4 @@ function collectObjects(
 /** `kind: List`, and typed lists such as `ConfigMapList` (a *List kind with an items sequence), which kubectl also flattens. */
 export function isListObject(kind: string, value: Record<string, unknown>): boolean {
   return kind === 'List' || (kind.endsWith('List') && kind.length > 4 && Array.isArray(value.items));
-}
-
-/** JSON cannot carry NaN or infinities; go-yaml reads them but kubectl then fails to encode. */
-function assertNoUnrepresentableNumbers(value: unknown, where: (path: string) => ConstructorParameters<typeof ManifestError>[0], path = ''): void {
-  if (typeof value === 'number' && !Number.isFinite(value)) {
-    throw new ManifestError(where(path), `${String(value)} cannot be represented in JSON; quote it if it is meant as a string`);
-  }
-  if (Array.isArray(value)) value.forEach((item, i) => assertNoUnrepresentableNumbers(item, where, `${path}[${i}]`));
-  else if (isPlainObject(value)) {
-    for (const [key, child] of Object.entries(value)) assertNoUnrepresentableNumbers(child, where, path ? `${path}.${key}` : key);
-  }
 }

@@ -21,8 +21,24 @@ export class UnsafeIntegerError extends Error {}
 
 type Resolved = { kind: 'int' | 'float' | 'bool' | 'null'; value: number | boolean | null } | undefined;
 
+/** Thrown (inside js-yaml construction) for .nan and .inf, which JSON cannot carry. */
+export class NonFiniteNumberError extends Error {}
+
+// js-yaml asks every implicit type in turn about the same scalar (resolve, then construct), and
+// the dumper asks again for every string: remember the last answer.
+let lastScalar: string | undefined;
+let lastResolved: Resolved;
+
 /** go-yaml v2 `resolve()` for a plain scalar: the non-string value it becomes, if any. */
 export function resolveGoYamlV2Scalar(text: string): Resolved {
+  if (text === lastScalar) return lastResolved;
+  const resolved = resolveUncached(text);
+  lastScalar = text;
+  lastResolved = resolved;
+  return resolved;
+}
+
+function resolveUncached(text: string): Resolved {
   if (NULLS.has(text)) return { kind: 'null', value: null };
   if (BOOL_TRUE.has(text)) return { kind: 'bool', value: true };
   if (BOOL_FALSE.has(text)) return { kind: 'bool', value: false };
@@ -33,6 +49,8 @@ export function resolveGoYamlV2Scalar(text: string): Resolved {
     return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text) ? { kind: 'float', value: Number.parseFloat(text) } : undefined;
   }
   if (first !== '+' && first !== '-' && !(first >= '0' && first <= '9')) return undefined;
+  // The common case, a plain decimal that fits a double exactly, without BigInt.
+  if (/^[1-9][0-9]{0,14}$/.test(text)) return { kind: 'int', value: Number(text) };
   const plain = text.replaceAll('_', '');
   const integer = parseGoIntBase0(plain);
   if (integer !== undefined) return { kind: 'int', value: checkedInteger(integer, text) };
@@ -86,12 +104,18 @@ function scalarType(tag: string, kind: 'int' | 'float' | 'bool' | 'null', predic
 const nullType = scalarType('null', 'null', (v) => v === null, () => 'null');
 const boolType = scalarType('bool', 'bool', (v) => typeof v === 'boolean', (v: boolean) => (v ? 'true' : 'false'));
 const intType = scalarType('int', 'int', (v) => typeof v === 'number' && Number.isInteger(v) && !Object.is(v, -0), (v: number) => String(v));
-const floatType = scalarType(
-  'float',
-  'float',
-  (v) => typeof v === 'number' && (!Number.isInteger(v) || Object.is(v, -0)),
-  (v: number) => (Number.isNaN(v) ? '.nan' : v === Infinity ? '.inf' : v === -Infinity ? '-.inf' : String(v)),
-);
+const floatType = new yaml.Type('tag:yaml.org,2002:float', {
+  kind: 'scalar',
+  resolve: (data: string | null) => resolveGoYamlV2Scalar(data ?? '')?.kind === 'float',
+  construct: (data: string | null) => {
+    const value = resolveGoYamlV2Scalar(data ?? '')?.value as number;
+    // go-yaml reads these, but kubectl then fails to encode the object as JSON.
+    if (!Number.isFinite(value)) throw new NonFiniteNumberError(`${data} cannot be represented in JSON; quote it if it is meant as a string`);
+    return value;
+  },
+  predicate: (v) => typeof v === 'number' && (!Number.isInteger(v) || Object.is(v, -0)),
+  represent: ((v: number) => String(v)) as unknown as (v: object) => string,
+});
 // `!!timestamp` explicitly tagged values stay strings, as go-yaml v2 gives interface{} targets.
 const timestampAsString = new yaml.Type('tag:yaml.org,2002:timestamp', { kind: 'scalar', construct: (data: string) => data });
 

@@ -64,5 +64,41 @@ export async function runClusterBenchmarks(): Promise<string[]> {
     const target = targetMs === undefined ? '' : ` (target < ${targetMs} ms: ${ms < targetMs ? 'ok' : 'OVER TARGET'})`;
     return `${name.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms  floor ${floor.toFixed(1).padStart(8)} ms  ratio ${(ms / floor).toFixed(2)}x  ${median(samples.map((s) => s.requests))} API requests${target}`;
   };
-  return [line(`join ${member} (no --wait)`, joins, 1000), line(`unjoin ${member}`, unjoins)];
+  const lines = [line(`join ${member} (no --wait)`, joins, 1000), line(`unjoin ${member}`, unjoins)];
+
+  // federate --contents of a namespace holding 1,000 objects (configmaps, secrets, services).
+  const namespace = `kfc-bench-${process.pid}`;
+  const created = await env.adminRequest(host, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  if (created.status !== 201) throw new Error(`cannot create ${namespace}: ${created.text}`);
+  try {
+    const objects = Array.from({ length: 1000 }, (_, i) =>
+      i % 3 === 0
+        ? ['configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { index: String(i) } }]
+        : i % 3 === 1
+          ? ['secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: `secret-${i}` }, stringData: { index: String(i) } }]
+          : ['services', { apiVersion: 'v1', kind: 'Service', metadata: { name: `svc-${i}` }, spec: { selector: { app: `a${i}` }, ports: [{ port: 80 }] } }],
+    ) as Array<[string, unknown]>;
+    for (let i = 0; i < objects.length; i += 25) {
+      await Promise.all(
+        objects.slice(i, i + 25).map(async ([resource, body]) => {
+          const response = await env.adminRequest(host, 'POST', `/api/v1/namespaces/${namespace}/${resource}`, body);
+          if (response.status !== 201) throw new Error(`create ${resource}: ${response.text}`);
+        }),
+      );
+    }
+    // Kubernetes adds its own (default ServiceAccount, kube-root-ca.crt): federate skips those.
+    await env.waitFor(async () => (await env.adminRequest(host, 'GET', `/api/v1/namespaces/${namespace}/serviceaccounts/default`)).status === 200, 60_000);
+    const printed = run(['federate', 'namespace', namespace, ...base, '--contents', '-o', 'yaml']);
+    if (printed.code !== 0) throw new Error(`federate -o yaml failed: ${printed.stderr}`);
+    const applied = run(['federate', 'namespace', namespace, ...base, '--contents']);
+    if (applied.code !== 0) throw new Error(`federate failed: ${applied.stderr}`);
+    const rerun = run(['federate', 'namespace', namespace, ...base, '--contents']);
+    if (rerun.code !== 0) throw new Error(`federate re-run failed: ${rerun.stderr}`);
+    lines.push(line('federate --contents, 1,000 objects, -o yaml', [printed], 10_000));
+    lines.push(line('federate --contents, 1,000 objects, create', [applied], 10_000));
+    lines.push(line('federate --contents, 1,000 objects, re-run', [rerun], 10_000));
+  } finally {
+    await env.adminRequest(host, 'DELETE', `/api/v1/namespaces/${namespace}`);
+  }
+  return lines;
 }

@@ -18,11 +18,12 @@ export interface Measurement {
   unit: string;
 }
 
-function timeOnce(args: string[], input?: string): { ms: number; rssKiB: number } {
+/** One run; peak RSS only when asked (the preload that reports it would skew startup timings). */
+function timeOnce(args: string[], input?: string, measureRss = false): { ms: number; rssKiB: number } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kfc-bench-'));
   const rssFile = path.join(dir, 'rss');
   const start = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, ['--import', RSS_HOOK, ...args], {
+  const run = spawnSync(process.execPath, [...(measureRss ? ['--import', RSS_HOOK] : []), ...args], {
     input: input ?? '',
     env: { PATH: process.env.PATH, HOME: dir, BENCH_RSS_FILE: rssFile },
     maxBuffer: 1 << 30,
@@ -30,7 +31,7 @@ function timeOnce(args: string[], input?: string): { ms: number; rssKiB: number 
   });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (run.status !== 0) throw new Error(`${args.join(' ')} exited ${run.status}: ${run.stderr?.toString()}`);
-  const rssKiB = Number(readFileSync(rssFile, 'utf8'));
+  const rssKiB = measureRss ? Number(readFileSync(rssFile, 'utf8')) : 0;
   rmSync(dir, { recursive: true, force: true });
   return { ms, rssKiB };
 }
@@ -41,16 +42,16 @@ function median(values: number[]): number {
 }
 
 /** Runs floor and candidate interleaved so machine noise hits both alike. */
-function compare(name: string, floorArgs: string[], args: string[], runs: number, target: number, input?: string, floorInput?: string): Measurement[] {
+function compare(name: string, floorArgs: string[], args: string[], runs: number, target: number, measureRss = false): Measurement[] {
   const floorTimes: number[] = [];
   const times: number[] = [];
   const floorRss: number[] = [];
   const rss: number[] = [];
-  timeOnce(floorArgs, floorInput);
-  timeOnce(args, input);
+  timeOnce(floorArgs, undefined, measureRss);
+  timeOnce(args, undefined, measureRss);
   for (let i = 0; i < runs; i++) {
-    const f = timeOnce(floorArgs, floorInput);
-    const c = timeOnce(args, input);
+    const f = timeOnce(floorArgs, undefined, measureRss);
+    const c = timeOnce(args, undefined, measureRss);
     floorTimes.push(f.ms);
     floorRss.push(f.rssKiB);
     times.push(c.ms);
@@ -59,7 +60,7 @@ function compare(name: string, floorArgs: string[], args: string[], runs: number
   const floor = median(floorTimes);
   const value = median(times);
   const out: Measurement[] = [{ name, value, floor, ratio: value / floor, target, unit: 'ms' }];
-  if (name.startsWith('federate 10,000')) {
+  if (measureRss) {
     const fr = median(floorRss) / 1024;
     const cr = median(rss) / 1024;
     out.push({ name: `${name} peak RSS`, value: cr, floor: fr, ratio: cr / fr, target, unit: 'MiB' });
@@ -91,10 +92,10 @@ export function runOfflineBenchmarks(): Measurement[] {
     writeFileSync(big, generateStream(10_000));
     const floorNode = ['-e', '0'];
     return [
-      ...compare('startup: --help', floorNode, [BIN, '--help'], 15, 1.3),
-      ...compare('startup: version', floorNode, [BIN, 'version'], 15, 1.3),
-      ...compare('startup: federate -f (1 document)', floorNode, [BIN, 'federate', '-f', one], 15, 1.3),
-      ...compare('federate 10,000 documents', [path.join(ROOT, 'test/bench/floor-yaml.mjs'), big], [BIN, 'federate', '-f', big], 3, 1.5),
+      ...compare('startup: --help', floorNode, [BIN, '--help'], 21, 1.3),
+      ...compare('startup: version', floorNode, [BIN, 'version'], 21, 1.3),
+      ...compare('startup: federate -f (1 document)', floorNode, [BIN, 'federate', '-f', one], 21, 1.3),
+      ...compare('federate 10,000 documents', [path.join(ROOT, 'test/bench/floor-yaml.mjs'), big], [BIN, 'federate', '-f', big], 5, 1.5, true),
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
