@@ -7,8 +7,9 @@
 //           KUBEFEDCTL_E2E_KEEP=1 leaves the environment running after the tests.
 //   status  print what is running (pids, ports, RSS)
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import { down, isHealthy, up } from './cluster.js';
 import { rssKiB } from './procs.js';
 import { readState, REPO_ROOT, wantedClusterCount } from './state.js';
@@ -29,9 +30,23 @@ function findTests(dir: string): string[] {
   return out.sort();
 }
 
+/** Counts from the TAP copy of the run, for the plain closing line CI reads. */
+let lastTestCounts: { pass: number; fail: number; skipped: number } | undefined;
+
 function runTests(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
   // One file at a time: all files share the same clusters, and some stop/restart a member apiserver.
-  const args = ['--import', 'tsx', '--test', '--test-concurrency=1', ...files.map((f) => relative(REPO_ROOT, f))];
+  const tapFile = join(mkdtempSync(join(tmpdir(), 'kfc-e2e-report-')), 'report.tap');
+  const args = [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=1',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tapFile}`,
+    ...files.map((f) => relative(REPO_ROOT, f)),
+  ];
   process.stderr.write(`e2e: node ${args.join(' ')}\n`);
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: 'inherit' });
@@ -43,6 +58,14 @@ function runTests(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
     child.on('close', (code, signal) => {
       process.off('SIGINT', forward);
       process.off('SIGTERM', forward);
+      try {
+        const report = readFileSync(tapFile, 'utf8');
+        const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(report)?.[1] ?? 'NaN');
+        lastTestCounts = { pass: count('pass'), fail: count('fail'), skipped: count('skipped') };
+      } catch {
+        lastTestCounts = undefined;
+      }
+      rmSync(dirname(tapFile), { recursive: true, force: true });
       resolvePromise(code ?? (signal ? 1 : 0));
     });
   });
@@ -123,7 +146,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    if (lastTestCounts) console.log(`e2e tests: ${lastTestCounts.pass} passed, ${lastTestCounts.fail} failed, ${lastTestCounts.skipped} skipped`);
+    process.exit(code);
+  },
   (err: unknown) => {
     process.stderr.write(`e2e: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(1);
