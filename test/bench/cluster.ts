@@ -16,8 +16,10 @@ interface Timed {
 }
 
 function run(args: string[]): Timed {
+  const env = { ...process.env };
+  delete env.KUBECONFIG; // every command names its kubeconfig
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [BIN, ...args, '-v=6'], { encoding: 'utf8', env: { ...process.env, KUBECONFIG: undefined } as NodeJS.ProcessEnv });
+  const result = spawnSync(process.execPath, [BIN, ...args, '-v=6'], { encoding: 'utf8', env });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const requests = (result.stderr.match(/^(GET|POST|PUT|PATCH|DELETE) https?:\/\/\S+ \d{3}/gm) ?? []).length;
   return { ms, requests, code: result.status, stderr: result.stderr };
