@@ -165,15 +165,6 @@ export class PartialFailureError extends KubefedctlError {
   }
 }
 
-/** The command exists in the Go tool but this version does not implement it yet. Exit 1. */
-export class NotImplementedError extends KubefedctlError {
-  constructor(command: string) {
-    super('NOT_IMPLEMENTED', EXIT_CODES.failure, `"kubefedctl ${command}" is not implemented in this version of kubefedctl yet`, {
-      hint: 'Use the Go kubefedctl v0.10.0 for this command until it lands here.',
-    });
-  }
-}
-
 /** A bug in kubefedctl. Always rendered with its stack. Exit 1. */
 export class InternalError extends KubefedctlError {
   constructor(message: string, options: KubefedctlErrorOptions = {}) {
@@ -181,9 +172,3 @@ export class InternalError extends KubefedctlError {
   }
 }
 
-/** The failure was already reported to the user; just exit with this code. */
-export class AlreadyReportedError extends KubefedctlError {
-  constructor(exitCode: ExitCode) {
-    super('ALREADY_REPORTED', exitCode, '');
-  }
-}

@@ -13,7 +13,6 @@ const REPORT_URL = 'https://github.com/kubefedctl-ts/kubefedctl/issues';
 export function renderError(error: unknown, options: { verbosity: number }): RenderedError {
   const showStack = options.verbosity >= 4;
   if (error instanceof KubefedctlError && !(error instanceof InternalError)) {
-    if (error.code === 'ALREADY_REPORTED') return { text: '', exitCode: error.exitCode };
     let text = `error: ${redactText(error.message)}`;
     if (error.hint) text += `\n  hint: ${redactText(error.hint)}`;
     text += '\n';
