@@ -3,6 +3,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ClusterPki } from './pki.js';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
 export const E2E_DIR = join(REPO_ROOT, '.e2e');
@@ -61,24 +62,14 @@ export interface ProcInfo {
   log: string;
 }
 
-export interface ClusterState {
+/** caFile is the CA that signed the serving cert and the admin client cert (--client-ca-file, --root-ca-file). */
+export interface ClusterState extends ClusterPki {
   name: string;
   role: 'host' | 'member';
   /** https://127.0.0.1:<port> */
   server: string;
   port: number;
   dir: string;
-  /** CA that signed the serving cert, the admin client cert, and is the --client-ca-file / --root-ca-file. */
-  caFile: string;
-  caKeyFile: string;
-  servingCertFile: string;
-  servingKeyFile: string;
-  adminCertFile: string;
-  adminKeyFile: string;
-  saKeyFile: string;
-  saPubFile: string;
-  tokenAuthFile: string;
-  adminToken: string;
   /** Per-cluster kubeconfig (admin token) used by kube-controller-manager (and KubeFed on the host). */
   adminKubeconfig: string;
   etcdPrefix: string;
