@@ -33,6 +33,10 @@ interface Skipped {
 }
 
 const CREATE_RETRY_MS = 10_000;
+/** Writes in flight at once: enough to hide round trips, few enough not to trip API priority and fairness. */
+const WRITE_CONCURRENCY = 8;
+/** Above this many objects of one type, one LIST answers "does it exist" instead of a GET each. */
+const LIST_THRESHOLD = 3;
 
 export async function runOnlineFederate(options: OnlineOptions, env: CommandEnv): Promise<void> {
   const dryRun = dryRunStrategy(options.flags.dryRun);
@@ -84,14 +88,25 @@ export async function runOnlineFederate(options: OnlineOptions, env: CommandEnv)
       const generated = await generateTypeResources(client, { ...defaultEnableTypeDirective(groupQualifiedName(set.target.name, set.target.group)), targetVersion: set.target.version }, ui);
       await createTypeResources(client, generated, { namespace: kubefedNs, dryRun }, print);
     }
-    for (const federatedObject of federated.filter((f) => f.set === set).map((f) => f.object.object)) {
+    const objects = federated.filter((f) => f.set === set).map((f) => f.object.object);
+    const existing = await existingFederatedObjects(client, set, objects);
+    const results = await mapWithConcurrency(objects, WRITE_CONCURRENCY, async (object): Promise<{ line: string } | { error: unknown }> => {
       try {
-        print(await writeFederated(client, set, federatedObject, { dryRun, errorOnExisting: options.errorOnExisting }, ui));
+        return { line: await writeFederated(client, set, object, existing.get(objectKey(object)), { dryRun, errorOnExisting: options.errorOnExisting }, ui) };
       } catch (error) {
-        if (!(error instanceof KubefedctlError) || sets.length === 1) throw error;
-        failures.push(error);
-        ui.logger.warn(error.message);
+        return { error };
       }
+    });
+    // Printed in input order, whatever order the concurrent writes finished in.
+    for (const result of results) {
+      if ('line' in result) {
+        print(result.line);
+        continue;
+      }
+      const error = result.error;
+      if (!(error instanceof KubefedctlError) || sets.length === 1) throw error;
+      failures.push(error);
+      ui.logger.warn(error.message);
     }
   }
   if (failures.length > 0) throw new PartialFailureError(`${failures.length} federated resource(s) could not be written`, failures);
@@ -218,6 +233,7 @@ async function writeFederated(
   client: ClusterClient,
   set: ArtifactSet,
   object: KubeObject,
+  existing: KubeObject | undefined,
   options: { dryRun: ReturnType<typeof dryRunStrategy>; errorOnExisting: boolean },
   ui: Ui,
 ): Promise<string> {
@@ -227,8 +243,6 @@ async function writeFederated(
   const ref = `${set.federatedType.kind.toLowerCase()}.${gvr.group}/${name}`;
   const suffix = options.dryRun === 'client' ? ' (dry run)' : options.dryRun === 'server' ? ' (server dry run)' : '';
   if (set.target.kind === 'Namespace') ui.logger.log(2, 'Resource to federate is a namespace. Given namespace will itself be the container for the federated namespace');
-  // A federated type enabled in this run (or not yet, in a dry run) is simply not found: 404 → undefined.
-  const existing = await client.get(gvr, name, namespace);
   if (existing) {
     if (options.errorOnExisting) {
       throw new OperationError('ALREADY_EXISTS', `Error creating federated resource "${namespace ? `${namespace}/` : ''}${name}": ${gvr.resource}.${gvr.group} "${name}" already exists`, {
@@ -257,4 +271,47 @@ async function writeFederated(
       throw prefixError(error, `Error creating federated resource "${namespace ? `${namespace}/` : ''}${name}"`);
     }
   }
+}
+
+function objectKey(object: KubeObject): string {
+  return `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+}
+
+/**
+ * Which of the federated objects already exist. A federated type enabled in this run (or, in a
+ * dry run, not yet) is not served: a 404 means none exist.
+ */
+async function existingFederatedObjects(client: ClusterClient, set: ArtifactSet, objects: KubeObject[]): Promise<Map<string, KubeObject>> {
+  const gvr = { group: set.federatedType.group, version: set.federatedType.version, resource: set.federatedType.pluralName };
+  const found = new Map<string, KubeObject>();
+  const notServed = (error: unknown) => {
+    if (error instanceof ClusterApiError && error.status === 404) return undefined;
+    throw error;
+  };
+  if (objects.length <= LIST_THRESHOLD) {
+    for (const object of objects) {
+      const existing = await client.get(gvr, object.metadata.name!, object.metadata.namespace).catch(notServed);
+      if (existing) found.set(objectKey(object), existing);
+    }
+    return found;
+  }
+  for (const namespace of new Set(objects.map((object) => object.metadata.namespace))) {
+    const listed = await client.list(gvr, { namespace, limit: 500 }).catch(notServed);
+    for (const item of listed?.items ?? []) found.set(objectKey(item), item);
+  }
+  return found;
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; results in input order. */
+async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

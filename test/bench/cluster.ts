@@ -68,7 +68,8 @@ export async function runClusterBenchmarks(): Promise<string[]> {
   };
   const lines = [line(`join ${member} (no --wait)`, joins, 1000), line(`unjoin ${member}`, unjoins)];
 
-  // federate --contents of a namespace holding 1,000 objects (configmaps, secrets, services).
+  // federate --contents of a namespace holding 1,000 objects (configmaps, secrets, headless services:
+  // the test clusters have a /24 service range).
   const namespace = `kfc-bench-${process.pid}`;
   const created = await env.adminRequest(host, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   if (created.status !== 201) throw new Error(`cannot create ${namespace}: ${created.text}`);
@@ -78,7 +79,7 @@ export async function runClusterBenchmarks(): Promise<string[]> {
         ? ['configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { index: String(i) } }]
         : i % 3 === 1
           ? ['secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: `secret-${i}` }, stringData: { index: String(i) } }]
-          : ['services', { apiVersion: 'v1', kind: 'Service', metadata: { name: `svc-${i}` }, spec: { selector: { app: `a${i}` }, ports: [{ port: 80 }] } }],
+          : ['services', { apiVersion: 'v1', kind: 'Service', metadata: { name: `svc-${i}` }, spec: { clusterIP: 'None', selector: { app: `a${i}` }, ports: [{ port: 80 }] } }],
     ) as Array<[string, unknown]>;
     for (let i = 0; i < objects.length; i += 25) {
       await Promise.all(
