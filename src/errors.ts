@@ -22,7 +22,8 @@ export class KubefedctlError extends Error {
 
   constructor(code: string, exitCode: ExitCode, message: string, options: KubefedctlErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
+    // Class names do not survive minification; the stable code does.
+    this.name = `kubefedctl ${code}`;
     this.code = code;
     this.exitCode = exitCode;
     this.hint = options.hint;

@@ -12,7 +12,8 @@ export const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'] as const;
 
 export interface ReadSourcesOptions {
   recursive: boolean;
-  stdin: Readable;
+  /** Called only when a path is "-": creating process.stdin is not free. */
+  stdin: () => Readable;
   cwd: string;
 }
 
@@ -21,7 +22,7 @@ export async function readManifestSources(paths: readonly string[], options: Rea
   const sources: ManifestSource[] = [];
   for (const given of paths) {
     if (given === '-') {
-      sources.push({ name: '<stdin>', text: await readAll(options.stdin) });
+      sources.push({ name: '<stdin>', text: await readAll(options.stdin()) });
       continue;
     }
     const absolute = path.resolve(options.cwd, given);

@@ -6,11 +6,15 @@ import type { Readable } from 'node:stream';
 export interface OutputStream {
   write(chunk: string): unknown;
   isTTY?: boolean | undefined;
+  /** Terminal width, when the stream is a terminal. */
+  columns?: number | undefined;
 }
 
 export interface CliContext {
   stdout: OutputStream;
   stderr: OutputStream;
+  /** The real stderr stream, for a spinner (ora needs a stream). */
+  stderrStream?: () => NodeJS.WritableStream;
   stdin: Readable & { isTTY?: boolean | undefined };
   env: NodeJS.ProcessEnv;
   cwd: string;

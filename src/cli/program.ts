@@ -45,6 +45,12 @@ export function createProgram(ctx: CliContext, state: ProgramState, overrides: {
       writeErr: (text) => ctx.stderr.write(text),
       // Usage errors are rendered by our handler (one line, exit 2), not by commander.
       outputError: () => {},
+      // commander's defaults ask process.stdout/stderr, whose creation loads Node's stream stack;
+      // our streams answer without it. Help is never coloured.
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+      getOutHelpWidth: () => ctx.stdout.columns ?? 80,
+      getErrHelpWidth: () => ctx.stderr.columns ?? 80,
     })
     .showSuggestionAfterError(true)
     .addOption(new Option('-v, --v <level>', 'number for the log level verbosity (2: steps, 4: debug and stack traces, 6: HTTP requests, 8: bodies; secrets are always redacted)').argParser(parseLevel))

@@ -25,7 +25,7 @@ export const PLAIN: Painter = { error: (text) => text, warning: (text) => text }
  */
 export async function loadPainter(ctx: CliContext, noColor: boolean): Promise<Painter> {
   if (!colorEnabled(ctx, noColor)) return PLAIN;
-  const { Chalk } = await import('chalk');
+  const { Chalk } = await import('./tty-ui.js');
   const chalk = new Chalk({ level: 1 });
   return { error: (text) => chalk.red(text), warning: (text) => chalk.yellow(text) };
 }
@@ -74,8 +74,11 @@ export function createUi(ctx: CliContext, options: UiOptions): Ui {
     async spinner(text) {
       if (!spinnerAllowed) return NO_SPINNER;
       // ora is only loaded for an interactive terminal.
-      const { default: ora } = await import('ora');
-      const spinner = ora({ text, stream: ctx.stderr as NodeJS.WritableStream, color: 'cyan' }).start();
+      const { ora } = await import('./tty-ui.js');
+      const stream = ctx.stderrStream?.() ?? (ctx.stderr as NodeJS.WritableStream);
+      // A terminal of unknown or zero width (a pty without a size) makes ora clear lines forever.
+      if (!((stream as { columns?: number }).columns! > 0)) return NO_SPINNER;
+      const spinner = ora({ text, stream, color: 'cyan' }).start();
       return {
         update: (next) => {
           spinner.text = next;

@@ -1,6 +1,7 @@
 // Resolving and validating the names join and unjoin derive from contexts and flags. Everything is
 // checked before the first request, and all problems are reported at once.
 
+import type { ClusterAccess, CommandEnv } from '../cli/command-env.js';
 import type { Kubeconfig } from '../cluster/types.js';
 import { ConfigError, EXIT_CODES, KubefedctlError, MultipleUsageErrors } from '../errors.js';
 import { dns1123SubdomainProblems, suggestResourceName } from '../core/naming.js';
@@ -25,21 +26,38 @@ export interface Problem {
   kind: 'usage' | 'config';
 }
 
-export function resolveIdentity(command: 'join' | 'unjoin', clusterName: string | undefined, flags: ClusterIdentityFlags, kubeconfig: Kubeconfig, problems: Problem[]): ResolvedIdentity {
+/**
+ * Loads the kubeconfig; if that fails, the failure joins the list of problems, so a missing
+ * CLUSTER_NAME is not hidden behind a missing kubeconfig.
+ */
+export async function openClusterAccessCollecting(env: CommandEnv, kubeconfigFlag: string | undefined, problems: Problem[]): Promise<ClusterAccess | undefined> {
+  try {
+    return await env.clusterAccess(kubeconfigFlag);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push({ kind: 'config', message: error.message });
+    return undefined;
+  }
+}
+
+/** Names and contexts; context checks are skipped when the kubeconfig could not be loaded. */
+export function resolveIdentity(command: 'join' | 'unjoin', clusterName: string | undefined, flags: ClusterIdentityFlags, kubeconfig: Kubeconfig | undefined, problems: Problem[]): ResolvedIdentity {
   const name = clusterName ?? '';
   if (!name) problems.push({ kind: 'usage', message: 'CLUSTER_NAME is required' });
   else {
     const nameProblems = dns1123SubdomainProblems(name);
     if (nameProblems.length > 0) problems.push({ kind: 'usage', message: `invalid cluster name "${name}": ${nameProblems.join('; ')}` });
   }
-  const hostContext = flags.hostClusterContext || kubeconfig.currentContext || '';
+  const hostContext = flags.hostClusterContext || kubeconfig?.currentContext || '';
   const clusterContext = flags.clusterContext || name;
-  if (!hostContext) {
+  if (!kubeconfig) {
+    // Already reported as a problem by openClusterAccessCollecting.
+  } else if (!hostContext) {
     problems.push({ kind: 'config', message: 'no host cluster context: the kubeconfig has no current-context; pass --host-cluster-context' });
   } else if (!kubeconfig.contextNames.includes(hostContext)) {
     problems.push({ kind: 'config', message: `context "${hostContext}" does not exist (--host-cluster-context)` });
   }
-  if (clusterContext && !kubeconfig.contextNames.includes(clusterContext)) {
+  if (kubeconfig && clusterContext && !kubeconfig.contextNames.includes(clusterContext)) {
     const how = flags.clusterContext ? '--cluster-context' : `the cluster name; pass --cluster-context if the ${command === 'join' ? 'joining' : 'unjoining'} cluster's context has another name`;
     problems.push({ kind: 'config', message: `context "${clusterContext}" does not exist (${how})` });
   }

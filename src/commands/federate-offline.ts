@@ -10,7 +10,7 @@ import type { FederateOptions } from './federate.js';
 export async function runOfflineFederate(options: Extract<FederateOptions, { mode: 'offline' }>, env: CommandEnv): Promise<void> {
   const ui = env.ui({ machineOutput: true });
   for (const flag of options.ignoredFlags) ui.logger.warn(`${flag} is ignored with -f/--filename (offline federate reads only the manifests)`);
-  const sources = await readManifestSources(options.filenames, { recursive: options.recursive, stdin: env.ctx.stdin, cwd: env.ctx.cwd });
+  const sources = await readManifestSources(options.filenames, { recursive: options.recursive, stdin: () => env.ctx.stdin, cwd: env.ctx.cwd });
   const result = federateManifests(sources, options.placement);
   for (const warning of result.warnings) ui.logger.warn(warning);
   if (result.objects.length === 0) {

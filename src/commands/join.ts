@@ -25,7 +25,7 @@ import { type OutputFormat, printObjects } from '../core/printers.js';
 import type { KubeObject } from '../core/types.js';
 import { redactObject } from '../redact.js';
 import { ClusterApiError, KubefedctlError, OperationError, TimeoutError } from '../errors.js';
-import { type Problem, resolveIdentity, throwIfProblems } from './cluster-identity.js';
+import { type Problem, openClusterAccessCollecting, resolveIdentity, throwIfProblems } from './cluster-identity.js';
 
 interface JoinFlags extends GlobalSubcommandFlags {
   clusterContext?: string;
@@ -75,8 +75,8 @@ export async function runJoinCommand(clusterName: string | undefined, rawFlags: 
   if (dryRun !== 'none' && waitTimeoutMs !== undefined) problems.push({ kind: 'usage', message: '--wait cannot be combined with --dry-run' });
 
   const ui = env.ui({ machineOutput: flags.output !== undefined });
-  const access = await env.clusterAccess(flags.kubeconfig);
-  const identity = resolveIdentity('join', clusterName, flags, access.kubeconfig, problems);
+  const access = await openClusterAccessCollecting(env, flags.kubeconfig, problems);
+  const identity = resolveIdentity('join', clusterName, flags, access?.kubeconfig, problems);
   throwIfProblems(problems, 'join');
 
   const options: JoinOptions = {
@@ -91,8 +91,10 @@ export async function runJoinCommand(clusterName: string | undefined, rawFlags: 
     output: flags.output,
     kubeconfig: flags.kubeconfig,
   };
-  const host = await access.client(options.hostContext);
-  const member = await access.client(options.clusterContext);
+  // A kubeconfig that failed to load was a reported problem, so by now it is loaded.
+  const clusters = access!;
+  const host = await clusters.client(options.hostContext);
+  const member = await clusters.client(options.clusterContext);
   await joinCluster(options, { host, member }, ui, env);
 }
 

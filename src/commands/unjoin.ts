@@ -11,7 +11,7 @@ import { joinNames } from '../core/join-plan.js';
 import { type OutputFormat, printObjects } from '../core/printers.js';
 import type { GroupVersionResource, KubeObject } from '../core/types.js';
 import { ClusterApiError, OperationError } from '../errors.js';
-import { type Problem, resolveIdentity, throwIfProblems } from './cluster-identity.js';
+import { type Problem, openClusterAccessCollecting, resolveIdentity, throwIfProblems } from './cluster-identity.js';
 
 interface UnjoinFlags extends GlobalSubcommandFlags {
   clusterContext?: string;
@@ -50,8 +50,8 @@ export async function runUnjoinCommand(clusterName: string | undefined, rawFlags
   if (flags.output && dryRun === 'none') problems.push({ kind: 'usage', message: '-o/--output prints the planned deletions and needs --dry-run' });
   const force = flags.force === true;
   const ui = env.ui({ machineOutput: flags.output !== undefined });
-  const access = await env.clusterAccess(flags.kubeconfig);
-  const identity = resolveIdentity('unjoin', clusterName, flags, access.kubeconfig, problems);
+  const access = await openClusterAccessCollecting(env, flags.kubeconfig, problems);
+  const identity = resolveIdentity('unjoin', clusterName, flags, access?.kubeconfig, problems);
   // With --force an unreachable or missing member is tolerated: the host side is still cleaned.
   const memberContextMissing = problems.some((p) => p.message.startsWith(`context "${identity.clusterContext}" does not exist`) && !p.message.includes('--host-cluster-context'));
   const blocking = force ? problems.filter((p) => !(memberContextMissing && p.message.startsWith(`context "${identity.clusterContext}"`))) : problems;
@@ -59,8 +59,10 @@ export async function runUnjoinCommand(clusterName: string | undefined, rawFlags
   if (force && memberContextMissing) ui.logger.warn(`context "${identity.clusterContext}" does not exist; with --force only the host cluster is cleaned up`);
 
   const namespace = kubefedNamespace(flags);
-  const host = await access.client(identity.hostContext);
-  const member = force && memberContextMissing ? undefined : await access.client(identity.clusterContext);
+  // A kubeconfig that failed to load was a reported problem, so by now it is loaded.
+  const clusters = access!;
+  const host = await clusters.client(identity.hostContext);
+  const member = force && memberContextMissing ? undefined : await clusters.client(identity.clusterContext);
   const spinner = await ui.spinner(`Unjoining cluster "${identity.clusterName}"`);
   try {
     const plan = await planUnjoin({ ...identity, namespace, force }, { host, member }, ui);

@@ -69,3 +69,54 @@ describe('startup paths run no cluster code', () => {
     }
   });
 });
+
+describe('at a terminal', () => {
+  // `script` (util-linux) gives the CLI a real pseudo-terminal, as a person's shell would.
+  const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+  test('errors are red and the terminal-only bundle loads', { skip: !hasScript && 'no script(1) on this machine' }, () => {
+    const run = spawnSync('script', ['-qec', `${process.execPath} ${BIN} bogus`, '/dev/null'], { encoding: 'utf8', env: { PATH: process.env.PATH, TERM: 'xterm' } });
+    assert.match(run.stdout, /\u001b\[31merror:\u001b\[39m unknown command "bogus"/);
+    assert.doesNotMatch(run.stdout, /internal error/);
+  });
+  test('NO_COLOR turns colour off at a terminal', { skip: !hasScript && 'no script(1) on this machine' }, () => {
+    const run = spawnSync('script', ['-qec', `${process.execPath} ${BIN} bogus`, '/dev/null'], { encoding: 'utf8', env: { PATH: process.env.PATH, TERM: 'xterm', NO_COLOR: '1' } });
+    assert.match(run.stdout, /^error: unknown command "bogus"/m);
+    assert.doesNotMatch(run.stdout, /\u001b\[/);
+  });
+});
+
+describe('spinner at a terminal', () => {
+  const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+  function unreachableKubeconfig(dir: string): string {
+    const file = path.join(dir, 'config');
+    const entry = (name: string) => `- name: ${name}\n  context: {cluster: ${name}, user: ${name}}\n`;
+    writeFileSync(
+      file,
+      `apiVersion: v1\nkind: Config\ncurrent-context: host\nclusters:\n- name: host\n  cluster: {server: "https://127.0.0.1:1"}\n- name: member\n  cluster: {server: "https://127.0.0.1:1"}\nusers:\n- name: host\n  user: {token: t}\n- name: member\n  user: {token: t}\ncontexts:\n${entry('host')}${entry('member')}`,
+    );
+    return file;
+  }
+  for (const [label, setup] of [
+    ['a sized terminal: the spinner runs and ends with a failure mark', 'stty cols 100 rows 30; '],
+    ['a terminal without a size: no spinner (ora would clear lines forever)', ''],
+  ] as const) {
+    test(label, { skip: !hasScript && 'no script(1) on this machine', timeout: 30_000 }, () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'kfc-tty-'));
+      try {
+        const kubeconfig = unreachableKubeconfig(dir);
+        const run = spawnSync('script', ['-qec', `${setup}${process.execPath} ${BIN} join member --kubeconfig ${kubeconfig}; echo EXIT=$?`, '/dev/null'], {
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH, TERM: 'xterm' },
+          timeout: 20_000,
+        });
+        assert.equal(run.signal, null, 'finished without being killed');
+        assert.match(run.stdout, /EXIT=1/);
+        assert.match(run.stdout, /error:.*Unable to reach cluster "host"/);
+        if (setup) assert.match(run.stdout, /Joining cluster "member" failed/);
+        else assert.doesNotMatch(run.stdout, /Joining cluster "member"/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
