@@ -20,7 +20,8 @@ export function federateManifests(sources: readonly ManifestSource[], placement:
   const warnings: string[] = [];
   for (const { object } of parsed) {
     const namespaced = typeof object.metadata.namespace === 'string' && object.metadata.namespace !== '';
-    const result = federateObject(object, defaultFederatedType(object.kind, namespaced), placement);
+    // The parsed objects are ours alone: the federated templates can reuse them instead of copies.
+    const result = federateObject(object, defaultFederatedType(object.kind, namespaced), placement, { consumeTarget: true });
     objects.push(result.object);
     warnings.push(...result.warnings);
   }

@@ -37,30 +37,38 @@ export function defaultFederatedType(targetKind: string, targetNamespaced: boole
   };
 }
 
-export function federateObject(target: KubeObject, federatedType: FederatedType, placement: Placement = {}): FederateResult {
-  const warnings: string[] = [];
-  const template = cloneJson(target) as Record<string, unknown>;
-  removeUnwantedFields(target.kind, template);
+export interface FederateOptions {
+  /**
+   * The caller hands the target over (offline federate: freshly parsed, never read again), so
+   * it becomes the template without a copy. Otherwise the target is left untouched.
+   */
+  consumeTarget?: boolean;
+}
 
-  const annotations = target.metadata.annotations;
+export function federateObject(target: KubeObject, federatedType: FederatedType, placement: Placement = {}, options: FederateOptions = {}): FederateResult {
+  const warnings: string[] = [];
+  // Everything read from the target is read before the template (maybe the target itself) is stripped.
+  const { kind, metadata: targetMetadata } = target;
+  const annotations = targetMetadata.annotations;
   if (annotations && Object.keys(annotations).length > 0) {
     warnings.push(
-      `Annotations defined for ${target.kind} "${objectRef(target)}" will not appear in the template of the federated resource: ${formatGoMap(annotations)}`,
+      `Annotations defined for ${kind} "${objectRef(target)}" will not appear in the template of the federated resource: ${formatGoMap(annotations)}`,
     );
   }
+  const labels = targetMetadata.labels;
+  const metadata: KubeObject['metadata'] = { name: targetMetadata.name! };
+  if (federatedType.namespaced) {
+    const namespace = kind === 'Namespace' ? targetMetadata.name : targetMetadata.namespace;
+    if (namespace) metadata.namespace = namespace;
+  }
 
+  const template = (options.consumeTarget ? target : cloneJson(target)) as Record<string, unknown>;
+  removeUnwantedFields(kind, template);
   delete template.apiVersion;
   delete template.kind;
   delete template.status;
-  const labels = target.metadata.labels;
   delete template.metadata;
   if (labels && Object.keys(labels).length > 0) template.metadata = { labels: { ...labels } };
-
-  const metadata: KubeObject['metadata'] = { name: target.metadata.name! };
-  if (federatedType.namespaced) {
-    const namespace = target.kind === 'Namespace' ? target.metadata.name : target.metadata.namespace;
-    if (namespace) metadata.namespace = namespace;
-  }
 
   return {
     object: {

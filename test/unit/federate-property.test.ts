@@ -115,3 +115,15 @@ describe('federate property test', () => {
     });
   }
 });
+
+describe('federateObject ownership', () => {
+  test('leaves the target untouched unless the caller hands it over', async () => {
+    const { federateObject, defaultFederatedType } = await import('../../src/core/federate.js');
+    const target = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'n', labels: { a: 'b' } }, spec: { clusterIP: '10.0.0.1', ports: [{ port: 80, nodePort: 30000 }] }, status: {} };
+    const copy = structuredClone(target);
+    const kept = federateObject(target, defaultFederatedType('Service', true));
+    assert.deepEqual(target, copy, 'target unchanged');
+    const consumed = federateObject(structuredClone(target), defaultFederatedType('Service', true), {}, { consumeTarget: true });
+    assert.deepEqual(consumed.object, kept.object, 'same result either way');
+  });
+});
