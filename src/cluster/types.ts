@@ -1,6 +1,7 @@
 // The port between commands and clusters. Commands and tests depend on these interfaces only;
 // cluster/rest-client.ts implements them over raw HTTPS with credentials from the kubeconfig.
 
+import type { ApiResource } from '../core/api-resources.js';
 import type { GroupVersionResource, KubeObject } from '../core/types.js';
 
 /** What kubeconfig says about one context, resolved the way kubectl resolves it. */
@@ -103,14 +104,8 @@ export interface WatchEvent {
   object: KubeObject;
 }
 
-export interface ApiResourceInfo {
-  group: string;
-  version: string;
-  /** Plural name; subresources are not listed. */
-  name: string;
-  singularName: string;
-  kind: string;
-  namespaced: boolean;
+/** A resource as discovery lists it (subresources are not listed); always with its verbs. */
+export interface ApiResourceInfo extends ApiResource {
   shortNames: string[];
   verbs: string[];
   categories?: string[] | undefined;

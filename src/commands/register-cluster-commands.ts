@@ -2,7 +2,7 @@
 // module, so --help never loads cluster code.
 
 import { type Command, Option } from 'commander';
-import { addGlobalSubcommandFlags, collectCommaList, outputOption } from '../cli/flags.js';
+import { addGlobalSubcommandFlags, outputOption } from '../cli/flags.js';
 import type { CommandEnv } from '../cli/command-env.js';
 import { FEDERATED_GROUP, FEDERATED_VERSION } from '../core/constants.js';
 
@@ -150,4 +150,3 @@ export function registerOrphaningDeletion(program: Command, run: Run, env: Env):
   parent.action(() => run(async () => void parent.outputHelp()));
 }
 
-export { collectCommaList };
