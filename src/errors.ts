@@ -5,7 +5,10 @@ export const EXIT_CODES = {
   ok: 0,
   failure: 1,
   usage: 2,
+  /** SIGINT (128 + 2), as shells report it. */
   interrupted: 130,
+  /** SIGTERM (128 + 15). */
+  terminated: 143,
 } as const;
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
@@ -173,3 +176,24 @@ export class InternalError extends KubefedctlError {
   }
 }
 
+
+/** The run was stopped by SIGINT or SIGTERM (after rolling back what it could). Exit 130 or 143. */
+export class InterruptedError extends KubefedctlError {
+  constructor(signal: string, options: KubefedctlErrorOptions = {}) {
+    super('INTERRUPTED', signal === 'SIGTERM' ? EXIT_CODES.terminated : EXIT_CODES.interrupted, `interrupted by ${signal}`, options);
+  }
+}
+
+/**
+ * The text client-go's error would have after `errors.Wrap`: the server's own message for an
+ * HTTP error (as StatusError prints it), our full message otherwise.
+ */
+export function goErrorText(error: KubefedctlError): string {
+  return error instanceof ClusterApiError && error.details.status !== 0 ? error.details.serverMessage : error.message;
+}
+
+/** errors.Wrap(err, prefix): same code, exit code and hint, message "<prefix>: <cause>". */
+export function prefixError(error: unknown, prefix: string): unknown {
+  if (!(error instanceof KubefedctlError)) return error;
+  return new KubefedctlError(error.code, error.exitCode, `${prefix}: ${goErrorText(error)}`, { hint: error.hint, cause: error });
+}

@@ -1,5 +1,5 @@
-// What a command's run function receives: the context, the UI for talk, global settings, and
-// (lazily) access to clusters.
+// What a command's run function receives: the context, the UI for talk, global settings,
+// (lazily) access to clusters, and the interrupt guard.
 
 import type { CliContext, GlobalSettings } from './context.js';
 import type { Ui } from './ui.js';
@@ -11,6 +11,16 @@ export interface ClusterAccess {
   client(context: string | undefined): Promise<ClusterClient>;
 }
 
+/**
+ * SIGINT and SIGTERM. Outside protect() a signal ends the process at once (nothing to undo).
+ * Inside, the first signal aborts `signal` so the command rolls back and exits 130/143; a second
+ * one exits at once and lists what `pending()` says may be left.
+ */
+export interface Interrupts {
+  readonly signal: AbortSignal;
+  protect(pending: () => string[]): { release(): void };
+}
+
 export interface CommandEnv {
   ctx: CliContext;
   settings: GlobalSettings;
@@ -18,7 +28,9 @@ export interface CommandEnv {
   ui(options?: { machineOutput?: boolean }): Ui;
   /**
    * Loads the kubeconfig (`--kubeconfig`, else KUBECONFIG, else ~/.kube/config) and gives clients.
-   * Loading cluster code is deferred to this call so offline paths never pay for it.
+   * Loading cluster code is deferred to this call so offline paths never pay for it. The first
+   * call decides the kubeconfig; later calls (with undefined) get the same access.
    */
   clusterAccess(kubeconfigFlag: string | undefined): Promise<ClusterAccess>;
+  interrupts: Interrupts;
 }

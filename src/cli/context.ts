@@ -19,6 +19,8 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   cwd: string;
   homeDir: string;
+  /** SIGINT/SIGTERM handling of the real process (main.ts); absent in tests, where nothing interrupts. */
+  interrupts?: import('./command-env.js').Interrupts | undefined;
 }
 
 /** Settings every command gets after the root flags are parsed. */

@@ -1,9 +1,18 @@
-// Flags shared by several subcommands, declared once (as kubefedctl's GlobalSubcommandBind).
+// Flags shared by several subcommands, each declared once (as kubefedctl's GlobalSubcommandBind),
+// and the small parsers flag values need. argv.ts derives its pflag compatibility from the
+// options declared here (which are boolean, which take an optional value).
 
 import { type Command, Option } from 'commander';
 import { DEFAULT_KUBEFED_NAMESPACE } from '../core/constants.js';
+import type { DryRunStrategy } from '../core/plan.js';
+import type { OutputFormat } from '../core/printers.js';
 import { UsageError } from '../errors.js';
 
+export { parseDuration } from '../core/duration.js';
+
+export type { DryRunStrategy };
+
+/** The flags every cluster subcommand has. */
 export interface GlobalSubcommandFlags {
   kubeconfig?: string;
   hostClusterContext?: string;
@@ -11,7 +20,19 @@ export interface GlobalSubcommandFlags {
   dryRun?: string;
 }
 
-export type DryRunStrategy = 'none' | 'client' | 'server';
+export interface OutputFlags {
+  output?: OutputFormat;
+}
+
+export interface QuietFlags {
+  quiet?: boolean;
+}
+
+/** The timeout of a bare --wait (join, unjoin). */
+export const DEFAULT_WAIT = '60s';
+
+/** Flags with a value that every cluster subcommand has and the Go tool also accepts before the subcommand's name. */
+export const SUBCOMMAND_FLAGS_ALSO_BEFORE_THE_SUBCOMMAND = ['kubeconfig', 'host-cluster-context', 'kubefed-namespace'] as const;
 
 export function addGlobalSubcommandFlags(command: Command, options: { hideNamespaceAndDryRun?: boolean } = {}): Command {
   command.option('--kubeconfig <path>', 'Path to the kubeconfig file to use for CLI requests.');
@@ -20,10 +41,13 @@ export function addGlobalSubcommandFlags(command: Command, options: { hideNamesp
     '--kubefed-namespace <namespace>',
     `Namespace in the host cluster where the KubeFed system components are installed. This namespace will also be the target of propagation if the controller manager is running with namespaced scope. (default "${DEFAULT_KUBEFED_NAMESPACE}")`,
   );
+  // A bare --dry-run means "client" (argv.ts writes the preset in, so the next word is never taken as its value).
   const dryRun = new Option(
     '--dry-run [strategy]',
     'Make no change: "client" (the default when given without a value) prints what would be done without writing; "server" sends the writes with dryRun=All so the API server validates them. A bare --dry-run works as in the Go tool.',
-  ).choices(['none', 'client', 'server', 'true', 'false']);
+  )
+    .choices(['none', 'client', 'server', 'true', 'false'])
+    .preset('client');
   if (options.hideNamespaceAndDryRun) {
     namespace.hideHelp();
     dryRun.hideHelp();
@@ -31,6 +55,42 @@ export function addGlobalSubcommandFlags(command: Command, options: { hideNamesp
   command.addOption(namespace);
   command.addOption(dryRun);
   return command;
+}
+
+export function quietOption(): Option {
+  return new Option('-q, --quiet', 'Print nothing but errors.');
+}
+
+export function namespaceOption(description: string): Option {
+  return new Option('-n, --namespace <namespace>', description);
+}
+
+/**
+ * --error-on-existing as a pflag boolean: `--error-on-existing=false` works (argv.ts), and the
+ * hidden --no- form is what it becomes. The default is the command's.
+ */
+export function addErrorOnExistingFlag(command: Command, description: string): Command {
+  command.addOption(new Option('--error-on-existing', description));
+  command.addOption(new Option('--no-error-on-existing').hideHelp());
+  return command;
+}
+
+/** A boolean flag with its hidden --no- form, so `--flag=false` parses. */
+export function addBooleanFlag(command: Command, flags: string, description: string): Command {
+  command.addOption(new Option(flags, description));
+  const long = /--([a-z-]+)/.exec(flags)?.[1];
+  if (long) command.addOption(new Option(`--no-${long}`).hideHelp());
+  return command;
+}
+
+/** --cluster-context and --host-cluster-name of join and unjoin. */
+export function addClusterIdentityFlags(command: Command): Command {
+  return command
+    .option('--cluster-context <context>', "Name of the cluster's context in the local kubeconfig. Defaults to cluster name if unspecified.")
+    .option(
+      '--host-cluster-name <name>',
+      'If set, overrides the use of host-cluster-context name in resource names created in the target cluster. This option must be used when the context name has characters invalid for kubernetes resources like "/" and ":".',
+    );
 }
 
 export function dryRunStrategy(value: string | undefined): DryRunStrategy {
@@ -57,24 +117,6 @@ export function outputOption(formats: readonly string[], description?: string): 
   return new Option('-o, --output <format>', description ?? `Output format; the objects are printed instead of created. One of: ${formats.join('|')}.`).choices(formats);
 }
 
-/** Parses a Go-style duration ("30s", "2m", "1m30s", "500ms"); a bare number means seconds. */
-export function parseDuration(flag: string, value: string): number {
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
-  const pattern = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
-  let total = 0;
-  let consumed = 0;
-  for (const match of value.matchAll(pattern)) {
-    const amount = Number(match[1]);
-    const unit = match[2]!;
-    total += amount * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as Record<string, number>)[unit]!;
-    consumed += match[0].length;
-  }
-  if (consumed !== value.length || consumed === 0) {
-    throw new UsageError(`invalid duration "${value}" for ${flag}: use a number with a unit, e.g. 30s, 2m or 1m30s`);
-  }
-  return total;
-}
-
 /** Comma-separated list flags accumulate over repeats, as pflag's StringSlice. */
 export function collectCommaList(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -82,4 +124,31 @@ export function collectCommaList(value: string, previous: string[] | undefined):
 
 export function collectRepeated(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/**
+ * Runs each check, collecting UsageErrors as problems instead of stopping at the first, so a
+ * command reports every problem of its command line at once.
+ */
+export function collectProblem<T>(problems: Problem[], compute: () => T): T | undefined {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      problems.push({ kind: 'usage', code: error.code, message: error.message });
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/** One problem with a command line or its kubeconfig; all are reported together. */
+export interface Problem {
+  /** usage problems exit 2; configuration problems exit 1. */
+  kind: 'usage' | 'config';
+  /** A stable code, so that callers decide by code, never by message text. */
+  code: string;
+  message: string;
+  /** For context problems: which context the problem is about. */
+  subject?: 'host' | 'member' | undefined;
 }

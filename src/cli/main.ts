@@ -3,7 +3,9 @@
 import { fstatSync, statSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import type { Interrupts } from './command-env.js';
 import type { OutputStream } from './context.js';
+import { EXIT_CODES } from '../errors.js';
 import { runCli } from './run.js';
 
 /**
@@ -60,11 +62,55 @@ function writeAllSync(fd: number, text: string): void {
   }
 }
 
+/**
+ * SIGINT and SIGTERM. With nothing to undo the process ends at once, as it would by default. While
+ * a command applies a plan that it can roll back, the first signal aborts it (it rolls back and
+ * exits 130/143); a second one ends the process at once and says what may be left behind.
+ */
+function processInterrupts(stderr: OutputStream): Interrupts {
+  const controller = new AbortController();
+  let pending: (() => string[]) | undefined;
+  const exitCodeOf = (signal: NodeJS.Signals) => (signal === 'SIGTERM' ? EXIT_CODES.terminated : EXIT_CODES.interrupted);
+  let installed = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (pending === undefined) {
+      stderr.write(`\nerror: interrupted by ${signal}\n`);
+      process.exit(exitCodeOf(signal));
+    }
+    if (!controller.signal.aborted) {
+      stderr.write(`\nInterrupted by ${signal}: undoing what this run created (interrupt again to exit at once)\n`);
+      controller.abort(signal);
+      return;
+    }
+    const left = pending();
+    stderr.write(`\nerror: interrupted again; exiting without finishing the rollback.${left.length > 0 ? ` These may be left:\n  - ${left.map((step) => step.replace(/^(deleted|restored) /, '')).join('\n  - ')}` : ''}\n`);
+    process.exit(exitCodeOf(signal));
+  };
+  return {
+    signal: controller.signal,
+    protect(describePending) {
+      pending = describePending;
+      if (!installed) {
+        installed = true;
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+      }
+      return {
+        release() {
+          pending = undefined;
+        },
+      };
+    },
+  };
+}
+
 /** Runs one command line against the real process. bin/kubefedctl.js calls it (the build's code-cache training run calls it several times). */
 export async function main(argv: readonly string[]): Promise<number> {
+  const stderr = fdOutput(2);
   const code = await runCli(argv, {
     stdout: fdOutput(1),
-    stderr: fdOutput(2),
+    stderr,
+    interrupts: processInterrupts(stderr),
     // A spinner needs a real stream: created only when one runs (on a terminal).
     stderrStream: () => process.stderr,
     // Creating process.stdin sets up a socket (and loads net) for a pipe: only when something reads it.

@@ -2,14 +2,20 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import type { CliContext, GlobalSettings } from './context.js';
-import type { CommandEnv } from './command-env.js';
+import type { ClusterAccess, CommandEnv, Interrupts } from './command-env.js';
+import type { CommandRunner } from './runner.js';
 import { createUi } from './ui.js';
+import { registerDisable } from '../commands/disable.js';
+import { registerEnable } from '../commands/enable.js';
 import { registerFederate } from '../commands/federate.js';
+import { registerJoin } from '../commands/join.js';
+import { registerOrphaningDeletion } from '../commands/orphaning.js';
+import { registerUnjoin } from '../commands/unjoin.js';
 import { registerVersion } from '../commands/version.js';
-import { registerDisable, registerEnable, registerJoin, registerOrphaningDeletion, registerUnjoin } from '../commands/register-cluster-commands.js';
 import { UsageError } from '../errors.js';
 
-export const SUBCOMMANDS = new Set(['enable', 'disable', 'federate', 'join', 'unjoin', 'orphaning-deletion', 'version', 'help']);
+/** Tests and commands that cannot be interrupted mid-write: a signal that never fires. */
+const NO_INTERRUPTS: Interrupts = { signal: new AbortController().signal, protect: () => ({ release: () => {} }) };
 
 /** klog flags the Go tool accepts; we accept them so command lines keep working. */
 const IGNORED_KLOG_FLAGS: Array<[string, string]> = [
@@ -66,22 +72,36 @@ Exit codes:
   for (const [flags, description] of IGNORED_KLOG_FLAGS) program.addOption(new Option(flags, description).hideHelp());
   program.addOption(new Option('--no-logtostderr').hideHelp());
 
-  const run = async (action: () => Promise<void>) => {
-    state.pending = action();
-    await state.pending;
-  };
+  // One kubeconfig and one client per context for the whole run, however often a command asks.
+  const accessByFlag = new Map<string, Promise<ClusterAccess>>();
+  const openAccess =
+    overrides.clusterAccess ??
+    (async (kubeconfigFlag: string | undefined) => {
+      const { openClusterAccess } = await import('./cluster-access.js');
+      return openClusterAccess(ctx, state.settings, kubeconfigFlag);
+    });
   const env = (): CommandEnv => ({
     ctx,
     settings: state.settings,
     ui: (options = {}) =>
       createUi(ctx, { verbosity: state.settings.verbosity, quiet: state.settings.quiet, noColor: !state.settings.color, machineOutput: options.machineOutput ?? false, painter: state.settings.painter }),
-    clusterAccess:
-      overrides.clusterAccess ??
-      (async (kubeconfigFlag) => {
-        const { openClusterAccess } = await import('./cluster-access.js');
-        return openClusterAccess(ctx, state.settings, kubeconfigFlag);
-      }),
+    clusterAccess: (kubeconfigFlag) => {
+      const key = kubeconfigFlag ?? '';
+      let access = accessByFlag.get(key);
+      if (!access) {
+        access = openAccess(kubeconfigFlag);
+        accessByFlag.set(key, access);
+        // A failed load is reported by the command; asking again tries again.
+        access.catch(() => accessByFlag.delete(key));
+      }
+      return access;
+    },
+    interrupts: ctx.interrupts ?? NO_INTERRUPTS,
   });
+  const run: CommandRunner = async (action) => {
+    state.pending = action(env());
+    await state.pending;
+  };
 
   program.hook('preAction', (_root, actionCommand) => {
     const globals = actionCommand.optsWithGlobals() as { v?: number; color?: boolean; quiet?: boolean };
@@ -90,13 +110,13 @@ Exit codes:
     state.ignoredFlagsUsed = used;
   });
 
-  registerEnable(program, run, env);
-  registerDisable(program, run, env);
-  registerFederate(program, run, env);
-  registerJoin(program, run, env);
-  registerUnjoin(program, run, env);
-  registerOrphaningDeletion(program, run, env);
-  registerVersion(program, run, env);
+  registerEnable(program, run);
+  registerDisable(program, run);
+  registerFederate(program, run);
+  registerJoin(program, run);
+  registerUnjoin(program, run);
+  registerOrphaningDeletion(program, run);
+  registerVersion(program, run);
 
   return program;
 }

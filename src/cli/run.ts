@@ -3,8 +3,8 @@
 import { CommanderError } from 'commander';
 import type { CommandEnv } from './command-env.js';
 import type { CliContext } from './context.js';
-import { createProgram, type ProgramState, SUBCOMMANDS } from './program.js';
-import { normalizeArgv } from './argv.js';
+import { createProgram, type ProgramState } from './program.js';
+import { flagTable, normalizeArgv } from './argv.js';
 import { renderError } from './render-error.js';
 import { loadPainter } from './ui.js';
 import { EXIT_CODES, UsageError } from '../errors.js';
@@ -15,12 +15,15 @@ export interface RunOverrides {
 }
 
 export async function runCli(argv: readonly string[], ctx: CliContext, overrides: RunOverrides = {}): Promise<number> {
+  let subcommands: ReadonlySet<string> = new Set();
   const state: ProgramState = { settings: { verbosity: 0, quiet: false, color: true }, pending: undefined, ignoredFlagsUsed: [] };
   try {
     state.settings.painter = await loadPainter(ctx, argv.includes('--no-color'));
-    const { args, warnings } = normalizeArgv(argv, SUBCOMMANDS);
-    for (const warning of warnings) ctx.stderr.write(`Warning: ${warning}\n`);
     const program = createProgram(ctx, state, overrides);
+    const table = flagTable(program);
+    subcommands = table.subcommands;
+    const { args, warnings } = normalizeArgv(argv, table);
+    for (const warning of warnings) ctx.stderr.write(`Warning: ${warning}\n`);
     // Like the Go tool, the bare root (only root flags) prints help and succeeds.
     if (!args.some((arg) => !arg.startsWith('-')) && !args.some((arg) => arg === '-h' || arg === '--help')) {
       program.outputHelp();
@@ -30,7 +33,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext, overrides
     for (const flag of state.ignoredFlagsUsed) ctx.stderr.write(`Warning: --${flag} is accepted for compatibility with the Go kubefedctl and has no effect\n`);
     return EXIT_CODES.ok;
   } catch (error) {
-    const translated = translateCommanderError(error, argv);
+    const translated = translateCommanderError(error, argv, subcommands);
     if (translated === 'exit-ok') return EXIT_CODES.ok;
     const rendered = renderError(translated, { verbosity: state.settings.verbosity });
     const painter = state.settings.painter;
@@ -39,22 +42,22 @@ export async function runCli(argv: readonly string[], ctx: CliContext, overrides
   }
 }
 
-function translateCommanderError(error: unknown, argv: readonly string[]): unknown {
+function translateCommanderError(error: unknown, argv: readonly string[], subcommands: ReadonlySet<string>): unknown {
   if (!(error instanceof CommanderError)) return error;
   if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 'exit-ok';
   // commander formats as "error: unknown option '--x'"; keep its words, our prefix.
   let message = error.message.replace(/^error: /, '').replace(/\n\(Did you mean/, ' (did you mean').replace(/\n/g, ' ');
   const unknownCommand = /^unknown command '([^']+)'(.*)$/.exec(message);
   if (unknownCommand) message = `unknown command "${unknownCommand[1]}" for "kubefedctl"${unknownCommand[2]}`;
-  const command = commandPath(argv);
+  const command = commandPath(argv, subcommands);
   return new UsageError(message, { code: error.code, hint: `See 'kubefedctl ${command ? `${command} ` : ''}--help'.` });
 }
 
 /** "join", "orphaning-deletion status"…: the subcommand a command line addressed, for hints. */
-function commandPath(argv: readonly string[]): string {
+function commandPath(argv: readonly string[], subcommands: ReadonlySet<string>): string {
   const words = argv.filter((arg) => !arg.startsWith('-'));
   const first = words[0];
-  if (first === undefined || !SUBCOMMANDS.has(first)) return '';
+  if (first === undefined || !subcommands.has(first)) return '';
   if (first === 'orphaning-deletion' && ['enable', 'disable', 'status'].includes(words[1] ?? '')) return `${first} ${words[1]}`;
   return first;
 }

@@ -10,6 +10,7 @@ import {
   UnauthorizedError,
   type ApiErrorDetails,
 } from '../errors.js';
+import { formatDuration } from '../core/duration.js';
 import { isPlainObject } from '../core/types.js';
 
 export interface KubernetesStatus {
@@ -93,6 +94,13 @@ export function errorFromResponse(input: ResponseErrorInput): ClusterApiError {
       return new UnauthorizedError(details, { hint });
     }
     case 403:
+      // Admission refuses new objects in a namespace that is being deleted: not an RBAC problem.
+      if (/because it is being terminated/.test(serverMessage)) {
+        return new ClusterApiError(details, {
+          code: 'NAMESPACE_TERMINATING',
+          hint: `The namespace is still being deleted in context "${input.contextName}" (after an unjoin, for example); wait until it is gone (kubectl get namespace) and retry.`,
+        });
+      }
       return new ForbiddenError(details, { hint: `Check the RBAC permissions of user "${input.userName}" on context "${input.contextName}" (kubectl auth can-i ${input.verb} ...).` });
     case 404:
       return new NotFoundError(details);
@@ -195,6 +203,32 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}...`;
 }
 
-export function formatDuration(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+
+/** Network failures that happen before a request is sent: the server cannot have acted on it. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EPROXY',
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  ...UNKNOWN_AUTHORITY_CODES,
+]);
+
+/**
+ * True when a write failed in a way that leaves its outcome unknown: the connection broke or
+ * timed out after the request may have reached the server, or the server answered 5xx. The
+ * applier then reads the object back instead of assuming the write did not happen.
+ */
+export function isOutcomeUnknown(error: unknown): boolean {
+  if (!(error instanceof ClusterApiError)) return false;
+  if (error.status >= 500) return true;
+  if (error.status !== 0) return false;
+  const code = errorCode(error.cause);
+  return code === undefined || !NOT_SENT_CODES.has(code);
 }

@@ -14,7 +14,8 @@ import { ClusterApiError, ConfigError, InternalError, TimeoutError } from '../er
 import { isPlainObject, joinApiVersion, type GroupVersionResource, type KubeObject } from '../core/types.js';
 import type { Logger } from '../log.js';
 import { redactHeaders, redactObject, redactText } from '../redact.js';
-import { errorFromNetworkFailure, errorFromResponse, formatDuration } from './api-errors.js';
+import { errorFromNetworkFailure, errorFromResponse } from './api-errors.js';
+import { formatDuration } from '../core/duration.js';
 import { createCredentialProvider, type CredentialProvider, type ExecCredentialCache, type RequestCredentials } from './credentials.js';
 import type {
   ApiGroupInfo,

@@ -1,15 +1,28 @@
-// kubefedctl federate: offline (-f) and from a cluster (TYPE NAME).
+// kubefedctl federate: offline (-f) and from a cluster (TYPE NAME). This module wires the command
+// and completes its options; run/federate-offline.ts and run/federate-online.ts do the work.
 
-import { type Command, Option } from 'commander';
-import { type GlobalSubcommandFlags, addGlobalSubcommandFlags, collectCommaList, collectRepeated, outputOption } from '../cli/flags.js';
-import type { CommandEnv } from '../cli/command-env.js';
+import type { Command } from 'commander';
+import {
+  type DryRunStrategy,
+  type GlobalSubcommandFlags,
+  type OutputFlags,
+  addBooleanFlag,
+  addErrorOnExistingFlag,
+  addGlobalSubcommandFlags,
+  collectCommaList,
+  collectRepeated,
+  dryRunStrategy,
+  kubefedNamespace,
+  namespaceOption,
+  outputOption,
+} from '../cli/flags.js';
+import type { CommandRunner } from '../cli/runner.js';
 import { MultipleUsageErrors, UsageError } from '../errors.js';
 import type { Placement } from '../core/federate.js';
 import type { OutputFormat } from '../core/printers.js';
 
-interface FederateFlags extends GlobalSubcommandFlags {
+interface FederateFlags extends GlobalSubcommandFlags, OutputFlags {
   namespace?: string;
-  output?: OutputFormat;
   enableType?: boolean;
   contents?: boolean;
   filename?: string[];
@@ -33,10 +46,13 @@ export type FederateOptions =
       skipApiResources: string[];
       placement: Placement;
       errorOnExisting: boolean;
-      flags: GlobalSubcommandFlags;
+      dryRun: DryRunStrategy;
+      kubeconfig: string | undefined;
+      hostClusterContext: string | undefined;
+      kubefedNamespace: string;
     };
 
-export function registerFederate(program: Command, run: (action: () => Promise<void>) => Promise<void>, env: () => CommandEnv): void {
+export function registerFederate(program: Command, run: CommandRunner): void {
   const command = program
     .command('federate')
     .summary('Federate creates a federated resource from a kubernetes resource')
@@ -47,21 +63,23 @@ export function registerFederate(program: Command, run: (action: () => Promise<v
     .argument('[RESOURCE-NAME]', 'name of the resource');
   addGlobalSubcommandFlags(command);
   command
-    .option('-n, --namespace <namespace>', 'The namespace of the resource to federate.')
-    .addOption(outputOption(['yaml', 'json'], 'If provided, the resources that would be created in the API by the command are instead output to stdout in the provided format. One of: yaml|json.'))
-    .option('-t, --enable-type', 'If true, attempt to enable federation of the API type of the resource before creating the federated resource.')
-    .option('-c, --contents', 'Applicable only to namespaces. If provided, the command will federate all resources within the namespace after federating the namespace.')
+    .addOption(namespaceOption('The namespace of the resource to federate.'))
+    .addOption(outputOption(['yaml', 'json'], 'If provided, the resources that would be created in the API by the command are instead output to stdout in the provided format. One of: yaml|json.'));
+  addBooleanFlag(command, '-t, --enable-type', 'If true, attempt to enable federation of the API type of the resource before creating the federated resource.');
+  addBooleanFlag(command, '-c, --contents', 'Applicable only to namespaces. If provided, the command will federate all resources within the namespace after federating the namespace.');
+  command
     .option(
       '-f, --filename <path>',
       'Manifests to federate offline: a file, a directory (its .yaml, .yml and .json files) or - for stdin. May be repeated. Only emits federated resources to standard output; needs no cluster.',
       collectRepeated,
     )
-    .option('-R, --recursive', 'With -f, process directories recursively.')
+  addBooleanFlag(command, '-R, --recursive', 'With -f, process directories recursively.');
+  command
     .option('-s, --skip-api-resources <names>', 'Comma-separated API resources to skip when federating namespace contents: short names, kinds, plurals, group-qualified plurals, or groups.', collectCommaList)
     .option('--placement-clusters <names>', 'Comma-separated member clusters to place the federated resources in (spec.placement.clusters). Default: all joined clusters.', collectCommaList)
-    .option('--cluster-selector <k=v,...>', 'Place in clusters whose labels match (spec.placement.clusterSelector.matchLabels).', collectCommaList)
-    .option('--error-on-existing', 'Fail if the federated resource already exists instead of updating it to match.')
-    .addOption(new Option('--no-error-on-existing').hideHelp())
+    .option('--cluster-selector <k=v,...>', 'Place in clusters whose labels match (spec.placement.clusterSelector.matchLabels).', collectCommaList);
+  addErrorOnExistingFlag(command, 'Fail if the federated resource already exists instead of updating it to match.');
+  command
     .addHelpText(
       'after',
       `
@@ -77,20 +95,20 @@ Examples:
   helm template ./chart | kubefedctl federate -f - --placement-clusters cluster1,cluster2`,
     )
     .action((typeName: string | undefined, resourceName: string | undefined, flags: FederateFlags) =>
-      run(async () => {
+      run(async (env) => {
         const options = completeFederateOptions([typeName, resourceName].filter((a): a is string => a !== undefined), flags);
         if (options.mode === 'offline') {
-          const { runOfflineFederate } = await import('./federate-offline.js');
-          await runOfflineFederate(options, env());
+          const { runOfflineFederate } = await import('../run/federate-offline.js');
+          await runOfflineFederate(options, env);
         } else {
-          const { runOnlineFederate } = await import('./federate-online.js');
-          await runOnlineFederate(options, env());
+          const { runOnlineFederate } = await import('../run/federate-online.js');
+          await runOnlineFederate(options, env);
         }
       }),
     );
 }
 
-export function completeFederateOptions(args: string[], flags: FederateFlags): FederateOptions {
+function completeFederateOptions(args: string[], flags: FederateFlags): FederateOptions {
   const placement = completePlacement(flags);
   if (flags.filename && flags.filename.length > 0) {
     if (args.length > 0) throw new UsageError(`Flag '--filename' does not take any args. Got args: [${args.join(' ')}]`);
@@ -123,7 +141,10 @@ export function completeFederateOptions(args: string[], flags: FederateFlags): F
     skipApiResources: flags.skipApiResources ?? [],
     placement,
     errorOnExisting: flags.errorOnExisting === true,
-    flags,
+    dryRun: dryRunStrategy(flags.dryRun),
+    kubeconfig: flags.kubeconfig,
+    hostClusterContext: flags.hostClusterContext || undefined,
+    kubefedNamespace: kubefedNamespace(flags),
   };
 }
 

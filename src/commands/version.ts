@@ -1,11 +1,12 @@
 import { type Command } from 'commander';
 import { outputOption } from '../cli/flags.js';
-import type { CommandEnv } from '../cli/command-env.js';
+import { printJsonValue } from '../core/json.js';
+import type { CommandRunner } from '../cli/runner.js';
 
 declare const __KUBEFEDCTL_BUILD__: { version: string; gitCommit: string; gitTreeState: string; buildDate: string } | undefined;
 
 /** Compatible with the Go tool's version.Info JSON tags, plus what this implementation is. */
-export interface VersionInfo {
+interface VersionInfo {
   gitVersion: string;
   kubefedVersion: string;
   gitCommit: string;
@@ -15,7 +16,7 @@ export interface VersionInfo {
   platform: string;
 }
 
-export function versionInfo(): VersionInfo {
+function versionInfo(): VersionInfo {
   const build = typeof __KUBEFEDCTL_BUILD__ === 'undefined' ? undefined : __KUBEFEDCTL_BUILD__;
   return {
     gitVersion: `v${build?.version ?? '0.0.0-dev'}`,
@@ -29,26 +30,25 @@ export function versionInfo(): VersionInfo {
 }
 
 /** The Go tool's `%#v` line, so scripts that grep `Version:"v` keep working. */
-export function formatVersionLine(info: VersionInfo): string {
+function formatVersionLine(info: VersionInfo): string {
   return `kubefedctl version: version.Info{Version:"${info.gitVersion}", KubefedVersion:"${info.kubefedVersion}", GitCommit:"${info.gitCommit}", GitTreeState:"${info.gitTreeState}", BuildDate:"${info.buildDate}", NodeVersion:"${info.nodeVersion}", Platform:"${info.platform}"}\n`;
 }
 
-export function registerVersion(program: Command, run: (action: () => Promise<void>) => Promise<void>, env: () => CommandEnv): void {
+export function registerVersion(program: Command, run: CommandRunner): void {
   program
     .command('version')
     .summary('Print the version info')
     .description('Print the version info')
     .addOption(outputOption(['json', 'yaml'], 'Output format. One of: json|yaml.'))
     .action((flags: { output?: 'json' | 'yaml' }) =>
-      run(async () => {
+      run(async (env) => {
         const info = versionInfo();
-        const out = env().ctx.stdout;
-        if (flags.output === 'json') out.write(`${JSON.stringify(info, null, 2)}\n`);
+        const out = env.ctx.stdout;
+        if (flags.output === 'json') out.write(printJsonValue(info));
         else if (flags.output === 'yaml') {
           const { toYaml } = await import('../core/yaml.js');
           out.write(toYaml(info));
-        }
-        else out.write(formatVersionLine(info));
+        } else out.write(formatVersionLine(info));
       }),
     );
 }

@@ -2,6 +2,9 @@
 // does it, with one deliberate fix: headless Services keep `clusterIP: None`.
 
 import { FEDERATED_GROUP, FEDERATED_VERSION } from './constants.js';
+import { OperationError } from '../errors.js';
+import { sortKeysDeep } from './json.js';
+import type { Operation } from './plan.js';
 import { type KubeObject, isPlainObject, joinApiVersion, objectRef } from './types.js';
 
 /** The federated type an object is wrapped in (from a FederatedTypeConfig, or the defaults). */
@@ -37,7 +40,7 @@ export function defaultFederatedType(targetKind: string, targetNamespaced: boole
   };
 }
 
-export interface FederateOptions {
+export interface FederateObjectOptions {
   /**
    * The caller hands the target over (offline federate: freshly parsed, never read again), so
    * it becomes the template without a copy. Otherwise the target is left untouched.
@@ -45,7 +48,7 @@ export interface FederateOptions {
   consumeTarget?: boolean;
 }
 
-export function federateObject(target: KubeObject, federatedType: FederatedType, placement: Placement = {}, options: FederateOptions = {}): FederateResult {
+export function federateObject(target: KubeObject, federatedType: FederatedType, placement: Placement = {}, options: FederateObjectOptions = {}): FederateResult {
   const warnings: string[] = [];
   // Everything read from the target is read before the template (maybe the target itself) is stripped.
   const { kind, metadata: targetMetadata } = target;
@@ -133,4 +136,48 @@ export function cloneJson<T>(value: T): T {
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(value)) copy[key] = cloneJson((value as Record<string, unknown>)[key]);
   return copy as T;
+}
+
+/** A federated type as the API serves it: the FederatedType plus its plural resource name. */
+export interface ServedFederatedType extends FederatedType {
+  pluralName: string;
+}
+
+export interface FederatedWritesPlan {
+  operations: Operation[];
+  /** Objects that exist already while --error-on-existing forbids updating them. */
+  conflicts: OperationError[];
+}
+
+/**
+ * create, update or unchanged for each federated object, from what exists (keyed by
+ * `namespace/name`). A re-run converges: an existing object whose spec matches is left alone.
+ */
+export function planFederatedWrites(
+  federatedType: ServedFederatedType,
+  objects: readonly KubeObject[],
+  existing: ReadonlyMap<string, KubeObject>,
+  options: { errorOnExisting: boolean; retryCreateWhileNotServedMs: number },
+): FederatedWritesPlan {
+  const gvr = { group: federatedType.group, version: federatedType.version, resource: federatedType.pluralName };
+  const operations: Operation[] = [];
+  const conflicts: OperationError[] = [];
+  for (const object of objects) {
+    const name = object.metadata.name!;
+    const namespace = object.metadata.namespace;
+    const ref = `${federatedType.kind.toLowerCase()}.${gvr.group}/${name}`;
+    const shown = `"${namespace ? `${namespace}/` : ''}${name}"`;
+    const current = existing.get(`${namespace ?? ''}/${name}`);
+    if (!current) {
+      operations.push({ verb: 'create', cluster: 'host', gvr, object, retryWhileNotServedMs: options.retryCreateWhileNotServedMs, messages: { done: `${ref} created`, failure: `Error creating federated resource ${shown}` } });
+    } else if (options.errorOnExisting) {
+      conflicts.push(new OperationError('ALREADY_EXISTS', `Error creating federated resource ${shown}: ${gvr.resource}.${gvr.group} "${name}" already exists`, { hint: 'Re-run without --error-on-existing to update it.' }));
+    } else if (JSON.stringify(sortKeysDeep(current.spec)) === JSON.stringify(sortKeysDeep(object.spec))) {
+      // The server returns keys sorted; compare content, not key order.
+      operations.push({ verb: 'unchanged', cluster: 'host', gvr, name, namespace, messages: { done: `${ref} unchanged` } });
+    } else {
+      operations.push({ verb: 'update', cluster: 'host', gvr, object: { ...current, spec: object.spec }, messages: { done: `${ref} updated`, failure: `Error updating federated resource ${shown}` } });
+    }
+  }
+  return { operations, conflicts };
 }

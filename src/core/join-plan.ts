@@ -1,19 +1,17 @@
-// What join writes, decided from what the clusters already hold. Pure: the caller reads the
-// observed state, this module decides, cluster/join-apply executes (with rollback).
+// What join writes, decided from what the clusters already hold. Pure: run/join.ts reads the
+// observed state, this module decides, cluster/applier.ts applies (atomically, with rollback).
+// The plan has two halves because the host side needs the token the member issues: the member
+// half ends by waiting for it, the host half is planned from it (by the same functions for a
+// real run and for a dry run, which passes a redacted token).
 
 import { CLUSTER_NAME_LABEL, KUBEFED_CORE_GROUP, KUBEFED_CORE_VERSION, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './constants.js';
 import { GVR } from './gvr.js';
 import { healthCheckRoleName, roleName, serviceAccountName } from './naming.js';
+import type { Operation, WaitOperation, WriteOperation } from './plan.js';
 import type { GroupVersionResource, KubeObject } from './types.js';
 import { OperationError } from '../errors.js';
 
-export type ClusterRoleInPlan = 'member' | 'host';
-
-export type WriteOperation =
-  | { verb: 'create'; cluster: ClusterRoleInPlan; gvr: GroupVersionResource; object: KubeObject }
-  | { verb: 'update'; cluster: ClusterRoleInPlan; gvr: GroupVersionResource; object: KubeObject }
-  | { verb: 'patch'; cluster: ClusterRoleInPlan; gvr: GroupVersionResource; name: string; namespace?: string | undefined; patch: Record<string, unknown> }
-  | { verb: 'delete'; cluster: ClusterRoleInPlan; gvr: GroupVersionResource; name: string; namespace?: string | undefined };
+export type { WriteOperation };
 
 export type KubefedScope = 'Cluster' | 'Namespaced';
 
@@ -24,6 +22,12 @@ export interface JoinSettings {
   namespace: string;
   scope: KubefedScope;
   secretName?: string | undefined;
+  /**
+   * Without --secret-name: the name the run picked for a new host Secret (`<cluster>-xxxxx`, as
+   * the API server would generate it), so the KubeFedCluster can reference it and a lost response
+   * can be settled by name. Unset in dry runs, which show generateName.
+   */
+  generatedSecretName?: string | undefined;
   errorOnExisting: boolean;
   apiEndpoint: string;
   /** base64 CA from the member's kubeconfig (inline data or the file's content). */
@@ -34,6 +38,8 @@ export interface JoinSettings {
 
 export interface ObservedJoinState {
   memberNamespace?: KubeObject | undefined;
+  /** A member namespace that is being deleted (after an unjoin): join waits until it is gone. */
+  terminatingNamespace?: string | undefined;
   serviceAccount?: KubeObject | undefined;
   tokenSecret?: KubeObject | undefined;
   /** Existing RBAC objects keyed by `<resource>/<name>`. */
@@ -179,7 +185,9 @@ export function hostSecretWrite(settings: JoinSettings, observed: ObservedJoinSt
   }
   const metadata: KubeObject['metadata'] = settings.secretName
     ? { name: settings.secretName, namespace: settings.namespace, labels }
-    : { generateName: `${settings.clusterName}-`, namespace: settings.namespace, labels };
+    : settings.generatedSecretName
+      ? { name: settings.generatedSecretName, namespace: settings.namespace, labels }
+      : { generateName: `${settings.clusterName}-`, namespace: settings.namespace, labels };
   return { verb: 'create', cluster: 'host', gvr: GVR.secrets, object: { apiVersion: 'v1', kind: 'Secret', metadata, data: { token: tokenBase64 } } };
 }
 
@@ -221,5 +229,88 @@ export function kubefedClusterWrite(settings: JoinSettings, observed: ObservedJo
     name: settings.clusterName,
     namespace: settings.namespace,
     patch: { metadata: { labels: managedLabels(settings.clusterName) }, spec: patchSpec },
+  };
+}
+
+/** How long join waits for a terminating member namespace to be gone. */
+export const NAMESPACE_TERMINATION_TIMEOUT_MS = 120_000;
+
+/**
+ * What the member will hold once a terminating namespace is gone: nothing in that namespace. join
+ * plans from this, after a wait for the deletion to finish.
+ */
+export function afterNamespaceTermination(observed: ObservedJoinState): ObservedJoinState {
+  const namespace = observed.memberNamespace;
+  if (!namespace?.metadata.deletionTimestamp) return observed;
+  const rbac = new Map([...observed.rbac].filter(([key]) => !key.startsWith('roles/') && !key.startsWith('rolebindings/')));
+  return { ...observed, memberNamespace: undefined, serviceAccount: undefined, tokenSecret: undefined, rbac, terminatingNamespace: namespace.metadata.name };
+}
+
+/**
+ * The member half of a join: wait for a terminating namespace to be gone, the writes (with
+ * rollback data), then the wait for the token. `observed` is as afterNamespaceTermination gives it.
+ */
+export function planJoinMember(settings: JoinSettings, observed: ObservedJoinState, tokenTimeoutMs: number): Operation[] {
+  const names = joinNames(settings);
+  const waitForTermination: Operation[] = observed.terminatingNamespace
+    ? [
+        {
+          verb: 'wait',
+          cluster: 'member',
+          gvr: GVR.namespaces,
+          name: observed.terminatingNamespace,
+          until: 'deleted',
+          timeoutMs: NAMESPACE_TERMINATION_TIMEOUT_MS,
+          description: `namespace "${observed.terminatingNamespace}" to finish terminating (it is being deleted, e.g. by an earlier unjoin)`,
+        },
+      ]
+    : [];
+  const writes: Operation[] = memberWrites(settings, observed).map((op) =>
+    // A binding replaced because its roleRef changed is re-created if a later step fails.
+    op.verb === 'delete' ? { ...op, restoreOnRollback: observed.rbac.get(`${op.gvr.resource}/${op.name}`) } : op,
+  );
+  const wait: WaitOperation = {
+    verb: 'wait',
+    cluster: 'member',
+    gvr: GVR.secrets,
+    name: names.serviceAccount,
+    namespace: settings.namespace,
+    until: 'token-issued',
+    timeoutMs: tokenTimeoutMs,
+    description: `the token of service account ${settings.namespace}/${names.serviceAccount}`,
+  };
+  return [...waitForTermination, ...writes, wait];
+}
+
+/** What the member issued for the join's service account (base64, as the token Secret holds it). */
+export interface IssuedToken {
+  token: string;
+  caCrt?: string | undefined;
+}
+
+/** The token a dry run plans with: base64("<redacted>"), so no plan ever carries a real one. */
+export const REDACTED_TOKEN: IssuedToken = { token: 'PHJlZGFjdGVkPg==' };
+
+/** The host half: the Secret holding the token (unless it already does), then the KubeFedCluster. */
+export function planJoinHost(settings: JoinSettings, observed: ObservedJoinState, issued: IssuedToken): Operation[] {
+  const operations: Operation[] = [];
+  const secret = hostSecretWrite(settings, observed, issued.token);
+  if (secret) operations.push(secret);
+  const secretName = observed.hostSecret?.metadata.name ?? settings.secretName ?? (secret?.verb === 'create' ? (secret.object.metadata.name ?? `${secret.object.metadata.generateName ?? ''}<generated>`) : '');
+  operations.push(kubefedClusterWrite(settings, observed, secretName, issued.caCrt));
+  return operations;
+}
+
+/** --wait: until KubeFed reports the joined cluster Ready. */
+export function readyWait(settings: Pick<JoinSettings, 'clusterName' | 'namespace'>, timeoutMs: number): WaitOperation {
+  return {
+    verb: 'wait',
+    cluster: 'host',
+    gvr: GVR.kubefedClusters,
+    name: settings.clusterName,
+    namespace: settings.namespace,
+    until: 'cluster-ready',
+    timeoutMs,
+    description: `KubeFed to report cluster "${settings.clusterName}" Ready`,
   };
 }

@@ -1,6 +1,7 @@
 // Pure printers from objects to text. stdout receives their result in one write, so a failure
 // never leaves half a document behind.
 
+import { printJsonValue } from './json.js';
 import type { KubeObject } from './types.js';
 import { toYaml } from './yaml.js';
 
@@ -23,21 +24,11 @@ export function printYaml(objects: readonly KubeObject[]): string {
 /** One object as is, several as a v1 List (kubectl's -o json convention). */
 export function printJson(objects: readonly KubeObject[]): string {
   const cleaned = objects.map(cleanForOutput);
-  const value = cleaned.length === 1 ? cleaned[0] : { apiVersion: 'v1', kind: 'List', items: cleaned };
-  return `${JSON.stringify(sortKeysDeep(value), null, 4)}\n`;
+  return printJsonValue(cleaned.length === 1 ? cleaned[0] : { apiVersion: 'v1', kind: 'List', items: cleaned });
 }
+
+
 
 export function printObjects(objects: readonly KubeObject[], format: OutputFormat): string {
   return format === 'json' ? printJson(objects) : printYaml(objects);
-}
-
-export function sortKeysDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeysDeep);
-  if (value === null || typeof value !== 'object') return value;
-  const source = value as Record<string, unknown>;
-  return Object.fromEntries(
-    Object.keys(source)
-      .sort()
-      .map((key) => [key, sortKeysDeep(source[key])]),
-  );
 }

@@ -8,17 +8,15 @@ import { InternalError, OperationError, UsageError } from '../errors.js';
 import { type ApiResource, groupQualifiedName } from './api-resources.js';
 import { FEDERATED_GROUP, FEDERATED_VERSION, KUBEFED_CORE_GROUP, KUBEFED_CORE_VERSION } from './constants.js';
 import { isEquivalentApi } from './deprecated-apis.js';
+import { GVR } from './gvr.js';
 import { splitYamlStream } from './manifest.js';
+import type { Operation } from './plan.js';
 import { type GroupVersionResource, type JsonValue, type KubeObject, isPlainObject } from './types.js';
 import { jsYaml, parseYamlDocument, UnsafeIntegerError } from './yaml.js';
 
-export const FTC_GVR: GroupVersionResource = { group: KUBEFED_CORE_GROUP, version: KUBEFED_CORE_VERSION, resource: 'federatedtypeconfigs' };
-export const CRD_GVR: GroupVersionResource = { group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' };
-export const NAMESPACE_GVR: GroupVersionResource = { group: '', version: 'v1', resource: 'namespaces' };
-
 /** The names kubectl prints for the two kinds (`<resource>.<group>/<name>`). */
-export const CRD_RESOURCE_NAME = 'customresourcedefinition.apiextensions.k8s.io';
-export const FTC_RESOURCE_NAME = 'federatedtypeconfig.core.kubefed.io';
+const CRD_RESOURCE_NAME = 'customresourcedefinition.apiextensions.k8s.io';
+const FTC_RESOURCE_NAME = 'federatedtypeconfig.core.kubefed.io';
 
 export type Scope = 'Namespaced' | 'Cluster';
 
@@ -412,20 +410,6 @@ export function checkFederatedCrdTakeover(existingConfigs: readonly KubeObject[]
   }
 }
 
-export type WriteVerb = 'create' | 'update' | 'patch' | 'delete';
-
-interface WriteMessages {
-  /** The line printed once the write succeeded. */
-  result: string;
-  /** Prefix of the error when the write fails ("Error creating CRD \"x\""). */
-  failure: string;
-}
-
-export type PlannedWrite =
-  | ({ verb: 'create' | 'update'; gvr: GroupVersionResource; object: KubeObject } & WriteMessages)
-  | ({ verb: 'patch'; gvr: GroupVersionResource; name: string; namespace: string | undefined; patch: JsonValue } & WriteMessages)
-  | ({ verb: 'delete'; gvr: GroupVersionResource; name: string; namespace: string | undefined; resultIfMissing: string } & WriteMessages);
-
 export interface EnableState {
   namespace: string;
   existingCrd: KubeObject | undefined;
@@ -437,35 +421,35 @@ export interface EnableState {
  * resourceVersion); then the FederatedTypeConfig is created, or merge-patched to the new spec.
  * `result` is the line the Go tool prints once the write succeeded.
  */
-export function planEnableWrites(state: EnableState, desired: { crd: KubeObject; typeConfig: KubeObject }): PlannedWrite[] {
+export function planEnableWrites(state: EnableState, desired: { crd: KubeObject; typeConfig: KubeObject }): Operation[] {
   const crdName = desired.crd.metadata.name ?? '';
   const configName = desired.typeConfig.metadata.name ?? '';
-  const writes: PlannedWrite[] = [];
+  const writes: Operation[] = [];
   if (state.existingCrd === undefined) {
-    writes.push({ verb: 'create', gvr: CRD_GVR, object: desired.crd, result: `${CRD_RESOURCE_NAME}/${crdName} created`, failure: `Error creating CRD "${crdName}"` });
+    writes.push({ verb: 'create', cluster: 'host', gvr: GVR.customResourceDefinitions, object: desired.crd, messages: { done: `${CRD_RESOURCE_NAME}/${crdName} created`, failure: `Error creating CRD "${crdName}"` } });
   } else {
     const updated: KubeObject = { ...structuredClone(state.existingCrd), spec: structuredClone(desired.crd.spec) };
-    writes.push({ verb: 'update', gvr: CRD_GVR, object: updated, result: `${CRD_RESOURCE_NAME}/${crdName} updated`, failure: `Error updating CRD "${crdName}"` });
+    writes.push({ verb: 'update', cluster: 'host', gvr: GVR.customResourceDefinitions, object: updated, messages: { done: `${CRD_RESOURCE_NAME}/${crdName} updated`, failure: `Error updating CRD "${crdName}"` } });
   }
   if (state.existingTypeConfig === undefined) {
     const typeConfig: KubeObject = { ...structuredClone(desired.typeConfig), metadata: { ...desired.typeConfig.metadata, namespace: state.namespace } };
     writes.push({
       verb: 'create',
-      gvr: FTC_GVR,
+      cluster: 'host',
+      gvr: GVR.federatedTypeConfigs,
       object: typeConfig,
-      result: `${FTC_RESOURCE_NAME}/${configName} created in namespace ${state.namespace}`,
-      failure: `Error creating FederatedTypeConfig "${configName}"`,
+      messages: { done: `${FTC_RESOURCE_NAME}/${configName} created in namespace ${state.namespace}`, failure: `Error creating FederatedTypeConfig "${configName}"` },
     });
   } else {
     const specPatch = createMergePatch(state.existingTypeConfig.spec ?? null, desired.typeConfig.spec ?? null);
     writes.push({
       verb: 'patch',
-      gvr: FTC_GVR,
+      cluster: 'host',
+      gvr: GVR.federatedTypeConfigs,
       name: configName,
       namespace: state.namespace,
       patch: specPatch === undefined ? {} : { spec: specPatch },
-      result: `${FTC_RESOURCE_NAME}/${configName} updated in namespace ${state.namespace}`,
-      failure: `Error updating FederatedTypeConfig "${configName}"`,
+      messages: { done: `${FTC_RESOURCE_NAME}/${configName} updated in namespace ${state.namespace}`, failure: `Error updating FederatedTypeConfig "${configName}"` },
     });
   }
   return writes;
@@ -508,13 +492,6 @@ export function federatedTypeRef(typeConfig: KubeObject): FederatedTypeRef {
   };
 }
 
-export type DisableStep =
-  | { kind: 'refuse-if-instances-exist'; federatedType: FederatedTypeRef }
-  | { kind: 'disable-propagation'; write: PlannedWrite }
-  | { kind: 'wait-until-stopped' }
-  | { kind: 'delete-crd'; write: PlannedWrite }
-  | { kind: 'delete-type-config'; write: PlannedWrite };
-
 export interface DisableState {
   namespace: string;
   name: string;
@@ -523,6 +500,8 @@ export interface DisableState {
   deleteCrd: boolean;
   /** When the FederatedTypeConfig is gone but --delete-crd was given: the type config regenerated from discovery. */
   regeneratedTypeConfig?: KubeObject | undefined;
+  /** How long to wait for the propagation controller to stop. */
+  timeoutMs: number;
 }
 
 /** `"<namespace>/<name>"` as the Go tool prints a FederatedTypeConfig's QualifiedName with %q. */
@@ -531,72 +510,78 @@ export function quotedTypeConfigRef(namespace: string, name: string): string {
 }
 
 /**
- * DisableFederation's steps: refuse while federated objects exist, disable propagation, wait for
- * the controller to stop, delete the CRD (before the FederatedTypeConfig), delete the config.
+ * DisableFederation's plan: refuse while federated objects exist, disable propagation, wait for
+ * the controller to stop, refuse again (instances may have appeared meanwhile), delete the CRD
+ * (before the FederatedTypeConfig), delete the config.
  */
-export function planDisable(state: DisableState): DisableStep[] {
-  const steps: DisableStep[] = [];
+export function planDisable(state: DisableState): Operation[] {
+  const operations: Operation[] = [];
   const ref = quotedTypeConfigRef(state.namespace, state.name);
   const existing = state.typeConfig;
+  const refuseIfInstances = (federatedType: FederatedTypeRef): Operation => ({
+    verb: 'refuse-if-any',
+    cluster: 'host',
+    gvr: federatedType.gvr,
+    error: federatedInstancesExist(federatedType.crdName),
+    messages: { failure: `Error listing ${federatedType.crdName} to check that none exist` },
+  });
   if (existing !== undefined) {
-    if (state.deleteCrd) steps.push({ kind: 'refuse-if-instances-exist', federatedType: federatedTypeRef(existing) });
+    if (state.deleteCrd) operations.push(refuseIfInstances(federatedTypeRef(existing)));
     if (isPlainObject(existing.spec) && existing.spec.propagation === 'Enabled') {
-      steps.push({
-        kind: 'disable-propagation',
-        write: {
-          verb: 'patch',
-          gvr: FTC_GVR,
-          name: state.name,
-          namespace: state.namespace,
-          patch: { spec: { propagation: 'Disabled' } },
-          result: `Disabled propagation for FederatedTypeConfig ${ref}`,
-          failure: `Error disabling propagation for FederatedTypeConfig ${ref}`,
-        },
+      operations.push({
+        verb: 'patch',
+        cluster: 'host',
+        gvr: GVR.federatedTypeConfigs,
+        name: state.name,
+        namespace: state.namespace,
+        patch: { spec: { propagation: 'Disabled' } },
+        messages: { done: `Disabled propagation for FederatedTypeConfig ${ref}`, failure: `Error disabling propagation for FederatedTypeConfig ${ref}` },
       });
     }
-    steps.push({ kind: 'wait-until-stopped' });
+    operations.push({
+      verb: 'wait',
+      cluster: 'host',
+      gvr: GVR.federatedTypeConfigs,
+      name: state.name,
+      namespace: state.namespace,
+      until: 'propagation-stopped',
+      timeoutMs: state.timeoutMs,
+      description: `the propagation controller of FederatedTypeConfig ${ref} to stop`,
+      messages: { done: `Propagation controller for FederatedTypeConfig ${ref} is stopped`, failure: `Unable to verify propagation controller for FederatedTypeConfig ${ref} is stopped` },
+    });
   }
   if (state.deleteCrd) {
     const source = existing ?? state.regeneratedTypeConfig;
     if (source === undefined) throw new InternalError('planDisable: --delete-crd without a FederatedTypeConfig needs the regenerated one');
     const federatedType = federatedTypeRef(source);
-    steps.push({ kind: 'refuse-if-instances-exist', federatedType });
-    steps.push({
-      kind: 'delete-crd',
-      write: {
-        verb: 'delete',
-        gvr: CRD_GVR,
-        name: federatedType.crdName,
-        namespace: undefined,
-        result: `customresourcedefinition ${JSON.stringify(federatedType.crdName)} deleted`,
-        resultIfMissing: `customresourcedefinition ${JSON.stringify(federatedType.crdName)} does not exist`,
-        failure: `Error deleting crd ${JSON.stringify(federatedType.crdName)}`,
-      },
+    const crd = JSON.stringify(federatedType.crdName);
+    operations.push(refuseIfInstances(federatedType));
+    operations.push({
+      verb: 'delete',
+      cluster: 'host',
+      gvr: GVR.customResourceDefinitions,
+      name: federatedType.crdName,
+      messages: { done: `customresourcedefinition ${crd} deleted`, missing: `customresourcedefinition ${crd} does not exist`, failure: `Error deleting crd ${crd}` },
     });
   }
   if (existing !== undefined) {
-    steps.push({
-      kind: 'delete-type-config',
-      write: {
-        verb: 'delete',
-        gvr: FTC_GVR,
-        name: state.name,
-        namespace: state.namespace,
-        result: `federatedtypeconfig ${ref} deleted`,
-        resultIfMissing: `federatedtypeconfig ${ref} does not exist`,
-        failure: `Error deleting FederatedTypeConfig ${ref}`,
-      },
+    operations.push({
+      verb: 'delete',
+      cluster: 'host',
+      gvr: GVR.federatedTypeConfigs,
+      name: state.name,
+      namespace: state.namespace,
+      messages: { done: `federatedtypeconfig ${ref} deleted`, missing: `federatedtypeconfig ${ref} does not exist`, failure: `Error deleting FederatedTypeConfig ${ref}` },
     });
   }
-  return steps;
+  return operations;
 }
 
-export class FederatedInstancesExistError extends OperationError {
-  constructor(crdName: string) {
-    super(
-      'FEDERATED_INSTANCES_EXIST',
-      `Cannot delete CRD "${crdName}" while resource instances exist. Please try kubefedctl disable again after removing the resource instances or without the '--delete-crd' option`,
-      { hint: `List them with: kubectl get ${crdName} --all-namespaces` },
-    );
-  }
+/** The refusal of --delete-crd while federated objects of the type exist. */
+export function federatedInstancesExist(crdName: string): { code: string; message: string; hint: string } {
+  return {
+    code: 'FEDERATED_INSTANCES_EXIST',
+    message: `Cannot delete CRD "${crdName}" while resource instances exist. Please try kubefedctl disable again after removing the resource instances or without the '--delete-crd' option`,
+    hint: `List them with: kubectl get ${crdName} --all-namespaces`,
+  };
 }

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { offlineTypeResources } from '../../src/core/builtin-types.js';
-import { CRD_GVR, FTC_GVR, defaultEnableTypeDirective } from '../../src/core/type-config.js';
+import { GVR } from '../../src/core/gvr.js';
+import { defaultEnableTypeDirective } from '../../src/core/type-config.js';
 import type { KubeObject } from '../../src/core/types.js';
 import { FakeCluster, type FakeRequest, apiError, createFakeEnv, describeRequest, runWithFakeEnv } from '../helpers/fake-cluster.js';
 
@@ -16,8 +17,8 @@ const FEDERATED_DEPLOYMENTS = { group: 'types.kubefed.io', version: 'v1beta1', r
 function enabledCluster(): FakeCluster {
   const cluster = new FakeCluster().installKubeFed();
   const { typeConfig, crd } = offlineTypeResources(defaultEnableTypeDirective('deployments.apps'));
-  cluster.put(CRD_GVR, crd);
-  cluster.put(FTC_GVR, { ...typeConfig, metadata: { ...typeConfig.metadata, namespace: NS }, status: { propagationController: 'Running' } });
+  cluster.put(GVR.customResourceDefinitions, crd);
+  cluster.put(GVR.federatedTypeConfigs, { ...typeConfig, metadata: { ...typeConfig.metadata, namespace: NS }, status: { propagationController: 'Running' } });
   return cluster;
 }
 
@@ -25,7 +26,7 @@ function enabledCluster(): FakeCluster {
 function stopControllerAfterPatch(cluster: FakeCluster, delayMs = 20): void {
   cluster.after('patch', 'federatedtypeconfigs', (request: FakeRequest) => {
     setTimeout(() => {
-      cluster.modify(FTC_GVR, request.name!, request.namespace, (ftc) => {
+      cluster.modify(GVR.federatedTypeConfigs, request.name!, request.namespace, (ftc) => {
         ftc.status = { propagationController: 'NotRunning' };
       });
     }, delayMs);
@@ -53,7 +54,7 @@ describe('disable against a cluster', () => {
     assert.equal(cluster.requestsOf('watch').length, 1, 'waits with a watch');
     assert.equal(cluster.requestsOf('get', 'federatedtypeconfigs').length, 1, 'no polling GETs');
     assert.equal(cluster.requestsOf('serverGroups').length, 0, 'a dotted NAME is the FederatedTypeConfig name: no discovery');
-    assert.ok(cluster.peek(CRD_GVR, CRD), 'the CRD stays without --delete-crd');
+    assert.ok(cluster.peek(GVR.customResourceDefinitions, CRD), 'the CRD stays without --delete-crd');
   });
 
   test('times out with the Go message, once', async () => {
@@ -67,7 +68,7 @@ describe('disable against a cluster', () => {
     assert.equal(first, `error: Unable to verify propagation controller for FederatedTypeConfig ${REF} is stopped: timed out waiting for the condition`);
     assert.match(hint ?? '', /hint: Is the KubeFed controller manager running .*--timeout \(now 150ms\)/);
     assert.equal(result.stderr.match(/timed out waiting for the condition/g)?.length, 1);
-    assert.ok(cluster.peek(FTC_GVR, 'deployments.apps', NS), 'the FederatedTypeConfig is kept');
+    assert.ok(cluster.peek(GVR.federatedTypeConfigs, 'deployments.apps', NS), 'the FederatedTypeConfig is kept');
   });
 
   test('a failing watch is reported with the Go prefix', async () => {
@@ -106,12 +107,12 @@ describe('disable against a cluster', () => {
       `delete federatedtypeconfigs ${NS}/deployments.apps`,
     ]);
     assert.equal(cluster.requestsOf('list', 'federateddeployments').length, 2, 'instances are checked before disabling and again before deleting');
-    assert.equal(cluster.peek(CRD_GVR, CRD), undefined);
+    assert.equal(cluster.peek(GVR.customResourceDefinitions, CRD), undefined);
   });
 
   test('an already disabled type is not patched again', async () => {
     const cluster = enabledCluster();
-    cluster.modify(FTC_GVR, 'deployments.apps', NS, (ftc) => {
+    cluster.modify(GVR.federatedTypeConfigs, 'deployments.apps', NS, (ftc) => {
       (ftc.spec as Record<string, unknown>).propagation = 'Disabled';
       ftc.status = { propagationController: 'NotRunning' };
     });
@@ -132,7 +133,7 @@ describe('disable against a cluster', () => {
   test('a missing FederatedTypeConfig with --delete-crd: the CRD name comes from discovery and --federated-group', async () => {
     const cluster = new FakeCluster().installKubeFed();
     const { crd } = offlineTypeResources({ ...defaultEnableTypeDirective('jobs.batch'), federatedGroup: 'fed.example.com' });
-    cluster.put(CRD_GVR, crd);
+    cluster.put(GVR.customResourceDefinitions, crd);
     const result = await disable(cluster, 'jobs.batch', '--delete-crd', '--federated-group', 'fed.example.com');
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, `FederatedTypeConfig "${NS}/jobs.batch" does not exist\ncustomresourcedefinition "federatedjobs.fed.example.com" deleted\n`);
@@ -198,7 +199,7 @@ describe('disable against a cluster', () => {
 
   test('instances of an unserved federated type count as none', async () => {
     const cluster = enabledCluster();
-    cluster.remove(CRD_GVR, CRD);
+    cluster.remove(GVR.customResourceDefinitions, CRD);
     stopControllerAfterPatch(cluster);
     const result = await disable(cluster, 'deployments.apps', '--delete-crd');
     assert.equal(result.code, 0, result.stderr);

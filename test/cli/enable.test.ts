@@ -6,7 +6,8 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { offlineTypeResources } from '../../src/core/builtin-types.js';
 import { printYaml } from '../../src/core/printers.js';
-import { CRD_GVR, FTC_GVR, defaultEnableTypeDirective } from '../../src/core/type-config.js';
+import { GVR } from '../../src/core/gvr.js';
+import { defaultEnableTypeDirective } from '../../src/core/type-config.js';
 import type { KubeObject } from '../../src/core/types.js';
 import { FakeCluster, apiError, createFakeEnv, describeRequest, runWithFakeEnv } from '../helpers/fake-cluster.js';
 
@@ -50,8 +51,8 @@ describe('enable against a cluster', () => {
     assert.equal(result.stderr, '');
     assert.deepEqual(cluster.writes().map(describeRequest), [`create customresourcedefinitions ${DEPLOYMENTS_CRD}`, `create federatedtypeconfigs ${NS}/deployments.apps`]);
     const expected = offlineTypeResources(defaultEnableTypeDirective('deployments.apps'));
-    assert.deepEqual(cluster.peek(CRD_GVR, DEPLOYMENTS_CRD)?.spec, expected.crd.spec, 'the CRD as the offline table and the release have it (retainReplicas from OpenAPI)');
-    const stored = cluster.peek(FTC_GVR, 'deployments.apps', NS);
+    assert.deepEqual(cluster.peek(GVR.customResourceDefinitions, DEPLOYMENTS_CRD)?.spec, expected.crd.spec, 'the CRD as the offline table and the release have it (retainReplicas from OpenAPI)');
+    const stored = cluster.peek(GVR.federatedTypeConfigs, 'deployments.apps', NS);
     assert.deepEqual(stored?.spec, expected.typeConfig.spec);
     assert.equal(stored?.metadata.namespace, NS);
     // Schema source for a built-in apps type: the CRD GET (404), then OpenAPI v2.
@@ -62,10 +63,10 @@ describe('enable against a cluster', () => {
   test('already enabled: updates the CRD (PUT with its resourceVersion) and patches the FederatedTypeConfig spec', async () => {
     const cluster = new FakeCluster().installKubeFed();
     assert.equal((await enable(cluster, 'deployments.apps')).code, 0);
-    cluster.modify(FTC_GVR, 'deployments.apps', NS, (ftc) => {
+    cluster.modify(GVR.federatedTypeConfigs, 'deployments.apps', NS, (ftc) => {
       (ftc.spec as Record<string, unknown>).propagation = 'Disabled';
     });
-    const crdVersion = cluster.peek(CRD_GVR, DEPLOYMENTS_CRD)?.metadata.resourceVersion;
+    const crdVersion = cluster.peek(GVR.customResourceDefinitions, DEPLOYMENTS_CRD)?.metadata.resourceVersion;
     const before = cluster.requests.length;
     const result = await enable(cluster, 'deploy');
     assert.equal(result.code, 0, result.stderr);
@@ -78,7 +79,7 @@ describe('enable against a cluster', () => {
     assert.equal((writes[0]!.body as KubeObject).metadata.resourceVersion, crdVersion);
     assert.deepEqual(writes[1]!.body, { spec: { propagation: 'Enabled' } });
     assert.equal(writes[1]!.patchType, 'merge');
-    assert.equal((cluster.peek(FTC_GVR, 'deployments.apps', NS)?.spec as Record<string, unknown>).propagation, 'Enabled');
+    assert.equal((cluster.peek(GVR.federatedTypeConfigs, 'deployments.apps', NS)?.spec as Record<string, unknown>).propagation, 'Enabled');
   });
 
   test('a FederatedTypeConfig with another federated type: the Go error, exit 1, no writes', async () => {
@@ -99,7 +100,7 @@ describe('enable against a cluster', () => {
     const cluster = new FakeCluster().installKubeFed();
     await enable(cluster, 'deployments.apps');
     // Another FTC federating extensions/v1beta1 Deployments through the same CRD.
-    cluster.put(FTC_GVR, {
+    cluster.put(GVR.federatedTypeConfigs, {
       apiVersion: 'core.kubefed.io/v1beta1',
       kind: 'FederatedTypeConfig',
       metadata: { name: 'deployments.extensions', namespace: NS },
@@ -133,7 +134,7 @@ describe('enable against a cluster', () => {
       [`get namespaces ${NS}`, `get federatedtypeconfigs ${NS}/configmaps`, 'get customresourcedefinitions federatedconfigmaps.types.kubefed.io'],
       'core target: no CRD lookup for the schema, then the CreateResources GETs',
     );
-    assert.equal(cluster.peek(CRD_GVR, 'federatedconfigmaps.types.kubefed.io'), undefined);
+    assert.equal(cluster.peek(GVR.customResourceDefinitions, 'federatedconfigmaps.types.kubefed.io'), undefined);
   });
 
   test('--dry-run=server sends the writes with dryRun=All and stores nothing', async () => {
@@ -142,7 +143,7 @@ describe('enable against a cluster', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /federatedsecrets\.types\.kubefed\.io created \(server dry run\)\n/);
     assert.deepEqual(cluster.writes().map(describeRequest), ['create customresourcedefinitions federatedsecrets.types.kubefed.io (dry run)', `create federatedtypeconfigs ${NS}/secrets (dry run)`]);
-    assert.equal(cluster.peek(CRD_GVR, 'federatedsecrets.types.kubefed.io'), undefined);
+    assert.equal(cluster.peek(GVR.customResourceDefinitions, 'federatedsecrets.types.kubefed.io'), undefined);
   });
 
   test('-o yaml prints what --offline prints for a built-in type, and writes nothing', async () => {
@@ -172,13 +173,13 @@ describe('enable against a cluster', () => {
     assert.equal(cluster.requestsOf('getRaw').length, 0, 'no OpenAPI read for a CRD target');
     const applied = await enable(cluster, 'widgets.example.com');
     assert.equal(applied.code, 0, applied.stderr);
-    assert.deepEqual(specProperties(cluster.peek(CRD_GVR, 'federatedwidgets.types.kubefed.io')), ['overrides', 'placement', 'retainReplicas', 'template']);
+    assert.deepEqual(specProperties(cluster.peek(GVR.customResourceDefinitions, 'federatedwidgets.types.kubefed.io')), ['overrides', 'placement', 'retainReplicas', 'template']);
   });
 
   test('a CRD target without a schema gets no template (as the Go tool)', async () => {
     const cluster = new FakeCluster().installKubeFed().add(widgetsCrd(undefined));
     assert.equal((await enable(cluster, 'widgets')).code, 0);
-    assert.deepEqual(specProperties(cluster.peek(CRD_GVR, 'federatedwidgets.types.kubefed.io')), ['overrides', 'placement']);
+    assert.deepEqual(specProperties(cluster.peek(GVR.customResourceDefinitions, 'federatedwidgets.types.kubefed.io')), ['overrides', 'placement']);
   });
 
   test('-f directive file: the file configures the type; NAME and type flags are ignored with a warning', async () => {
@@ -215,7 +216,7 @@ describe('enable against a cluster', () => {
     assert.equal((await enable(cluster, 'deployments.apps')).code, 0);
     cluster.after('get', 'customresourcedefinitions', (request) => {
       if (request.name !== DEPLOYMENTS_CRD) return;
-      cluster.modify(CRD_GVR, DEPLOYMENTS_CRD, undefined, (crd) => {
+      cluster.modify(GVR.customResourceDefinitions, DEPLOYMENTS_CRD, undefined, (crd) => {
         crd.metadata.labels = { touched: 'yes' };
       });
     });
@@ -225,7 +226,7 @@ describe('enable against a cluster', () => {
       result.stderr,
       /^error: Error updating CRD "federateddeployments\.types\.kubefed\.io": Operation cannot be fulfilled on customresourcedefinitions\.apiextensions\.k8s\.io "federateddeployments\.types\.kubefed\.io": the object has been modified; please apply your changes to the latest version and try again\n/,
     );
-    assert.deepEqual(cluster.peek(CRD_GVR, DEPLOYMENTS_CRD)?.metadata.labels, { touched: 'yes' });
+    assert.deepEqual(cluster.peek(GVR.customResourceDefinitions, DEPLOYMENTS_CRD)?.metadata.labels, { touched: 'yes' });
   });
 
   test('OpenAPI failures name the schema accessor, as the Go tool', async () => {

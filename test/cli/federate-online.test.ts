@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { offlineTypeResources } from '../../src/core/builtin-types.js';
-import { CRD_GVR, FTC_GVR, defaultEnableTypeDirective } from '../../src/core/type-config.js';
+import { GVR } from '../../src/core/gvr.js';
+import { defaultEnableTypeDirective } from '../../src/core/type-config.js';
 import type { KubeObject } from '../../src/core/types.js';
 import { FakeCluster, apiError, createFakeEnv, runWithFakeEnv } from '../helpers/fake-cluster.js';
 
@@ -13,8 +14,8 @@ function hostWith(...types: string[]): FakeCluster {
   const host = new FakeCluster({ contextName: 'cluster1' }).installKubeFed();
   for (const type of types) {
     const { typeConfig, crd } = offlineTypeResources(defaultEnableTypeDirective(type));
-    host.put(CRD_GVR, crd);
-    host.put(FTC_GVR, { ...typeConfig, metadata: { ...typeConfig.metadata, namespace: NS } });
+    host.put(GVR.customResourceDefinitions, crd);
+    host.put(GVR.federatedTypeConfigs, { ...typeConfig, metadata: { ...typeConfig.metadata, namespace: NS } });
   }
   host.add(
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app', labels: { team: 'a' } }, spec: { finalizers: ['kubernetes'] } },

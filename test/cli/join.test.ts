@@ -85,11 +85,52 @@ describe('join (fake clusters)', () => {
     const c = clusters();
     c.member.add({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
     const before = state(c);
-    c.host.failOn({ verb: 'create', resource: 'kubefedclusters' });
+    c.host.failOn({ verb: 'create', resource: 'kubefedclusters', error: apiError(403, 'kubefedclusters is forbidden', { reason: 'Forbidden' }) });
     const result = await join(c);
     assert.equal(result.code, 1);
     assert.ok(c.member.peek(GVR.namespaces, NS), 'pre-existing namespace kept');
     assert.doesNotMatch(result.stderr, /deleted namespace/);
+    assert.equal(state(c), before);
+  });
+
+  // The response of a write is lost after the server applied it: the outcome is settled by
+  // reading, so the join completes (no AlreadyExists on a retry) and leaves no duplicate.
+  const lostResponses: Array<[string, 'host' | 'member', 'create' | 'update', string]> = [
+    ['namespace', 'member', 'create', 'namespaces'],
+    ['service account', 'member', 'create', 'serviceaccounts'],
+    ['token secret', 'member', 'create', 'secrets'],
+    ['cluster role binding', 'member', 'create', 'clusterrolebindings'],
+    ['host secret', 'host', 'create', 'secrets'],
+    ['KubeFedCluster', 'host', 'create', 'kubefedclusters'],
+  ];
+  for (const [label, side, verb, resource] of lostResponses) {
+    test(`a lost response to the ${label} ${verb} is settled by reading and the join completes`, async () => {
+      const c = clusters();
+      c[side].failOn({ verb, resource, afterApplied: true, error: apiError(0, 'connection reset (ECONNRESET)', { context: side }) });
+      const result = await join(c);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(c[side].requestsOf(verb, resource).length, 1, 'the applied write is not sent again');
+      assert.equal(c.host.all(GVR.secrets).length, 1, 'one host secret');
+      assert.ok(c.host.peek(GVR.kubefedClusters, 'cluster2', NS));
+    });
+  }
+
+  test('a 503 before the write was applied is settled by reading, and the write is sent again', async () => {
+    const c = clusters();
+    c.host.failOn({ verb: 'create', resource: 'kubefedclusters', error: apiError(503, 'etcd leader changed') });
+    const result = await join(c);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(c.host.requestsOf('create', 'kubefedclusters').length, 2);
+  });
+
+  test('a lost response and then a refusal: rollback deletes what the server did create', async () => {
+    const c = clusters();
+    const before = state(c);
+    c.member.failOn({ verb: 'create', resource: 'serviceaccounts', afterApplied: true, error: apiError(0, 'connection reset (ECONNRESET)') });
+    c.host.failOn({ verb: 'create', resource: 'kubefedclusters', error: apiError(403, 'kubefedclusters is forbidden', { reason: 'Forbidden' }) });
+    const result = await join(c);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /rolled back: deleted serviceaccount\/kube-federation-system\/cluster2-cluster1/);
     assert.equal(state(c), before);
   });
 

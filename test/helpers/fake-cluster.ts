@@ -76,6 +76,11 @@ export interface FaultSpec {
   times?: number;
   /** Default: HTTP 500 InternalError. */
   error?: Error | ((request: FakeRequest) => Error);
+  /**
+   * The write is applied, then its response is lost: the error is thrown after the change (a
+   * reset connection or timeout on a real network). Default: the call fails before changing anything.
+   */
+  afterApplied?: boolean;
 }
 
 export type Reaction = (request: FakeRequest, cluster: FakeCluster) => void | Promise<void>;
@@ -456,7 +461,12 @@ export class FakeCluster implements ClusterClient {
 
   async #begin(request: FakeRequest): Promise<void> {
     this.requests.push(request);
+    this.#injectFault(request, false);
+  }
+
+  #injectFault(request: FakeRequest, applied: boolean): void {
     for (const fault of this.#faults) {
+      if ((fault.afterApplied ?? false) !== applied) continue;
       if (fault.verb !== request.verb) continue;
       if (fault.resource !== undefined && fault.resource !== request.gvr?.resource) continue;
       if (fault.name !== undefined && fault.name !== request.name) continue;
@@ -474,6 +484,7 @@ export class FakeCluster implements ClusterClient {
     for (const { verb, resource, reaction } of this.#reactions) {
       if (verb === request.verb && (resource === '*' || resource === request.gvr?.resource)) await reaction(request, this);
     }
+    this.#injectFault(request, true);
   }
 
   #emit(gvr: GroupVersionResource, event: WatchEvent): void {
@@ -728,6 +739,7 @@ export function createFakeEnv(clusters: FakeCluster | FakeCluster[], options: Fa
       clusterAccessCalls.push(kubeconfigFlag);
       return access;
     },
+    interrupts: { signal: new AbortController().signal, protect: () => ({ release: () => {} }) },
   };
   return { env, stdout: () => stdout, stderr: () => stderr, clusterAccessCalls, clientCalls };
 }

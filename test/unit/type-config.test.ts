@@ -3,8 +3,6 @@ import { describe, test } from 'node:test';
 import type { ApiResource } from '../../src/core/api-resources.js';
 import { EQUIVALENT_APIS, isEquivalentApi } from '../../src/core/deprecated-apis.js';
 import {
-  CRD_GVR,
-  FTC_GVR,
   checkFederatedCrdTakeover,
   checkFederatedTypeUnchanged,
   createMergePatch,
@@ -17,6 +15,7 @@ import {
   schemaTraitsFromOpenApiV2,
   typeConfigForTarget,
 } from '../../src/core/type-config.js';
+import { GVR } from '../../src/core/gvr.js';
 import type { KubeObject } from '../../src/core/types.js';
 import { EXIT_CODES, KubefedctlError, UsageError } from '../../src/errors.js';
 
@@ -264,7 +263,7 @@ describe('planEnableWrites', () => {
 
   test('nothing exists: create the CRD, then the FederatedTypeConfig in the namespace', () => {
     const writes = planEnableWrites({ namespace: 'kf', existingCrd: undefined, existingTypeConfig: undefined }, { crd, typeConfig });
-    assert.deepEqual(writes.map((write) => [write.verb, write.gvr.resource, write.result]), [
+    assert.deepEqual(writes.map((write) => [write.verb, write.gvr.resource, write.messages?.done]), [
       ['create', 'customresourcedefinitions', 'customresourcedefinition.apiextensions.k8s.io/federateddeployments.types.kubefed.io created'],
       ['create', 'federatedtypeconfigs', 'federatedtypeconfig.core.kubefed.io/deployments.apps created in namespace kf'],
     ]);
@@ -281,11 +280,11 @@ describe('planEnableWrites', () => {
     assert.ok(crdWrite?.verb === 'update' && ftcWrite?.verb === 'patch');
     assert.deepEqual(crdWrite.object.metadata, { name: 'federateddeployments.types.kubefed.io', resourceVersion: '42', uid: 'u1' });
     assert.deepEqual(crdWrite.object.spec, crd.spec);
-    assert.equal(crdWrite.result, 'customresourcedefinition.apiextensions.k8s.io/federateddeployments.types.kubefed.io updated');
+    assert.equal(crdWrite.messages?.done, 'customresourcedefinition.apiextensions.k8s.io/federateddeployments.types.kubefed.io updated');
     assert.deepEqual(ftcWrite.patch, { spec: { propagation: 'Enabled', statusCollection: null } });
-    assert.equal(ftcWrite.result, 'federatedtypeconfig.core.kubefed.io/deployments.apps updated in namespace kf');
-    assert.deepEqual(ftcWrite.gvr, FTC_GVR);
-    assert.deepEqual(crdWrite.gvr, CRD_GVR);
+    assert.equal(ftcWrite.messages?.done, 'federatedtypeconfig.core.kubefed.io/deployments.apps updated in namespace kf');
+    assert.deepEqual(ftcWrite.gvr, GVR.federatedTypeConfigs);
+    assert.deepEqual(crdWrite.gvr, GVR.customResourceDefinitions);
   });
 
   test('an unchanged FederatedTypeConfig still gets an (empty) patch, as MergeFrom sends one', () => {
@@ -305,35 +304,48 @@ describe('createMergePatch', () => {
 
 describe('planDisable', () => {
   const existing = ftc('deployments.apps', { group: 'apps', version: 'v1', pluralName: 'deployments' }, { group: 'types.kubefed.io', version: 'v1beta1', pluralName: 'federateddeployments' });
-  const kinds = (steps: ReturnType<typeof planDisable>) => steps.map((step) => step.kind);
+  const steps = (operations: ReturnType<typeof planDisable>) => operations.map((op) => `${op.verb} ${op.gvr.resource}`);
+  const timeoutMs = 10_000;
 
   test('enabled, with --delete-crd: check, disable, wait, check again, delete the CRD, then the FederatedTypeConfig', () => {
-    const steps = planDisable({ namespace: 'kf', name: 'deployments.apps', typeConfig: existing, deleteCrd: true });
-    assert.deepEqual(kinds(steps), ['refuse-if-instances-exist', 'disable-propagation', 'wait-until-stopped', 'refuse-if-instances-exist', 'delete-crd', 'delete-type-config']);
-    const disable = steps[1]!;
-    assert.ok(disable.kind === 'disable-propagation' && disable.write.verb === 'patch');
-    assert.deepEqual(disable.write.patch, { spec: { propagation: 'Disabled' } });
-    assert.equal(disable.write.result, 'Disabled propagation for FederatedTypeConfig "kf/deployments.apps"');
-    const deleteCrd = steps[4]!;
-    assert.ok(deleteCrd.kind === 'delete-crd');
-    assert.equal(deleteCrd.write.result, 'customresourcedefinition "federateddeployments.types.kubefed.io" deleted');
-    const first = steps[0]!;
-    assert.ok(first.kind === 'refuse-if-instances-exist');
-    assert.deepEqual(first.federatedType, { gvr: { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federateddeployments' }, crdName: 'federateddeployments.types.kubefed.io' });
+    const plan = planDisable({ namespace: 'kf', name: 'deployments.apps', typeConfig: existing, deleteCrd: true, timeoutMs });
+    assert.deepEqual(steps(plan), [
+      'refuse-if-any federateddeployments',
+      'patch federatedtypeconfigs',
+      'wait federatedtypeconfigs',
+      'refuse-if-any federateddeployments',
+      'delete customresourcedefinitions',
+      'delete federatedtypeconfigs',
+    ]);
+    const disable = plan[1]!;
+    assert.ok(disable.verb === 'patch');
+    assert.deepEqual(disable.patch, { spec: { propagation: 'Disabled' } });
+    assert.equal(disable.messages?.done, 'Disabled propagation for FederatedTypeConfig "kf/deployments.apps"');
+    const wait = plan[2]!;
+    assert.ok(wait.verb === 'wait');
+    assert.equal(wait.until, 'propagation-stopped');
+    assert.equal(wait.timeoutMs, timeoutMs);
+    const deleteCrd = plan[4]!;
+    assert.equal(deleteCrd.messages?.done, 'customresourcedefinition "federateddeployments.types.kubefed.io" deleted');
+    const first = plan[0]!;
+    assert.ok(first.verb === 'refuse-if-any');
+    assert.deepEqual(first.gvr, { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federateddeployments' });
+    assert.match(first.error.message, /Cannot delete CRD "federateddeployments.types.kubefed.io" while resource instances exist/);
   });
 
   test('already disabled: no patch; without --delete-crd: no CRD steps', () => {
     const disabled = { ...existing, spec: { ...specOf(existing), propagation: 'Disabled' } };
-    assert.deepEqual(kinds(planDisable({ namespace: 'kf', name: 'deployments.apps', typeConfig: disabled, deleteCrd: false })), ['wait-until-stopped', 'delete-type-config']);
+    assert.deepEqual(steps(planDisable({ namespace: 'kf', name: 'deployments.apps', typeConfig: disabled, deleteCrd: false, timeoutMs })), ['wait federatedtypeconfigs', 'delete federatedtypeconfigs']);
   });
 
   test('gone: nothing, or only the regenerated CRD with --delete-crd', () => {
-    assert.deepEqual(planDisable({ namespace: 'kf', name: 'deployments.apps', typeConfig: undefined, deleteCrd: false }), []);
+    assert.deepEqual(planDisable({ namespace: 'kf', name: 'deployments.apps', typeConfig: undefined, deleteCrd: false, timeoutMs }), []);
     const regenerated = typeConfigForTarget(DEPLOYMENTS, { federatedGroup: 'fed.example.com', federatedVersion: 'v1beta1' });
-    const steps = planDisable({ namespace: 'kf', name: 'deployments.apps', typeConfig: undefined, deleteCrd: true, regeneratedTypeConfig: regenerated });
-    assert.deepEqual(kinds(steps), ['refuse-if-instances-exist', 'delete-crd']);
-    const deleteCrd = steps[1];
-    assert.ok(deleteCrd?.kind === 'delete-crd' && deleteCrd.write.verb === 'delete');
-    assert.equal(deleteCrd.write.name, 'federateddeployments.fed.example.com');
+    const plan = planDisable({ namespace: 'kf', name: 'deployments.apps', typeConfig: undefined, deleteCrd: true, regeneratedTypeConfig: regenerated, timeoutMs });
+    assert.deepEqual(steps(plan), ['refuse-if-any federateddeployments', 'delete customresourcedefinitions']);
+    const deleteCrd = plan[1];
+    assert.ok(deleteCrd?.verb === 'delete');
+    assert.equal(deleteCrd.name, 'federateddeployments.fed.example.com');
+    assert.deepEqual(deleteCrd.gvr, GVR.customResourceDefinitions);
   });
 });

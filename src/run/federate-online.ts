@@ -1,26 +1,30 @@
-// kubefedctl federate TYPE NAME [--contents]: federate objects of the host cluster. Reads
-// everything first (discovery, type configs, objects), then prints or writes; re-runs update.
+// What `kubefedctl federate TYPE NAME [--contents]` does once its options are complete: read
+// everything first (discovery, type configs, objects), plan the federated writes, then print them
+// (-o) or apply them (bounded concurrency, each failure reported on its own); re-runs update.
 
 import type { CommandEnv } from '../cli/command-env.js';
-import { dryRunStrategy, kubefedNamespace } from '../cli/flags.js';
 import type { Ui } from '../cli/ui.js';
+import { Applier } from '../cluster/applier.js';
+import { discoverApiResources } from '../cluster/discovery.js';
 import type { ClusterClient } from '../cluster/types.js';
+import type { FederateOptions } from '../commands/federate.js';
 import { type ApiResource, type DiscoverySnapshot, groupQualifiedName, lookupApiResource, preferredResourceLists } from '../core/api-resources.js';
-import { type FederatedType, federateObject } from '../core/federate.js';
+import { type ServedFederatedType, federateObject, planFederatedWrites } from '../core/federate.js';
+import { GVR } from '../core/gvr.js';
 import { type ContentsType, namespaceContentTypes, skipReason } from '../core/namespace-contents.js';
-import { printObjects, sortKeysDeep } from '../core/printers.js';
-import { FTC_GVR, defaultEnableTypeDirective, typeConfigApiResource } from '../core/type-config.js';
+import { resultLine } from '../core/plan.js';
+import { printObjects } from '../core/printers.js';
+import { defaultEnableTypeDirective, federatedTypeForTarget, typeConfigApiResource } from '../core/type-config.js';
 import type { GroupVersionResource, KubeObject } from '../core/types.js';
-import { ClusterApiError, KubefedctlError, OperationError, PartialFailureError, UsageError } from '../errors.js';
-import { createTypeResources, discoverApiResources, generateTypeResources, prefixError } from './enable.js';
-import type { FederateOptions } from './federate.js';
+import { ClusterApiError, KubefedctlError, OperationError, PartialFailureError, UsageError, prefixError } from '../errors.js';
+import { createTypeResources, generateTypeResources } from './type-resources.js';
 
 type OnlineOptions = Extract<FederateOptions, { mode: 'online' }>;
 
 /** One type's worth of objects to federate, with the federated type they go into. */
 interface ArtifactSet {
   target: ApiResource;
-  federatedType: FederatedType & { pluralName: string };
+  federatedType: ServedFederatedType;
   /** The FederatedTypeConfig is not installed: --enable-type creates it. */
   needsEnable: boolean;
   objects: KubeObject[];
@@ -39,13 +43,13 @@ const WRITE_CONCURRENCY = 8;
 const LIST_THRESHOLD = 3;
 
 export async function runOnlineFederate(options: OnlineOptions, env: CommandEnv): Promise<void> {
-  const dryRun = dryRunStrategy(options.flags.dryRun);
+  const dryRun = options.dryRun;
   const ui = env.ui({ machineOutput: options.output !== undefined });
-  const access = await env.clusterAccess(options.flags.kubeconfig);
-  const hostContext = options.flags.hostClusterContext || undefined;
+  const access = await env.clusterAccess(options.kubeconfig);
+  const hostContext = options.hostClusterContext;
   const client = await access.client(hostContext);
   const namespace = options.namespace || access.kubeconfig.context(hostContext).namespace;
-  const kubefedNs = kubefedNamespace(options.flags);
+  const kubefedNs = options.kubefedNamespace;
 
   const snapshot = await discoverApiResources(client);
   let target: ApiResource;
@@ -72,41 +76,37 @@ export async function runOnlineFederate(options: OnlineOptions, env: CommandEnv)
     for (const { type, objects } of contents) sets.push(await typeConfigs.artifactSet(type.resource, objects));
   }
 
-  const federated = sets.flatMap((set) => set.objects.map((o) => ({ set, object: federateObject(o, set.federatedType, options.placement) })));
-  for (const { object } of federated) for (const warning of object.warnings) ui.logger.warn(warning);
+  const federated = sets.map((set) => ({ set, objects: set.objects.map((o) => federateObject(o, set.federatedType, options.placement)) }));
+  for (const { objects } of federated) for (const { warnings } of objects) for (const warning of warnings) ui.logger.warn(warning);
   if (options.contents) printContentsTable(sets, skipped, ui);
 
   if (options.output) {
-    env.ctx.stdout.write(printObjects(federated.map((f) => f.object.object), options.output));
+    env.ctx.stdout.write(printObjects(federated.flatMap((f) => f.objects.map((o) => o.object)), options.output));
     return;
   }
 
   const print = (line: string) => env.ctx.stdout.write(`${line}\n`);
+  const applier = new Applier(new Map([['host', client]]), { dryRun, logger: ui.logger });
   const failures: Error[] = [];
-  for (const set of sets) {
+  const fail = (error: unknown) => {
+    if (!(error instanceof KubefedctlError) || sets.length === 1) throw error;
+    failures.push(error);
+    ui.logger.warn(error.message);
+  };
+  for (const { set, objects } of federated) {
     if (set.needsEnable) {
-      const generated = await generateTypeResources(client, { ...defaultEnableTypeDirective(groupQualifiedName(set.target.name, set.target.group)), targetVersion: set.target.version }, ui);
-      await createTypeResources(client, generated, { namespace: kubefedNs, dryRun }, print);
+      const generated = await generateTypeResources(client, { ...defaultEnableTypeDirective(groupQualifiedName(set.target.name, set.target.group)), targetVersion: set.target.version }, ui.logger);
+      await createTypeResources(client, generated, { namespace: kubefedNs, dryRun, logger: ui.logger }, print);
     }
-    const objects = federated.filter((f) => f.set === set).map((f) => f.object.object);
-    const existing = await existingFederatedObjects(client, set, objects);
-    const results = await mapWithConcurrency(objects, WRITE_CONCURRENCY, async (object): Promise<{ line: string } | { error: unknown }> => {
-      try {
-        return { line: await writeFederated(client, set, object, existing.get(objectKey(object)), { dryRun, errorOnExisting: options.errorOnExisting }, ui) };
-      } catch (error) {
-        return { error };
-      }
-    });
-    // Printed in input order, whatever order the concurrent writes finished in.
+    if (set.target.kind === 'Namespace') ui.logger.log(2, 'Resource to federate is a namespace. Given namespace will itself be the container for the federated namespace');
+    const wanted = objects.map((o) => o.object);
+    const plan = planFederatedWrites(set.federatedType, wanted, await existingFederatedObjects(client, set, wanted), { errorOnExisting: options.errorOnExisting, retryCreateWhileNotServedMs: CREATE_RETRY_MS });
+    for (const conflict of plan.conflicts) fail(conflict);
+    const results = await applier.applyConcurrently(plan.operations, WRITE_CONCURRENCY);
+    // Printed in plan order, whatever order the concurrent writes finished in.
     for (const result of results) {
-      if ('line' in result) {
-        print(result.line);
-        continue;
-      }
-      const error = result.error;
-      if (!(error instanceof KubefedctlError) || sets.length === 1) throw error;
-      failures.push(error);
-      ui.logger.warn(error.message);
+      if ('error' in result) fail(result.error);
+      else print(resultLine(result.op, result.outcome, dryRun));
     }
   }
   if (failures.length > 0) throw new PartialFailureError(`${failures.length} federated resource(s) could not be written`, failures);
@@ -142,36 +142,25 @@ class TypeConfigs {
   private async lookup(target: ApiResource, name: string): Promise<Omit<ArtifactSet, 'objects'>> {
     let ftc: KubeObject | undefined;
     try {
-      ftc = await this.client.get(FTC_GVR, name, this.kubefedNs);
+      ftc = await this.client.get(GVR.federatedTypeConfigs, name, this.kubefedNs);
     } catch (error) {
       // -o only prints: like the Go tool, fall back to the default federated type.
       if (!this.options.output) throw error;
     }
     if (ftc) {
-      const federated = typeConfigApiResource(ftc, 'federatedType');
-      return {
-        target,
-        needsEnable: false,
-        federatedType: { group: federated.group ?? '', version: federated.version, kind: federated.kind, pluralName: federated.pluralName, namespaced: federated.scope === 'Namespaced' },
-      };
+      return { target, needsEnable: false, federatedType: servedType(typeConfigApiResource(ftc, 'federatedType')) };
     }
     if (!this.options.enableType && !this.options.output) {
       throw new OperationError('TYPE_NOT_ENABLED', `federatedtypeconfigs.core.kubefed.io "${name}" not found. Consider using '--enable-type' to optionally enable type while federating the resource`, {
         hint: `Or enable it first: kubefedctl enable ${name}`,
       });
     }
-    return {
-      target,
-      needsEnable: this.options.enableType,
-      federatedType: {
-        group: 'types.kubefed.io',
-        version: 'v1beta1',
-        kind: `Federated${target.kind}`,
-        pluralName: `federated${target.name}`,
-        namespaced: target.kind === 'Namespace' || target.namespaced,
-      },
-    };
+    return { target, needsEnable: this.options.enableType, federatedType: servedType(federatedTypeForTarget(target, defaultEnableTypeDirective())) };
   }
+}
+
+function servedType(resource: { group?: string | undefined; version: string; kind: string; pluralName: string; scope: string }): ServedFederatedType {
+  return { group: resource.group ?? '', version: resource.version, kind: resource.kind, pluralName: resource.pluralName, namespaced: resource.scope === 'Namespaced' };
 }
 
 async function namespaceContents(
@@ -229,50 +218,6 @@ function printContentsTable(sets: ArtifactSet[], skipped: Skipped[], ui: Ui): vo
   ui.info(`${count} object(s) of ${sets.length} type(s) federated, ${skipped.length} skipped`);
 }
 
-async function writeFederated(
-  client: ClusterClient,
-  set: ArtifactSet,
-  object: KubeObject,
-  existing: KubeObject | undefined,
-  options: { dryRun: ReturnType<typeof dryRunStrategy>; errorOnExisting: boolean },
-  ui: Ui,
-): Promise<string> {
-  const gvr = { group: set.federatedType.group, version: set.federatedType.version, resource: set.federatedType.pluralName };
-  const name = object.metadata.name!;
-  const namespace = object.metadata.namespace;
-  const ref = `${set.federatedType.kind.toLowerCase()}.${gvr.group}/${name}`;
-  const suffix = options.dryRun === 'client' ? ' (dry run)' : options.dryRun === 'server' ? ' (server dry run)' : '';
-  if (set.target.kind === 'Namespace') ui.logger.log(2, 'Resource to federate is a namespace. Given namespace will itself be the container for the federated namespace');
-  if (existing) {
-    if (options.errorOnExisting) {
-      throw new OperationError('ALREADY_EXISTS', `Error creating federated resource "${namespace ? `${namespace}/` : ''}${name}": ${gvr.resource}.${gvr.group} "${name}" already exists`, {
-        hint: 'Re-run without --error-on-existing to update it.',
-      });
-    }
-    // The server returns keys sorted; compare content, not key order.
-    if (JSON.stringify(sortKeysDeep(existing.spec)) === JSON.stringify(sortKeysDeep(object.spec))) return `${ref} unchanged${suffix}`;
-    if (options.dryRun === 'client') return `${ref} updated${suffix}`;
-    await client.update(gvr, { ...existing, spec: object.spec }, { serverDryRun: options.dryRun === 'server' });
-    return `${ref} updated${suffix}`;
-  }
-  if (options.dryRun === 'client') return `${ref} created${suffix}`;
-  // A federated CRD enabled a moment ago may not be served yet: retry 404s for a while, as the Go tool does.
-  const deadline = Date.now() + CREATE_RETRY_MS;
-  for (;;) {
-    try {
-      await client.create(gvr, object, { serverDryRun: options.dryRun === 'server' });
-      ui.logger.log(1, `Successfully created ${set.federatedType.kind} "${namespace ? `${namespace}/` : ''}${name}" from ${set.target.kind}`);
-      return `${ref} created${suffix}`;
-    } catch (error) {
-      if (error instanceof ClusterApiError && error.status === 404 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        continue;
-      }
-      throw prefixError(error, `Error creating federated resource "${namespace ? `${namespace}/` : ''}${name}"`);
-    }
-  }
-}
-
 function objectKey(object: KubeObject): string {
   return `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
 }
@@ -300,18 +245,4 @@ async function existingFederatedObjects(client: ClusterClient, set: ArtifactSet,
     for (const item of listed?.items ?? []) found.set(objectKey(item), item);
   }
   return found;
-}
-
-/** Runs `work` over `items` with at most `limit` in flight; results in input order. */
-async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -5,7 +5,7 @@ import type { CommandEnv } from '../cli/command-env.js';
 import { federateManifests } from '../core/federate-manifests.js';
 import { printObjects } from '../core/printers.js';
 import { readManifestSources } from '../io.js';
-import type { FederateOptions } from './federate.js';
+import type { FederateOptions } from '../commands/federate.js';
 
 export async function runOfflineFederate(options: Extract<FederateOptions, { mode: 'offline' }>, env: CommandEnv): Promise<void> {
   const ui = env.ui({ machineOutput: true });

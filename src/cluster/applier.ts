@@ -1,0 +1,348 @@
+// The one applier. Every command's plan (core/plan.ts) is applied here:
+// - atomically (join): one operation at a time, remembering how to undo each, so a failure or an
+//   interrupt leaves the clusters as they were: objects this run created are deleted in reverse
+//   order, an object this run deleted is re-created. Objects that existed before are never deleted;
+// - independently (federate --contents): with bounded concurrency, each failure reported on its own.
+// A write whose response is lost (reset, timeout, 5xx) has an unknown outcome: it is settled by
+// reading the object back, so rollback deletes what the server did create and a retry does not
+// fail on AlreadyExists.
+
+import { randomInt } from 'node:crypto';
+import { isOutcomeUnknown } from './api-errors.js';
+import type { ClusterClient } from './types.js';
+import { conditionMet, waitTimeoutText } from '../core/conditions.js';
+import { qualifiedName } from '../core/gvr.js';
+import {
+  type CreateOperation,
+  type DeleteOperation,
+  type DryRunStrategy,
+  type Operation,
+  type Outcome,
+  type UpdateOperation,
+  type WaitOperation,
+  describeOperation,
+} from '../core/plan.js';
+import { sortKeysDeep } from '../core/json.js';
+import type { KubeObject } from '../core/types.js';
+import { InterruptedError, KubefedctlError, NotFoundError, OperationError, TimeoutError, prefixError } from '../errors.js';
+import type { Logger } from '../log.js';
+
+export interface OperationResult {
+  op: Operation;
+  outcome: Outcome;
+  /** The object as the server returned it (creates, updates, patches, waits). */
+  object?: KubeObject | undefined;
+}
+
+export interface ApplierOptions {
+  dryRun: DryRunStrategy;
+  logger: Logger;
+  /** Called before each operation starts (spinner text, progress). */
+  onStart?: ((op: Operation) => void) | undefined;
+  /** Aborting it stops an atomic apply before its next request and rolls back. */
+  signal?: AbortSignal | undefined;
+}
+
+export interface RollbackReport {
+  rolledBack: string[];
+  failed: string[];
+}
+
+interface UndoStep {
+  description: string;
+  undo: () => Promise<void>;
+}
+
+/** Characters the API server uses for generateName suffixes (no vowels, no look-alikes). */
+const NAME_SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+export class Applier {
+  private readonly clients: ReadonlyMap<string, ClusterClient>;
+  private readonly options: ApplierOptions;
+  private readonly undoSteps: UndoStep[] = [];
+
+  constructor(clients: ReadonlyMap<string, ClusterClient>, options: ApplierOptions) {
+    this.clients = clients;
+    this.options = options;
+  }
+
+  /** Applies operations one after another; the first failure stops it (call rollback() to undo). */
+  async applyInOrder(operations: readonly Operation[]): Promise<OperationResult[]> {
+    const results: OperationResult[] = [];
+    for (const op of operations) results.push(await this.applyOne(op));
+    return results;
+  }
+
+  /**
+   * Applies operations with at most `limit` in flight; every operation runs, and each result is
+   * an OperationResult or the error it failed with, in input order.
+   */
+  async applyConcurrently(operations: readonly Operation[], limit: number): Promise<Array<OperationResult | { op: Operation; error: unknown }>> {
+    return mapWithConcurrency(operations, limit, async (op) => {
+      try {
+        return await this.applyOne(op);
+      } catch (error) {
+        return { op, error };
+      }
+    });
+  }
+
+  async applyOne(op: Operation): Promise<OperationResult> {
+    this.throwIfInterrupted();
+    const client = this.client(op.cluster);
+    this.options.onStart?.(op);
+    const where = `in ${op.cluster} cluster "${client.contextName}"`;
+    this.options.logger.log(2, `${capitalize(describeOperation(op))} ${where}${op.reason ? ` (${op.reason})` : ''}`);
+    try {
+      return await this.execute(op, client, where);
+    } catch (error) {
+      // A refusal is the command's own message, not a failure of the request.
+      const isRefusal = op.verb === 'refuse-if-any' && error instanceof KubefedctlError && error.code === op.error.code;
+      if (error instanceof KubefedctlError && op.messages?.failure && !isRefusal) throw prefixError(error, op.messages.failure);
+      throw error;
+    }
+  }
+
+  /** Undoes in reverse order; keeps going past failures and reports them. */
+  async rollback(): Promise<RollbackReport> {
+    const report: RollbackReport = { rolledBack: [], failed: [] };
+    for (const step of [...this.undoSteps].reverse()) {
+      try {
+        await step.undo();
+        report.rolledBack.push(step.description);
+      } catch (error) {
+        report.failed.push(`${step.description}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    this.undoSteps.length = 0;
+    return report;
+  }
+
+  /** What a rollback would undo, for the message after a second interrupt. */
+  pendingUndo(): string[] {
+    return this.undoSteps.map((step) => step.description);
+  }
+
+  private client(cluster: string): ClusterClient {
+    const client = this.clients.get(cluster);
+    if (!client) throw new OperationError('NO_CLIENT', `no client for the ${cluster} cluster`);
+    return client;
+  }
+
+  private throwIfInterrupted(): void {
+    if (this.options.signal?.aborted) throw new InterruptedError(String(this.options.signal.reason ?? 'interrupted'));
+  }
+
+  private async execute(op: Operation, client: ClusterClient, where: string): Promise<OperationResult> {
+    const { dryRun } = this.options;
+    const writeOptions = { serverDryRun: dryRun === 'server' };
+    const record = dryRun === 'none';
+    switch (op.verb) {
+      case 'unchanged':
+        return { op, outcome: 'unchanged' };
+      case 'refuse-if-any':
+        await refuseIfAny(client, op.gvr, op.error);
+        return { op, outcome: 'checked' };
+      case 'wait':
+        if (dryRun !== 'none') {
+          this.options.logger.log(0, `Not waiting for ${op.description} (${dryRun === 'server' ? 'server ' : ''}dry run)`);
+          return { op, outcome: 'skipped' };
+        }
+        return { op, outcome: 'waited', object: await waitFor(client, op) };
+      case 'create': {
+        if (dryRun === 'client') return { op, outcome: 'created' };
+        const object = withConcreteName(op.object);
+        const created = await createSettled(client, op, object, writeOptions);
+        const name = created.metadata.name ?? object.metadata.name!;
+        if (record) {
+          this.undoSteps.push({
+            description: `deleted ${qualifiedName(op.gvr, name, created.metadata.namespace)} ${where}`,
+            undo: async () => void (await deleteSettled(client, op.gvr, name, created.metadata.namespace)),
+          });
+        }
+        return { op, outcome: 'created', object: created };
+      }
+      case 'update':
+        if (dryRun === 'client') return { op, outcome: 'updated' };
+        return { op, outcome: 'updated', object: await updateSettled(client, op, writeOptions) };
+      case 'patch':
+        if (dryRun === 'client') return { op, outcome: 'patched' };
+        // A merge patch is idempotent: after a lost response, sending it again settles it.
+        return { op, outcome: 'patched', object: await retryOnceIfUnknown(() => client.patch(op.gvr, op.name, op.namespace, op.patch, 'merge', writeOptions)) };
+      case 'delete': {
+        if (dryRun === 'client') return { op, outcome: (await client.get(op.gvr, op.name, op.namespace)) === undefined ? 'missing' : 'deleted' };
+        const deleted = await deleteSettled(client, op.gvr, op.name, op.namespace, writeOptions.serverDryRun);
+        if (record && op.restoreOnRollback) this.recordRestore(client, op, where);
+        return { op, outcome: deleted ? 'deleted' : 'missing' };
+      }
+    }
+  }
+
+  private recordRestore(client: ClusterClient, op: DeleteOperation, where: string): void {
+    const restored = withoutServerFields(op.restoreOnRollback!);
+    this.undoSteps.push({
+      description: `restored ${qualifiedName(op.gvr, op.name, op.namespace)} ${where}`,
+      undo: async () => {
+        if (await client.get(op.gvr, op.name, op.namespace)) await deleteSettled(client, op.gvr, op.name, op.namespace);
+        await createSettled(client, { verb: 'create', cluster: op.cluster, gvr: op.gvr, object: restored }, restored, {});
+      },
+    });
+  }
+}
+
+/** `<prefix>xxxxx` with a random suffix from the API server's own alphabet, as generateName gives. */
+export function generatedName(prefix: string): string {
+  let suffix = '';
+  for (let i = 0; i < 5; i++) suffix += NAME_SUFFIX_ALPHABET[randomInt(NAME_SUFFIX_ALPHABET.length)];
+  return `${prefix}${suffix}`;
+}
+
+/** A create by name: generateName is resolved here, so a lost response can be settled by a GET. */
+function withConcreteName(object: KubeObject): KubeObject {
+  if (object.metadata.name || !object.metadata.generateName) return object;
+  const { generateName, ...metadata } = object.metadata;
+  return { ...object, metadata: { ...metadata, name: generatedName(generateName) } };
+}
+
+/** True when `found` carries every label the desired object has: it is the object we wrote. */
+function carriesLabels(found: KubeObject, desired: KubeObject): boolean {
+  const labels = desired.metadata.labels ?? {};
+  return Object.entries(labels).every(([key, value]) => found.metadata.labels?.[key] === value);
+}
+
+/** Creates, retrying 404s for op.retryWhileNotServedMs (a CRD created moments ago), as the Go tool does. */
+async function createWhenServed(client: ClusterClient, op: CreateOperation, object: KubeObject, writeOptions: { serverDryRun?: boolean }): Promise<KubeObject> {
+  const deadline = Date.now() + (op.retryWhileNotServedMs ?? 0);
+  for (;;) {
+    try {
+      return await client.create(op.gvr, object, writeOptions);
+    } catch (error) {
+      if (!(error instanceof NotFoundError) || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, NOT_SERVED_RETRY_PAUSE_MS));
+    }
+  }
+}
+
+async function createSettled(client: ClusterClient, op: CreateOperation, object: KubeObject, writeOptions: { serverDryRun?: boolean }): Promise<KubeObject> {
+  const name = object.metadata.name!;
+  const namespace = object.metadata.namespace;
+  try {
+    return await createWhenServed(client, op, object, writeOptions);
+  } catch (error) {
+    if (writeOptions.serverDryRun || !isOutcomeUnknown(error)) throw error;
+    const found = await client.get(op.gvr, name, namespace);
+    if (found && carriesLabels(found, object)) return found;
+    if (found) throw error;
+    return client.create(op.gvr, object, writeOptions);
+  }
+}
+
+async function updateSettled(client: ClusterClient, op: UpdateOperation, writeOptions: { serverDryRun?: boolean }): Promise<KubeObject> {
+  try {
+    return await client.update(op.gvr, op.object, writeOptions);
+  } catch (error) {
+    if (writeOptions.serverDryRun || !isOutcomeUnknown(error)) throw error;
+    const found = await client.get(op.gvr, op.object.metadata.name!, op.object.metadata.namespace);
+    if (!found) throw error;
+    if (holdsDesired(found, op.object)) return found;
+    return client.update(op.gvr, { ...op.object, metadata: { ...op.object.metadata, resourceVersion: found.metadata.resourceVersion } }, writeOptions);
+  }
+}
+
+/** Every field but metadata and status equal, and the desired labels present. */
+function holdsDesired(found: KubeObject, desired: KubeObject): boolean {
+  for (const key of Object.keys(desired)) {
+    if (key === 'metadata' || key === 'status') continue;
+    if (JSON.stringify(sortKeysDeep(found[key])) !== JSON.stringify(sortKeysDeep(desired[key]))) return false;
+  }
+  return carriesLabels(found, desired);
+}
+
+/** Deletes; false when it was already gone. A lost response is settled by deleting again (404 means done). */
+export async function deleteSettled(client: ClusterClient, gvr: Operation['gvr'], name: string, namespace: string | undefined, serverDryRun = false): Promise<boolean> {
+  const options = { serverDryRun, propagationPolicy: 'Background' as const };
+  try {
+    return await client.delete(gvr, name, namespace, options);
+  } catch (error) {
+    if (serverDryRun || !isOutcomeUnknown(error)) throw error;
+    await client.delete(gvr, name, namespace, options);
+    return true;
+  }
+}
+
+async function retryOnceIfUnknown<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (!isOutcomeUnknown(error)) throw error;
+    return write();
+  }
+}
+
+async function refuseIfAny(client: ClusterClient, gvr: Operation['gvr'], refusal: { code: string; message: string; hint?: string | undefined }): Promise<void> {
+  let count: number;
+  try {
+    count = (await client.list(gvr, { limit: 1 })).items.length;
+  } catch (error) {
+    // The type is not served (its CRD is gone): no instances.
+    if (error instanceof NotFoundError) return;
+    throw error;
+  }
+  if (count > 0) throw new OperationError(refusal.code, refusal.message, { hint: refusal.hint });
+}
+
+const DELETE_POLL_MS = { first: 100, max: 1000 };
+const NOT_SERVED_RETRY_PAUSE_MS = 300;
+
+/** Waits for the operation's condition; returns the object that satisfied it. */
+async function waitFor(client: ClusterClient, op: WaitOperation): Promise<KubeObject | undefined> {
+  if (op.until === 'deleted') return waitUntilGone(client, op);
+  let lastSeen: KubeObject | undefined;
+  try {
+    return await client.watchUntil(op.gvr, { namespace: op.namespace, fieldSelector: `metadata.name=${op.name}`, timeoutMs: op.timeoutMs, description: op.description }, (event) => {
+      if (event.object.metadata.name !== op.name) return undefined;
+      lastSeen = event.object;
+      return conditionMet(op.until, event) ? event.object : undefined;
+    });
+  } catch (error) {
+    if (!(error instanceof TimeoutError)) throw error;
+    const { message, hint } = waitTimeoutText(op, lastSeen);
+    throw new TimeoutError(message, { hint: hint ?? error.hint, cause: error });
+  }
+}
+
+/** Polls until a GET answers 404: watching for a DELETED event could miss one that came before the watch. */
+async function waitUntilGone(client: ClusterClient, op: WaitOperation): Promise<undefined> {
+  const deadline = Date.now() + op.timeoutMs;
+  let pause = DELETE_POLL_MS.first;
+  while ((await client.get(op.gvr, op.name, op.namespace)) !== undefined) {
+    if (Date.now() + pause > deadline) throw new TimeoutError(waitTimeoutText(op, undefined).message);
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    pause = Math.min(pause * 2, DELETE_POLL_MS.max);
+  }
+  return undefined;
+}
+
+function withoutServerFields(object: KubeObject): KubeObject {
+  const { uid: _uid, resourceVersion: _rv, creationTimestamp: _ct, managedFields: _mf, generation: _g, deletionTimestamp: _dt, ...metadata } = object.metadata;
+  return { ...object, metadata };
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; results in input order. */
+export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
