@@ -99,7 +99,7 @@ export function mergeKubeconfigFiles(files: readonly ParsedKubeconfigFile[]): Ku
     if (wanted === undefined || wanted === '') {
       throw new ConfigError('no context selected: the kubeconfig sets no current-context', {
         code: 'NO_CURRENT_CONTEXT',
-        hint: `${contextChoiceHint(contextNames)} Pass --context NAME, or set one with "kubectl config use-context NAME".`,
+        hint: `${contextChoiceHint(contextNames)} Name the context with --host-cluster-context (the member's with --cluster-context), or set a current one with "kubectl config use-context NAME".`,
       });
     }
     const entry = contexts.get(wanted);

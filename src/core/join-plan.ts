@@ -7,6 +7,9 @@
 import { CLUSTER_NAME_LABEL, KUBEFED_CORE_GROUP, KUBEFED_CORE_VERSION, MANAGED_BY_LABEL, MANAGED_BY_VALUE } from './constants.js';
 import { GVR } from './gvr.js';
 import { healthCheckRoleName, roleName, serviceAccountName } from './naming.js';
+// client-node's generated models type the built-in objects join builds; type-only, so nothing of
+// the library loads at run time.
+import type { RbacV1Subject, V1ClusterRole, V1ClusterRoleBinding, V1Namespace, V1PolicyRule, V1Role, V1RoleBinding, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
 import type { Operation, WaitOperation, WriteOperation } from './plan.js';
 import type { GroupVersionResource, KubeObject } from './types.js';
 import { OperationError } from '../errors.js';
@@ -76,7 +79,7 @@ export function memberWrites(settings: JoinSettings, observed: ObservedJoinState
     throw conflict(`service account: ${names.serviceAccount} already exists in joining cluster: ${settings.clusterName}`);
   }
   if (!observed.memberNamespace) {
-    writes.push({ verb: 'create', cluster: 'member', gvr: GVR.namespaces, object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } } });
+    writes.push({ verb: 'create', cluster: 'member', gvr: GVR.namespaces, object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } } satisfies V1Namespace });
   }
   if (!observed.serviceAccount) {
     writes.push({
@@ -88,7 +91,7 @@ export function memberWrites(settings: JoinSettings, observed: ObservedJoinState
         kind: 'ServiceAccount',
         metadata: { name: names.serviceAccount, namespace: ns, labels, annotations: { 'kubernetes.io/enforce-mountable-secrets': 'true' } },
         automountServiceAccountToken: false,
-      },
+      } satisfies V1ServiceAccount,
     });
   }
   if (!observed.tokenSecret) {
@@ -101,22 +104,28 @@ export function memberWrites(settings: JoinSettings, observed: ObservedJoinState
         kind: 'Secret',
         type: 'kubernetes.io/service-account-token',
         metadata: { name: names.serviceAccount, namespace: ns, labels, annotations: { 'kubernetes.io/service-account.name': names.serviceAccount } },
-      },
+      } satisfies V1Secret,
     });
   } else if (settings.errorOnExisting) {
     throw conflict(`secret: ${ns}/${names.serviceAccount} already exists in joining cluster: ${settings.clusterName}`);
   }
 
-  const subject = { kind: 'ServiceAccount', name: names.serviceAccount, namespace: ns };
+  const subject: RbacV1Subject = { kind: 'ServiceAccount', name: names.serviceAccount, namespace: ns };
   const rbacGroup = 'rbac.authorization.k8s.io';
   const desired: Array<{ gvr: GroupVersionResource; object: KubeObject; what: string }> = [];
-  const role = (gvr: GroupVersionResource, kind: string, name: string, namespace: string | undefined, rules: unknown[], what: string) =>
-    desired.push({ gvr, what, object: { apiVersion: `${rbacGroup}/v1`, kind, metadata: { name, ...(namespace ? { namespace } : {}), labels }, rules } });
-  const binding = (gvr: GroupVersionResource, kind: string, name: string, namespace: string | undefined, roleKind: string, what: string) =>
+  const role = (gvr: GroupVersionResource, kind: 'Role' | 'ClusterRole', name: string, namespace: string | undefined, rules: V1PolicyRule[], what: string) =>
+    desired.push({ gvr, what, object: { apiVersion: `${rbacGroup}/v1`, kind, metadata: { name, ...(namespace ? { namespace } : {}), labels }, rules } satisfies V1Role | V1ClusterRole });
+  const binding = (gvr: GroupVersionResource, kind: 'RoleBinding' | 'ClusterRoleBinding', name: string, namespace: string | undefined, roleKind: 'Role' | 'ClusterRole', what: string) =>
     desired.push({
       gvr,
       what,
-      object: { apiVersion: `${rbacGroup}/v1`, kind, metadata: { name, ...(namespace ? { namespace } : {}), labels }, roleRef: { apiGroup: rbacGroup, kind: roleKind, name }, subjects: [subject] },
+      object: {
+        apiVersion: `${rbacGroup}/v1`,
+        kind,
+        metadata: { name, ...(namespace ? { namespace } : {}), labels },
+        roleRef: { apiGroup: rbacGroup, kind: roleKind, name },
+        subjects: [subject],
+      } satisfies V1RoleBinding | V1ClusterRoleBinding,
     });
   if (settings.scope === 'Namespaced') {
     role(GVR.roles, 'Role', names.role, ns, [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }], 'role');
@@ -188,7 +197,7 @@ export function hostSecretWrite(settings: JoinSettings, observed: ObservedJoinSt
     : settings.generatedSecretName
       ? { name: settings.generatedSecretName, namespace: settings.namespace, labels }
       : { generateName: `${settings.clusterName}-`, namespace: settings.namespace, labels };
-  return { verb: 'create', cluster: 'host', gvr: GVR.secrets, object: { apiVersion: 'v1', kind: 'Secret', metadata, data: { token: tokenBase64 } } };
+  return { verb: 'create', cluster: 'host', gvr: GVR.secrets, object: { apiVersion: 'v1', kind: 'Secret', metadata, data: { token: tokenBase64 } } satisfies V1Secret };
 }
 
 export function kubefedClusterSpec(settings: JoinSettings, secretName: string, tokenSecretCaBundle: string | undefined): Record<string, unknown> {

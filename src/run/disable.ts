@@ -9,7 +9,8 @@ import { groupQualifiedName } from '../core/api-resources.js';
 import { FEDERATED_VERSION } from '../core/constants.js';
 import { GVR } from '../core/gvr.js';
 import { resultLine } from '../core/plan.js';
-import { planDisable, quotedTypeConfigRef, typeConfigForTarget } from '../core/type-config.js';
+import { typeConfigForTarget } from '../core/type-config.js';
+import { planDisable, quotedTypeConfigRef } from '../core/type-config-plan.js';
 import type { KubeObject } from '../core/types.js';
 import { prefixError } from '../errors.js';
 

@@ -55,7 +55,7 @@ describe('join and unjoin', { timeout: 900_000 }, () => {
   test('join a member cluster: objects, labels, KubeFed marks it Ready (--wait), unjoin removes everything', async () => {
     const result = await kubefedctl(env, ['join', MEMBER, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig, '--wait=90s']);
     assert.equal(result.code, 0, describeRun(result));
-    assert.equal(result.stdout, `kubefedcluster.core.kubefed.io/${MEMBER} joined\n`);
+    assert.equal(result.stdout, `kubefedcluster.core.kubefed.io/${MEMBER} joined, Ready\n`, "--wait says the cluster is Ready");
     await recordToken(MEMBER, SA);
     const sa = await getObject(env, MEMBER, `/api/v1/namespaces/${NS}/serviceaccounts/${SA}`);
     assert.equal(sa.metadata.labels['app.kubernetes.io/managed-by'], 'kubefedctl');

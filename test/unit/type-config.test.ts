@@ -5,17 +5,15 @@ import { EQUIVALENT_APIS, isEquivalentApi } from '../../src/core/deprecated-apis
 import {
   checkFederatedCrdTakeover,
   checkFederatedTypeUnchanged,
-  createMergePatch,
   defaultEnableTypeDirective,
   federatedCrdForTarget,
   parseEnableTypeDirective,
-  planDisable,
-  planEnableWrites,
   schemaTraitsFromCrd,
   schemaTraitsFromOpenApiV2,
   typeConfigForTarget,
 } from '../../src/core/type-config.js';
 import { GVR } from '../../src/core/gvr.js';
+import { createMergePatch, planDisable, planEnableWrites } from '../../src/core/type-config-plan.js';
 import type { KubeObject } from '../../src/core/types.js';
 import { EXIT_CODES, KubefedctlError, UsageError } from '../../src/errors.js';
 
