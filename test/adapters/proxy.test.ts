@@ -2,12 +2,13 @@
 // proxies of helpers/proxies.ts (HTTP CONNECT, CONNECT over TLS, SOCKS5; with and without auth).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import net from 'node:net';
 
 import { resolveProxy, shouldBypassProxy } from '../../src/cluster/proxy.js';
 import type { ContextInfo } from '../../src/cluster/types.js';
 import { ClusterApiError, ConfigError } from '../../src/errors.js';
-import { closedPort, tlsFile, tlsText } from './helpers/fixtures.js';
+import { closedPort, sendJson, tlsFile, tlsText } from './helpers/fixtures.js';
 import { startConnectProxy, startSocks5Proxy, type TestProxy } from './helpers/proxies.js';
 import { isApiError, okHandler, trusted, useClientHarness } from './helpers/client.js';
 
@@ -77,6 +78,22 @@ describe('proxies', () => {
     assert.ok(await client.getRaw('/api'));
     assert.deepEqual(proxy.targets, []);
   });
+
+  for (const [label, start] of [
+    ['a CONNECT', () => startConnectProxy()],
+    ['a SOCKS5', () => startSocks5Proxy()],
+  ] as const) {
+    it(`reaches a plain http:// server through ${label} proxy`, async () => {
+      const server = http.createServer((request, response) => sendJson(response, 200, { path: request.url }));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      harness.defer(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+      const port = (server.address() as net.AddressInfo).port;
+      const proxy = await proxyFor(start);
+      const client = await harness.connect({ server: `http://127.0.0.1:${port}`, 'proxy-url': proxy.url });
+      assert.deepEqual(await client.getRaw('/api'), { path: '/api' });
+      assert.deepEqual(proxy.targets, [`127.0.0.1:${port}`]);
+    });
+  }
 
   it('sends the user and password of proxy-url as Basic Proxy-Authorization, and never shows the password', async () => {
     const server = await harness.serve(okHandler);
