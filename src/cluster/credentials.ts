@@ -4,11 +4,11 @@
 // per-process cache (client-node re-runs the plugin on every request when there is no expiry).
 
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 
 import { ConfigError } from '../errors.js';
 import { isPlainObject } from '../core/types.js';
 import type { Logger } from '../log.js';
+import { readCaBundleBase64, readKubeconfigFile } from './tls.js';
 import type { ContextInfo, ExecCredentialConfig, ExecInteractiveMode, KubeconfigUser } from './types.js';
 
 export interface RequestCredentials {
@@ -203,27 +203,11 @@ function decodeBase64Pem(data: string): string {
 }
 
 function readPem(file: string | undefined, field: string, userName: string): string | undefined {
-  if (file === undefined) return undefined;
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`unable to read ${field} "${file}" of user "${userName}": ${describeFsError(error)}`, { code: 'KUBECONFIG_INVALID', cause: error });
-  }
+  return file === undefined ? undefined : readKubeconfigFile(file, `${field} "${file}" of user "${userName}"`).toString('utf8');
 }
 
 function readTokenFile(file: string, userName: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    throw new ConfigError(`unable to read tokenFile "${file}" of user "${userName}": ${describeFsError(error)}`, { code: 'KUBECONFIG_INVALID', cause: error });
-  }
-}
-
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES') return 'permission denied';
-  return error instanceof Error ? error.message : String(error);
+  return readKubeconfigFile(file, `tokenFile "${file}" of user "${userName}"`).toString('utf8').trim();
 }
 
 function authProviderToken(user: KubeconfigUser): string {
@@ -328,20 +312,12 @@ function execClusterInfo(context: ContextInfo): ExecClusterInfo {
   const info: ExecClusterInfo = { server: context.server };
   if (context.tlsServerName !== undefined) info['tls-server-name'] = context.tlsServerName;
   if (context.insecureSkipTlsVerify) info['insecure-skip-tls-verify'] = true;
-  const caData = context.caData !== undefined ? context.caData.replace(/\s+/g, '') : context.caFile !== undefined ? readCaFileBase64(context.caFile) : undefined;
+  const caData = readCaBundleBase64(context);
   if (caData !== undefined) info['certificate-authority-data'] = caData;
   if (context.proxyUrl !== undefined) info['proxy-url'] = context.proxyUrl;
   if (context.disableCompression === true) info['disable-compression'] = true;
   if (context.execClusterConfig !== undefined) info.config = context.execClusterConfig;
   return info;
-}
-
-function readCaFileBase64(file: string): string {
-  try {
-    return readFileSync(file).toString('base64');
-  } catch (error) {
-    throw new ConfigError(`unable to read certificate-authority "${file}": ${describeFsError(error)}`, { code: 'KUBECONFIG_INVALID', cause: error });
-  }
 }
 
 function interactiveMode(exec: ExecCredentialConfig): ExecInteractiveMode {

@@ -6,7 +6,7 @@
 import type { CommandEnv } from '../cli/command-env.js';
 import type { Spinner, Ui } from '../cli/ui.js';
 import { Applier, generatedName } from '../cluster/applier.js';
-import { readCaBundle } from '../cluster/tls.js';
+import { readCaBundleBase64 } from '../cluster/tls.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { JoinOptions } from '../commands/join.js';
 import { KUBEFED_CONFIG_NAME } from '../core/constants.js';
@@ -115,7 +115,7 @@ async function joinMember(options: JoinOptions, member: JoinOptions['members'][n
     secretName: options.secretName,
     errorOnExisting: options.errorOnExisting,
     apiEndpoint: options.apiEndpoint ?? memberContext.server,
-    kubeconfigCaBundle: await readCaBundle(memberContext),
+    kubeconfigCaBundle: readCaBundleBase64(memberContext),
     insecureSkipTlsVerify: memberContext.insecureSkipTlsVerify,
     proxyUrl: memberContext.proxyUrl,
   };

@@ -12,10 +12,11 @@ for (const m of results) console.log(format(m));
 
 
 const { runClusterBenchmarks } = await import('./cluster.js');
-for (const line of await runClusterBenchmarks()) console.log(line);
+const cluster = await runClusterBenchmarks();
+for (const line of cluster.lines) console.log(line);
 
-const over = results.filter((m) => m.ratio > m.target);
-if (over.length > 0) {
-  console.log(`\n${over.length} measurement(s) over target`);
+const over = results.filter((m) => m.ratio > m.target).length + cluster.overTarget;
+if (over > 0) {
+  console.log(`\n${over} measurement(s) over target`);
   process.exitCode = 1;
 }

@@ -52,8 +52,11 @@ export interface FakeApiServer {
   close(): Promise<void>;
 }
 
-/** An HTTPS server with the fixture CA's server cert; asks for (but does not require) a client cert. */
-export async function startFakeApiServer(handler: FakeHandler, options: { cert?: 'server' | 'named-server' } = {}): Promise<FakeApiServer> {
+/**
+ * An HTTPS server with the fixture CA's server cert; asks for (but does not require) a client cert.
+ * Listens on 127.0.0.1 unless `host` says otherwise.
+ */
+export async function startFakeApiServer(handler: FakeHandler, options: { cert?: 'server' | 'named-server'; host?: string } = {}): Promise<FakeApiServer> {
   const certName = options.cert ?? 'server';
   const requests: RecordedRequest[] = [];
   let closed = 0;
@@ -81,10 +84,11 @@ export async function startFakeApiServer(handler: FakeHandler, options: { cert?:
       });
     },
   );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const port = (server.address() as net.AddressInfo).port;
   return {
-    url: `https://127.0.0.1:${port}`,
+    url: `https://${net.isIPv6(host) ? `[${host}]` : host}:${port}`,
     port,
     requests,
     closedConnections: () => closed,

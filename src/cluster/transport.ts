@@ -1,0 +1,387 @@
+// One HTTP exchange with an API server: URL, headers and credentials, the per-request timer,
+// retries (once after a 401 with refreshed plugin credentials, on 429/5xx Retry-After, once on a
+// reset keep-alive socket), gzip, request logging, and the mapping of failures to typed errors.
+
+import http from 'node:http';
+import https from 'node:https';
+import type tls from 'node:tls';
+import { gunzipSync } from 'node:zlib';
+
+import { ClusterApiError, ConfigError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { errorFromNetworkFailure, errorFromResponse } from './api-errors.js';
+import type { CredentialProvider, RequestCredentials } from './credentials.js';
+import { createProxyAgent, maskProxyCredentials, resolveProxy } from './proxy.js';
+import { RequestLog } from './request-log.js';
+import { tlsOptionsFor } from './tls.js';
+import type { ContextInfo } from './types.js';
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** The reason our own aborts carry, so that they are told apart from failures. */
+export const CANCELLED = Symbol('cancelled');
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RequestSpec {
+  method: HttpMethod;
+  /** API path without the server's own path prefix, e.g. /api/v1/namespaces. */
+  path: string;
+  query?: Record<string, string | undefined> | undefined;
+  body?: unknown;
+  contentType?: string | undefined;
+  /** For error messages: kubectl verb and the object or collection. */
+  verb: string;
+  target: string;
+  /** Resource the request is about, for redacting Secret payloads in logs. */
+  resource?: string | undefined;
+}
+
+export interface Exchange {
+  response: http.IncomingMessage;
+  url: string;
+  startedAt: number;
+  /** Stops the per-request timer (streams outlive it). */
+  settle(): void;
+  timedOut(): boolean;
+}
+
+export interface BufferedResponse {
+  status: number;
+  body: string;
+  /** The parsed body; a body that is not JSON is a ClusterApiError (not an API server?). */
+  json(): unknown;
+}
+
+export interface TransportOptions {
+  logger: Logger;
+  /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
+  env: NodeJS.ProcessEnv;
+  /** Per-request timeout; 0 disables it. Streams use it only until the response starts. */
+  requestTimeoutMs?: number | undefined;
+  userAgent?: string | undefined;
+  /** The context names a user the kubeconfig does not define (for the 401 hint). */
+  userMissing: boolean;
+}
+
+export async function createTransport(context: ContextInfo, credentials: CredentialProvider, options: TransportOptions): Promise<ApiTransport> {
+  const serverUrl = parseServerUrl(context);
+  const tlsOptions = tlsOptionsFor(context, serverUrl);
+  const proxy = resolveProxy(context, options.env, serverUrl);
+  const agent = proxy !== undefined ? await createProxyAgent(serverUrl, proxy, tlsOptions) : directAgent(serverUrl);
+  return new ApiTransport({ context, credentials, serverUrl, tlsOptions, agent, proxyLabel: proxy && maskProxyCredentials(proxy), ...options });
+}
+
+function directAgent(serverUrl: URL): http.Agent {
+  const options = { keepAlive: true };
+  return serverUrl.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+}
+
+function parseServerUrl(context: ContextInfo): URL {
+  // client-go accepts a bare host:port and assumes https.
+  const written = context.server.includes('://') ? context.server : `https://${context.server}`;
+  let url: URL;
+  try {
+    url = new URL(written);
+  } catch {
+    throw new ConfigError(`server "${context.server}" of cluster "${context.clusterName}" is not a valid URL`, { code: 'KUBECONFIG_INVALID' });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`server "${context.server}" of cluster "${context.clusterName}" must be an http:// or https:// URL`, { code: 'KUBECONFIG_INVALID' });
+  }
+  return url;
+}
+
+interface TransportParts extends TransportOptions {
+  context: ContextInfo;
+  credentials: CredentialProvider;
+  serverUrl: URL;
+  tlsOptions: tls.ConnectionOptions;
+  agent: http.Agent;
+  proxyLabel: string | undefined;
+}
+
+export class ApiTransport {
+  readonly log: RequestLog;
+  readonly #context: ContextInfo;
+  readonly #credentials: CredentialProvider;
+  readonly #serverUrl: URL;
+  readonly #basePath: string;
+  readonly #tlsOptions: tls.ConnectionOptions;
+  readonly #agent: http.Agent;
+  readonly #proxyLabel: string | undefined;
+  readonly #timeoutMs: number;
+  readonly #userAgent: string;
+  readonly #userMissing: boolean;
+  #requestCount = 0;
+
+  constructor(parts: TransportParts) {
+    this.log = new RequestLog(parts.logger);
+    this.#context = parts.context;
+    this.#credentials = parts.credentials;
+    this.#serverUrl = parts.serverUrl;
+    this.#basePath = parts.serverUrl.pathname.replace(/\/+$/, '');
+    this.#tlsOptions = parts.tlsOptions;
+    this.#agent = parts.agent;
+    this.#proxyLabel = parts.proxyLabel;
+    this.#timeoutMs = parts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.#userAgent = parts.userAgent ?? `kubefedctl (${process.platform}/${process.arch}) node/${process.version}`;
+    this.#userMissing = parts.userMissing;
+  }
+
+  get requestCount(): number {
+    return this.#requestCount;
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  /** Sends a request and reads the whole answer; statuses in `allowed` are returned, other failures thrown. */
+  async request(spec: RequestSpec, allowed: readonly number[] = [], signal?: AbortSignal): Promise<BufferedResponse> {
+    const exchange = await this.open(spec, { signal, stream: false });
+    const { response } = exchange;
+    let raw: Buffer;
+    try {
+      raw = await readBody(response);
+    } catch (error) {
+      exchange.settle();
+      throw this.#networkError(spec, exchange.url, error, exchange.timedOut());
+    }
+    exchange.settle();
+    let body: string;
+    try {
+      body = (response.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
+    } catch (error) {
+      throw this.#networkError(spec, exchange.url, error, false);
+    }
+    const status = response.statusCode ?? 0;
+    this.logResponse(spec, exchange, body);
+    if ((status >= 200 && status < 300) || allowed.includes(status)) {
+      const json = () => {
+        try {
+          return body === '' ? undefined : (JSON.parse(body) as unknown);
+        } catch (error) {
+          throw new ClusterApiError(
+            {
+              context: this.#context.name,
+              verb: spec.verb,
+              target: spec.target,
+              status,
+              reason: 'InvalidResponse',
+              serverMessage: `${spec.method} ${exchange.url} answered with a body that is not JSON (${String(response.headers['content-type'] ?? 'no content type')})`,
+            },
+            { hint: `Check that server of cluster "${this.#context.clusterName}" (${this.#context.server}) is a Kubernetes API server.`, cause: error },
+          );
+        }
+      };
+      return { status, body, json };
+    }
+    throw this.responseError(spec, status, body);
+  }
+
+  /** Opens the exchange, retrying once after a 401 with refreshed plugin credentials and on 429 Retry-After. */
+  async open(spec: RequestSpec, options: { signal?: AbortSignal | undefined; stream: boolean }): Promise<Exchange> {
+    let refreshedCredentials = false;
+    let throttled = 0;
+    let resetRetried = false;
+    for (;;) {
+      const credentials = await this.#credentials.current();
+      let exchange: Exchange;
+      try {
+        exchange = await this.#dispatch(spec, credentials, options);
+      } catch (error) {
+        if (isReusedSocketReset(error) && !resetRetried && spec.method !== 'POST' && spec.method !== 'PATCH') {
+          resetRetried = true;
+          continue;
+        }
+        throw error;
+      }
+      const status = exchange.response.statusCode ?? 0;
+      if (status === 401 && !refreshedCredentials && this.#credentials.invalidate(credentials)) {
+        refreshedCredentials = true;
+        await this.#discard(spec, exchange);
+        continue;
+      }
+      const retryAfter = retryAfterSeconds(exchange.response);
+      if (retryAfter !== undefined && throttled < 3 && (status === 429 || (status >= 500 && spec.method === 'GET'))) {
+        throttled++;
+        await this.#discard(spec, exchange);
+        await delay(Math.min(retryAfter, 10) * 1000, options.signal);
+        continue;
+      }
+      return exchange;
+    }
+  }
+
+  /** Logs the answer of an exchange at -v=6 and up; `body` is '' for a stream that is not read here. */
+  logResponse(spec: RequestSpec, exchange: Exchange, body: string): void {
+    const { response } = exchange;
+    this.log.response(
+      { method: spec.method, url: exchange.url, resource: spec.resource },
+      { status: response.statusCode ?? 0, statusMessage: response.statusMessage, headers: response.headers, body, startedAt: exchange.startedAt },
+    );
+  }
+
+  responseError(spec: RequestSpec, status: number, body: string): ClusterApiError {
+    return errorFromResponse({
+      contextName: this.#context.name,
+      verb: spec.verb,
+      target: spec.target,
+      status,
+      body,
+      credentialsDescription: this.#credentials.description,
+      userName: this.#context.userName,
+      userMissing: this.#userMissing,
+    });
+  }
+
+  async #discard(spec: RequestSpec, exchange: Exchange): Promise<void> {
+    const body = await readBody(exchange.response).catch(() => Buffer.alloc(0));
+    exchange.settle();
+    this.logResponse(spec, exchange, body.toString('utf8'));
+  }
+
+  #dispatch(spec: RequestSpec, credentials: RequestCredentials, options: { signal?: AbortSignal | undefined; stream: boolean }): Promise<Exchange> {
+    const url = this.#url(spec);
+    const payload = spec.body === undefined ? undefined : Buffer.from(JSON.stringify(spec.body));
+    const headers: Record<string, string | string[]> = {
+      Accept: 'application/json',
+      'User-Agent': this.#userAgent,
+      ...credentials.headers,
+    };
+    if (!options.stream && this.#context.disableCompression !== true) headers['Accept-Encoding'] = 'gzip';
+    if (payload !== undefined) {
+      headers['Content-Type'] = spec.contentType ?? 'application/json';
+      headers['Content-Length'] = String(payload.length);
+    }
+    this.#requestCount++;
+    const logged = { method: spec.method, url, resource: spec.resource };
+    this.log.request(logged, headers, payload);
+
+    const controller = new AbortController();
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    const onExternalAbort = () => controller.abort(CANCELLED);
+    if (options.signal?.aborted) controller.abort(CANCELLED);
+    options.signal?.addEventListener('abort', onExternalAbort, { once: true });
+    if (this.#timeoutMs > 0) {
+      timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort(CANCELLED);
+      }, this.#timeoutMs);
+    }
+    const settle = () => {
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onExternalAbort);
+    };
+    const startedAt = Date.now();
+    const transport = this.#serverUrl.protocol === 'https:' ? https : http;
+
+    return new Promise<Exchange>((resolve, reject) => {
+      const request = transport.request(url, {
+        method: spec.method,
+        headers,
+        agent: this.#agent,
+        signal: controller.signal,
+        ...this.#tlsOptions,
+        ...(credentials.cert !== undefined ? { cert: credentials.cert, key: credentials.key } : {}),
+      });
+      request.on('response', (response) => {
+        // After settle() our timer no longer guards the body; the external signal still cancels it.
+        const { signal } = options;
+        if (options.stream && signal) {
+          const cancel = () => response.destroy();
+          signal.addEventListener('abort', cancel, { once: true });
+          response.once('close', () => signal.removeEventListener('abort', cancel));
+        }
+        resolve({ response, url, startedAt, settle, timedOut: () => timedOut });
+      });
+      request.on('error', (error) => {
+        settle();
+        if (options.signal?.aborted) {
+          reject(options.signal.reason ?? error);
+          return;
+        }
+        this.log.failure(logged, errorLabel(error, timedOut), startedAt);
+        const failure = this.#networkError(spec, url, error, timedOut);
+        (failure as { reusedSocket?: boolean }).reusedSocket = request.reusedSocket;
+        reject(failure);
+      });
+      request.end(payload);
+    });
+  }
+
+  #url(spec: RequestSpec): string {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(spec.query ?? {})) if (value !== undefined) params.set(key, value);
+    const query = params.toString();
+    return `${this.#serverUrl.origin}${this.#basePath}${spec.path}${query === '' ? '' : `?${query}`}`;
+  }
+
+  #networkError(spec: RequestSpec, url: string, error: unknown, timedOut: boolean): ClusterApiError {
+    return errorFromNetworkFailure({
+      contextName: this.#context.name,
+      clusterName: this.#context.clusterName,
+      server: this.#context.server,
+      verb: spec.verb,
+      target: spec.target,
+      method: spec.method,
+      url,
+      error,
+      timeoutMs: timedOut ? this.#timeoutMs : undefined,
+      proxy: this.#proxyLabel,
+    });
+  }
+}
+
+export function readBody(response: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.on('end', () => resolve(Buffer.concat(chunks)));
+    response.on('error', reject);
+    response.on('aborted', () => reject(Object.assign(new Error('the response was cut off'), { code: 'ECONNRESET' })));
+  });
+}
+
+export function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** A failure before any HTTP status (errorFromNetworkFailure gives those status 0). */
+export function isNetworkError(error: unknown): boolean {
+  return (error as { status?: unknown } | null)?.status === 0;
+}
+
+function retryAfterSeconds(response: http.IncomingMessage): number | undefined {
+  const header = response.headers['retry-after'];
+  if (header === undefined) return undefined;
+  const seconds = Number(header);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+}
+
+function isReusedSocketReset(error: unknown): boolean {
+  const failure = error as { reusedSocket?: unknown; cause?: { code?: unknown } } | null;
+  return failure?.reusedSocket === true && failure.cause?.code === 'ECONNRESET';
+}
+
+function errorLabel(error: unknown, timedOut: boolean): string {
+  if (timedOut) return 'timeout';
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
+}
