@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { defaultEnabledTypeConfigs } from '../../src/core/builtin-types.js';
 import { parseManifests } from '../../src/core/manifest.js';
 import { LabelSelectorError, labelSelectorAsSelector, selectorMatches } from '../../src/core/preview/label-selector.js';
-import { type LiveState, type MemberCluster, parseClusterFlag, previewFederation, readPreviewInputs, renderPreviewJson, selectClusters } from '../../src/core/preview/index.js';
+import { type LiveState, type MemberCluster, parseClusterFlag, previewFederation, readPreviewInputs, renderClusterStreams, renderPreviewJson, selectClusters } from '../../src/core/preview/index.js';
 import { applyClusterOverrides } from '../../src/core/preview/overrides.js';
 import { objectNeedsUpdate, objectVersion, retainClusterFields } from '../../src/core/preview/retention.js';
 import { fnv1Hash32, planReplicas } from '../../src/core/preview/rsp.js';
@@ -243,6 +243,13 @@ describe('previewFederation with live state', () => {
     assert.deepEqual(result.clusters[0]!.items.map((item) => [item.action, item.object?.metadata.name]), [['adopt', 'other']]);
   });
 
+  test('only a Namespace can be the host cluster\'s namespace: another kind is deleted, not unlabelled', () => {
+    const unplaced = CONFIGMAP.replace('    clusterSelector: {}', '    clusters: []');
+    const live: LiveState = { isHostNamespace: true, object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader', labels: { 'kubefed.io/managed': 'true' } } } };
+    const result = previewFederation(inputs(unplaced, clusters), { live: () => live });
+    assert.deepEqual(result.clusters[0]!.items.map((item) => item.action), ['delete']);
+  });
+
   test('an RSP and its target are matched by namespace, name and targetKind', () => {
     const read = inputs(`apiVersion: types.kubefed.io/v1beta1
 kind: FederatedDeployment
@@ -267,6 +274,21 @@ spec:
 });
 
 describe('rendering', () => {
+  test('renderClusterStreams gives every cluster its plain stream, empty ones included', () => {
+    const two: MemberCluster[] = [
+      { name: 'b', labels: {}, ready: true },
+      { name: 'a', labels: {}, ready: false },
+    ];
+    const streams = renderClusterStreams(previewFederation(inputs(CONFIGMAP, two)));
+    assert.deepEqual(
+      streams.map(([cluster, text]) => [cluster, text.split('\n').slice(0, 3).join('|')]),
+      [
+        ['a', ''],
+        ['b', '---|apiVersion: rbac.authorization.k8s.io/v1|kind: ClusterRole'],
+      ],
+    );
+  });
+
   test('--only-cluster with an unknown cluster is a usage error naming the known ones', () => {
     const result = previewFederation(inputs(CONFIGMAP));
     assert.throws(() => selectClusters(result, 'nope'), (error: unknown) => error instanceof UsageError && /known: cluster1/.test(error.message));

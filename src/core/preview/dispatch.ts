@@ -46,7 +46,7 @@ export function dispatchForCluster(input: DispatchInput): Dispatch {
   if (!selected) {
     if (!managed) return NOTHING;
     if (lenient(() => nestedField(liveObject, 'metadata', 'deletionTimestamp')) != null) return { ...NOTHING, note: 'already being deleted (WaitingForRemoval)' };
-    if (live?.isHostNamespace) return { ...NOTHING, action: 'unlabel', object: withoutManagedLabel(liveObject) };
+    if (isNamespaceInHostCluster(input, live)) return { ...NOTHING, action: 'unlabel', object: withoutManagedLabel(liveObject) };
     return { ...NOTHING, action: 'delete' };
   }
   if (managed) return update(input, liveObject, 'update');
@@ -63,10 +63,15 @@ export function dispatchForCluster(input: DispatchInput): Dispatch {
   const existing = renamed ? input.liveAt?.(namespace, name) : live;
   const existingObject = existing?.object ?? null;
   if (existingObject === null) return { action: 'create', object, warnings, failure: null };
-  if (!input.adoptResources && !existing?.isHostNamespace) {
+  if (!input.adoptResources && !isNamespaceInHostCluster(input, existing)) {
     return { action: 'conflict:AlreadyExists', object: null, warnings, failure: { reason: 'AlreadyExists', message: 'Resource pre-exist in cluster' } };
   }
   return update({ ...input, live: existing }, existingObject, 'adopt');
+}
+
+/** IsNamespaceInHostCluster: only a Namespace target can be the host cluster's own namespace. */
+function isNamespaceInHostCluster(input: DispatchInput, state: LiveState | undefined): boolean {
+  return input.federated.typeConfig.targetType.kind === 'Namespace' && state?.isHostNamespace === true;
 }
 
 function desiredForCreate(input: DispatchInput, warnings: string[]): KubeObject {
