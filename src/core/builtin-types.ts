@@ -7,6 +7,7 @@
 
 import { type ApiResource, type DiscoveryGroup, type DiscoverySnapshot, groupVersionKey, lookupApiResource } from './api-resources.js';
 import { type EnableTypeDirective, federatedCrdForTarget, typeConfigForTarget } from './type-config.js';
+import { FEDERATED_GROUP, FEDERATED_VERSION } from './constants.js';
 import type { KubeObject } from './types.js';
 
 export const BUILTIN_KUBERNETES_VERSION = '1.32';
@@ -166,4 +167,32 @@ export function offlineTypeResources(directive: EnableTypeDirective): { target: 
     typeConfig: typeConfigForTarget(target, directive),
     crd: federatedCrdForTarget(target, directive, { hasTemplateSchema: true, scalable: target.scalable }),
   };
+}
+
+/**
+ * The FederatedTypeConfigs a KubeFed v0.10.0 installation enables by default (its Helm chart's
+ * charts/kubefed/templates/federatedtypeconfig.yaml), by FTC name.
+ */
+export const KUBEFED_DEFAULT_ENABLED_TYPES = [
+  'clusterroles.rbac.authorization.k8s.io',
+  'configmaps',
+  'deployments.apps',
+  'ingresses.networking.k8s.io',
+  'jobs.batch',
+  'namespaces',
+  'replicasets.apps',
+  'secrets',
+  'serviceaccounts',
+  'services',
+] as const;
+
+/** Those FederatedTypeConfigs as `enable -o yaml` would print them against a 1.32 cluster. */
+export function defaultEnabledTypeConfigs(): KubeObject[] {
+  return KUBEFED_DEFAULT_ENABLED_TYPES.map((name) => {
+    const dot = name.indexOf('.');
+    const plural = dot < 0 ? name : name.slice(0, dot);
+    const group = dot < 0 ? '' : name.slice(dot + 1);
+    const target = BUILTIN_API_RESOURCES.find((entry) => entry.name === plural && entry.group === group)!;
+    return typeConfigForTarget(target, { federatedGroup: FEDERATED_GROUP, federatedVersion: FEDERATED_VERSION });
+  });
 }
