@@ -5,7 +5,7 @@
 
 import { cloneJson } from '../federate.js';
 import { JsonPatchError, applyJsonPatch } from '../json-patch.js';
-import { sortKeysDeep } from '../printers.js';
+import { sortKeysDeep } from '../json.js';
 import { type KubeObject, isPlainObject } from '../types.js';
 import { getLabels, trySetNestedField } from './unstructured.js';
 

@@ -5,7 +5,7 @@
 
 import { UsageError } from '../../errors.js';
 import { cloneJson } from '../federate.js';
-import { sortKeysDeep } from '../printers.js';
+import { sortKeysDeep } from '../json.js';
 import { type KubeObject, splitApiVersion } from '../types.js';
 import { toYaml } from '../yaml.js';
 import { type PreviewClusterResult, type PreviewError, type PreviewResult, describeSource } from './model.js';
