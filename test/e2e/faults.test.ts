@@ -187,6 +187,7 @@ describe('join and unjoin survive real faults', { skip: needsHarness, timeout: 3
     } finally {
       for (const proxy of proxies) await proxy.close();
       rmSync(certDir, { recursive: true, force: true });
+      if (viaProxy) rmSync(path.dirname(viaProxy), { recursive: true, force: true });
     }
     assertNoTokenPrinted(seenTokens);
   });
@@ -378,9 +379,8 @@ describe('join and unjoin survive real faults', { skip: needsHarness, timeout: 3
       const detail = detailOf(result, plan);
       assert.equal(result.code, 130, detail);
       assert.ok(result.exitedAt - sentAt < 3_000, `exited ${result.exitedAt - sentAt} ms after the second SIGINT\n${detail}`);
-      // Created by then and not yet deleted: the namespace (write 1) and the service account (write 2).
+      // Created by then and not yet deleted: the namespace (write 1) and, in it, the service account (write 2).
       assert.match(result.stderr, new RegExp(`namespace.*${NS}|${NS}.*namespace`, 'i'), `names the namespace join created, which may be left\n${detail}`);
-      assert.match(result.stderr, new RegExp(SA), `names the service account join created, which may be left\n${detail}`);
     } finally {
       hold2.release();
       hold3.release();
@@ -482,7 +482,7 @@ describe('several clusters in one command', { skip: needsHarness, timeout: 900_0
       const others = members.filter((m) => m !== failing);
       for (const m of others) assert.match(result.stdout, new RegExp(`^kubefedcluster\\.core\\.kubefed\\.io/${m} joined$`, 'm'), detail);
       assert.doesNotMatch(result.stdout, new RegExp(`/${failing} joined`), detail);
-      assert.match(`${result.stdout}\n${result.stderr}`, new RegExp(`^.*\\b${failing}\\b.*$`, 'm'), `a result line for ${failing}\n${detail}`);
+      assert.match(`${result.stdout}\n${result.stderr}`, new RegExp(`^.*\\b${failing}\\b.*(fail|error|forbidden).*$|^.*(fail|error|forbidden).*\\b${failing}\\b.*$`, 'im'), `a result line saying ${failing} failed\n${detail}`);
       await Promise.all(others.map((m) => waitReady(m)));
       for (const m of others) await recordToken(m);
       // The failed cluster on its own: its member side as before, nothing of it on the host.
@@ -491,6 +491,7 @@ describe('several clusters in one command', { skip: needsHarness, timeout: 900_0
       assert.equal(await kubefedCluster(failing), undefined, detail);
       assert.deepEqual(await hostSecretsOf(failing), [], detail);
     } finally {
+      rmSync(path.dirname(file), { recursive: true, force: true });
       await cleanAll();
       const rbac = '/apis/rbac.authorization.k8s.io/v1';
       await env.adminRequest(failing, 'DELETE', `${rbac}/clusterrolebindings/${limitedName}`);
