@@ -3,14 +3,13 @@
 // process), the screen rebuilt by a terminal emulator. The same command through pipes gives the
 // same stdout byte for byte and no control characters on stderr.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { apiError } from '../helpers/fake-cluster.js';
-import { type FakeApiServer, type WatchableFakeCluster, serveFakeCluster, writeFakeKubeconfig } from '../helpers/fake-apiserver.js';
+import type { FakeApiServer, WatchableFakeCluster } from '../helpers/fake-apiserver.js';
 import { assertGolden } from '../helpers/golden.js';
-import { hostWithNamespace } from '../helpers/terminal-fixtures.js';
+import { hostWithNamespace, servedClusters } from '../helpers/terminal-fixtures.js';
 import { CONTROL_CHARACTERS, HAS_SCRIPT, SPINNER_FRAMES, maskScreen, runInTerminal, runPiped } from '../helpers/terminal.js';
 
 const GOLDEN = path.resolve(import.meta.dirname, '../golden/terminal');
@@ -22,23 +21,12 @@ function federatedCount(cluster: WatchableFakeCluster): number {
 }
 
 describe('federate --contents at a terminal', { skip: !HAS_SCRIPT && 'no script(1) on this machine' }, () => {
-  let dir: string;
-  const servers: FakeApiServer[] = [];
+  const clusters = servedClusters();
   /** A fresh host with namespace "big" holding `count` objects to federate; its kubeconfig. */
   async function host(count: number, writeLatencyMs = 1): Promise<{ server: FakeApiServer; env: Record<string, string> }> {
-    const server = await serveFakeCluster(hostWithNamespace('big', count), { writeLatencyMs });
-    servers.push(server);
-    const kubeconfig = path.join(dir, `config-${servers.length}`);
-    writeFakeKubeconfig(kubeconfig, [server]);
-    return { server, env: { KUBECONFIG: kubeconfig, HOME: dir } };
+    const { env, servers } = await clusters.serve([hostWithNamespace('big', count)], { writeLatencyMs });
+    return { server: servers[0]!, env };
   }
-  before(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'kfc-terminal-'));
-  });
-  after(async () => {
-    for (const server of servers) await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   test('1,000 objects: the plan first, a bar that reaches 100%, then a summary of what was written (golden screen)', { timeout: 90_000 }, async () => {
     const { server, env } = await host(1000);
@@ -87,7 +75,7 @@ describe('federate --contents at a terminal', { skip: !HAS_SCRIPT && 'no script(
 
   test('without a terminal: the same stdout byte for byte, no control characters on stderr, no live lines', { timeout: 90_000 }, async () => {
     const atTerminal = await host(300);
-    const stdoutFile = path.join(dir, 'stdout');
+    const stdoutFile = path.join(clusters.dir, 'stdout');
     const run = await runInTerminal(FEDERATE, { env: atTerminal.env, stdoutFile });
     assert.equal(run.code, 0, run.raw);
     assert.match(run.raw, /\u001b\[\?25l/, 'stderr was a terminal: live lines were drawn');

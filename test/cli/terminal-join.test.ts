@@ -1,14 +1,13 @@
 // join as a person at a terminal sees it: the built CLI under a real pseudo-terminal against fake
 // API servers on 127.0.0.1 whose timers play the token controller and KubeFed's health checks.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { type FakeApiServer, type WatchableFakeCluster, serveFakeCluster, writeFakeKubeconfig } from '../helpers/fake-apiserver.js';
+import { describe, test } from 'node:test';
+import type { WatchableFakeCluster } from '../helpers/fake-apiserver.js';
 import { assertGolden } from '../helpers/golden.js';
 import { CONTROL_CHARACTERS, HAS_SCRIPT, emulate, SPINNER_FRAMES, maskScreen, runInTerminal, runPiped } from '../helpers/terminal.js';
-import { joinHost, joinMember } from '../helpers/terminal-fixtures.js';
+import { joinHost, joinMember, servedClusters } from '../helpers/terminal-fixtures.js';
 
 const GOLDEN = path.resolve(import.meta.dirname, '../golden/terminal');
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -22,22 +21,10 @@ const CONDITIONS = [
 ];
 
 describe('join at a terminal', { skip: !HAS_SCRIPT && 'no script(1) on this machine' }, () => {
-  let dir: string;
-  const servers: FakeApiServer[] = [];
-  async function serve(...clusters: WatchableFakeCluster[]): Promise<Record<string, string>> {
-    const started = await Promise.all(clusters.map((cluster) => serveFakeCluster(cluster)));
-    servers.push(...started);
-    const kubeconfig = path.join(dir, `config-${servers.length}`);
-    writeFakeKubeconfig(kubeconfig, started, 'host');
-    return { KUBECONFIG: kubeconfig, HOME: dir };
+  const clusters = servedClusters();
+  async function serve(...members: WatchableFakeCluster[]): Promise<Record<string, string>> {
+    return (await clusters.serve(members)).env;
   }
-  before(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'kfc-terminal-join-'));
-  });
-  after(async () => {
-    for (const server of servers) await server.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   test('--wait says what it waits for, shows each change of the conditions, ends with "joined, Ready" and the next step (golden screen)', { timeout: 90_000 }, async () => {
     const env = await serve(joinHost(), joinMember('member'));
@@ -77,7 +64,7 @@ describe('join at a terminal', { skip: !HAS_SCRIPT && 'no script(1) on this mach
 
   test('without a terminal: the same stdout, plain stderr, no next steps', { timeout: 90_000 }, async () => {
     const atTerminal = await serve(joinHost(100), joinMember('member'));
-    const stdoutFile = path.join(dir, 'join-stdout');
+    const stdoutFile = path.join(clusters.dir, 'join-stdout');
     const run = await runInTerminal(JOIN_WAIT, { env: atTerminal, stdoutFile });
     assert.equal(run.code, 0, run.raw);
     const piped = await runPiped(JOIN_WAIT, await serve(joinHost(100), joinMember('member')));
@@ -97,7 +84,7 @@ describe('join at a terminal', { skip: !HAS_SCRIPT && 'no script(1) on this mach
       .replace('clusters:\n', 'clusters:\n- name: m3\n  cluster: {server: "http://127.0.0.1:1"}\n')
       .replace('users:\n', 'users:\n- name: m3\n  user: {token: t}\n')
       .replace('contexts:\n', 'contexts:\n- name: m3\n  context: {cluster: m3, user: m3}\n');
-    const file = path.join(dir, 'config-several');
+    const file = path.join(clusters.dir, 'config-several');
     writeFileSync(file, kubeconfig);
     const run = await runInTerminal(['join', 'm1', 'm2', 'm3', '--host-cluster-context', 'host'], { env: { ...env, KUBECONFIG: file }, cols: COLS });
     assert.equal(run.code, 1, run.raw);
@@ -115,7 +102,7 @@ describe('join at a terminal', { skip: !HAS_SCRIPT && 'no script(1) on this mach
 
   test('the terminal code loads only at a terminal', { timeout: 90_000 }, async () => {
     const recorder = ['--require', path.join(ROOT, 'test/helpers/record-modules.cjs')];
-    const modules = path.join(dir, 'modules.json');
+    const modules = path.join(clusters.dir, 'modules.json');
     const piped = await runPiped(JOIN_WAIT, { ...(await serve(joinHost(50), joinMember('member'))), RECORD_MODULES_FILE: modules }, recorder);
     assert.equal(piped.code, 0, piped.stderr);
     const required = (JSON.parse(readFileSync(modules, 'utf8')) as { required: string[] }).required;

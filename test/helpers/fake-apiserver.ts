@@ -1,6 +1,7 @@
 // A tiny Kubernetes API server on 127.0.0.1 over the in-memory FakeCluster, for tests that run
 // the built CLI as a real process (under a pseudo-terminal, say): aggregated discovery, get, list,
-// create, update, patch, delete and watch, with Status errors, plain HTTP and a token.
+// create, update, patch, delete, watch and raw documents, with Status errors, plain HTTP and a
+// bearer token.
 //
 //   const host = await serveFakeCluster(new WatchableFakeCluster({ contextName: 'host' }).installKubeFed());
 //   writeKubeconfig([host, member]);  // kubeconfigFor() below
@@ -136,7 +137,8 @@ async function handle(cluster: WatchableFakeCluster, request: http.IncomingMessa
   const query = url.searchParams;
   if (url.pathname === '/api' || url.pathname === '/apis') return send(response, 200, await aggregatedDiscovery(cluster, url.pathname === '/api'));
   const target = parseResourcePath(url.pathname);
-  if (!target) return send(response, 404, status(404, 'NotFound', `the server could not find the requested resource (${url.pathname})`));
+  // Anything else is a raw document (/openapi/v2), as FakeCluster.getRaw serves it.
+  if (!target) return send(response, 200, await cluster.getRaw(url.pathname));
   const { gvr, namespace, name } = target;
   const dryRun = { serverDryRun: query.get('dryRun') === 'All' };
   const method = request.method ?? 'GET';

@@ -1,14 +1,46 @@
 // Clusters for the terminal tests, served over HTTP by fake-apiserver.ts: a host with KubeFed and
 // a namespace of many objects, members whose token controller and KubeFed health checks are played
 // with timers (what the real controllers would do, at a pace a person could watch).
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before } from 'node:test';
 import { offlineTypeResources } from '../../src/core/builtin-types.js';
 import { GVR } from '../../src/core/gvr.js';
 import { defaultEnableTypeDirective } from '../../src/core/type-config.js';
 import type { KubeObject } from '../../src/core/types.js';
 import type { FakeRequest } from './fake-cluster.js';
-import { WatchableFakeCluster } from './fake-apiserver.js';
+import { type FakeApiServer, type ServeOptions, WatchableFakeCluster, serveFakeCluster, writeFakeKubeconfig } from './fake-apiserver.js';
 
 export const KUBEFED_NS = 'kube-federation-system';
+
+/**
+ * Fake API servers for the tests of the enclosing describe (closed after them), each set with a
+ * kubeconfig naming one context per cluster: `env` is the CLI's environment to reach them.
+ */
+export function servedClusters(): { readonly dir: string; serve(clusters: WatchableFakeCluster[], options?: ServeOptions): Promise<{ env: Record<string, string>; servers: FakeApiServer[] }> } {
+  let dir = '';
+  const servers: FakeApiServer[] = [];
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'kfc-terminal-'));
+  });
+  after(async () => {
+    for (const server of servers) await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+    async serve(clusters, options = {}) {
+      const started = await Promise.all(clusters.map((cluster) => serveFakeCluster(cluster, options)));
+      servers.push(...started);
+      const kubeconfig = path.join(dir, `config-${servers.length}`);
+      writeFakeKubeconfig(kubeconfig, started);
+      return { env: { KUBECONFIG: kubeconfig, HOME: dir }, servers: started };
+    },
+  };
+}
 
 /** A host with KubeFed, the types enabled, and namespace `name` holding `count` objects to federate (the namespace among them) and 2 to skip. */
 export function hostWithNamespace(name: string, count: number): WatchableFakeCluster {
