@@ -11,6 +11,7 @@ import { ClusterApiError, ConfigError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { errorFromNetworkFailure, errorFromResponse } from './api-errors.js';
 import type { CredentialProvider, RequestCredentials } from './credentials.js';
+import { Http2Connection } from './http2-connection.js';
 import { createProxyAgent, maskProxyCredentials, resolveProxy } from './proxy.js';
 import { RequestLog } from './request-log.js';
 import { tlsOptionsFor } from './tls.js';
@@ -123,6 +124,11 @@ export class ApiTransport {
   readonly #timeoutMs: number;
   readonly #userAgent: string;
   readonly #userMissing: boolean;
+  /** HTTP/2 for direct https connections; undefined through a proxy or over plain http. */
+  readonly #http2: Http2Connection | undefined;
+  /** Settled by the first connection: false once the server turned out not to speak h2. */
+  #serverSpeaksHttp2: boolean | undefined;
+  #connecting: Promise<boolean> | undefined;
   #requestCount = 0;
 
   constructor(parts: TransportParts) {
@@ -137,6 +143,7 @@ export class ApiTransport {
     this.#timeoutMs = parts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.#userAgent = parts.userAgent ?? `kubefedctl (${process.platform}/${process.arch}) node/${process.version}`;
     this.#userMissing = parts.userMissing;
+    this.#http2 = parts.serverUrl.protocol === 'https:' && parts.proxyLabel === undefined ? new Http2Connection(parts.serverUrl, parts.tlsOptions) : undefined;
   }
 
   get requestCount(): number {
@@ -144,7 +151,19 @@ export class ApiTransport {
   }
 
   close(): void {
+    this.#http2?.close();
     this.#agent.destroy();
+  }
+
+  /** Whether this request goes over the HTTP/2 session (opening it first if needed). */
+  async #overHttp2(credentials: RequestCredentials, signal: AbortSignal): Promise<boolean> {
+    if (this.#http2 === undefined || this.#serverSpeaksHttp2 === false) return false;
+    if (this.#http2.usable(credentials.cert)) return true;
+    this.#connecting ??= this.#http2.connect(signal, credentials.cert !== undefined ? { cert: credentials.cert, key: credentials.key! } : undefined).finally(() => {
+      this.#connecting = undefined;
+    });
+    this.#serverSpeaksHttp2 = await this.#connecting;
+    return this.#serverSpeaksHttp2;
   }
 
   /** Sends a request and reads the whole answer; statuses in `allowed` are returned, other failures thrown. */
@@ -252,7 +271,7 @@ export class ApiTransport {
     this.logResponse(spec, exchange, body.toString('utf8'));
   }
 
-  #dispatch(spec: RequestSpec, credentials: RequestCredentials, options: { signal?: AbortSignal | undefined; stream: boolean }): Promise<Exchange> {
+  async #dispatch(spec: RequestSpec, credentials: RequestCredentials, options: { signal?: AbortSignal | undefined; stream: boolean }): Promise<Exchange> {
     const url = this.#url(spec);
     const payload = spec.body === undefined ? undefined : Buffer.from(JSON.stringify(spec.body));
     const headers: Record<string, string | string[]> = {
@@ -286,8 +305,41 @@ export class ApiTransport {
       options.signal?.removeEventListener('abort', onExternalAbort);
     };
     const startedAt = Date.now();
-    const transport = this.#serverUrl.protocol === 'https:' ? https : http;
+    const fail = (error: unknown, reusedSocket: boolean): Error => {
+      settle();
+      if (options.signal?.aborted) return (options.signal.reason as Error | undefined) ?? (error as Error);
+      this.log.failure(logged, errorLabel(error, timedOut), startedAt);
+      const failure = this.#networkError(spec, url, error, timedOut);
+      (failure as { reusedSocket?: boolean }).reusedSocket = reusedSocket;
+      return failure;
+    };
+    const exchangeOf = (response: http.IncomingMessage): Exchange => {
+      // After settle() our timer no longer guards the body; the external signal still cancels it.
+      const { signal } = options;
+      if (options.stream && signal) {
+        const cancel = () => response.destroy();
+        signal.addEventListener('abort', cancel, { once: true });
+        response.once('close', () => signal.removeEventListener('abort', cancel));
+      }
+      return { response, url, startedAt, settle, timedOut: () => timedOut };
+    };
 
+    let overHttp2: boolean;
+    try {
+      overHttp2 = await this.#overHttp2(credentials, controller.signal);
+    } catch (error) {
+      throw fail(error, false);
+    }
+    if (overHttp2) {
+      const reusedSession = this.#http2!.sessionUsed;
+      try {
+        return exchangeOf(await this.#http2!.request({ method: spec.method, path: url.slice(this.#serverUrl.origin.length), headers, payload, signal: controller.signal }));
+      } catch (error) {
+        throw fail(error, reusedSession);
+      }
+    }
+
+    const transport = this.#serverUrl.protocol === 'https:' ? https : http;
     return new Promise<Exchange>((resolve, reject) => {
       const request = transport.request(url, {
         method: spec.method,
@@ -297,27 +349,8 @@ export class ApiTransport {
         ...this.#tlsOptions,
         ...(credentials.cert !== undefined ? { cert: credentials.cert, key: credentials.key } : {}),
       });
-      request.on('response', (response) => {
-        // After settle() our timer no longer guards the body; the external signal still cancels it.
-        const { signal } = options;
-        if (options.stream && signal) {
-          const cancel = () => response.destroy();
-          signal.addEventListener('abort', cancel, { once: true });
-          response.once('close', () => signal.removeEventListener('abort', cancel));
-        }
-        resolve({ response, url, startedAt, settle, timedOut: () => timedOut });
-      });
-      request.on('error', (error) => {
-        settle();
-        if (options.signal?.aborted) {
-          reject(options.signal.reason ?? error);
-          return;
-        }
-        this.log.failure(logged, errorLabel(error, timedOut), startedAt);
-        const failure = this.#networkError(spec, url, error, timedOut);
-        (failure as { reusedSocket?: boolean }).reusedSocket = request.reusedSocket;
-        reject(failure);
-      });
+      request.on('response', (response) => resolve(exchangeOf(response)));
+      request.on('error', (error) => reject(fail(error, request.reusedSocket)));
       request.end(payload);
     });
   }
