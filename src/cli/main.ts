@@ -8,7 +8,7 @@ import type { OutputStream } from './context.js';
 import { EXIT_CODES } from '../errors.js';
 import { runCli } from './run.js';
 import { programNameOf } from './program-name.js';
-import { COMPLETION_REQUEST_COMMANDS } from '../commands/completion.js';
+import { isCompletionRequest } from './completion-request.js';
 
 /**
  * stdout and stderr written with fs.writeSync. On Linux, writes to files, pipes and terminals are
@@ -127,6 +127,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.exitCode = code;
   // A shell waits for a completion request to end: once its answer is written, a request or an
   // exec credential plugin still running after the deadline must not keep the process alive.
-  if ((COMPLETION_REQUEST_COMMANDS as readonly string[]).includes(argv[0] ?? '')) process.exit(code);
+  if (isCompletionRequest(argv)) process.exit(code);
   return code;
 }

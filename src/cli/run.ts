@@ -5,11 +5,11 @@ import type { CommandEnv } from './command-env.js';
 import type { CliContext } from './context.js';
 import { createProgram, type ProgramState } from './program.js';
 import { flagTable, normalizeArgv } from './argv.js';
+import { isCompletionRequest } from './completion-request.js';
 import { renderError } from './render-error.js';
 import { DEFAULT_PROGRAM_NAME, withProgramName } from './program-name.js';
 import { loadPainter } from './ui.js';
 import { EXIT_CODES, UsageError } from '../errors.js';
-import { COMPLETION_REQUEST_COMMANDS } from '../commands/completion.js';
 
 export interface RunOverrides {
   /** Replaces kubeconfig loading and real clients (tests inject in-memory clusters). */
@@ -26,8 +26,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext, overrides
     subcommands = table.subcommands;
     // A completion request's words are another command line, passed on verbatim (after "--", so
     // that no word is taken for one of our own flags).
-    const completing = (COMPLETION_REQUEST_COMMANDS as readonly string[]).includes(argv[0] ?? '');
-    const { args, warnings } = completing ? { args: [argv[0]!, '--', ...argv.slice(1)], warnings: [] } : normalizeArgv(argv, table);
+    const { args, warnings } = isCompletionRequest(argv) ? { args: [argv[0]!, '--', ...argv.slice(1)], warnings: [] } : normalizeArgv(argv, table);
     for (const warning of warnings) ctx.stderr.write(`Warning: ${warning}\n`);
     // Like the Go tool, the bare root (only root flags) prints help and succeeds.
     if (!args.some((arg) => !arg.startsWith('-')) && !args.some((arg) => arg === '-h' || arg === '--help')) {

@@ -4,11 +4,9 @@
 // run/completion.ts). Everything here loads lazily: completion costs --help nothing.
 
 import { type Command, Option } from 'commander';
+import { COMPLETION_REQUEST_COMMANDS } from '../cli/completion-request.js';
 import type { CommandRunner } from '../cli/runner.js';
 import type { CompletionCommand } from '../core/completion.js';
-
-/** The hidden commands of Cobra's protocol; their arguments are another command line, passed on verbatim (cli/run.ts). */
-export const COMPLETION_REQUEST_COMMANDS = ['__complete', '__completeNoDesc'] as const;
 
 export interface CompletionRequestOptions {
   tree: CompletionCommand;
