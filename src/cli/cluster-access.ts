@@ -1,14 +1,21 @@
 // Bridges the CLI to the cluster adapters. Only imported (dynamically) by commands that need a
 // cluster.
 
+import { Writable } from 'node:stream';
 import type { CliContext, GlobalSettings } from './context.js';
-import type { ClusterAccess } from './command-env.js';
+import type { AccessOptions, ClusterAccess } from './command-env.js';
 import { createLogger } from '../log.js';
 import { createClusterFactory } from '../cluster/factory.js';
 
-export async function openClusterAccess(ctx: CliContext, settings: GlobalSettings, kubeconfigFlag: string | undefined): Promise<ClusterAccess> {
-  const logger = createLogger((text) => ctx.stderr.write(text), settings.verbosity, { quiet: settings.quiet, painter: settings.painter });
-  const factory = createClusterFactory({ explicitKubeconfig: kubeconfigFlag || undefined, env: ctx.env, homeDir: ctx.homeDir, logger });
+export async function openClusterAccess(ctx: CliContext, settings: GlobalSettings, kubeconfigFlag: string | undefined, options: AccessOptions = {}): Promise<ClusterAccess> {
+  const silent = options.silentWithTimeoutMs !== undefined;
+  const logger = silent
+    ? createLogger(() => {}, 0, { quiet: true })
+    : createLogger((text) => ctx.stderr.write(text), settings.verbosity, { quiet: settings.quiet, painter: settings.painter });
+  const clientOptions = silent
+    ? { requestTimeoutMs: options.silentWithTimeoutMs, stdinIsTerminal: false, pluginStderr: new Writable({ write: (_chunk, _encoding, done) => done() }) }
+    : undefined;
+  const factory = createClusterFactory({ explicitKubeconfig: kubeconfigFlag || undefined, env: ctx.env, homeDir: ctx.homeDir, logger, clientOptions });
   // Loaded now, so a missing or broken kubeconfig is reported with the command's other problems.
   return { kubeconfig: factory.kubeconfig(), client: factory };
 }

@@ -5,6 +5,16 @@ import type { CliContext, GlobalSettings } from './context.js';
 import type { Ui } from './ui.js';
 import type { ClusterClient, Kubeconfig } from '../cluster/types.js';
 
+/** How clusters are reached; the default suits a command a person runs. */
+export interface AccessOptions {
+  /**
+   * For shell completion, which runs on every Tab: nothing may prompt or print (exec credential
+   * plugins run without the terminal, their stderr and all warnings are discarded), and every
+   * request gives up after this many milliseconds.
+   */
+  silentWithTimeoutMs?: number;
+}
+
 export interface ClusterAccess {
   kubeconfig: Kubeconfig;
   /** One client per context (cached); undefined means the kubeconfig's current context. */
@@ -31,6 +41,6 @@ export interface CommandEnv {
    * Loading cluster code is deferred to this call so offline paths never pay for it. The first
    * call decides the kubeconfig; later calls (with undefined) get the same access.
    */
-  clusterAccess(kubeconfigFlag: string | undefined): Promise<ClusterAccess>;
+  clusterAccess(kubeconfigFlag: string | undefined, options?: AccessOptions): Promise<ClusterAccess>;
   interrupts: Interrupts;
 }

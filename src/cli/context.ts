@@ -19,6 +19,10 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   cwd: string;
   homeDir: string;
+  /** The clock, in ms since the epoch (ages in tables); Date.now unless a test fixes it. */
+  now?: (() => number) | undefined;
+  /** How the user runs us: "kubefedctl" (the default), or "kubectl kubefed" for the kubectl plugin (cli/program-name.ts). */
+  programName?: string | undefined;
   /** SIGINT/SIGTERM handling of the real process (main.ts); absent in tests, where nothing interrupts. */
   interrupts?: import('./command-env.js').Interrupts | undefined;
 }

@@ -34,7 +34,8 @@ export const DEFAULT_WAIT = '60s';
 /** Flags with a value that every cluster subcommand has and the Go tool also accepts before the subcommand's name. */
 export const SUBCOMMAND_FLAGS_ALSO_BEFORE_THE_SUBCOMMAND = ['kubeconfig', 'host-cluster-context', 'kubefed-namespace'] as const;
 
-export function addGlobalSubcommandFlags(command: Command, options: { hideNamespaceAndDryRun?: boolean } = {}): Command {
+/** `dryRun: false` leaves --dry-run out, for commands that only read (get, status). */
+export function addGlobalSubcommandFlags(command: Command, options: { hideNamespaceAndDryRun?: boolean; dryRun?: boolean } = {}): Command {
   command.option('--kubeconfig <path>', 'Path to the kubeconfig file to use for CLI requests.');
   command.option('--host-cluster-context <context>', 'Host cluster context');
   const namespace = new Option(
@@ -53,7 +54,7 @@ export function addGlobalSubcommandFlags(command: Command, options: { hideNamesp
     dryRun.hideHelp();
   }
   command.addOption(namespace);
-  command.addOption(dryRun);
+  if (options.dryRun !== false) command.addOption(dryRun);
   return command;
 }
 

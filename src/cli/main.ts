@@ -8,6 +8,8 @@ import type { OutputStream } from './context.js';
 import { EXIT_CODES } from '../errors.js';
 import { runCli } from './run.js';
 import { restoreTerminal } from './ui.js';
+import { programNameOf } from './program-name.js';
+import { isCompletionRequest } from './completion-request.js';
 
 /**
  * stdout and stderr written with fs.writeSync. On Linux, writes to files, pipes and terminals are
@@ -132,10 +134,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     env: process.env,
     cwd: process.cwd(),
     homeDir: os.homedir(),
+    programName: programNameOf(process.argv[1]),
   });
   process.exitCode = code;
   // After an interrupt, the rollback is done: a wait that was cut short may still hold a watch
   // open, which must not keep the process alive until its own timeout.
   if (code === EXIT_CODES.interrupted || code === EXIT_CODES.terminated) process.exit(code);
+  // A shell waits for a completion request to end: once its answer is written, a request or an
+  // exec credential plugin still running after the deadline must not keep the process alive.
+  if (isCompletionRequest(argv)) process.exit(code);
   return code;
 }

@@ -2,14 +2,18 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import type { CliContext, GlobalSettings } from './context.js';
-import type { ClusterAccess, CommandEnv, Interrupts } from './command-env.js';
+import type { AccessOptions, ClusterAccess, CommandEnv, Interrupts } from './command-env.js';
 import type { CommandRunner } from './runner.js';
 import { createUi } from './ui.js';
+import { DEFAULT_PROGRAM_NAME, withProgramName } from './program-name.js';
+import { registerCompletion } from '../commands/completion.js';
 import { registerDisable } from '../commands/disable.js';
 import { registerEnable } from '../commands/enable.js';
 import { registerFederate } from '../commands/federate.js';
+import { registerGet } from '../commands/get.js';
 import { registerJoin } from '../commands/join.js';
 import { registerOrphaningDeletion } from '../commands/orphaning.js';
+import { registerStatus } from '../commands/status.js';
 import { registerUnjoin } from '../commands/unjoin.js';
 import { registerVersion } from '../commands/version.js';
 import { UsageError } from '../errors.js';
@@ -41,14 +45,17 @@ export interface ProgramState {
 }
 
 export function createProgram(ctx: CliContext, state: ProgramState, overrides: { clusterAccess?: CommandEnv['clusterAccess'] } = {}): Command {
-  const program = new Command('kubefedctl');
+  const programName = ctx.programName ?? DEFAULT_PROGRAM_NAME;
+  const program = new Command(programName);
+  // Examples and hints in help name `kubefedctl <command>`: under the plugin's name, its name.
+  const named = (text: string) => withProgramName(text, programName, program.commands.map((command) => command.name()));
   program
     .summary('kubefedctl controls a Kubernetes Cluster Federation')
     .description('kubefedctl controls a Kubernetes Cluster Federation. Find more information at https://sigs.k8s.io/kubefed.')
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => ctx.stdout.write(text),
-      writeErr: (text) => ctx.stderr.write(text),
+      writeOut: (text) => ctx.stdout.write(named(text)),
+      writeErr: (text) => ctx.stderr.write(named(text)),
       // Usage errors are rendered by our handler (one line, exit 2), not by commander.
       outputError: () => {},
       // commander's defaults ask process.stdout/stderr, whose creation loads Node's stream stack;
@@ -76,20 +83,20 @@ Exit codes:
   const accessByFlag = new Map<string, Promise<ClusterAccess>>();
   const openAccess =
     overrides.clusterAccess ??
-    (async (kubeconfigFlag: string | undefined) => {
+    (async (kubeconfigFlag: string | undefined, options?: AccessOptions) => {
       const { openClusterAccess } = await import('./cluster-access.js');
-      return openClusterAccess(ctx, state.settings, kubeconfigFlag);
+      return openClusterAccess(ctx, state.settings, kubeconfigFlag, options);
     });
   const env = (): CommandEnv => ({
     ctx,
     settings: state.settings,
     ui: (options = {}) =>
       createUi(ctx, { verbosity: state.settings.verbosity, quiet: state.settings.quiet, noColor: !state.settings.color, machineOutput: options.machineOutput ?? false, painter: state.settings.painter }),
-    clusterAccess: (kubeconfigFlag) => {
-      const key = kubeconfigFlag ?? '';
+    clusterAccess: (kubeconfigFlag, options) => {
+      const key = `${kubeconfigFlag ?? ''}\0${options?.silentWithTimeoutMs ?? ''}`;
       let access = accessByFlag.get(key);
       if (!access) {
-        access = openAccess(kubeconfigFlag);
+        access = openAccess(kubeconfigFlag, options);
         accessByFlag.set(key, access);
         // A failed load is reported by the command; asking again tries again.
         access.catch(() => accessByFlag.delete(key));
@@ -116,7 +123,10 @@ Exit codes:
   registerJoin(program, run);
   registerUnjoin(program, run);
   registerOrphaningDeletion(program, run);
+  registerGet(program, run);
+  registerStatus(program, run);
   registerVersion(program, run);
+  registerCompletion(program, run);
 
   return program;
 }

@@ -5,7 +5,9 @@ import type { CommandEnv } from './command-env.js';
 import type { CliContext } from './context.js';
 import { createProgram, type ProgramState } from './program.js';
 import { flagTable, normalizeArgv } from './argv.js';
+import { isCompletionRequest } from './completion-request.js';
 import { renderError } from './render-error.js';
+import { DEFAULT_PROGRAM_NAME, withProgramName } from './program-name.js';
 import { loadPainter } from './ui.js';
 import { EXIT_CODES, UsageError } from '../errors.js';
 
@@ -22,7 +24,9 @@ export async function runCli(argv: readonly string[], ctx: CliContext, overrides
     const program = createProgram(ctx, state, overrides);
     const table = flagTable(program);
     subcommands = table.subcommands;
-    const { args, warnings } = normalizeArgv(argv, table);
+    // A completion request's words are another command line, passed on verbatim (after "--", so
+    // that no word is taken for one of our own flags).
+    const { args, warnings } = isCompletionRequest(argv) ? { args: [argv[0]!, '--', ...argv.slice(1)], warnings: [] } : normalizeArgv(argv, table);
     for (const warning of warnings) ctx.stderr.write(`Warning: ${warning}\n`);
     // Like the Go tool, the bare root (only root flags) prints help and succeeds.
     if (!args.some((arg) => !arg.startsWith('-')) && !args.some((arg) => arg === '-h' || arg === '--help')) {
@@ -36,6 +40,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext, overrides
     const translated = translateCommanderError(error, argv, subcommands);
     if (translated === 'exit-ok') return EXIT_CODES.ok;
     const rendered = renderError(translated, { verbosity: state.settings.verbosity });
+    rendered.text = withProgramName(rendered.text, ctx.programName ?? DEFAULT_PROGRAM_NAME, [...subcommands]);
     const painter = state.settings.painter;
     ctx.stderr.write(painter ? rendered.text.replace(/^error:/, painter.error('error:')) : rendered.text);
     return rendered.exitCode;

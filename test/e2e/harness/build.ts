@@ -1,6 +1,7 @@
 // Builds (once, cached by version outside the repo) kube-apiserver, kube-controller-manager and etcd from the
 // wrapper module test/e2e/go/kubernetes, and KubeFed's controller-manager (+ the Go kubefedctl) from
-// test/e2e/go/kubefed. The cache key holds the versions read from the wrapper go.mod files plus a hash of
+// test/e2e/go/kubefed, and kubectl from test/e2e/go/kubernetes with its own go.mod (kubectl.mod, so the
+// server binaries' cache key did not change when kubectl was added). The cache key holds the versions read from the wrapper go.mod files plus a hash of
 // go.mod/go.sum/tools.go, so bumping a version (or any pinned dependency) rebuilds.
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -31,6 +32,8 @@ interface Group {
   binDir: string;
   /** binary name in bin/ -> Go package */
   outputs: Record<string, string>;
+  /** An alternate go.mod in moduleDir (`go build -modfile`), whose .sum sits next to it. */
+  modfile?: string;
   ldflags: string;
   label: string;
 }
@@ -69,21 +72,34 @@ function hashFiles(dir: string, names: string[]): string {
 export function pinnedVersions(): Versions {
   const k8sMod = readFileSync(join(GO_DIR, 'kubernetes', 'go.mod'), 'utf8');
   const kfMod = readFileSync(join(GO_DIR, 'kubefed', 'go.mod'), 'utf8');
+  const kubectlMod = readFileSync(join(GO_DIR, 'kubernetes', 'kubectl.mod'), 'utf8');
+  const kubernetes = requireVersion(k8sMod, 'k8s.io/kubernetes', 'kubernetes/go.mod');
+  if (requireVersion(kubectlMod, 'k8s.io/kubernetes', 'kubernetes/kubectl.mod') !== kubernetes) {
+    throw new Error(`test/e2e/go/kubernetes/kubectl.mod builds another k8s.io/kubernetes than go.mod (${kubernetes}); regenerate it as its header says`);
+  }
   return {
-    kubernetes: requireVersion(k8sMod, 'k8s.io/kubernetes', 'kubernetes/go.mod'),
+    kubernetes,
     etcd: requireVersion(k8sMod, 'go.etcd.io/etcd/server/v3', 'kubernetes/go.mod'),
     kubefed: requireVersion(kfMod, 'sigs.k8s.io/kubefed', 'kubefed/go.mod'),
   };
 }
 
-function groups(v: Versions): { k8s: Group; kubefed: Group } {
+function groups(v: Versions): { k8s: Group; kubefed: Group; kubectl: Group } {
   const root = cacheRoot();
   const k8sModDir = join(GO_DIR, 'kubernetes');
   const kfModDir = join(GO_DIR, 'kubefed');
   const files = ['go.mod', 'go.sum', 'tools.go'];
   const k8sDir = join(root, `kubernetes-${v.kubernetes}_etcd-${v.etcd}_${hashFiles(k8sModDir, files)}`);
   const kfDir = join(root, `kubefed-${v.kubefed}_${hashFiles(kfModDir, files)}`);
+  const kubectlDir = join(root, `kubectl-${v.kubernetes}_${hashFiles(k8sModDir, ['kubectl.mod', 'kubectl.sum'])}`);
   const minor = /^v(\d+)\.(\d+)\./.exec(v.kubernetes);
+  const k8sLdflags = [
+    '-s -w',
+    `-X k8s.io/component-base/version.gitVersion=${v.kubernetes}`,
+    `-X k8s.io/component-base/version.gitMajor=${minor?.[1] ?? '1'}`,
+    `-X k8s.io/component-base/version.gitMinor=${minor?.[2] ?? '0'}`,
+    '-X k8s.io/component-base/version.gitTreeState=clean',
+  ].join(' ');
   return {
     k8s: {
       id: 'kubernetes',
@@ -95,13 +111,7 @@ function groups(v: Versions): { k8s: Group; kubefed: Group } {
         'kube-controller-manager': 'k8s.io/kubernetes/cmd/kube-controller-manager',
         etcd: 'go.etcd.io/etcd/server/v3',
       },
-      ldflags: [
-        '-s -w',
-        `-X k8s.io/component-base/version.gitVersion=${v.kubernetes}`,
-        `-X k8s.io/component-base/version.gitMajor=${minor?.[1] ?? '1'}`,
-        `-X k8s.io/component-base/version.gitMinor=${minor?.[2] ?? '0'}`,
-        '-X k8s.io/component-base/version.gitTreeState=clean',
-      ].join(' '),
+      ldflags: k8sLdflags,
       label: `kube-apiserver + kube-controller-manager ${v.kubernetes}, etcd ${v.etcd}`,
     },
     kubefed: {
@@ -115,6 +125,16 @@ function groups(v: Versions): { k8s: Group; kubefed: Group } {
       },
       ldflags: ['-s -w', `-X sigs.k8s.io/kubefed/pkg/version.version=${v.kubefed}`, '-X sigs.k8s.io/kubefed/pkg/version.gitTreeState=clean'].join(' '),
       label: `KubeFed ${v.kubefed} controller-manager + kubefedctl (Go)`,
+    },
+    kubectl: {
+      id: 'kubectl',
+      moduleDir: k8sModDir,
+      dir: kubectlDir,
+      binDir: join(kubectlDir, 'bin'),
+      outputs: { kubectl: 'k8s.io/kubernetes/cmd/kubectl' },
+      modfile: 'kubectl.mod',
+      ldflags: k8sLdflags,
+      label: `kubectl ${v.kubernetes}`,
     },
   };
 }
@@ -212,7 +232,8 @@ async function buildGroup(g: Group, v: Versions): Promise<void> {
     appendFileSync(log, `${goVersion}\nbuilding into ${tmp}\n`);
     // One `go build` for all binaries of the group, so shared packages compile once.
     const pkgs = Object.values(g.outputs);
-    await runLogged(go, ['build', '-trimpath', '-ldflags', g.ldflags, '-o', join(tmp, 'bin') + '/', ...pkgs], g.moduleDir, log);
+    const modfile = g.modfile ? [`-modfile=${g.modfile}`] : [];
+    await runLogged(go, ['build', ...modfile, '-trimpath', '-ldflags', g.ldflags, '-o', join(tmp, 'bin') + '/', ...pkgs], g.moduleDir, log);
     // `go build -o dir/` names each binary after its package path (major-version suffixes skipped).
     for (const [name, pkg] of Object.entries(g.outputs)) {
       const parts = pkg.split('/');
@@ -250,9 +271,9 @@ async function buildGroup(g: Group, v: Versions): Promise<void> {
 /** Returns the cached binaries, building whatever is missing. */
 export async function ensureBinaries(): Promise<{ binaries: Binaries; versions: Versions; built: string[] }> {
   const v = pinnedVersions();
-  const { k8s, kubefed } = groups(v);
+  const { k8s, kubefed, kubectl } = groups(v);
   const built: string[] = [];
-  for (const g of [k8s, kubefed]) {
+  for (const g of [k8s, kubefed, kubectl]) {
     if (complete(g)) continue;
     await withLock(g.dir, async () => {
       if (!complete(g)) {
@@ -271,6 +292,7 @@ export async function ensureBinaries(): Promise<{ binaries: Binaries; versions: 
       kubefedControllerManager: join(kubefed.binDir, 'kubefed-controller-manager'),
       kubefedctlGo: join(kubefed.binDir, 'kubefedctl-go'),
       kubefedChartDir: kubefed.dir,
+      kubectl: join(kubectl.binDir, 'kubectl'),
     },
   };
 }

@@ -57,6 +57,11 @@ export interface E2eEnv {
   adminRequest<T = any>(cluster: string, method: string, path: string, body?: unknown, opts?: RequestOptions): Promise<KubeResponse<T>>;
   /** Runs `node bin/kubefedctl.js ...args` from the repo root. `--kubeconfig` is NOT added: pass it. */
   kubefedctl(args: string[], opts?: ExecOptions): Promise<ExecResult>;
+  /**
+   * kubectl of the clusters' Kubernetes version, built by the harness; for an external environment,
+   * KUBEFEDCTL_E2E_KUBECTL if set. undefined when there is none (tests that need it skip).
+   */
+  kubectlPath: string | undefined;
   /** Runs the original Go kubefedctl v0.10.0 (reference oracle); throws for an external environment. */
   kubefedctlGo(args: string[], opts?: ExecOptions): Promise<ExecResult>;
   /** Stops a cluster's kube-apiserver (SIGTERM, then SIGKILL) and waits until its port is closed. */
@@ -214,6 +219,7 @@ export function loadE2eEnv(): E2eEnv {
     credentials,
     adminRequest: (cluster, method, path, body, opts) => kubeRequest(credentials(cluster), method, path, body, opts),
     kubefedctl: (args, opts) => execFileCollect(process.execPath, [join(REPO_ROOT, 'bin', 'kubefedctl.js'), ...args], opts),
+    kubectlPath: state ? state.binaries.kubectl : process.env['KUBEFEDCTL_E2E_KUBECTL'] || undefined,
     kubefedctlGo: (args, opts) => {
       if (!state) throw new Error('the Go kubefedctl is only available in the harness-started environment');
       return execFileCollect(state.binaries.kubefedctlGo, args, opts);

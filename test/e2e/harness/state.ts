@@ -46,6 +46,8 @@ export interface Binaries {
   kubefedctlGo: string;
   /** Directory holding KubeFed v0.10.0's `charts/` tree as released (CRDs, FTC template). */
   kubefedChartDir: string;
+  /** kubectl of the same Kubernetes version (for the kubectl plugin tests). */
+  kubectl: string;
 }
 
 export interface Versions {
