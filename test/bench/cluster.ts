@@ -36,7 +36,11 @@ function median(values: number[]): number {
 }
 
 function expectOk(what: string, result: { code: number | null; stderr: string }): void {
-  if (result.code !== 0) throw new Error(`${what} failed (exit ${result.code}): ${result.stderr.split('\n').filter((l) => !/^(I\d{4}|GET|POST|PUT|PATCH|DELETE) /.test(l)).slice(-5).join('\n')}`);
+  if (result.code === 0) return;
+  // klog's fatal line (F…) or our one-line error, not the Go tool's goroutine dump.
+  const lines = result.stderr.split('\n');
+  const reason = lines.find((l) => /^F\d{4} |^error: /.test(l)) ?? lines.filter((l) => l.trim() !== '' && !/^(I\d{4}|W\d{4}|GET|POST|PUT|PATCH|DELETE) /.test(l)).slice(0, 3).join('\n');
+  throw new Error(`${what} failed (exit ${result.code}): ${reason}`);
 }
 
 function line(name: string, ours: Timed[], go: Timed[], target: number): string {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import yaml from 'js-yaml';
-import { compareGoYamlKeys, formatGoFloat, parseYamlDocument, resolveGoYamlV2Scalar, toYaml } from '../../src/core/yaml.js';
+import { formatGoFloat } from '../../src/core/go-float.js';
+import { compareGoYamlKeys, parseYamlDocument, resolveGoYamlV2Scalar, toYaml } from '../../src/core/yaml.js';
 
 describe('YAML 1.1 scalars as go-yaml v2 (kubectl) resolves them', () => {
   const cases: Array<[string, unknown]> = [
