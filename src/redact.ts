@@ -6,7 +6,7 @@ import { isPlainObject } from './core/types.js';
 export const REDACTED = 'REDACTED';
 
 const SECRET_HEADERS = /^(authorization|proxy-authorization|cookie|set-cookie)$/i;
-const SECRET_FIELDS = /^(token|access_token|id-token|refresh-token|client-key-data|password)$/i;
+const SECRET_FIELDS = /^(token|access_token|id-token|id_token|refresh-token|refresh_token|client-secret|client_secret|client-key-data|password)$/i;
 
 export function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -2,12 +2,14 @@
 // impersonation) and a TLS client certificate. Exec credential plugins are run here, the way
 // client-go runs them: KUBERNETES_EXEC_INFO, interactiveMode, env for the child only, and a
 // per-process cache (client-node re-runs the plugin on every request when there is no expiry).
+// The oidc auth-provider (refresh and write-back) lives in oidc.ts, loaded only for such users.
 
 import { spawn } from 'node:child_process';
 
 import { ConfigError } from '../errors.js';
 import { isPlainObject } from '../core/types.js';
 import type { Logger } from '../log.js';
+import type { OidcCache, OidcTokenSource } from './oidc.js';
 import { readCaBundleBase64, readKubeconfigFile } from './tls.js';
 import type { ContextInfo, ExecCredentialConfig, ExecInteractiveMode, KubeconfigUser } from './types.js';
 
@@ -56,6 +58,8 @@ export interface CredentialDeps {
   /** Where plugin stderr goes. Default: inherited, so prompts and errors reach the user directly. */
   pluginStderr?: NodeJS.WritableStream | undefined;
   execCache?: ExecCredentialCache | undefined;
+  /** Refreshed OIDC tokens by user; default: one map per process. */
+  oidcCache?: OidcCache | undefined;
   logger?: Logger | undefined;
   now?: (() => number) | undefined;
 }
@@ -95,9 +99,8 @@ export function createCredentialProvider(context: ContextInfo, user: KubeconfigU
     authorization = () => `Basic ${basic}`;
     description = `basic auth as "${user.username ?? ''}"`;
   } else if (user.authProvider !== undefined) {
-    const idToken = authProviderToken(user);
-    authorization = () => `Bearer ${idToken}`;
-    description = `the ${user.authProvider.name} auth-provider id-token`;
+    if (user.authProvider.name === 'oidc') return oidcProvider(user, impersonation, loadCertificate, deps);
+    throw unsupportedAuthProvider(user, user.authProvider.name);
   }
   if (authorization === undefined && (user.clientCertificate !== undefined || user.clientCertificateData !== undefined)) {
     description = 'a client certificate';
@@ -210,34 +213,45 @@ function readTokenFile(file: string, userName: string): string {
   return readKubeconfigFile(file, `tokenFile "${file}" of user "${userName}"`).toString('utf8').trim();
 }
 
-function authProviderToken(user: KubeconfigUser): string {
-  const provider = user.authProvider!;
-  if (provider.name === 'gcp') {
-    throw new ConfigError(`user "${user.name}" uses the gcp auth-provider, which kubectl removed`, {
+function unsupportedAuthProvider(user: KubeconfigUser, name: string): ConfigError {
+  if (name === 'gcp') {
+    return new ConfigError(`user "${user.name}" uses the gcp auth-provider, which kubectl removed`, {
       code: 'AUTH_PROVIDER',
       hint: 'Install gke-gcloud-auth-plugin and run "gcloud container clusters get-credentials" to rewrite the kubeconfig with an exec plugin.',
     });
   }
-  if (provider.name === 'azure') {
-    throw new ConfigError(`user "${user.name}" uses the azure auth-provider, which kubectl removed`, {
+  if (name === 'azure') {
+    return new ConfigError(`user "${user.name}" uses the azure auth-provider, which kubectl removed`, {
       code: 'AUTH_PROVIDER',
       hint: 'Install kubelogin and run "kubelogin convert-kubeconfig" to switch the kubeconfig to an exec plugin.',
     });
   }
-  if (provider.name === 'oidc') {
-    const idToken = provider.config['id-token'];
-    if (idToken === undefined || idToken === '') {
-      throw new ConfigError(`user "${user.name}" uses the oidc auth-provider without an id-token, and kubefedctl cannot refresh OIDC tokens`, {
-        code: 'AUTH_PROVIDER',
-        hint: 'Log in with kubectl first (so the kubeconfig holds a current id-token), or switch to an exec plugin such as kubelogin (kubectl oidc-login).',
-      });
-    }
-    return idToken;
-  }
-  throw new ConfigError(`user "${user.name}" uses the unsupported auth-provider "${provider.name}"`, {
+  return new ConfigError(`user "${user.name}" uses the unsupported auth-provider "${name}"`, {
     code: 'AUTH_PROVIDER',
     hint: 'Use an exec credential plugin instead.',
   });
+}
+
+/** The oidc auth-provider: oidc.ts (loaded on first use) keeps the id-token fresh and writes refreshed tokens back. */
+function oidcProvider(
+  user: KubeconfigUser,
+  impersonation: Record<string, string | string[]>,
+  loadCertificate: () => { cert?: string; key?: string },
+  deps: CredentialDeps,
+): CredentialProvider {
+  let source: Promise<OidcTokenSource> | undefined;
+  return {
+    description: 'the oidc auth-provider id-token',
+    async current() {
+      source ??= import('./oidc.js').then(({ createOidcTokenSource }) =>
+        createOidcTokenSource(user, { env: deps.env, logger: deps.logger, now: deps.now, cache: deps.oidcCache }),
+      );
+      const idToken = await (await source).idToken();
+      return { headers: { ...impersonation, Authorization: `Bearer ${idToken}` }, ...loadCertificate() };
+    },
+    // Like client-go: a 401 is not answered with a refresh (the token was valid by its exp).
+    invalidate: () => false,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

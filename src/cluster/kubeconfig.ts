@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { isPlainObject } from '../core/types.js';
 import { jsYaml, parseYamlDocument } from '../core/yaml.js';
+import { inClusterKubeconfig, inClusterUnavailableReason } from './in-cluster.js';
 import type { ContextInfo, ExecCredentialConfig, Kubeconfig, KubeconfigUser } from './types.js';
 
 export interface LoadKubeconfigOptions {
@@ -15,6 +16,8 @@ export interface LoadKubeconfigOptions {
   explicitPath?: string | undefined;
   env: NodeJS.ProcessEnv;
   homeDir: string;
+  /** Tests only: stands in for /var/run/secrets/kubernetes.io/serviceaccount (in-cluster fallback). */
+  serviceAccountDir?: string | undefined;
 }
 
 const EXEC_CLUSTER_EXTENSION = 'client.authentication.k8s.io/exec';
@@ -52,8 +55,18 @@ export function loadKubeconfig(options: LoadKubeconfigOptions): Kubeconfig {
     const text = readKubeconfigText(file, explicit);
     if (text !== undefined) parsed.push(parseKubeconfigText(text, file));
   }
-  if (parsed.length === 0) throw noKubeconfigError(options, files);
+  // Like client-go: with no kubeconfig, or only empty ones, a pod uses its service account.
+  if (parsed.every(isEmptyKubeconfig)) {
+    const inCluster = { env: options.env, serviceAccountDir: options.serviceAccountDir };
+    const unavailable = inClusterUnavailableReason(inCluster);
+    if (unavailable === undefined) return inClusterKubeconfig(inCluster);
+    if (parsed.length === 0) throw noKubeconfigError(options, files, unavailable);
+  }
   return mergeKubeconfigFiles(parsed);
+}
+
+function isEmptyKubeconfig(file: ParsedKubeconfigFile): boolean {
+  return file.currentContext === undefined && file.clusters.size === 0 && file.users.size === 0 && file.contexts.size === 0;
 }
 
 /**
@@ -185,10 +198,13 @@ function readKubeconfigText(file: string, explicit: boolean): string | undefined
   }
 }
 
-function noKubeconfigError(options: LoadKubeconfigOptions, files: readonly string[]): ConfigError {
+function noKubeconfigError(options: LoadKubeconfigOptions, files: readonly string[], inClusterUnavailable: string): ConfigError {
+  const inPod = (options.env.KUBERNETES_SERVICE_HOST ?? '') !== '';
   const hint =
     'Pass --kubeconfig FILE, set KUBECONFIG to one or more kubeconfig files, or create ' +
-    `${defaultKubeconfigPath(options.homeDir)} (for example with "kind create cluster" or your cloud provider's CLI).`;
+    `${defaultKubeconfigPath(options.homeDir)} (for example with "kind create cluster" or your cloud provider's CLI).` +
+    // In a pod, say why its service account was not used (automountServiceAccountToken: false, say).
+    (inPod ? ` In-cluster configuration is not possible either: ${inClusterUnavailable}.` : '');
   const message =
     options.env.KUBECONFIG !== undefined && options.env.KUBECONFIG !== ''
       ? `no kubeconfig found: none of the files in KUBECONFIG exist (${files.join(', ')})`
@@ -317,6 +333,7 @@ function parseUser(
 ): KubeconfigUser {
   const user: KubeconfigUser = {
     name,
+    origin: file,
     token: emptyToUndefined(body.string('token')),
     tokenFile: emptyToUndefined(resolvePath(body.string('tokenFile'))),
     username: emptyToUndefined(body.string('username')),

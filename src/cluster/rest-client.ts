@@ -7,6 +7,7 @@ import { InternalError } from '../errors.js';
 import { isPlainObject, joinApiVersion, type GroupVersionResource, type KubeObject } from '../core/types.js';
 import type { Logger } from '../log.js';
 import { createCredentialProvider, type ExecCredentialCache } from './credentials.js';
+import type { OidcCache } from './oidc.js';
 import { createTransport, type ApiTransport, type RequestSpec } from './transport.js';
 import { watchUntil } from './watch.js';
 import type {
@@ -34,6 +35,7 @@ export interface ClusterClientDeps {
   /** Where exec plugins' stderr goes; default inherited. */
   pluginStderr?: NodeJS.WritableStream | undefined;
   execCache?: ExecCredentialCache | undefined;
+  oidcCache?: OidcCache | undefined;
 }
 
 const DEFAULT_PAGE_SIZE = 500;
@@ -52,6 +54,7 @@ export async function createClusterClient(kubeconfig: Kubeconfig, contextName: s
     stdinIsTerminal: deps.stdinIsTerminal,
     pluginStderr: deps.pluginStderr,
     execCache: deps.execCache,
+    oidcCache: deps.oidcCache,
     logger: deps.logger,
   });
   const transport = await createTransport(context, credentials, {

@@ -50,6 +50,8 @@ export interface ExecCredentialConfig {
  */
 export interface KubeconfigUser {
   name: string;
+  /** The kubeconfig file that defines this user (the first one, when several do); refreshed OIDC tokens are written there. */
+  origin?: string | undefined;
   token?: string | undefined;
   /** Absolute path; re-read on every request. */
   tokenFile?: string | undefined;

@@ -31,10 +31,14 @@ interface FederateFlags extends GlobalSubcommandFlags, OutputFlags {
   placementClusters?: string[];
   clusterSelector?: string[];
   errorOnExisting?: boolean;
+  passthroughKinds?: string[];
+  passthroughHelmHooks?: boolean;
+  krm?: boolean;
 }
 
 export type FederateOptions =
-  | { mode: 'offline'; filenames: string[]; recursive: boolean; output: OutputFormat; placement: Placement; ignoredFlags: string[] }
+  | { mode: 'offline'; filenames: string[]; recursive: boolean; output: OutputFormat; placement: Placement; passthroughKinds: string[]; passthroughHelmHooks: boolean; ignoredFlags: string[] }
+  | { mode: 'krm'; placement: Placement; passthroughKinds: string[]; ignoredFlags: string[] }
   | {
       mode: 'online';
       typeName: string;
@@ -79,6 +83,21 @@ export function registerFederate(program: Command, run: CommandRunner): void {
     .option('--placement-clusters <names>', 'Comma-separated member clusters to place the federated resources in (spec.placement.clusters). Default: all joined clusters.', collectCommaList)
     .option('--cluster-selector <k=v,...>', 'Place in clusters whose labels match (spec.placement.clusterSelector.matchLabels).', collectCommaList);
   addErrorOnExistingFlag(command, 'Fail if the federated resource already exists instead of updating it to match.');
+  command.option(
+    '--passthrough-kinds <kinds>',
+    'With -f or --krm: comma-separated kinds to emit unchanged instead of federated, e.g. CustomResourceDefinition,Namespace (a kind, or kind.group).',
+    collectCommaList,
+  );
+  addBooleanFlag(
+    command,
+    '--passthrough-helm-hooks',
+    'With -f: emit Helm hooks (objects annotated helm.sh/hook) unchanged, so they stay hooks. Helm 4 sends hooks to post-renderers; its kubefedctl plugin sets this.',
+  );
+  addBooleanFlag(
+    command,
+    '--krm',
+    'Run as a KRM function (kustomize exec function, kpt): read a ResourceList on stdin and write the federated ResourceList to stdout. Placement and passthrough kinds may come from the functionConfig.',
+  );
   command
     .addHelpText(
       'after',
@@ -92,7 +111,14 @@ Examples:
 
   # Offline: federate manifests (no cluster or kubeconfig needed)
   kubefedctl federate -f deployment.yaml
-  helm template ./chart | kubefedctl federate -f - --placement-clusters cluster1,cluster2`,
+  helm template ./chart | kubefedctl federate -f - --placement-clusters cluster1,cluster2
+
+  # As a Helm post-renderer (Helm >= 3.9), CRDs and Namespaces left as they are
+  helm install web ./chart --post-renderer kubefedctl --post-renderer-args federate \
+    --post-renderer-args -f --post-renderer-args - --post-renderer-args --passthrough-kinds=CustomResourceDefinition,Namespace
+
+  # As a kustomize exec KRM function (see the README)
+  kustomize build --enable-alpha-plugins --enable-exec ./overlay`,
     )
     .action((typeName: string | undefined, resourceName: string | undefined, flags: FederateFlags) =>
       run(async (env) => {
@@ -100,6 +126,9 @@ Examples:
         if (options.mode === 'offline') {
           const { runOfflineFederate } = await import('../run/federate-offline.js');
           await runOfflineFederate(options, env);
+        } else if (options.mode === 'krm') {
+          const { runKrmFederate } = await import('../run/krm.js');
+          await runKrmFederate(options, env);
         } else {
           const { runOnlineFederate } = await import('../run/federate-online.js');
           await runOnlineFederate(options, env);
@@ -110,9 +139,9 @@ Examples:
 
 function completeFederateOptions(args: string[], flags: FederateFlags): FederateOptions {
   const placement = completePlacement(flags);
-  if (flags.filename && flags.filename.length > 0) {
-    if (args.length > 0) throw new UsageError(`Flag '--filename' does not take any args. Got args: [${args.join(' ')}]`);
-    const ignoredFlags = (
+  const passthroughKinds = flags.passthroughKinds ?? [];
+  const offlineIgnoredFlags = () =>
+    (
       [
         ['--namespace', flags.namespace !== undefined],
         ['--enable-type', flags.enableType === true],
@@ -122,10 +151,31 @@ function completeFederateOptions(args: string[], flags: FederateFlags): Federate
     )
       .filter(([, given]) => given)
       .map(([name]) => name);
-    return { mode: 'offline', filenames: flags.filename, recursive: flags.recursive === true, output: flags.output ?? 'yaml', placement, ignoredFlags };
+  if (flags.krm) {
+    const problems: string[] = [];
+    if (args.length > 0) problems.push(`--krm takes no args (it reads a ResourceList on stdin). Got args: [${args.join(' ')}]`);
+    if (flags.filename && flags.filename.length > 0) problems.push('--krm reads a ResourceList on stdin: it cannot be combined with -f/--filename');
+    if (flags.output) problems.push('--krm always writes a ResourceList: -o/--output does not apply');
+    if (problems.length > 0) throw new MultipleUsageErrors(problems, { hint: "See 'kubefedctl federate --help'." });
+    return { mode: 'krm', placement, passthroughKinds, ignoredFlags: offlineIgnoredFlags() };
+  }
+  if (flags.filename && flags.filename.length > 0) {
+    if (args.length > 0) throw new UsageError(`Flag '--filename' does not take any args. Got args: [${args.join(' ')}]`);
+    return {
+      mode: 'offline',
+      filenames: flags.filename,
+      recursive: flags.recursive === true,
+      output: flags.output ?? 'yaml',
+      placement,
+      passthroughKinds,
+      passthroughHelmHooks: flags.passthroughHelmHooks === true,
+      ignoredFlags: offlineIgnoredFlags(),
+    };
   }
   const problems: string[] = [];
   if (flags.recursive) problems.push('-R/--recursive only applies with -f/--filename');
+  if (passthroughKinds.length > 0) problems.push('--passthrough-kinds only applies with -f/--filename or --krm');
+  if (flags.passthroughHelmHooks) problems.push('--passthrough-helm-hooks only applies with -f/--filename');
   if (args.length === 0) problems.push('TYPE-NAME is required (or give -f FILE to federate manifests offline)');
   else if (args.length === 1) problems.push('RESOURCE-NAME is required');
   if (flags.enableType && flags.output) problems.push(`Flag '--enable-type' cannot be used with '--output [${flags.output}]'`);

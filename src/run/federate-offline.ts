@@ -2,7 +2,7 @@
 // Loaded lazily so that --help never pays for js-yaml.
 
 import type { CommandEnv } from '../cli/command-env.js';
-import { federateManifests } from '../core/federate-manifests.js';
+import { federateManifests, passthroughMatcher } from '../core/federate-manifests.js';
 import { printObjects } from '../core/printers.js';
 import { readManifestSources } from '../io.js';
 import type { FederateOptions } from '../commands/federate.js';
@@ -11,7 +11,7 @@ export async function runOfflineFederate(options: Extract<FederateOptions, { mod
   const ui = env.ui({ machineOutput: true });
   for (const flag of options.ignoredFlags) ui.logger.warn(`${flag} is ignored with -f/--filename (offline federate reads only the manifests)`);
   const sources = await readManifestSources(options.filenames, { recursive: options.recursive, stdin: () => env.ctx.stdin, cwd: env.ctx.cwd });
-  const result = federateManifests(sources, options.placement);
+  const result = federateManifests(sources, options.placement, passthroughMatcher(options.passthroughKinds, { helmHooks: options.passthroughHelmHooks }));
   for (const warning of result.warnings) ui.logger.warn(warning);
   if (result.objects.length === 0) {
     ui.logger.warn('no objects found in the input; nothing to federate');

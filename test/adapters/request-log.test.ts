@@ -112,6 +112,20 @@ describe('redact', () => {
     assert.deepEqual(redactObject({ kind: 'ConfigMap', data: { colour: 'blue' } }), { kind: 'ConfigMap', data: { colour: 'blue' } });
   });
 
+  it('redacts the secrets of an oidc auth-provider config and of an OAuth token response', () => {
+    const provider = { name: 'oidc', config: { 'client-id': 'fleet', 'client-secret': 's3cret', 'id-token': 'eyJ.a.b', 'refresh-token': 'r1', 'idp-issuer-url': 'https://idp.example' } };
+    assert.deepEqual(redactObject({ user: { 'auth-provider': provider } }), {
+      user: { 'auth-provider': { name: 'oidc', config: { 'client-id': 'fleet', 'client-secret': REDACTED, 'id-token': REDACTED, 'refresh-token': REDACTED, 'idp-issuer-url': 'https://idp.example' } } },
+    });
+    assert.deepEqual(redactObject({ access_token: 'a', id_token: 'i', refresh_token: 'r', client_secret: 'c', token_type: 'Bearer' }), {
+      access_token: REDACTED,
+      id_token: REDACTED,
+      refresh_token: REDACTED,
+      client_secret: REDACTED,
+      token_type: 'Bearer',
+    });
+  });
+
   it('redacts every shape of a secrets body: list items without a kind, merge patches and JSON-patch values', () => {
     assert.deepEqual(redactSecretPayload({ kind: 'SecretList', items: [{ metadata: { name: 'a' }, data: { k: 'v' } }] }), {
       kind: 'SecretList',

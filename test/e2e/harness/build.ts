@@ -1,7 +1,8 @@
 // Builds (once, cached by version outside the repo) kube-apiserver, kube-controller-manager and etcd from the
-// wrapper module test/e2e/go/kubernetes, and KubeFed's controller-manager (+ the Go kubefedctl) from
-// test/e2e/go/kubefed, and kubectl from test/e2e/go/kubernetes with its own go.mod (kubectl.mod, so the
-// server binaries' cache key did not change when kubectl was added). The cache key holds the versions read from the wrapper go.mod files plus a hash of
+// wrapper module test/e2e/go/kubernetes, KubeFed's controller-manager (+ the Go kubefedctl) from
+// test/e2e/go/kubefed, kubectl from test/e2e/go/kubernetes with its own go.mod (kubectl.mod, so the
+// server binaries' cache key did not change when kubectl was added), and the tools kubefedctl plugs into (Helm 3 and 4 from test/e2e/go/helm, kustomize from
+// test/e2e/go/kustomize), which need no cluster: ensureToolBinaries() builds only those. The cache key holds the versions read from the wrapper go.mod files plus a hash of
 // go.mod/go.sum/tools.go, so bumping a version (or any pinned dependency) rebuilds.
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -32,10 +33,12 @@ interface Group {
   binDir: string;
   /** binary name in bin/ -> Go package */
   outputs: Record<string, string>;
-  /** An alternate go.mod in moduleDir (`go build -modfile`), whose .sum sits next to it. */
-  modfile?: string;
   ldflags: string;
   label: string;
+  /** An alternate go.mod in moduleDir (`go build -modfile`), whose .sum sits next to it. */
+  modfile?: string;
+  /** One `go build -o bin/NAME` per output: needed when two packages share a base name (Helm 3's and 4's cmd/helm). */
+  separate?: boolean;
 }
 
 function goBin(): string {
@@ -71,12 +74,12 @@ function hashFiles(dir: string, names: string[]): string {
 /** Versions pinned by the wrapper modules (what `up` will run). */
 export function pinnedVersions(): Versions {
   const k8sMod = readFileSync(join(GO_DIR, 'kubernetes', 'go.mod'), 'utf8');
-  const kfMod = readFileSync(join(GO_DIR, 'kubefed', 'go.mod'), 'utf8');
   const kubectlMod = readFileSync(join(GO_DIR, 'kubernetes', 'kubectl.mod'), 'utf8');
   const kubernetes = requireVersion(k8sMod, 'k8s.io/kubernetes', 'kubernetes/go.mod');
   if (requireVersion(kubectlMod, 'k8s.io/kubernetes', 'kubernetes/kubectl.mod') !== kubernetes) {
     throw new Error(`test/e2e/go/kubernetes/kubectl.mod builds another k8s.io/kubernetes than go.mod (${kubernetes}); regenerate it as its header says`);
   }
+  const kfMod = readFileSync(join(GO_DIR, 'kubefed', 'go.mod'), 'utf8');
   return {
     kubernetes,
     etcd: requireVersion(k8sMod, 'go.etcd.io/etcd/server/v3', 'kubernetes/go.mod'),
@@ -135,6 +138,60 @@ function groups(v: Versions): { k8s: Group; kubefed: Group; kubectl: Group } {
       modfile: 'kubectl.mod',
       ldflags: k8sLdflags,
       label: `kubectl ${v.kubernetes}`,
+    },
+  };
+}
+
+/** Helm and kustomize, pinned by their wrapper modules. */
+export interface ToolBinaries {
+  /** Helm 3 (`--post-renderer PATH`). */
+  helm3: string;
+  /** Helm 4 (`--post-renderer PLUGIN-NAME`). */
+  helm4: string;
+  kustomize: string;
+  versions: { helm3: string; helm4: string; kustomize: string };
+}
+
+function toolGroups(): { helm: Group; kustomize: Group; versions: ToolBinaries['versions'] } {
+  const root = cacheRoot();
+  const helmModDir = join(GO_DIR, 'helm');
+  const kustomizeModDir = join(GO_DIR, 'kustomize');
+  const helmMod = readFileSync(join(helmModDir, 'go.mod'), 'utf8');
+  const kustomizeMod = readFileSync(join(kustomizeModDir, 'go.mod'), 'utf8');
+  const versions = {
+    helm3: requireVersion(helmMod, 'helm.sh/helm/v3', 'helm/go.mod'),
+    helm4: requireVersion(helmMod, 'helm.sh/helm/v4', 'helm/go.mod'),
+    kustomize: requireVersion(kustomizeMod, 'sigs.k8s.io/kustomize/kustomize/v5', 'kustomize/go.mod'),
+  };
+  const files = ['go.mod', 'go.sum', 'tools.go'];
+  const helmDir = join(root, `helm-${versions.helm3}_${versions.helm4}_${hashFiles(helmModDir, files)}`);
+  const kustomizeDir = join(root, `kustomize-${versions.kustomize}_${hashFiles(kustomizeModDir, files)}`);
+  return {
+    versions,
+    helm: {
+      id: 'helm',
+      moduleDir: helmModDir,
+      dir: helmDir,
+      binDir: join(helmDir, 'bin'),
+      outputs: { helm3: 'helm.sh/helm/v3/cmd/helm', helm4: 'helm.sh/helm/v4/cmd/helm' },
+      separate: true,
+      ldflags: [
+        '-s -w',
+        `-X helm.sh/helm/v3/internal/version.version=${versions.helm3}`,
+        `-X helm.sh/helm/v4/internal/version.version=${versions.helm4}`,
+        '-X helm.sh/helm/v3/internal/version.gitTreeState=clean',
+        '-X helm.sh/helm/v4/internal/version.gitTreeState=clean',
+      ].join(' '),
+      label: `Helm ${versions.helm3} and ${versions.helm4}`,
+    },
+    kustomize: {
+      id: 'kustomize',
+      moduleDir: kustomizeModDir,
+      dir: kustomizeDir,
+      binDir: join(kustomizeDir, 'bin'),
+      outputs: { kustomize: 'sigs.k8s.io/kustomize/kustomize/v5' },
+      ldflags: `-s -w -X sigs.k8s.io/kustomize/api/provenance.version=kustomize/${versions.kustomize}`,
+      label: `kustomize ${versions.kustomize}`,
     },
   };
 }
@@ -210,7 +267,7 @@ function runLogged(cmd: string, args: string[], cwd: string, log: string): Promi
   });
 }
 
-async function buildGroup(g: Group, v: Versions): Promise<void> {
+async function buildGroup(g: Group, v: Versions | ToolBinaries['versions']): Promise<void> {
   const go = goBin();
   const logDir = join(cacheRoot(), 'logs');
   mkdirSync(logDir, { recursive: true });
@@ -230,19 +287,26 @@ async function buildGroup(g: Group, v: Versions): Promise<void> {
   try {
     const goVersion = (await run(go, ['version'], { env: goEnv() })).stdout.trim();
     appendFileSync(log, `${goVersion}\nbuilding into ${tmp}\n`);
-    // One `go build` for all binaries of the group, so shared packages compile once.
-    const pkgs = Object.values(g.outputs);
     const modfile = g.modfile ? [`-modfile=${g.modfile}`] : [];
-    await runLogged(go, ['build', ...modfile, '-trimpath', '-ldflags', g.ldflags, '-o', join(tmp, 'bin') + '/', ...pkgs], g.moduleDir, log);
+    if (g.separate) {
+      // Packages compiled for the first binary come from the build cache for the next ones.
+      for (const [name, pkg] of Object.entries(g.outputs)) {
+        await runLogged(go, ['build', ...modfile, '-trimpath', '-ldflags', g.ldflags, '-o', join(tmp, 'bin', name), pkg], g.moduleDir, log);
+      }
+    } else {
+      // One `go build` for all binaries of the group, so shared packages compile once.
+      const pkgs = Object.values(g.outputs);
+      await runLogged(go, ['build', ...modfile, '-trimpath', '-ldflags', g.ldflags, '-o', join(tmp, 'bin') + '/', ...pkgs], g.moduleDir, log);
+    }
     // `go build -o dir/` names each binary after its package path (major-version suffixes skipped).
-    for (const [name, pkg] of Object.entries(g.outputs)) {
+    for (const [name, pkg] of g.separate ? [] : Object.entries(g.outputs)) {
       const parts = pkg.split('/');
       let base = parts[parts.length - 1] ?? name;
       if (/^v\d+$/.test(base) && parts.length > 1) base = parts[parts.length - 2] ?? base;
       const from = join(tmp, 'bin', base);
       if (base !== name) renameSync(from, join(tmp, 'bin', name));
     }
-    if (g.id === 'kubefed') {
+    if (g.id === 'kubefed' && 'kubefed' in v) {
       const out = await run(go, ['mod', 'download', '-json', `sigs.k8s.io/kubefed@${v.kubefed}`], { cwd: g.moduleDir, env: goEnv() });
       const modDir = (JSON.parse(out.stdout) as { Dir?: string }).Dir;
       if (!modDir) throw new Error(`go mod download sigs.k8s.io/kubefed@${v.kubefed} gave no Dir`);
@@ -268,12 +332,8 @@ async function buildGroup(g: Group, v: Versions): Promise<void> {
   }
 }
 
-/** Returns the cached binaries, building whatever is missing. */
-export async function ensureBinaries(): Promise<{ binaries: Binaries; versions: Versions; built: string[] }> {
-  const v = pinnedVersions();
-  const { k8s, kubefed, kubectl } = groups(v);
-  const built: string[] = [];
-  for (const g of [k8s, kubefed, kubectl]) {
+async function ensureGroups(list: Group[], v: Versions | ToolBinaries['versions'], built: string[]): Promise<void> {
+  for (const g of list) {
     if (complete(g)) continue;
     await withLock(g.dir, async () => {
       if (!complete(g)) {
@@ -282,6 +342,22 @@ export async function ensureBinaries(): Promise<{ binaries: Binaries; versions: 
       }
     });
   }
+}
+
+/** Helm 3, Helm 4 and kustomize, building whatever the cache lacks (no cluster binaries). */
+export async function ensureToolBinaries(built: string[] = []): Promise<ToolBinaries> {
+  const { helm, kustomize, versions } = toolGroups();
+  await ensureGroups([helm, kustomize], versions, built);
+  return { helm3: join(helm.binDir, 'helm3'), helm4: join(helm.binDir, 'helm4'), kustomize: join(kustomize.binDir, 'kustomize'), versions };
+}
+
+/** Returns the cached binaries, building whatever is missing (the tools too, so `up` leaves nothing to build). */
+export async function ensureBinaries(): Promise<{ binaries: Binaries; versions: Versions; built: string[] }> {
+  const v = pinnedVersions();
+  const { k8s, kubefed, kubectl } = groups(v);
+  const built: string[] = [];
+  await ensureGroups([k8s, kubefed, kubectl], v, built);
+  await ensureToolBinaries(built);
   return {
     versions: v,
     built,
@@ -291,8 +367,8 @@ export async function ensureBinaries(): Promise<{ binaries: Binaries; versions: 
       etcd: join(k8s.binDir, 'etcd'),
       kubefedControllerManager: join(kubefed.binDir, 'kubefed-controller-manager'),
       kubefedctlGo: join(kubefed.binDir, 'kubefedctl-go'),
-      kubefedChartDir: kubefed.dir,
       kubectl: join(kubectl.binDir, 'kubectl'),
+      kubefedChartDir: kubefed.dir,
     },
   };
 }

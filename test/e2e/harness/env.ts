@@ -85,7 +85,8 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomBytes(3).toString('hex')}`;
 }
 
-function execFileCollect(cmd: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+/** Runs a program to completion, collecting its output (what kubefedctl() and kubefedctlGo() use). */
+export function execFileCollect(cmd: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env['KUBECONFIG'];
   for (const [k, v] of Object.entries(opts.env ?? {})) {

@@ -1,0 +1,3 @@
+{{- define "shop.namespace" -}}
+{{ .Values.namespace | default .Release.Namespace }}
+{{- end -}}
