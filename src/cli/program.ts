@@ -9,6 +9,7 @@ import { registerDisable } from '../commands/disable.js';
 import { registerEnable } from '../commands/enable.js';
 import { registerFederate } from '../commands/federate.js';
 import { registerJoin } from '../commands/join.js';
+import { registerMigrate } from '../commands/migrate.js';
 import { registerOrphaningDeletion } from '../commands/orphaning.js';
 import { registerUnjoin } from '../commands/unjoin.js';
 import { registerVersion } from '../commands/version.js';
@@ -116,6 +117,7 @@ Exit codes:
   registerJoin(program, run);
   registerUnjoin(program, run);
   registerOrphaningDeletion(program, run);
+  registerMigrate(program, run);
   registerVersion(program, run);
 
   return program;
