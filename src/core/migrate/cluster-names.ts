@@ -101,10 +101,15 @@ export class ClusterNames {
       findings.error(
         'CLUSTER_NAME_INVALID',
         field,
-        `${product} refuses the cluster name "${name}": it ${problems.join('; ')}. Give it a name ${product} accepts, used everywhere in the output: --rename ${name}=${suggestClusterName(name, this.rules.maxLength)}`,
+        `${product} refuses the cluster name "${name}": it ${problems.join('; ')}. Give it a name ${product} accepts, used everywhere in the output: --rename ${name}=${suggestClusterName(name, this.rules.maxLength)} (with --allow-lossy the cluster is left out, and the name selects no cluster)`,
       );
     }
     return target;
+  }
+
+  /** Whether the product accepts the target name of a KubeFed cluster name. */
+  accepts(name: string): boolean {
+    return this.rules.problems(this.rename(name)).length === 0;
   }
 
   rename(name: string): string {

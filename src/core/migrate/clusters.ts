@@ -27,12 +27,16 @@ export function convertClusters(records: readonly KubeFedClusterRecord[], cluste
     const name = record.object.metadata.name ?? '';
     const sink = new FindingSink(`KubeFedCluster ${name}`, describeLocation(record.location));
     const target = names.use(name, sink, 'metadata.name');
+    converted.push({ kubefed: name, target });
     const earlier = targets.get(target);
     if (earlier !== undefined) {
-      sink.error('RENAME_COLLISION', 'metadata.name', `clusters ${earlier} and ${name} would both be named "${target}" in Karmada; change the --rename`);
+      sink.error('RENAME_COLLISION', 'metadata.name', `clusters ${earlier} and ${name} would both be named "${target}" in Karmada; change the --rename (with --allow-lossy ${name} is left out)`);
+    }
+    if (earlier !== undefined || !names.accepts(name)) {
+      findings.push(...sink.findings);
+      continue;
     }
     targets.set(target, name);
-    converted.push({ kubefed: name, target });
     const spec = isPlainObject(record.object.spec) ? record.object.spec : {};
     const clusterSpec: Record<string, unknown> = { syncMode: 'Push', apiEndpoint: spec.apiEndpoint };
     if (typeof spec.proxyURL === 'string' && spec.proxyURL !== '') clusterSpec.proxyURL = spec.proxyURL;

@@ -78,7 +78,7 @@ export function migrateToOcm(inputs: MigrationInputs, options: OcmMigrationOptio
     if (work !== undefined) works.push(work);
     findings.push(...sink.findings);
   }
-  const groups = options.mode === 'manifestwork' ? manifestWorks(works, clusterNames, options) : replicaSets(works, options, findings);
+  const groups = options.mode === 'manifestwork' ? manifestWorks(works, clusterNames.filter(({ kubefed }) => names.accepts(kubefed)), options) : replicaSets(works, options, findings);
   return { groups, findings, sources: [...sources, ...namespaceSources], clusterNames };
 }
 
