@@ -103,6 +103,15 @@ export class FindingSink {
   info(code: string, field: string, message: string): void {
     this.add('info', code, field, message);
   }
+  /** A sink for the same source whose findings are kept only if wanted (see absorb). */
+  scratch(): FindingSink {
+    return new FindingSink(this.source, this.location);
+  }
+
+  absorb(other: FindingSink): void {
+    for (const { severity, code, field, message } of other.findings) this.add(severity, code, field, message);
+  }
+
   get hasErrors(): boolean {
     return this.findings.some((finding) => finding.severity === 'error');
   }

@@ -86,15 +86,19 @@ export function convertOverrides(context: ConvertOverridesContext): ConvertedOve
         'KubeFed applied /metadata/annotations overrides to the live annotations of the member object (it keeps them on update); Karmada applies them to the template, whose annotations KubeFed never propagated. Check the annotations Karmada will write.',
       );
     }
-    const converted = convertClusterOperations(context, cluster, operations, field);
+    // Where the object is not placed KubeFed never applies the overrides: a failure there is no error.
+    const sink = placed === false ? findings.scratch() : findings;
+    const converted = convertClusterOperations({ ...context, findings: sink }, cluster, operations, field);
     if (converted === undefined) {
       if (placed === false) {
-        findings.info('OVERRIDE_UNPLACED_CLUSTER_FAILS', field, `KubeFed could not apply the overrides of cluster ${cluster}, where the object is not placed; they are not migrated`);
+        const reason = sink.findings.find(({ severity }) => severity === 'error')?.message ?? '';
+        findings.info('OVERRIDE_UNPLACED_CLUSTER_FAILS', field, `the object is not placed in cluster ${cluster}, whose overrides are not migrated: ${reason}`);
       } else {
         result.failingClusters.push(cluster);
       }
       continue;
     }
+    if (sink !== findings) findings.absorb(sink);
     if (placed === false) findings.info('OVERRIDE_UNPLACED_CLUSTER', field, `the object is not placed in cluster ${cluster}; its overrides are kept, as KubeFed keeps them, and act if the placement changes`);
     result.rules.push({ cluster, plaintext: converted });
   }
