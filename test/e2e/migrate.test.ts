@@ -17,10 +17,13 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import yaml from 'js-yaml';
 import { type E2eEnv, loadE2eEnv } from './harness/env.js';
-import { describeRun, kubefedctl } from './support.js';
+import { NS, describeRun, getObject, kubefedctl, waitForNamespaceGone } from './support.js';
 
 const env: E2eEnv = loadE2eEnv();
-const CLUSTER = env.clusters.find((name) => name !== env.hostCluster) ?? env.hostCluster;
+const HOST = env.hostCluster;
+/** The member the online test joins; the dry runs go to the host, which has every namespace KubeFed itself needs. */
+const MEMBER = env.clusters.find((name) => name !== HOST)!;
+const APP = `kfc-migrate-${process.pid}`;
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CORPUS = path.join(ROOT, 'golden', 'migrate-karmada');
 const FIXTURES = path.join(ROOT, 'fixtures', 'karmada-v1.18.2');
@@ -96,7 +99,7 @@ class Resources {
     let resources = this.cache.get(groupVersion);
     if (resources === undefined) {
       const base = groupVersion.includes('/') ? `/apis/${groupVersion}` : `/api/${groupVersion}`;
-      const response = await env.adminRequest(CLUSTER, 'GET', base);
+      const response = await env.adminRequest(HOST, 'GET', base);
       assert.equal(response.status, 200, `discovery of ${groupVersion}: ${response.text}`);
       resources = (response.body.resources as Array<{ kind: string; name: string; namespaced: boolean }>).filter(({ name }) => !name.includes('/'));
       this.cache.set(groupVersion, resources);
@@ -111,20 +114,20 @@ class Resources {
 const resources = new Resources();
 
 async function dryRunCreate(object: KubeObject): Promise<{ status: number; text: string }> {
-  const response = await env.adminRequest(CLUSTER, 'POST', `${await resources.collection(object)}?dryRun=All`, object);
+  const response = await env.adminRequest(HOST, 'POST', `${await resources.collection(object)}?dryRun=All`, object);
   return { status: response.status, text: response.text };
 }
 
 async function createForReal(object: unknown): Promise<void> {
   const typed = object as KubeObject;
-  const response = await env.adminRequest(CLUSTER, 'POST', await resources.collection(typed), typed);
+  const response = await env.adminRequest(HOST, 'POST', await resources.collection(typed), typed);
   assert.ok(response.status === 201 || response.status === 409, `create ${typed.kind} ${typed.metadata.name}: ${response.status} ${response.text}`);
 }
 
 async function waitEstablished(name: string): Promise<void> {
   await env.waitFor(
     async () => {
-      const response = await env.adminRequest(CLUSTER, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
+      const response = await env.adminRequest(HOST, 'GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
       const conditions = (response.body?.status?.conditions ?? []) as Array<{ type: string; status: string }>;
       return conditions.some(({ type, status }) => type === 'Established' && status === 'True') ? true : undefined;
     },
@@ -152,26 +155,30 @@ async function corpusOutputs(): Promise<Array<{ name: string; objects: KubeObjec
   return outputs;
 }
 
+// The Karmada CRDs for every test of this file; what the tests created goes at the end.
+before(async () => {
+  const build = await env.kubefedctl(['version']);
+  assert.equal(build.code, 0, describeRun(build));
+  for (const file of readdirSync(FIXTURES).filter((name) => name.endsWith('.yaml'))) {
+    const crd = yaml.load(readFileSync(path.join(FIXTURES, file), 'utf8')) as KubeObject;
+    await createForReal(crd);
+    crdNames.push(crd.metadata.name);
+  }
+  await createForReal(CLUSTER_CRD);
+  crdNames.push(CLUSTER_CRD.metadata.name);
+  for (const name of crdNames) await waitEstablished(name);
+});
+
+after(async () => {
+  for (const namespace of createdNamespaces) await env.adminRequest(HOST, 'DELETE', `/api/v1/namespaces/${namespace}`);
+  for (const name of crdNames) await env.adminRequest(HOST, 'DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
+});
+
 describe('migrate karmada output against a real API server with the Karmada CRDs', { timeout: 600_000 }, () => {
   let outputs: Array<{ name: string; objects: KubeObject[] }> = [];
 
   before(async () => {
-    const build = await env.kubefedctl(['version']);
-    assert.equal(build.code, 0, describeRun(build));
-    for (const file of readdirSync(FIXTURES).filter((name) => name.endsWith('.yaml'))) {
-      const crd = yaml.load(readFileSync(path.join(FIXTURES, file), 'utf8')) as KubeObject;
-      await createForReal(crd);
-      crdNames.push(crd.metadata.name);
-    }
-    await createForReal(CLUSTER_CRD);
-    crdNames.push(CLUSTER_CRD.metadata.name);
-    for (const name of crdNames) await waitEstablished(name);
     outputs = await corpusOutputs();
-  });
-
-  after(async () => {
-    for (const namespace of createdNamespaces) await env.adminRequest(CLUSTER, 'DELETE', `/api/v1/namespaces/${namespace}`);
-    for (const name of crdNames) await env.adminRequest(CLUSTER, 'DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
   });
 
   test('every object written for the corpus passes a server-side dry-run create', async () => {
@@ -189,7 +196,7 @@ describe('migrate karmada output against a real API server with the Karmada CRDs
     // Namespaces first, while none of them exists; then the namespaces the rest needs, for real.
     for (const { name, object } of all.filter(({ object }) => object.kind === 'Namespace' && object.apiVersion === 'v1')) await check(name, object);
     for (const namespace of new Set(all.map(({ object }) => object.metadata.namespace).filter((ns): ns is string => ns !== undefined))) {
-      const exists = await env.adminRequest(CLUSTER, 'GET', `/api/v1/namespaces/${namespace}`);
+      const exists = await env.adminRequest(HOST, 'GET', `/api/v1/namespaces/${namespace}`);
       if (exists.status === 404) {
         await createForReal({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
         createdNamespaces.add(namespace);
@@ -231,5 +238,71 @@ describe('migrate karmada output against a real API server with the Karmada CRDs
       const { status, text } = await dryRunCreate(object);
       assert.equal(status, 422, `${what} was not refused: ${status} ${text}`);
     }
+  });
+});
+
+describe('migrate karmada from a real KubeFed host', { timeout: 600_000 }, () => {
+  const base = ['--kubeconfig', env.kubeconfig, '--host-cluster-context', HOST];
+  const fed = (plural: string) => `/apis/types.kubefed.io/v1beta1/namespaces/${APP}/${plural}`;
+
+  before(async () => {
+    await kubefedctl(env, ['unjoin', MEMBER, ...base, '--force']);
+    await waitForNamespaceGone(env, MEMBER, NS);
+    const join = await kubefedctl(env, ['join', MEMBER, ...base, '--wait=90s']);
+    assert.equal(join.code, 0, describeRun(join));
+    const post = async (apiPath: string, body: unknown) => {
+      const response = await env.adminRequest(HOST, 'POST', apiPath, body);
+      assert.ok(response.status === 201 || response.status === 409, `POST ${apiPath}: ${response.status} ${response.text}`);
+    };
+    await post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: APP } });
+    await post(fed('federatednamespaces'), { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: APP, namespace: APP }, spec: { placement: { clusterSelector: {} } } });
+    await post(fed('federatedconfigmaps'), {
+      apiVersion: 'types.kubefed.io/v1beta1',
+      kind: 'FederatedConfigMap',
+      metadata: { name: 'settings', namespace: APP },
+      spec: {
+        template: { data: { mode: 'fast' } },
+        placement: { clusters: [{ name: MEMBER }] },
+        overrides: [{ clusterName: MEMBER, clusterOverrides: [{ path: '/data/region', value: 'eu' }] }],
+      },
+    });
+    // KubeFed propagated it: the host is a working KubeFed, not just objects in etcd.
+    await env.waitFor(() => getObject(env, MEMBER, `/api/v1/namespaces/${APP}/configmaps/settings`), 90_000, { what: `settings propagated to ${MEMBER}` });
+  });
+
+  after(async () => {
+    for (const path of [`${fed('federatedconfigmaps')}/settings`, `${fed('federatednamespaces')}/${APP}`]) await env.adminRequest(HOST, 'DELETE', path);
+    await env.adminRequest(HOST, 'DELETE', `/api/v1/namespaces/${APP}`);
+    await waitForNamespaceGone(env, HOST, APP).catch(() => undefined);
+    await kubefedctl(env, ['unjoin', MEMBER, ...base, '--force']);
+    await env.adminRequest(MEMBER, 'DELETE', `/api/v1/namespaces/${APP}`);
+  });
+
+  test('reads every kind it needs from the host, keeps the token out of the logs, and writes objects the API server accepts', async () => {
+    const result = await kubefedctl(env, ['migrate', 'karmada', ...base, '-n', APP, '-o', 'json', '-v=8']);
+    assert.equal(result.code, 0, describeRun(result));
+    const items = (JSON.parse(result.stdout) as { items: KubeObject[] }).items;
+    assert.deepEqual(
+      items.map(({ kind, metadata }) => `${kind} ${metadata.name}`),
+      [`Namespace ${APP}`, `ClusterPropagationPolicy ${APP}-namespace`, 'ConfigMap settings', 'PropagationPolicy settings-configmap', 'OverridePolicy settings-configmap', 'Namespace karmada-cluster', `Secret ${MEMBER}`, `Cluster ${MEMBER}`],
+    );
+    const cluster = await getObject(env, HOST, `/apis/core.kubefed.io/v1beta1/namespaces/${NS}/kubefedclusters/${MEMBER}`);
+    const kubefedSecret = await getObject(env, HOST, `/api/v1/namespaces/${NS}/secrets/${cluster.spec.secretRef.name}`);
+    const token = kubefedSecret.data.token as string;
+    const secret = items.find(({ kind }) => kind === 'Secret')!;
+    assert.equal((secret.data as { token: string }).token, token, 'the Karmada Secret carries the KubeFed token');
+    assert.equal((items.find(({ kind }) => kind === 'Cluster')!.spec as { apiEndpoint: string }).apiEndpoint, cluster.spec.apiEndpoint);
+    assert.match(result.stderr, /GET .*\/secrets\//, '-v=8 logs the requests, the Secret GET included');
+    assert.ok(!result.stderr.includes(token) && !result.stderr.includes(Buffer.from(token, 'base64').toString('utf8')), 'the token reached stderr');
+    const refused: string[] = [];
+    for (const object of items) {
+      if (object.metadata.namespace !== undefined && (await env.adminRequest(HOST, 'GET', `/api/v1/namespaces/${object.metadata.namespace}`)).status === 404) {
+        await createForReal({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: object.metadata.namespace } });
+        createdNamespaces.add(object.metadata.namespace);
+      }
+      const { status, text } = await dryRunCreate(object.kind === 'Namespace' ? { ...object, metadata: { ...object.metadata, name: `${object.metadata.name}-dry` } } : object);
+      if (status !== 201) refused.push(`${object.kind} ${object.metadata.name}: ${status} ${text}`);
+    }
+    assert.deepEqual(refused, []);
   });
 });
