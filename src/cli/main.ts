@@ -122,5 +122,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     homeDir: os.homedir(),
   });
   process.exitCode = code;
+  // After an interrupt, the rollback is done: a wait that was cut short may still hold a watch
+  // open, which must not keep the process alive until its own timeout.
+  if (code === EXIT_CODES.interrupted || code === EXIT_CODES.terminated) process.exit(code);
   return code;
 }

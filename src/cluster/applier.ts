@@ -70,6 +70,8 @@ export class Applier {
   async applyInOrder(operations: readonly Operation[]): Promise<OperationResult[]> {
     const results: OperationResult[] = [];
     for (const op of operations) results.push(await this.applyOne(op));
+    // An interrupt that came during the last write still undoes the run.
+    this.throwIfInterrupted();
     return results;
   }
 
@@ -129,6 +131,17 @@ export class Applier {
     return client;
   }
 
+  #unlessInterrupted<T>(work: Promise<T>): Promise<T> {
+    const signal = this.options.signal;
+    if (!signal) return work;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new InterruptedError(String(signal.reason ?? 'interrupted')));
+      if (signal.aborted) onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
   private throwIfInterrupted(): void {
     if (this.options.signal?.aborted) throw new InterruptedError(String(this.options.signal.reason ?? 'interrupted'));
   }
@@ -148,7 +161,8 @@ export class Applier {
           this.options.logger.log(0, `Not waiting for ${op.description} (${dryRun === 'server' ? 'server ' : ''}dry run)`);
           return { op, outcome: 'skipped' };
         }
-        return { op, outcome: 'waited', object: await waitFor(client, op) };
+        // A wait can be long (a namespace terminating, a token): an interrupt ends it at once.
+        return { op, outcome: 'waited', object: await this.#unlessInterrupted(waitFor(client, op)) };
       case 'create': {
         if (dryRun === 'client') return { op, outcome: 'created' };
         const object = withConcreteName(op.object);
