@@ -36,7 +36,7 @@ export async function runMigrate(options: MigrateOptions, env: CommandEnv): Prom
   const counts = countBySeverity(result.findings);
   const written = counts.error === 0 || options.allowLossy;
   const objectCount = result.groups.reduce((sum, group) => sum + group.objects.length, 0);
-  const report = renderReport({ target: options.target, findings: result.findings, written, allowLossy: options.allowLossy, objectCount, runbook }, options.reportFormat);
+  const report = renderReport({ target: options.target, findings: result.findings, written, objectCount, runbook }, options.reportFormat);
   if (options.reportFile === undefined) {
     env.ctx.stderr.write(report);
   } else {

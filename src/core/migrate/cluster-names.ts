@@ -19,7 +19,7 @@ export function karmadaClusterNameProblems(name: string): string[] {
 }
 
 /** OCM names each ManagedCluster's namespace after it: a DNS-1123 label (at most 63 characters). */
-export function ocmClusterNameProblems(name: string): string[] {
+function ocmClusterNameProblems(name: string): string[] {
   if (name.length === 0) return ['must not be empty'];
   const problems: string[] = [];
   if (name.length > 63) problems.push('must be no more than 63 characters');

@@ -7,7 +7,7 @@ import { isPlainObject, type KubeObject } from '../types.js';
 import type { ClusterNames } from './cluster-names.js';
 import { FindingSink, type Finding, type KubeFedClusterRecord, describeLocation } from './model.js';
 
-export const KARMADA_CLUSTER_API_VERSION = 'cluster.karmada.io/v1alpha1';
+const KARMADA_CLUSTER_API_VERSION = 'cluster.karmada.io/v1alpha1';
 /** Karmada's reserved namespaces (names.IsReservedNamespace): never auto-propagated. */
 const RESERVED_NAMESPACES = ['karmada-system', 'karmada-cluster'];
 export const SKIP_AUTO_PROPAGATION_LABEL = 'namespace.karmada.io/skip-auto-propagation';

@@ -423,7 +423,7 @@ function replicaSchedulingOf(rsp: KubeObject, template: KubeObject, context: Obj
   rspSink.warning(
     'RSP_DIVISION',
     'ReplicaSchedulingPreference',
-    'replicas are divided by static weight: Karmada rounds down and hands out the remainder in its own order, KubeFed rounds up in order of weight and name hash, so a cluster may get one replica more or less',
+    'replicas are divided by static weight: Karmada rounds down and hands out the remainder in its own order, KubeFed rounds up in order of weight and name hash, so a cluster may get one replica more or less; and where the division gives no replica, KubeFed places a Deployment with 0 replicas, Karmada none',
   );
   return { ...divided, weightPreference: { staticWeightList } };
 }

@@ -8,8 +8,6 @@ import type { KubeObject } from '../types.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
-export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
-
 /** One thing the report says about one source object. */
 export interface Finding {
   /** "FederatedDeployment app/web", "KubeFedCluster cluster1", "--rename". */
@@ -110,9 +108,5 @@ export class FindingSink {
 
   absorb(other: FindingSink): void {
     for (const { severity, code, field, message } of other.findings) this.add(severity, code, field, message);
-  }
-
-  get hasErrors(): boolean {
-    return this.findings.some((finding) => finding.severity === 'error');
   }
 }

@@ -18,9 +18,9 @@ import type { OcmMigrationOptions } from './options.js';
 import { type RunbookContext, type RunbookStep, releaseFromKubeFed, unjoinStep } from './report.js';
 import { dropForeignMetadata } from './template.js';
 
-export const OCM_WORK_API_VERSION = 'work.open-cluster-management.io/v1';
-export const OCM_WORK_ALPHA_API_VERSION = 'work.open-cluster-management.io/v1alpha1';
-export const OCM_CLUSTER_API_VERSION = 'cluster.open-cluster-management.io/v1beta1';
+const OCM_WORK_API_VERSION = 'work.open-cluster-management.io/v1';
+const OCM_WORK_ALPHA_API_VERSION = 'work.open-cluster-management.io/v1alpha1';
+const OCM_CLUSTER_API_VERSION = 'cluster.open-cluster-management.io/v1beta1';
 const DELETE_OPTION_ANNOTATION = 'kubefed.io/deleteoption';
 
 /** One object KubeFed writes to one cluster, with what the works need to know about it. */

@@ -177,7 +177,7 @@ function convertClusterOperations(context: ConvertOverridesContext, cluster: str
 }
 
 /** Karmada's applyJSONPatch for one overrider: the value is always sent (null when absent). */
-export function karmadaPatchOperation(overrider: PlaintextOverrider): { op: string; path: string; value: unknown } {
+function karmadaPatchOperation(overrider: PlaintextOverrider): { op: string; path: string; value: unknown } {
   return { op: overrider.operator, path: overrider.path, value: overrider.value ?? null };
 }
 

@@ -87,11 +87,6 @@ export function intersect(a: ClusterSet, b: ClusterSet, what: string): ClusterSe
   return { kind: 'some', names, selector };
 }
 
-/** The cluster names a set mentions (for renames and name checks). */
-export function namesOf(set: ClusterSet): string[] {
-  return set.kind === 'some' && set.names !== null ? set.names : [];
-}
-
 /** Karmada's clusterAffinity for a set that is not "nothing": {} when it is every cluster. */
 export function clusterAffinityOf(set: Extract<ClusterSet, { kind: 'some' }>, rename: (name: string) => string): Record<string, unknown> {
   const affinity: Record<string, unknown> = {};

@@ -29,7 +29,6 @@ export interface MigrationReport {
   findings: readonly Finding[];
   /** Whether the objects went to stdout (no error, or --allow-lossy). */
   written: boolean;
-  allowLossy: boolean;
   objectCount: number;
   runbook: readonly RunbookStep[];
 }
