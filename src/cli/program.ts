@@ -12,6 +12,7 @@ import { registerEnable } from '../commands/enable.js';
 import { registerFederate } from '../commands/federate.js';
 import { registerGet } from '../commands/get.js';
 import { registerJoin } from '../commands/join.js';
+import { registerMigrate } from '../commands/migrate.js';
 import { registerOrphaningDeletion } from '../commands/orphaning.js';
 import { registerStatus } from '../commands/status.js';
 import { registerUnjoin } from '../commands/unjoin.js';
@@ -125,6 +126,7 @@ Exit codes:
   registerOrphaningDeletion(program, run);
   registerGet(program, run);
   registerStatus(program, run);
+  registerMigrate(program, run);
   registerVersion(program, run);
   registerCompletion(program, run);
 

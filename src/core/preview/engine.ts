@@ -112,7 +112,7 @@ function verdictFor(cluster: MemberCluster, selected: boolean, placementReason: 
 }
 
 /** Why the sync controller never looks at this object, if it does not. */
-function ignoredReason(federated: FederatedObject, limitedScope: boolean, kubefedNamespace: string): string | undefined {
+export function ignoredReason(federated: FederatedObject, limitedScope: boolean, kubefedNamespace: string): string | undefined {
   const { typeConfig, object } = federated;
   const name = object.metadata.name ?? '';
   const namespace = object.metadata.namespace ?? '';

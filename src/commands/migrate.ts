@@ -1,0 +1,233 @@
+// kubefedctl migrate karmada|ocm: converts what KubeFed propagates into Karmada policies or Open
+// Cluster Management works, offline (-f) or from the host cluster. This module wires the commands
+// and completes their options; run/migrate.ts reads, converts and prints.
+
+import { type Command, Option } from 'commander';
+import { type GlobalSubcommandFlags, addBooleanFlag, addGlobalSubcommandFlags, collectRepeated, namespaceOption, outputOption } from '../cli/flags.js';
+import type { CommandRunner } from '../cli/runner.js';
+import { KARMADA_CLUSTER_NAMES, OCM_CLUSTER_NAMES, parseRenames } from '../core/migrate/cluster-names.js';
+import {
+  DEFAULT_CLUSTER_NAME_LABEL,
+  DEFAULT_KARMADA_CLUSTER_NAMESPACE,
+  DEFAULT_KARMADA_VERSION,
+  DEFAULT_OCM_NAMESPACE,
+  DEFAULT_OCM_WORK_NAME,
+  EMPTY_PLACEMENT_MODES,
+  type EmptyPlacementMode,
+  type KarmadaMigrationOptions,
+  MIGRATE_OUTPUT_FORMATS,
+  type MigrateOutputFormat,
+  OCM_MODES,
+  type OcmMigrationOptions,
+  type OcmMode,
+  REPORT_FORMATS,
+  type ReportFormat,
+  parseKarmadaVersion,
+} from '../core/migrate/options.js';
+import { qualifiedNameProblems } from '../core/preview/label-selector.js';
+import { dns1123SubdomainProblems } from '../core/naming.js';
+import { MultipleUsageErrors, UsageError } from '../errors.js';
+
+interface MigrateFlags extends GlobalSubcommandFlags {
+  filename?: string[];
+  recursive?: boolean;
+  namespace?: string;
+  allNamespaces?: boolean;
+  output?: MigrateOutputFormat;
+  allowLossy?: boolean;
+  rename?: string[];
+  report?: string;
+  reportFormat?: ReportFormat;
+  // karmada
+  emptyPlacement?: EmptyPlacementMode;
+  karmadaVersion?: string;
+  keepTemplateAnnotations?: boolean;
+  karmadaClusterNamespace?: string;
+  // ocm
+  mode?: OcmMode;
+  workName?: string;
+  ocmNamespace?: string;
+  clusterNameLabel?: string;
+}
+
+export type MigrateInput =
+  | { mode: 'offline'; filenames: string[]; recursive: boolean; kubefedNamespace: string | undefined }
+  | {
+      mode: 'online';
+      kubeconfig: string | undefined;
+      hostClusterContext: string | undefined;
+      /** -n; undefined with -A, or for the context's namespace. */
+      namespace: string | undefined;
+      allNamespaces: boolean;
+      kubefedNamespace: string | undefined;
+    };
+
+interface CommonMigrateOptions {
+  input: MigrateInput;
+  output: MigrateOutputFormat;
+  allowLossy: boolean;
+  /** --report FILE; undefined: stderr. */
+  reportFile: string | undefined;
+  reportFormat: ReportFormat;
+}
+
+export type MigrateOptions = CommonMigrateOptions & ({ target: 'karmada'; karmada: KarmadaMigrationOptions } | { target: 'ocm'; ocm: OcmMigrationOptions });
+
+export function registerMigrate(program: Command, run: CommandRunner): void {
+  const parent = program
+    .command('migrate')
+    .summary('Convert what KubeFed propagates for Karmada or Open Cluster Management')
+    .description('Convert Federated objects, their placements and overrides, ReplicaSchedulingPreferences and member clusters into the objects of another multi-cluster system. Writes nothing to any cluster: the output goes to stdout, the report to stderr.');
+
+  const karmada = parent
+    .command('karmada')
+    .summary('Print Karmada resource templates, (Cluster)PropagationPolicies, (Cluster)OverridePolicies and Clusters')
+    .description(
+      'Print, for every Federated object, its resource template with a (Cluster)PropagationPolicy and, for its overrides, a (Cluster)OverridePolicy; and for every KubeFedCluster a Karmada Cluster with its Secret. All or nothing: if anything cannot be converted as KubeFed propagates it, stdout stays empty and the exit code is 1 (--allow-lossy writes the rest). The report lists every finding and ends with the cut-over runbook.',
+    );
+  addInputFlags(karmada);
+  karmada
+    .addOption(new Option('--empty-placement <mode>', 'What to write for an object KubeFed places in no cluster: suspend (a policy with suspension.dispatching: true), omit (the template only) or error.').choices(EMPTY_PLACEMENT_MODES).default('suspend'))
+    .option('--karmada-version <version>', 'The Karmada release the output is for: preserveResourcesOnDeletion needs v1.12, suspension v1.11.', DEFAULT_KARMADA_VERSION)
+    .option('--karmada-cluster-namespace <namespace>', "Namespace of the Clusters' Secrets in Karmada (karmadactl join uses karmada-cluster).", DEFAULT_KARMADA_CLUSTER_NAMESPACE);
+  addBooleanFlag(karmada, '--keep-template-annotations', 'Keep the templates\' annotations, which KubeFed never propagated.');
+  karmada.addHelpText(
+    'after',
+    `
+Examples:
+  # Offline, from the manifests in Git
+  kubefedctl migrate karmada -f federated/ -R > karmada.yaml
+
+  # From the host cluster, every namespace, the report as JSON in a file
+  kubefedctl migrate karmada --host-cluster-context host -A --report report.json --report-format json > karmada.yaml
+
+  # Karmada refuses cluster names over 48 characters or with dots
+  kubefedctl migrate karmada -f federated/ --rename cluster-1.eu-west-1.example.com=cluster-1`,
+  );
+  karmada.action(migrateAction('karmada', run));
+
+  const ocm = parent
+    .command('ocm')
+    .summary('Print Open Cluster Management ManifestWorks (or ManifestWorkReplicaSets with Placements)')
+    .description(
+      'Render what KubeFed writes to each member cluster (placement, overrides and ReplicaSchedulingPreferences as KubeFed applies them) and print it as one ManifestWork per cluster (--mode manifestwork), or as ManifestWorkReplicaSets with Placements for the clusters that get identical objects (--mode replicaset). Clusters are not converted: the report lists the clusteradm commands that register them. All or nothing, as migrate karmada.',
+    );
+  addInputFlags(ocm);
+  ocm
+    .addOption(new Option('--mode <mode>', 'manifestwork: one ManifestWork per cluster, in the cluster\'s namespace; replicaset: ManifestWorkReplicaSets and Placements.').choices(OCM_MODES).default('manifestwork'))
+    .option('--work-name <name>', 'manifestwork: the name of every cluster\'s ManifestWork (applying a second output with the same name replaces the first one\'s objects).', DEFAULT_OCM_WORK_NAME)
+    .option('--ocm-namespace <namespace>', 'replicaset: the hub namespace of the ManifestWorkReplicaSets and Placements (bind a ManagedClusterSet to it).', DEFAULT_OCM_NAMESPACE)
+    .option('--cluster-name-label <key>', 'replicaset: the ManagedCluster label that holds the cluster\'s name, which the Placements select by.', DEFAULT_CLUSTER_NAME_LABEL);
+  ocm.addHelpText(
+    'after',
+    `
+Examples:
+  kubefedctl migrate ocm -f federated/ -R > ocm.yaml
+  kubefedctl migrate ocm --mode replicaset --host-cluster-context host -A > ocm.yaml`,
+  );
+  ocm.action(migrateAction('ocm', run));
+  // Like orphaning-deletion: without a subcommand, print help and succeed.
+  parent.action(() => run(async () => void parent.outputHelp()));
+}
+
+function migrateAction(target: MigrateOptions['target'], run: CommandRunner): (flags: MigrateFlags) => Promise<void> {
+  return (flags) =>
+    run(async (env) => {
+      const options = completeMigrateOptions(target, flags);
+      const { runMigrate } = await import('../run/migrate.js');
+      await runMigrate(options, env);
+    });
+}
+
+function addInputFlags(command: Command): void {
+  addGlobalSubcommandFlags(command);
+  // migrate never writes to a cluster: --dry-run is accepted (scripts pass it everywhere) and means nothing.
+  command.options.find((option) => option.long === '--dry-run')?.hideHelp();
+  command.option('-f, --filename <path>', 'Manifests to migrate offline: a file, a directory (its .yaml, .yml and .json files) or - for stdin. May be repeated. Needs no cluster.', collectRepeated);
+  addBooleanFlag(command, '-R, --recursive', 'With -f, process directories recursively.');
+  command.addOption(namespaceOption('From the host cluster: migrate the Federated objects of this namespace (default: the context\'s namespace).'));
+  addBooleanFlag(command, '-A, --all-namespaces', 'From the host cluster: migrate the Federated objects of every namespace, and the cluster-scoped ones.');
+  command.addOption(outputOption(MIGRATE_OUTPUT_FORMATS, 'Output format on stdout: yaml (a `# from:` comment on each document) or json (a List).').default('yaml'));
+  addBooleanFlag(command, '--allow-lossy', 'Write the output even if something cannot be converted as KubeFed propagates it (the report says what is left out or approximated).');
+  command
+    .option('--rename <old=new>', 'Give a member cluster another name, everywhere in the output (repeatable). Needed for names the target refuses.', collectRepeated)
+    .option('--report <file>', 'Write the report to this file instead of stderr.')
+    .addOption(new Option('--report-format <format>', 'Report format: text or json.').choices(REPORT_FORMATS).default('text'));
+}
+
+function completeMigrateOptions(target: 'karmada' | 'ocm', flags: MigrateFlags): MigrateOptions {
+  const problems: string[] = [];
+  const collect = <T>(compute: () => T): T | undefined => {
+    try {
+      return compute();
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      problems.push(error.message);
+      return undefined;
+    }
+  };
+  const filenames = flags.filename ?? [];
+  let input: MigrateInput;
+  if (filenames.length > 0) {
+    for (const [flag, given] of [
+      ['--host-cluster-context', flags.hostClusterContext !== undefined],
+      ['--kubeconfig', flags.kubeconfig !== undefined],
+      ['-n/--namespace', flags.namespace !== undefined],
+      ['-A/--all-namespaces', flags.allNamespaces === true],
+    ] as const) {
+      if (given) problems.push(`${flag} reads from the host cluster and cannot be combined with -f/--filename`);
+    }
+    input = { mode: 'offline', filenames, recursive: flags.recursive === true, kubefedNamespace: flags.kubefedNamespace || undefined };
+  } else {
+    if (flags.recursive) problems.push('-R/--recursive only applies with -f/--filename');
+    if (flags.namespace !== undefined && flags.allNamespaces) problems.push('-n/--namespace and -A/--all-namespaces cannot be combined');
+    input = {
+      mode: 'online',
+      kubeconfig: flags.kubeconfig,
+      hostClusterContext: flags.hostClusterContext || undefined,
+      namespace: flags.namespace || undefined,
+      allNamespaces: flags.allNamespaces === true,
+      kubefedNamespace: flags.kubefedNamespace || undefined,
+    };
+  }
+  const renames = collect(() => parseRenames(flags.rename ?? [], target === 'karmada' ? KARMADA_CLUSTER_NAMES : OCM_CLUSTER_NAMES)) ?? new Map<string, string>();
+  const common: CommonMigrateOptions = {
+    input,
+    output: flags.output ?? 'yaml',
+    allowLossy: flags.allowLossy === true,
+    reportFile: flags.report || undefined,
+    reportFormat: flags.reportFormat ?? 'text',
+  };
+  const checkName = (flag: string, value: string) => {
+    const nameProblems = dns1123SubdomainProblems(value);
+    if (nameProblems.length > 0) problems.push(`invalid ${flag} "${value}": it ${nameProblems.join('; ')}`);
+  };
+  let options: MigrateOptions;
+  if (target === 'karmada') {
+    const clusterNamespace = flags.karmadaClusterNamespace ?? DEFAULT_KARMADA_CLUSTER_NAMESPACE;
+    checkName('--karmada-cluster-namespace', clusterNamespace);
+    const karmadaVersion = collect(() => parseKarmadaVersion(flags.karmadaVersion ?? DEFAULT_KARMADA_VERSION));
+    options = {
+      ...common,
+      target,
+      karmada: {
+        emptyPlacement: flags.emptyPlacement ?? 'suspend',
+        renames,
+        karmadaVersion: karmadaVersion ?? { major: 0, minor: 0 },
+        keepTemplateAnnotations: flags.keepTemplateAnnotations === true,
+        clusterNamespace,
+      },
+    };
+  } else {
+    const workName = flags.workName ?? DEFAULT_OCM_WORK_NAME;
+    const namespace = flags.ocmNamespace ?? DEFAULT_OCM_NAMESPACE;
+    checkName('--work-name', workName);
+    checkName('--ocm-namespace', namespace);
+    const clusterNameLabel = flags.clusterNameLabel ?? DEFAULT_CLUSTER_NAME_LABEL;
+    const labelProblems = qualifiedNameProblems(clusterNameLabel);
+    if (labelProblems.length > 0) problems.push(`invalid --cluster-name-label "${clusterNameLabel}": ${labelProblems.join('; ')}`);
+    options = { ...common, target, ocm: { mode: flags.mode ?? 'manifestwork', renames, workName, namespace, clusterNameLabel } };
+  }
+  if (problems.length > 0) throw new MultipleUsageErrors(problems, { hint: `See 'kubefedctl migrate ${target} --help'.` });
+  return options;
+}
