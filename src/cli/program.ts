@@ -10,6 +10,7 @@ import { registerEnable } from '../commands/enable.js';
 import { registerFederate } from '../commands/federate.js';
 import { registerJoin } from '../commands/join.js';
 import { registerOrphaningDeletion } from '../commands/orphaning.js';
+import { registerPreview } from '../commands/preview.js';
 import { registerUnjoin } from '../commands/unjoin.js';
 import { registerVersion } from '../commands/version.js';
 import { UsageError } from '../errors.js';
@@ -116,6 +117,7 @@ Exit codes:
   registerJoin(program, run);
   registerUnjoin(program, run);
   registerOrphaningDeletion(program, run);
+  registerPreview(program, run);
   registerVersion(program, run);
 
   return program;
