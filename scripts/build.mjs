@@ -40,30 +40,32 @@ module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => 
   },
 };
 
-// ora and chalk (with the spinner table, a fifth of the code) only serve a person at a terminal:
-// they live in dist/tty-ui.cjs, which the main bundle requires when a spinner or colour is used.
-const ttyUiApart = {
-  name: 'tty-ui-apart',
+// Third-party code that most runs never use lives in bundles of its own, which the main bundle
+// requires only when it is needed, so that every start reads less:
+// - ora and chalk (with the spinner table, a fifth of the code) only serve a person at a terminal;
+// - hpagent and socks only serve a kubeconfig that names a proxy.
+// Only leaf libraries go apart: our own modules stay in main.cjs, so that there is one copy of
+// each class (instanceof on our errors must hold everywhere).
+const APART = ['tty-ui', 'proxy-libs'];
+const apart = {
+  name: 'apart',
   setup(build) {
     // A virtual module that requires the external file: esbuild turns the dynamic import of it into
     // a lazy require (a real import() would need a dynamic-import callback in bin's vm.Script).
-    build.onResolve({ filter: /\/tty-ui\.js$/ }, () => ({ path: 'tty-ui', namespace: 'tty-ui-apart' }));
-    build.onResolve({ filter: /^\.\/tty-ui\.cjs$/ }, () => ({ path: './tty-ui.cjs', external: true }));
-    build.onLoad({ filter: /.*/, namespace: 'tty-ui-apart' }, () => ({ loader: 'js', contents: "module.exports = require('./tty-ui.cjs');" }));
+    const names = APART.join('|');
+    build.onResolve({ filter: new RegExp(`/(${names})\\.js$`) }, (args) => ({ path: args.path.replace(/^.*\//, '').replace(/\.js$/, ''), namespace: 'apart' }));
+    build.onResolve({ filter: new RegExp(`^\\./(${names})\\.cjs$`) }, (args) => ({ path: args.path, external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'apart' }, (args) => ({ loader: 'js', contents: `module.exports = require('./${args.path}.cjs');` }));
   },
 };
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-await build({
-  entryPoints: ['src/cli/tty-ui.ts'],
-  outfile: 'dist/tty-ui.cjs',
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  minify: true,
-  logLevel: 'warning',
-});
+for (const [name, entry] of [
+  ['tty-ui', 'src/cli/tty-ui.ts'],
+  ['proxy-libs', 'src/cluster/proxy-libs.ts'],
+]) {
+  await build({ entryPoints: [entry], outfile: `dist/${name}.cjs`, bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, logLevel: 'warning' });
+}
 await build({
   entryPoints: ['src/cli/main.ts'],
   outfile: 'dist/main.cjs',
@@ -77,7 +79,7 @@ await build({
   // headers stay readable; esbuild's keepNames would instead wrap closures made in hot loops.
   minify: true,
   define: { __KUBEFEDCTL_BUILD__: JSON.stringify(buildInfo) },
-  plugins: [lazyChildProcess, ttyUiApart],
+  plugins: [lazyChildProcess, apart],
   logLevel: 'warning',
 });
 

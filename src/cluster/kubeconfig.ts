@@ -4,10 +4,10 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import yaml from 'js-yaml';
 
 import { ConfigError } from '../errors.js';
 import { isPlainObject } from '../core/types.js';
+import { jsYaml, parseYamlDocument } from '../core/yaml.js';
 import type { ContextInfo, ExecCredentialConfig, Kubeconfig, KubeconfigUser } from './types.js';
 
 export interface LoadKubeconfigOptions {
@@ -56,13 +56,19 @@ export function loadKubeconfig(options: LoadKubeconfigOptions): Kubeconfig {
   return mergeKubeconfigFiles(parsed);
 }
 
-/** Parses one kubeconfig document; `file` names it in errors and anchors its relative paths. */
+/**
+ * Parses one kubeconfig document; `file` names it in errors and anchors its relative paths. The
+ * YAML is read as kubectl reads it (the manifests' go-yaml v2 rules: `yes` is true, `0123` is 83,
+ * null keys fail), and then typed as client-go's decoding into v1.Config types it: a number or a
+ * boolean where a string belongs, or a string where a boolean belongs, makes kubectl fail to load
+ * the file ("ReadString: expects \" or n"), and so it makes this fail.
+ */
 export function parseKubeconfigText(text: string, file: string): ParsedKubeconfigFile {
   let document: unknown;
   try {
-    document = yaml.load(text, { filename: file });
+    document = parseYamlDocument(text, file);
   } catch (error) {
-    const reason = error instanceof yaml.YAMLException ? error.message : String(error);
+    const reason = error instanceof jsYaml.YAMLException ? error.message : String(error);
     throw new ConfigError(`kubeconfig "${file}" is not valid YAML: ${reason}`, { code: 'KUBECONFIG_INVALID', cause: error });
   }
   if (document === undefined || document === null) document = {};
@@ -73,9 +79,9 @@ export function parseKubeconfigText(text: string, file: string): ParsedKubeconfi
     value === undefined || value === '' || path.isAbsolute(value) ? value : path.join(baseDir, value);
 
   const clusters = namedEntries(document, 'clusters', 'cluster', file, (body) => parseCluster(body, resolvePath));
-  const users = namedEntries(document, 'users', 'user', file, (body, name) => parseUser(body, name, file, resolvePath));
+  const users = namedEntries(document, 'users', 'user', file, (body, where, name) => parseUser(body, where, name, file, resolvePath));
   const contexts = namedEntries(document, 'contexts', 'context', file, parseContext);
-  const currentContext = optionalString(document['current-context']);
+  const currentContext = typedFields(document, file, 'the top level').string('current-context');
   return { file, currentContext: currentContext === '' ? undefined : currentContext, clusters, users, contexts };
 }
 
@@ -204,7 +210,7 @@ function namedEntries<T>(
   listKey: string,
   bodyKey: string,
   file: string,
-  parse: (body: Record<string, unknown>, name: string) => T,
+  parse: (body: TypedFields, where: string, name: string) => T,
 ): Map<string, T> {
   const entries = new Map<string, T>();
   const list = document[listKey];
@@ -212,100 +218,155 @@ function namedEntries<T>(
   if (!Array.isArray(list)) throw invalidFile(file, `"${listKey}" is not a list`);
   for (const [index, item] of list.entries()) {
     if (!isPlainObject(item)) throw invalidFile(file, `${listKey}[${index}] is not a mapping`);
-    const name = optionalString(item.name);
+    const name = typedFields(item, file, `${listKey}[${index}]`).string('name');
     if (name === undefined || name === '') throw invalidFile(file, `${listKey}[${index}] has no name`);
     // client-go refuses duplicates inside one file (only across files does the first win).
     if (entries.has(name)) throw invalidFile(file, `duplicate ${bodyKey} name "${name}" in "${listKey}"`);
     const body = item[bodyKey];
     if (body !== undefined && body !== null && !isPlainObject(body)) throw invalidFile(file, `${listKey}[${index}].${bodyKey} is not a mapping`);
-    entries.set(name, parse(body ?? {}, name));
+    const where = `${listKey} "${name}"`;
+    entries.set(name, parse(typedFields(body ?? {}, file, where), where, name));
   }
   return entries;
 }
 
-function parseCluster(body: Record<string, unknown>, resolvePath: (p: string | undefined) => string | undefined): ClusterEntry {
+/** Reads of one kubeconfig mapping's fields with the types of client-go's v1.Config. */
+interface TypedFields {
+  readonly body: Record<string, unknown>;
+  /** A string field; absent or null is undefined. */
+  string(key: string): string | undefined;
+  /** A bool field; absent or null is false. */
+  bool(key: string): boolean;
+  /** A []string field. */
+  strings(key: string): string[] | undefined;
+  /** A map[string][]string field. */
+  stringLists(key: string): Record<string, string[]> | undefined;
+  /** A map[string]string field. */
+  stringMap(key: string): Record<string, string>;
+}
+
+function typedFields(body: Record<string, unknown>, file: string, where: string): TypedFields {
+  const wrongType = (key: string, value: unknown, expected: string, fix: string) =>
+    invalidFile(file, `${where}: ${key} must be ${expected}, found ${describeValue(value)} (kubectl cannot load it either); ${fix}`);
+  const string = (key: string, value: unknown): string | undefined => {
+    if (value === undefined || value === null || typeof value === 'string') return value ?? undefined;
+    throw wrongType(key, value, 'a string', 'quote it');
+  };
+  const strings = (key: string, value: unknown): string[] | undefined => {
+    if (value === undefined || value === null) return undefined;
+    if (!Array.isArray(value)) throw wrongType(key, value, 'a list of strings', 'write it as a list');
+    return value.map((item, index) => string(`${key}[${index}]`, item) ?? '');
+  };
+  const mapping = (key: string): Record<string, unknown> | undefined => {
+    const value = body[key];
+    if (value === undefined || value === null) return undefined;
+    if (!isPlainObject(value)) throw wrongType(key, value, 'a mapping', 'write it as a mapping');
+    return value;
+  };
   return {
-    server: optionalString(body.server) ?? '',
-    caFile: emptyToUndefined(resolvePath(optionalString(body['certificate-authority']))),
-    caData: emptyToUndefined(optionalString(body['certificate-authority-data'])),
-    insecureSkipTlsVerify: yamlBoolean(body['insecure-skip-tls-verify']),
-    tlsServerName: emptyToUndefined(optionalString(body['tls-server-name'])),
-    proxyUrl: emptyToUndefined(optionalString(body['proxy-url'])),
-    disableCompression: yamlBoolean(body['disable-compression']),
-    execClusterConfig: namedExtension(body.extensions, EXEC_CLUSTER_EXTENSION),
+    body,
+    string: (key) => string(key, body[key]),
+    bool: (key) => {
+      const value = body[key];
+      if (value === undefined || value === null) return false;
+      if (typeof value === 'boolean') return value;
+      throw wrongType(key, value, 'true or false', 'write it unquoted');
+    },
+    strings: (key) => strings(key, body[key]),
+    stringLists: (key) => {
+      const map = mapping(key);
+      return map && Object.fromEntries(Object.entries(map).map(([name, list]) => [name, strings(`${key}.${name}`, list) ?? []]));
+    },
+    stringMap: (key) => Object.fromEntries(Object.entries(mapping(key) ?? {}).map(([name, value]) => [name, string(`${key}.${name}`, value) ?? ''])),
   };
 }
 
-function parseContext(body: Record<string, unknown>): ContextEntry {
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `the ${typeof value} ${String(value)}`;
+  return Array.isArray(value) ? 'a list' : 'a mapping';
+}
+
+function parseCluster(body: TypedFields, resolvePath: (p: string | undefined) => string | undefined): ClusterEntry {
   return {
-    cluster: optionalString(body.cluster) ?? '',
-    user: optionalString(body.user) ?? '',
-    namespace: optionalString(body.namespace),
+    server: body.string('server') ?? '',
+    caFile: emptyToUndefined(resolvePath(body.string('certificate-authority'))),
+    caData: emptyToUndefined(body.string('certificate-authority-data')),
+    insecureSkipTlsVerify: body.bool('insecure-skip-tls-verify'),
+    tlsServerName: emptyToUndefined(body.string('tls-server-name')),
+    proxyUrl: emptyToUndefined(body.string('proxy-url')),
+    disableCompression: body.bool('disable-compression'),
+    execClusterConfig: namedExtension(body.body.extensions, EXEC_CLUSTER_EXTENSION),
+  };
+}
+
+function parseContext(body: TypedFields): ContextEntry {
+  return {
+    cluster: body.string('cluster') ?? '',
+    user: body.string('user') ?? '',
+    namespace: body.string('namespace'),
   };
 }
 
 function parseUser(
-  body: Record<string, unknown>,
+  body: TypedFields,
+  where: string,
   name: string,
   file: string,
   resolvePath: (p: string | undefined) => string | undefined,
 ): KubeconfigUser {
   const user: KubeconfigUser = {
     name,
-    token: emptyToUndefined(optionalString(body.token)),
-    tokenFile: emptyToUndefined(resolvePath(optionalString(body.tokenFile))),
-    username: emptyToUndefined(optionalString(body.username)),
-    password: emptyToUndefined(optionalString(body.password)),
-    clientCertificate: emptyToUndefined(resolvePath(optionalString(body['client-certificate']))),
-    clientCertificateData: emptyToUndefined(optionalString(body['client-certificate-data'])),
-    clientKey: emptyToUndefined(resolvePath(optionalString(body['client-key']))),
-    clientKeyData: emptyToUndefined(optionalString(body['client-key-data'])),
-    impersonate: emptyToUndefined(optionalString(body.as)),
-    impersonateUid: emptyToUndefined(optionalString(body['as-uid'])),
-    impersonateGroups: stringList(body['as-groups']),
-    impersonateUserExtra: stringListMap(body['as-user-extra']),
+    token: emptyToUndefined(body.string('token')),
+    tokenFile: emptyToUndefined(resolvePath(body.string('tokenFile'))),
+    username: emptyToUndefined(body.string('username')),
+    password: emptyToUndefined(body.string('password')),
+    clientCertificate: emptyToUndefined(resolvePath(body.string('client-certificate'))),
+    clientCertificateData: emptyToUndefined(body.string('client-certificate-data')),
+    clientKey: emptyToUndefined(resolvePath(body.string('client-key'))),
+    clientKeyData: emptyToUndefined(body.string('client-key-data')),
+    impersonate: emptyToUndefined(body.string('as')),
+    impersonateUid: emptyToUndefined(body.string('as-uid')),
+    impersonateGroups: body.strings('as-groups'),
+    impersonateUserExtra: body.stringLists('as-user-extra'),
   };
-  const exec = body.exec;
+  const exec = body.body.exec;
   if (exec !== undefined && exec !== null) {
-    if (!isPlainObject(exec)) throw invalidFile(file, `users "${name}": exec is not a mapping`);
-    user.exec = parseExec(exec, name, file, path.dirname(path.resolve(file)));
+    if (!isPlainObject(exec)) throw invalidFile(file, `${where}: exec is not a mapping`);
+    user.exec = parseExec(typedFields(exec, file, `${where}: exec`), where, file, path.dirname(path.resolve(file)));
   }
-  const provider = body['auth-provider'];
+  const provider = body.body['auth-provider'];
   if (isPlainObject(provider)) {
-    const config: Record<string, string> = {};
-    if (isPlainObject(provider.config)) {
-      for (const [key, value] of Object.entries(provider.config)) {
-        const text = optionalString(value);
-        if (text !== undefined) config[key] = text;
-      }
-    }
-    user.authProvider = { name: optionalString(provider.name) ?? '', config };
+    const fields = typedFields(provider, file, `${where}: auth-provider`);
+    user.authProvider = { name: fields.string('name') ?? '', config: fields.stringMap('config') };
   }
   return user;
 }
 
-function parseExec(exec: Record<string, unknown>, userName: string, file: string, baseDir: string): ExecCredentialConfig {
-  let command = optionalString(exec.command) ?? '';
+function parseExec(exec: TypedFields, where: string, file: string, baseDir: string): ExecCredentialConfig {
+  let command = exec.string('command') ?? '';
   // Like client-go: a command with a path separator is a file path relative to the kubeconfig;
   // a bare name is looked up on PATH.
   if (command.includes(path.sep) && !path.isAbsolute(command)) command = path.join(baseDir, command);
   const env: Array<{ name: string; value: string }> = [];
-  if (Array.isArray(exec.env)) {
-    for (const item of exec.env) {
-      if (!isPlainObject(item)) throw invalidFile(file, `users "${userName}": exec.env entries must be mappings with name and value`);
-      const name = optionalString(item.name);
-      if (name === undefined || name === '') throw invalidFile(file, `users "${userName}": exec.env entry without a name`);
-      env.push({ name, value: optionalString(item.value) ?? '' });
+  const entries = exec.body.env;
+  if (Array.isArray(entries)) {
+    for (const [index, item] of entries.entries()) {
+      if (!isPlainObject(item)) throw invalidFile(file, `${where}: exec.env entries must be mappings with name and value`);
+      const fields = typedFields(item, file, `${where}: exec.env[${index}]`);
+      const name = fields.string('name');
+      if (name === undefined || name === '') throw invalidFile(file, `${where}: exec.env entry without a name`);
+      env.push({ name, value: fields.string('value') ?? '' });
     }
   }
   return {
-    apiVersion: optionalString(exec.apiVersion) ?? '',
+    apiVersion: exec.string('apiVersion') ?? '',
     command,
-    args: stringList(exec.args) ?? [],
+    args: exec.strings('args') ?? [],
     env,
-    installHint: emptyToUndefined(optionalString(exec.installHint)),
-    provideClusterInfo: yamlBoolean(exec.provideClusterInfo),
-    interactiveMode: emptyToUndefined(optionalString(exec.interactiveMode)),
+    installHint: emptyToUndefined(exec.string('installHint')),
+    provideClusterInfo: exec.bool('provideClusterInfo'),
+    interactiveMode: emptyToUndefined(exec.string('interactiveMode')),
   };
 }
 
@@ -317,31 +378,6 @@ function namedExtension(extensions: unknown, wanted: string): unknown {
   return undefined;
 }
 
-function optionalString(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  // An unquoted `token: 12345` parses as a number; the file still means the text.
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return undefined;
-}
-
 function emptyToUndefined(value: string | undefined): string | undefined {
   return value === '' ? undefined : value;
-}
-
-/** kubectl reads kubeconfig as YAML 1.1, where yes/on are booleans; js-yaml (1.2) keeps them strings. */
-function yamlBoolean(value: unknown): boolean {
-  if (typeof value === 'boolean') return value;
-  return typeof value === 'string' && /^(true|yes|on|y)$/i.test(value);
-}
-
-function stringList(value: unknown): string[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  return value.map((v) => optionalString(v)).filter((v): v is string => v !== undefined);
-}
-
-function stringListMap(value: unknown): Record<string, string[]> | undefined {
-  if (!isPlainObject(value)) return undefined;
-  const out: Record<string, string[]> = {};
-  for (const [key, list] of Object.entries(value)) out[key] = stringList(list) ?? [];
-  return out;
 }

@@ -11,8 +11,8 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 
-import { HttpProxyAgent, HttpsProxyAgent, type HttpProxyAgentOptions, type HttpsProxyAgentOptions } from 'hpagent';
-import { SocksClient } from 'socks';
+import type { HttpProxyAgentOptions, HttpsProxyAgentOptions } from 'hpagent';
+import { HttpProxyAgent, HttpsProxyAgent, SocksClient } from './proxy-libs.js';
 
 import { ProxyError, hostOf, maskProxyCredentials } from './proxy.js';
 

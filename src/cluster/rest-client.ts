@@ -209,8 +209,16 @@ class RestClusterClient implements ClusterClient {
     return watchUntil(this.#transport, collection, options, until);
   }
 
+  /**
+   * Discovery asks for the aggregated form first (apidiscovery.k8s.io/v2, Kubernetes 1.30+): /api
+   * and /apis then carry every group's resources, so discovery is 2 requests instead of one per
+   * group/version. Older servers answer with the plain lists, and serverResources asks per version.
+   */
   async serverGroups(): Promise<ApiGroupInfo[]> {
-    const [core, named] = await Promise.all([this.getRaw('/api'), this.getRaw('/apis')]);
+    const [core, named] = await Promise.all([this.#discoveryDocument('/api'), this.#discoveryDocument('/apis')]);
+    const aggregated = isAggregatedDiscovery(core) && isAggregatedDiscovery(named) ? [core, named] : undefined;
+    this.#aggregatedResources = aggregated && resourcesFromAggregatedDiscovery(aggregated);
+    if (aggregated) return groupsFromAggregatedDiscovery(aggregated);
     const groups: ApiGroupInfo[] = [];
     if (isPlainObject(core) && Array.isArray(core.versions)) {
       const versions = core.versions.filter((v): v is string => typeof v === 'string');
@@ -229,7 +237,16 @@ class RestClusterClient implements ClusterClient {
     return groups;
   }
 
+  #aggregatedResources: Map<string, ApiResourceInfo[]> | undefined;
+
+  async #discoveryDocument(path: '/api' | '/apis'): Promise<unknown> {
+    const response = await this.#transport.request({ method: 'GET', path, verb: 'get', target: path, accept: AGGREGATED_DISCOVERY_ACCEPT });
+    return response.json();
+  }
+
   async serverResources(group: string, version: string): Promise<ApiResourceInfo[]> {
+    const aggregated = this.#aggregatedResources?.get(joinApiVersion(group, version));
+    if (aggregated) return aggregated;
     const path = group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
     const response = await this.#transport.request({ method: 'GET', path, verb: 'get', target: `resources of ${joinApiVersion(group, version)}` });
     const list = response.json();
@@ -262,6 +279,58 @@ class RestClusterClient implements ClusterClient {
       return response.body;
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Aggregated discovery (apidiscovery.k8s.io/v2: APIGroupDiscoveryList)
+
+/** What kubectl asks for: the aggregated document, else the plain one. */
+const AGGREGATED_DISCOVERY_ACCEPT = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json';
+
+function isAggregatedDiscovery(document: unknown): document is { items: unknown[] } {
+  return isPlainObject(document) && document.kind === 'APIGroupDiscoveryList' && Array.isArray(document.items);
+}
+
+/** Versions are listed in preference order (the first is the preferred one). */
+function groupsFromAggregatedDiscovery(documents: Array<{ items: unknown[] }>): ApiGroupInfo[] {
+  const groups: ApiGroupInfo[] = [];
+  for (const item of documents.flatMap((d) => d.items)) {
+    if (!isPlainObject(item) || !Array.isArray(item.versions)) continue;
+    const name = isPlainObject(item.metadata) && typeof item.metadata.name === 'string' ? item.metadata.name : '';
+    const versions = item.versions.flatMap((v) => (isPlainObject(v) && typeof v.version === 'string' ? [v.version] : []));
+    if (versions.length > 0) groups.push({ name, preferredVersion: versions[0]!, versions });
+  }
+  return groups;
+}
+
+function resourcesFromAggregatedDiscovery(documents: Array<{ items: unknown[] }>): Map<string, ApiResourceInfo[]> {
+  const byVersion = new Map<string, ApiResourceInfo[]>();
+  for (const item of documents.flatMap((d) => d.items)) {
+    if (!isPlainObject(item) || !Array.isArray(item.versions)) continue;
+    const group = isPlainObject(item.metadata) && typeof item.metadata.name === 'string' ? item.metadata.name : '';
+    for (const entry of item.versions) {
+      if (!isPlainObject(entry) || typeof entry.version !== 'string' || !Array.isArray(entry.resources)) continue;
+      const version = entry.version;
+      const resources: ApiResourceInfo[] = [];
+      for (const resource of entry.resources) {
+        if (!isPlainObject(resource) || typeof resource.resource !== 'string') continue;
+        const kind = isPlainObject(resource.responseKind) && typeof resource.responseKind.kind === 'string' ? resource.responseKind.kind : '';
+        resources.push({
+          group,
+          version,
+          name: resource.resource,
+          singularName: typeof resource.singularResource === 'string' ? resource.singularResource : '',
+          kind,
+          namespaced: resource.scope === 'Namespaced',
+          shortNames: stringArray(resource.shortNames),
+          verbs: stringArray(resource.verbs),
+          categories: Array.isArray(resource.categories) ? stringArray(resource.categories) : undefined,
+        });
+      }
+      byVersion.set(joinApiVersion(group, version), resources);
+    }
+  }
+  return byVersion;
 }
 
 // ---------------------------------------------------------------------------------------------

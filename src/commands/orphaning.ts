@@ -12,7 +12,7 @@ interface OrphaningFlags extends GlobalSubcommandFlags {
   output?: 'json' | 'yaml';
 }
 
-export type OrphaningVerb = 'enable' | 'disable' | 'status';
+type OrphaningVerb = 'enable' | 'disable' | 'status';
 
 export interface OrphaningOptions {
   verb: OrphaningVerb;

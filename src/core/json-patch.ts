@@ -6,6 +6,7 @@
 // leading "/" loses its first segment, `add`/`replace` without a value write null, and the error
 // texts are the library's own. Pure: the input document is never modified.
 
+import { goJsonByteLength, goJsonType, parseGoInt } from './go-json.js';
 import { isPlainObject } from './types.js';
 
 export type JsonPatchMode = 'v4' | 'v5';
@@ -457,11 +458,6 @@ function readString(op: Record<string, unknown>, field: string, missing: string)
   return { value: raw };
 }
 
-function goJsonType(value: unknown): string {
-  if (Array.isArray(value)) return 'array';
-  if (value === null) return 'null';
-  return typeof value === 'object' ? 'object' : typeof value;
-}
 
 /** strconv.Atoi on a 64-bit platform. */
 function atoi(text: string): bigint {
@@ -471,11 +467,6 @@ function atoi(text: string): bigint {
   return value;
 }
 
-function parseGoInt(text: string): bigint | 'syntax' | 'range' {
-  if (!/^[+-]?[0-9]+$/.test(text)) return 'syntax';
-  const value = BigInt(text);
-  return value < -(2n ** 63n) || value >= 2n ** 63n ? 'range' : value;
-}
 
 function invalidIndex(index: bigint): JsonPatchError {
   return new JsonPatchError(`Unable to access invalid index: ${index}: ${INVALID_INDEX}`);
@@ -503,10 +494,4 @@ function sortKeys(value: Record<string, unknown>): Record<string, unknown> {
   const sorted: Record<string, unknown> = {};
   for (const key of Object.keys(value).sort()) setOwn(sorted, key, value[key]);
   return sorted;
-}
-
-/** Length in bytes of Go's json.Marshal output (HTML characters and U+2028/9 escaped). */
-function goJsonByteLength(value: unknown): number {
-  const text = JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return new TextEncoder().encode(text).length;
 }

@@ -26,11 +26,19 @@ interface RawDocument {
   text: string;
   /** 0-based line of the document's first line in the source. */
   startLine: number;
+  /**
+   * Set when the line that began this document starts with "---" but goes on with something other
+   * than blanks or a comment ("---apiVersion: v1"): what follows the dashes.
+   */
+  invalidSeparator?: string;
 }
 
 /**
- * Splits a stream the way apimachinery's YAMLReader does: a line starting with `---` whose rest is
- * blank or a comment ends a document.
+ * Splits a stream the way apimachinery's YAMLReader does (pkg/util/yaml/decoder.go, since
+ * Kubernetes 1.22, so in kubectl and in the Go kubefedctl v0.10.0 built on apimachinery v0.22): a
+ * line starting with `---` ends a document; if the rest of that line is neither blank nor a
+ * comment, the reader fails with "invalid Yaml document separator: <rest>". Such a line still ends
+ * the document here and marks the next one, so the error can name its document and line.
  */
 export function splitYamlStream(text: string): RawDocument[] {
   const source = text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
@@ -39,20 +47,22 @@ export function splitYamlStream(text: string): RawDocument[] {
   let startLine = 0;
   let line = 0;
   let lineStart = 0;
+  let invalid: { invalidSeparator?: string } = {};
   // Only lines that begin with "---" can be separators: jump from one candidate to the next.
   for (let candidate = source.startsWith('---') ? 0 : source.indexOf('\n---'); candidate !== -1; candidate = source.indexOf('\n---', candidate + 1)) {
     const separatorStart = candidate === 0 && source.startsWith('---') ? 0 : candidate + 1;
     const lineEnd = source.indexOf('\n', separatorStart);
     const rest = source.slice(separatorStart + 3, lineEnd === -1 ? undefined : lineEnd).trim();
-    if (rest !== '' && !rest.startsWith('#')) continue;
     line += countNewlines(source, lineStart, separatorStart);
     lineStart = separatorStart;
-    documents.push({ text: source.slice(documentStart, Math.max(documentStart, separatorStart - 1)), startLine });
+    documents.push({ text: source.slice(documentStart, Math.max(documentStart, separatorStart - 1)), startLine, ...invalid });
+    invalid = rest !== '' && !rest.startsWith('#') ? { invalidSeparator: rest } : {};
     documentStart = lineEnd === -1 ? source.length : lineEnd + 1;
-    startLine = line + 1;
+    // A valid separator line belongs to no document; an invalid one is reported as the first line of the next.
+    startLine = invalid.invalidSeparator === undefined ? line + 1 : line;
     if (lineEnd === -1) break;
   }
-  documents.push({ text: source.slice(documentStart), startLine });
+  documents.push({ text: source.slice(documentStart), startLine, ...invalid });
   return documents;
 }
 
@@ -71,6 +81,13 @@ export function parseManifests(source: ManifestSource): ManifestObject[] {
   const out: ManifestObject[] = [];
   let documentNumber = 0;
   for (const raw of splitYamlStream(source.text)) {
+    if (raw.invalidSeparator !== undefined) {
+      throw new ManifestError(
+        { file: source.name, document: documentNumber + 1, line: raw.startLine + 1 },
+        `invalid document separator "---${raw.invalidSeparator}": kubectl allows only blanks or a comment after "---" on its line`,
+        { hint: 'Put a line break after "---".' },
+      );
+    }
     if (isBlankOrComments(raw.text)) continue;
     documentNumber += 1;
     const location = { file: source.name, document: documentNumber };
@@ -87,7 +104,9 @@ export function parseManifests(source: ManifestSource): ManifestObject[] {
 }
 
 function toManifestError(error: unknown, location: { file: string; document: number }, startLine: number): ManifestError {
-  if (error instanceof UnsafeIntegerError || error instanceof NonFiniteNumberError) return new ManifestError({ ...location, line: startLine + 1 }, error.message);
+  if ((error instanceof UnsafeIntegerError || error instanceof NonFiniteNumberError) && error.mark) {
+    return new ManifestError({ ...location, line: startLine + error.mark.line + 1 }, `${error.reason} (column ${error.mark.column + 1})`);
+  }
   if (error instanceof jsYaml.YAMLException) {
     const line = error.mark ? startLine + error.mark.line + 1 : undefined;
     const reason = error.reason.replace(/^duplicated mapping key$/, 'duplicate key (each key may appear once in a mapping)');

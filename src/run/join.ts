@@ -43,7 +43,7 @@ export async function runJoin(options: JoinOptions, env: CommandEnv): Promise<vo
       ui.logger.log(2, `Performing preflight checks (host context "${options.hostContext}")`);
       return readKubefedScope(host, options.namespace);
     })();
-    return joinMember(options, member, { host, member: await access.client(member.clusterContext) }, await scope, ui, env, spinner);
+    return joinMember(options, member, { host, member: await access.client(member.clusterContext) }, scope, ui, env, spinner);
   });
 }
 
@@ -66,12 +66,15 @@ export async function readKubefedScope(host: ClusterClient, namespace: string): 
   return scope === 'Namespaced' ? 'Namespaced' : 'Cluster';
 }
 
-/** Both clusters' current state of what join writes, read in parallel. */
-export async function observeJoinState(settings: JoinSettings, clients: { host: ClusterClient; member: ClusterClient }): Promise<ObservedJoinState> {
+/**
+ * Both clusters' current state of what join writes, read in parallel, together with the
+ * KubeFedConfig's scope (the RBAC objects of both scopes are read, so nothing waits for it).
+ */
+export async function observeJoinState(settings: Omit<JoinSettings, 'scope'>, clients: { host: ClusterClient; member: ClusterClient }, scopeRead: Promise<KubefedScope>): Promise<{ scope: KubefedScope; observed: ObservedJoinState }> {
   const names = joinNames(settings);
   const ns = settings.namespace;
-  const rbacTargets =
-    settings.scope === 'Namespaced'
+  const rbacOf = (scope: KubefedScope) =>
+    scope === 'Namespaced'
       ? ([
           [GVR.roles, names.role, ns],
           [GVR.roleBindings, names.role, ns],
@@ -82,36 +85,53 @@ export async function observeJoinState(settings: JoinSettings, clients: { host: 
           [GVR.clusterRoles, names.role, undefined],
           [GVR.clusterRoleBindings, names.role, undefined],
         ] as const);
-  const [memberNamespace, serviceAccount, tokenSecret, kubefedCluster, ...rbacObjects] = await Promise.all([
+  const rbacCandidates = [...rbacOf('Namespaced'), ...rbacOf('Cluster')];
+  const [scope, memberNamespace, serviceAccount, tokenSecret, kubefedCluster, ...rbacObjects] = await settledInOrder([
+    scopeRead,
     clients.member.get(GVR.namespaces, ns),
     clients.member.get(GVR.serviceAccounts, names.serviceAccount, ns),
     clients.member.get(GVR.secrets, names.serviceAccount, ns),
     clients.host.get(GVR.kubefedClusters, settings.clusterName, ns),
-    ...rbacTargets.map(([gvr, name, namespace]) => clients.member.get(gvr, name, namespace)),
+    ...rbacCandidates.map(([gvr, name, namespace]) => clients.member.get(gvr, name, namespace)),
   ]);
-  const rbac = new Map<string, KubeObject>();
-  rbacTargets.forEach(([gvr, name], index) => {
+  const found = new Map<string, KubeObject>();
+  rbacCandidates.forEach(([gvr, name], index) => {
     const object = rbacObjects[index];
-    if (object) rbac.set(`${gvr.resource}/${name}`, object);
+    if (object) found.set(`${gvr.resource}/${name}`, object);
   });
+  const rbac = new Map<string, KubeObject>();
+  for (const [gvr, name] of rbacOf(scope)) {
+    const object = found.get(`${gvr.resource}/${name}`);
+    if (object) rbac.set(`${gvr.resource}/${name}`, object);
+  }
   // The secret a re-join writes: --secret-name's, else the one the KubeFedCluster already uses.
   const referencedSecret = (kubefedCluster?.spec as { secretRef?: { name?: string } } | undefined)?.secretRef?.name;
   const hostSecretName = settings.secretName ?? (settings.errorOnExisting ? undefined : referencedSecret);
   const hostSecret = hostSecretName ? await clients.host.get(GVR.secrets, hostSecretName, ns) : undefined;
-  return { memberNamespace, serviceAccount, tokenSecret, rbac, kubefedCluster, hostSecret };
+  return { scope, observed: { memberNamespace, serviceAccount, tokenSecret, rbac, kubefedCluster, hostSecret } };
+}
+
+/**
+ * Promise.all, except that when several fail, the first failure in list order is thrown (the
+ * host's before the member's), so that the same problem is always the one reported.
+ */
+async function settledInOrder<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 type Clients = { host: ClusterClient; member: ClusterClient };
 
 /** Joins one member; returns its result line. */
-async function joinMember(options: JoinOptions, member: JoinOptions['members'][number], clients: Clients, scope: KubefedScope, ui: Ui, env: CommandEnv, spinner: Spinner | undefined): Promise<string> {
+async function joinMember(options: JoinOptions, member: JoinOptions['members'][number], clients: Clients, scopeRead: Promise<KubefedScope>, ui: Ui, env: CommandEnv, spinner: Spinner | undefined): Promise<string> {
   const log = ui.logger;
   const memberContext = clients.member.context;
-  const settings: JoinSettings = {
+  const common: Omit<JoinSettings, 'scope'> = {
     clusterName: member.clusterName,
     hostName: options.hostName,
     namespace: options.namespace,
-    scope,
     secretName: options.secretName,
     errorOnExisting: options.errorOnExisting,
     apiEndpoint: options.apiEndpoint ?? memberContext.server,
@@ -119,6 +139,9 @@ async function joinMember(options: JoinOptions, member: JoinOptions['members'][n
     insecureSkipTlsVerify: memberContext.insecureSkipTlsVerify,
     proxyUrl: memberContext.proxyUrl,
   };
+  spinner?.update('Reading the current state of both clusters');
+  const { scope, observed: current } = await observeJoinState(common, clients, scopeRead);
+  const settings: JoinSettings = { ...common, scope };
   if (!options.apiEndpoint && isLoopbackEndpoint(settings.apiEndpoint) && member.clusterContext !== options.hostContext) {
     log.warn(
       `the API endpoint of cluster "${member.clusterName}" is a loopback address (${settings.apiEndpoint}); a KubeFed controller running elsewhere cannot reach it. Pass --api-endpoint with an address the controller can reach.`,
@@ -127,8 +150,7 @@ async function joinMember(options: JoinOptions, member: JoinOptions['members'][n
   if (memberContext.tlsServerName) {
     log.warn(`the kubeconfig sets tls-server-name "${memberContext.tlsServerName}" for cluster "${member.clusterName}", which a KubeFedCluster cannot carry; the controller verifies the endpoint's own name.`);
   }
-  spinner?.update('Reading the current state of both clusters');
-  const observed = afterNamespaceTermination(await observeJoinState(settings, clients));
+  const observed = afterNamespaceTermination(current);
   if (observed.terminatingNamespace) log.warn(`namespace "${observed.terminatingNamespace}" in cluster "${member.clusterName}" is being deleted; waiting until it is gone before joining`);
   // The member checks first, so a re-join reports what the Go tool's preflight reports.
   const memberPlan = planJoinMember(settings, observed, options.tokenTimeoutMs);

@@ -5,12 +5,12 @@
 import type { CommandEnv } from '../cli/command-env.js';
 import type { Spinner, Ui } from '../cli/ui.js';
 import { Applier } from '../cluster/applier.js';
-import type { ClusterClient } from '../cluster/types.js';
+import type { ApiGroupInfo, ClusterClient } from '../cluster/types.js';
 import type { UnjoinOptions } from '../commands/unjoin.js';
 import { GVR, qualifiedName } from '../core/gvr.js';
 import { type Operation, describeOperation, dryRunSuffix, planObjects, printPlanText } from '../core/plan.js';
 import { printObjects } from '../core/printers.js';
-import type { KubeObject } from '../core/types.js';
+import type { GroupVersionResource, KubeObject } from '../core/types.js';
 import {
   LABELLED_MEMBER_TYPES,
   type ObservedMember,
@@ -54,7 +54,7 @@ async function unjoinMember(options: UnjoinOptions, target: UnjoinTarget, client
     logger: ui.logger,
     onStart: (op) => spinner?.update(op.verb === 'wait' ? `Waiting for ${op.description}` : `${describeOperation(op)} in ${op.cluster} cluster`),
   });
-  for (const op of plan.operations) {
+  const apply = async (op: Operation): Promise<void> => {
     try {
       await applier.applyOne(op);
     } catch (error) {
@@ -68,8 +68,25 @@ async function unjoinMember(options: UnjoinOptions, target: UnjoinTarget, client
       }
       ui.logger.warn(`could not delete ${description}: ${(error as Error).message} (continuing because of --force)`);
     }
+  };
+  // Deletes within a phase do not depend on each other: they go at once. The phases keep the
+  // order that matters: the member's objects, then its namespace, then the host's registration.
+  for (const phase of unjoinPhases(plan.operations)) {
+    const settled = await Promise.allSettled(phase.map(apply));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
   return `${qualifiedName(GVR.kubefedClusters, target.clusterName)} unjoined${dryRunSuffix(options.dryRun)}`;
+}
+
+function unjoinPhases(operations: readonly Operation[]): Operation[][] {
+  const isNamespace = (op: Operation) => op.gvr === GVR.namespaces;
+  return [
+    operations.filter((op) => op.cluster === 'member' && op.verb === 'delete' && !isNamespace(op)),
+    operations.filter((op) => op.cluster === 'member' && op.verb === 'delete' && isNamespace(op)),
+    operations.filter((op) => op.cluster === 'host'),
+    operations.filter((op) => op.verb === 'wait'),
+  ].filter((phase) => phase.length > 0);
 }
 
 async function observeUnjoin(target: UnjoinTarget, clients: Clients, force: boolean, ui: Ui): Promise<ObservedUnjoin> {
@@ -96,11 +113,19 @@ function failedMember(error: unknown, force: boolean, target: UnjoinTarget, ui: 
 async function observeMember(target: UnjoinTarget, member: ClusterClient, host: ClusterClient): Promise<ObservedMember> {
   const ns = target.namespace;
   const candidates = memberCandidatesByName(target);
-  const [found, labelledLists, namespace, hostNamespace] = await Promise.all([
+  const namespaceRead = Promise.all([member.get(GVR.namespaces, ns), host.get(GVR.namespaces, ns)]);
+  // Discovery is started at once (2 requests with aggregated discovery), so that the expensive part,
+  // listing every namespaced type, can begin as soon as the namespace turns out to be join's.
+  const groupsRead = member.serverGroups();
+  groupsRead.catch(() => {});
+  const contentsRead = namespaceRead.then(([namespace, hostNamespace]) =>
+    namespace && namespaceKeepReason(target, { namespace, hostNamespace, byName: [], labelled: [] }) === undefined ? namespaceContents(member, ns, groupsRead) : undefined,
+  );
+  const [found, labelledLists, [namespace, hostNamespace], contents] = await Promise.all([
     Promise.all(candidates.map(([gvr, name, namespace]) => member.get(gvr, name, namespace))),
     Promise.all(LABELLED_MEMBER_TYPES.map(({ gvr, namespaced }) => member.list(gvr, { namespace: namespaced ? ns : undefined, labelSelector: managedSelector(target.clusterName) }))),
-    member.get(GVR.namespaces, ns),
-    host.get(GVR.namespaces, ns),
+    namespaceRead,
+    contentsRead,
   ]);
   const observed: ObservedMember = {
     byName: candidates.flatMap(([gvr], index) => (found[index] ? [{ gvr, object: found[index] }] : [])),
@@ -108,14 +133,19 @@ async function observeMember(target: UnjoinTarget, member: ClusterClient, host: 
     namespace,
     hostNamespace,
   };
-  // Listing every namespaced type is the expensive part: only when nothing else keeps the namespace.
-  if (namespace && namespaceKeepReason(target, observed) === undefined) observed.foreignObjects = await foreignObjects(member, ns, memberObjectKeys(observed));
+  if (contents) {
+    const ours = memberObjectKeys(observed);
+    observed.foreignObjects = contents
+      .filter(({ gvr, item }) => !isJoinObject(gvr, item, ours) && !isNamespaceDefault(gvr.resource, item, ours))
+      .map(({ gvr, item }) => `${gvr.resource}/${item.metadata.name ?? ''}`)
+      .sort();
+  }
   return observed;
 }
 
-/** Objects in the namespace that are neither join's nor what Kubernetes puts in every namespace. */
-async function foreignObjects(member: ClusterClient, ns: string, ours: ReadonlySet<string>): Promise<string[]> {
-  const groups = await member.serverGroups();
+/** Everything in the namespace, from a LIST of every namespaced type that can be listed. */
+async function namespaceContents(member: ClusterClient, ns: string, groupsRead: Promise<ApiGroupInfo[]>): Promise<Array<{ gvr: GroupVersionResource; item: KubeObject }>> {
+  const groups = await groupsRead;
   const resourceLists = await Promise.all(
     groups.map(async (group) => {
       try {
@@ -126,23 +156,17 @@ async function foreignObjects(member: ClusterClient, ns: string, ours: ReadonlyS
     }),
   );
   const listable = resourceLists.flat().filter((r) => r.namespaced && r.verbs.includes('list') && !['events', 'bindings', 'localsubjectaccessreviews'].includes(r.name));
-  const found: string[] = [];
-  await Promise.all(
+  const listed = await Promise.all(
     listable.map(async (resource) => {
       const gvr = { group: resource.group, version: resource.version, resource: resource.name };
-      let items: KubeObject[];
       try {
-        items = (await member.list(gvr, { namespace: ns })).items;
+        return (await member.list(gvr, { namespace: ns })).items.map((item) => ({ gvr, item }));
       } catch {
-        return;
-      }
-      for (const item of items) {
-        if (isJoinObject(gvr, item, ours) || isNamespaceDefault(resource.name, item, ours)) continue;
-        found.push(`${resource.name}/${item.metadata.name ?? ''}`);
+        return [];
       }
     }),
   );
-  return found.sort();
+  return listed.flat();
 }
 
 function printUnjoinPlan(clusterName: string, operations: Operation[], notes: ReturnType<typeof planUnjoin>['notes'], clients: Clients, options: UnjoinOptions, env: CommandEnv): void {

@@ -180,3 +180,66 @@ describe('loadKubeconfig: relative paths', () => {
     assert.equal(config.user?.('path-exec')?.exec?.command, 'gke-gcloud-auth-plugin', 'a bare command stays a PATH lookup');
   });
 });
+
+// kubectl reads a kubeconfig with the manifests' YAML 1.1 rules (sigs.k8s.io/yaml over go-yaml v2)
+// and then decodes it into client-go's typed v1.Config, which fails on a wrong type instead of
+// converting it. Each refusal below was checked against the Go kubefedctl v0.10.0 (client-go
+// v0.22.2): "error loading config file ...: v1.Cluster.InsecureSkipTLSVerify: ReadBool: ...",
+// "v1.AuthInfo.Token: ReadString: ...", "Unsupported map key of type: %!s(<nil>)".
+describe('loadKubeconfig: YAML and types as kubectl reads them', () => {
+  function kubeconfig(cluster: string, user: string, extra = ''): string {
+    return [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters:',
+      '- name: c',
+      '  cluster:',
+      '    server: https://c.example.test',
+      ...cluster.split('\n').filter(Boolean).map((line) => `    ${line}`),
+      'users:',
+      '- name: u',
+      '  user:',
+      ...user.split('\n').filter(Boolean).map((line) => `    ${line}`),
+      'contexts:',
+      '- name: c',
+      '  context: {cluster: c, user: u}',
+      'current-context: c',
+      extra,
+    ].join('\n');
+  }
+  function load(text: string) {
+    const dir = makeTempDir();
+    try {
+      return loadKubeconfig({ explicitPath: dir.write('config', text), env: {}, homeDir: NOWHERE });
+    } finally {
+      dir.remove();
+    }
+  }
+
+  const booleans: Array<[string, boolean]> = [['yes', true], ['Yes', true], ['on', true], ['ON', true], ['y', true], ['true', true], ['off', false], ['no', false], ['N', false], ['False', false]];
+  for (const [text, expected] of booleans) {
+    it(`reads insecure-skip-tls-verify: ${text} as ${expected}, as YAML 1.1 does`, () => {
+      assert.equal(load(kubeconfig(`insecure-skip-tls-verify: ${text}`, 'token: t')).context().insecureSkipTlsVerify, expected);
+    });
+  }
+
+  it('keeps quoted strings as written: an exec env value "0123", a token "12345"', () => {
+    const config = load(kubeconfig('', 'token: "12345"\nexec:\n  apiVersion: client.authentication.k8s.io/v1\n  command: plugin\n  env:\n  - {name: PIN, value: "0123"}\n  - {name: FLAG, value: "yes"}'));
+    assert.equal(config.user?.('c')?.token, '12345');
+    assert.deepEqual(config.user?.('c')?.exec?.env, [{ name: 'PIN', value: '0123' }, { name: 'FLAG', value: 'yes' }]);
+  });
+
+  const refused: Array<[string, string, RegExp]> = [
+    ['a quoted "true" where a boolean belongs', kubeconfig('insecure-skip-tls-verify: "true"', 'token: t'), /clusters "c": insecure-skip-tls-verify must be true or false, found the string "true"/],
+    ['an unquoted 0123 exec env value (the octal int 83)', kubeconfig('', 'exec:\n  command: plugin\n  env:\n  - {name: PIN, value: 0123}'), /users "u": exec\.env\[0\]: value must be a string, found the number 83/],
+    ['an unquoted numeric token', kubeconfig('', 'token: 12345'), /users "u": token must be a string, found the number 12345/],
+    ['a context named no (the boolean false)', kubeconfig('', 'token: t').replace('- name: c\n  context', '- name: no\n  context'), /contexts\[0\]: name must be a string, found the boolean false/],
+    ['a non-string exec argument', kubeconfig('', 'exec:\n  command: plugin\n  args: [--port, 8080]'), /exec: args\[1\] must be a string, found the number 8080/],
+    ['a null key', kubeconfig('', 'token: t', '~: x'), /not valid YAML: a mapping key is null/],
+  ];
+  for (const [what, text, message] of refused) {
+    it(`refuses ${what}, as kubectl does, naming the field`, () => {
+      assert.throws(() => load(text), (error: unknown) => error instanceof ConfigError && error.code === 'KUBECONFIG_INVALID' && message.test(error.message));
+    });
+  }
+});

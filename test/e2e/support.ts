@@ -1,11 +1,12 @@
 // Shared pieces for the command e2e tests: kubeconfig variants, limited users, snapshots, and
 // a record of every output so tests can assert that no token ever appeared.
 import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
-import { type E2eEnv, type ExecResult, KUBEFED_NAMESPACE } from './harness/env.js';
+import { type E2eEnv, type ExecResult, KUBEFED_NAMESPACE, REPO_ROOT } from './harness/env.js';
 
 export const NS = KUBEFED_NAMESPACE;
 export const MANAGED = 'app.kubernetes.io/managed-by=kubefedctl';
@@ -139,4 +140,63 @@ export async function limitedUser(env: E2eEnv, cluster: string, name: string, de
   const request = await env.adminRequest(cluster, 'POST', `/api/v1/namespaces/default/serviceaccounts/${name}/token`, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } });
   assert.equal(request.status, 201, request.text);
   return request.body.status.token as string;
+}
+
+/**
+ * A kubeconfig with an admin context for every cluster of the environment (named like the cluster), where
+ * the clusters in `servers` use that server instead, e.g. { cluster2: proxy.url } to send the member's
+ * requests through a fault proxy. CA data and tokens stay the cluster's own.
+ */
+export function writeKubeconfigVia(env: E2eEnv, servers: Record<string, string>): string {
+  return writeKubeconfig(
+    env.clusters.map((cluster) => {
+      const context = adminContext(env, cluster);
+      const server = servers[cluster];
+      return server === undefined ? context : { ...context, cluster: { ...context.cluster, server } };
+    }),
+    env.hostCluster,
+  );
+}
+
+export interface RunningCommand {
+  child: ChildProcess;
+  /** Settles when the process has exited and its output is collected. */
+  result: Promise<ExecResult & { signal: NodeJS.Signals | null; exitedAt: number }>;
+}
+
+/**
+ * Starts `node bin/kubefedctl.js ...args` like env.kubefedctl, but returns at once with the child process,
+ * so a test can signal it while it runs. Its output counts for assertNoTokenPrinted.
+ */
+export function startKubefedctl(args: string[], opts: { env?: Record<string, string | undefined>; timeoutMs?: number } = {}): RunningCommand {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env };
+  delete childEnv['KUBECONFIG'];
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (v === undefined) delete childEnv[k];
+    else childEnv[k] = v;
+  }
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'kubefedctl.js'), ...args], { cwd: REPO_ROOT, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout!.on('data', (b: Buffer) => out.push(b));
+  child.stderr!.on('data', (b: Buffer) => err.push(b));
+  child.stdin!.on('error', () => {});
+  child.stdin!.end();
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+  const result = new Promise<ExecResult & { signal: NodeJS.Signals | null; exitedAt: number }>((resolve, reject) => {
+    let exitedAt = 0;
+    child.on('exit', () => (exitedAt = Date.now()));
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const stdout = Buffer.concat(out).toString('utf8');
+      const stderr = Buffer.concat(err).toString('utf8');
+      outputs.push(stdout, stderr);
+      resolve({ stdout, stderr, code, signal, exitedAt: exitedAt || Date.now() });
+    });
+  });
+  return { child, result };
 }

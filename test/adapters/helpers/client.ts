@@ -20,7 +20,7 @@ export interface ClientHarness {
   readonly dir: TempDir;
   /** Runs after the test, last registered first. */
   defer(cleanup: () => unknown): void;
-  serve(handler: FakeHandler, options?: { cert?: 'server' | 'named-server'; host?: string }): Promise<FakeApiServer>;
+  serve(handler: FakeHandler, options?: { cert?: 'server' | 'named-server'; host?: string; http2?: boolean }): Promise<FakeApiServer>;
   /** A client for a one-context kubeconfig (context "test", user "test-user"). */
   connect(cluster: ClusterSpec, user?: Record<string, unknown>, deps?: Partial<ClusterClientDeps>): Promise<ClusterClient>;
 }

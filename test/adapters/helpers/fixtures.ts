@@ -1,6 +1,7 @@
 // Shared test plumbing for the cluster adapters: fixture paths, a local HTTPS "API server",
 // temporary kubeconfigs and a log-capturing Logger.
 
+import http2 from 'node:http2';
 import https from 'node:https';
 import net from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -49,6 +50,8 @@ export interface FakeApiServer {
   requests: RecordedRequest[];
   /** Number of watch connections the server saw end (closed by either side). */
   closedConnections(): number;
+  /** Number of TLS connections clients opened. */
+  tlsConnections(): number;
   close(): Promise<void>;
 }
 
@@ -56,12 +59,18 @@ export interface FakeApiServer {
  * An HTTPS server with the fixture CA's server cert; asks for (but does not require) a client cert.
  * Listens on 127.0.0.1 unless `host` says otherwise.
  */
-export async function startFakeApiServer(handler: FakeHandler, options: { cert?: 'server' | 'named-server'; host?: string } = {}): Promise<FakeApiServer> {
+export async function startFakeApiServer(handler: FakeHandler, options: { cert?: 'server' | 'named-server'; host?: string; http2?: boolean } = {}): Promise<FakeApiServer> {
   const certName = options.cert ?? 'server';
   const requests: RecordedRequest[] = [];
   let closed = 0;
-  const server = https.createServer(
-    { cert: tlsText(`${certName}.crt`), key: tlsText(`${certName}.key`), ca: tlsText('ca.crt'), requestCert: true, rejectUnauthorized: false },
+  let tlsConnections = 0;
+  const tlsOptions = { cert: tlsText(`${certName}.crt`), key: tlsText(`${certName}.key`), ca: tlsText('ca.crt'), requestCert: true, rejectUnauthorized: false };
+  // With http2, the server speaks h2 (as kube-apiserver does) and HTTP/1.1 to clients that do not.
+  const create = (listener: (req: IncomingMessage, res: ServerResponse) => void) =>
+    options.http2
+      ? (http2.createSecureServer({ ...tlsOptions, allowHTTP1: true }, listener as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void) as unknown as https.Server)
+      : https.createServer(tlsOptions, listener);
+  const server = create(
     (req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -84,6 +93,7 @@ export async function startFakeApiServer(handler: FakeHandler, options: { cert?:
       });
     },
   );
+  server.on('secureConnection', () => tlsConnections++);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const port = (server.address() as net.AddressInfo).port;
@@ -92,9 +102,10 @@ export async function startFakeApiServer(handler: FakeHandler, options: { cert?:
     port,
     requests,
     closedConnections: () => closed,
+    tlsConnections: () => tlsConnections,
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         server.close(() => resolve());
       }),
   };

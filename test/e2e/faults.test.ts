@@ -1,0 +1,502 @@
+// join and unjoin under real faults, against real kube-apiservers and the real KubeFed controller.
+//
+// The CLI reaches both clusters through our fault proxy (harness/fault-proxy.ts): one FaultPlan in front
+// of host and member numbers every write of a command in the order the apiservers receive it. A clean
+// run records how many write steps join and unjoin have; then, for every step n:
+//   - the n-th write is forwarded and its answer dropped (connection reset after the apiserver answered):
+//     either the command succeeds (and KubeFed marks the cluster Ready) or it fails with one clean error
+//     line and both clusters hold exactly what they held before;
+//   - the same with a 503 in place of the answer (join);
+//   - SIGINT / SIGTERM while the n-th write is in flight (the apiserver has done it, its answer is held
+//     back until the signal is sent): exit 130 / 143 and both clusters as before.
+// Then: join right after unjoin (terminating namespace), 20 join/unjoin cycles without sleeps, and with
+// KUBEFEDCTL_E2E_CLUSTERS>=6 the several-names form of join and unjoin.
+//
+// The proxied kubeconfig keeps each cluster's CA and admin token; only `server` points at the proxy.
+// join gets --api-endpoint <real server>, so the KubeFed controller talks to the member directly and the
+// proxy's faults only ever hit the CLI.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test, type TestContext } from 'node:test';
+import { type E2eEnv, type ExecResult, loadE2eEnv } from './harness/env.js';
+import { FaultPlan, issueProxyCert, startFaultProxy, type FaultProxy, type Hold, type RequestRecord } from './harness/fault-proxy.js';
+import {
+  MANAGED,
+  NS,
+  adminContext,
+  assertNoTokenPrinted,
+  describeRun,
+  getObject,
+  kubefedctl,
+  limitedUser,
+  listNames,
+  snapshot,
+  startKubefedctl,
+  tokenOf,
+  waitForNamespaceGone,
+  writeKubeconfig,
+  writeKubeconfigVia,
+} from './support.js';
+
+const env: E2eEnv = loadE2eEnv();
+const HOST = env.hostCluster;
+const MEMBER = env.clusters.find((c) => c !== HOST)!;
+const SA = `${MEMBER}-${HOST}`;
+const CLUSTER_LABEL = 'kubefed.io/cluster-name';
+const KFC_PATH = `/apis/core.kubefed.io/v1beta1/namespaces/${NS}/kubefedclusters`;
+const seenTokens = new Set<string>();
+// The proxy certificate is issued by the cluster's own CA, whose key only the harness-started environment has.
+const needsHarness = !env.state && 'needs the harness-started environment (the fault proxy certificate is signed by the cluster CA)';
+
+// ------------------------------------------------------------------------------------------------
+// helpers
+
+const direct = (args: string[]): Promise<ExecResult> => kubefedctl(env, [...args, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig]);
+
+async function kubefedCluster(name = MEMBER): Promise<any> {
+  return getObject(env, HOST, `${KFC_PATH}/${name}`);
+}
+
+function isReady(kfc: any): boolean {
+  return ((kfc?.status?.conditions ?? []) as Array<{ type: string; status: string }>).some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+async function waitReady(name = MEMBER): Promise<void> {
+  await env.waitFor(async () => isReady(await kubefedCluster(name)), 60_000, { what: `KubeFed to mark cluster ${name} Ready` });
+}
+
+async function recordToken(cluster = MEMBER, secret = `${cluster}-${HOST}`): Promise<void> {
+  const token = await tokenOf(env, cluster, NS, secret);
+  if (token) seenTokens.add(token);
+}
+
+/** Host secrets labelled for this cluster. */
+async function hostSecretsOf(name = MEMBER): Promise<string[]> {
+  return listNames(env, HOST, `/api/v1/namespaces/${NS}/secrets?labelSelector=${CLUSTER_LABEL}=${name}`);
+}
+
+/**
+ * Waits until the member's kube-federation-system namespace is either gone or present and not being
+ * deleted: after a rollback nothing else is asynchronous, so the snapshot is final then.
+ */
+async function settleNamespace(cluster = MEMBER): Promise<'gone' | 'present'> {
+  return env.waitFor(
+    async () => {
+      const ns = await getObject(env, cluster, `/api/v1/namespaces/${NS}`);
+      if (!ns) return 'gone' as const;
+      return ns.metadata.deletionTimestamp ? false : ('present' as const);
+    },
+    90_000,
+    { what: `namespace ${NS} in ${cluster} deleted or settled` },
+  );
+}
+
+/** Both clusters as `expected`; allows a few seconds for garbage collection. */
+async function expectClusters(expected: Record<string, string[]>, what: string, member = MEMBER): Promise<void> {
+  const same = async () => JSON.stringify(await snapshot(env, HOST, member)) === JSON.stringify(expected);
+  await env.waitFor(same, 5_000, { what }).catch(() => undefined);
+  assert.deepEqual(await snapshot(env, HOST, member), expected, what);
+}
+
+/** exit 1, exactly one "error:" line (hint lines allowed), no stack trace, nothing unrendered. */
+function assertCleanFailure(result: ExecResult, detail: string): void {
+  assert.equal(result.code, 1, detail);
+  const errorLines = result.stderr.split('\n').filter((line) => line.startsWith('error: '));
+  assert.equal(errorLines.length, 1, `exactly one "error:" line\n${detail}`);
+  assert.ok(errorLines[0]!.length > 'error: '.length + 10, `a message, not just "error:"\n${detail}`);
+  assert.doesNotMatch(result.stderr, /^\s+at .+(:\d+:\d+\)?|\(native\))$/m, `no stack trace\n${detail}`);
+  assert.doesNotMatch(result.stderr, /\[object Object\]|\bundefined\b/, `nothing unrendered\n${detail}`);
+}
+
+function detailOf(result: ExecResult, plan: FaultPlan): string {
+  return `${describeRun(result)}\n--- writes seen by the proxy\n${plan.describeWrites()}`;
+}
+
+/** The fault was really applied to write n (the command reached it). */
+function assertFaultApplied(plan: FaultPlan, n: number, outcome: RequestRecord['outcome'], result: ExecResult): RequestRecord {
+  const write = plan.writes.find((w) => w.write === n);
+  assert.ok(write, `the command never made write ${n}\n${detailOf(result, plan)}`);
+  assert.equal(write.outcome, outcome, `write ${n}: ${detailOf(result, plan)}`);
+  return write;
+}
+
+// ------------------------------------------------------------------------------------------------
+
+describe('join and unjoin survive real faults', { skip: needsHarness, timeout: 3_600_000 }, () => {
+  const plan = new FaultPlan();
+  const proxies: FaultProxy[] = [];
+  let viaProxy = '';
+  let certDir = '';
+  let baseline: Record<string, string[]>;
+  let joinSteps = 0;
+  let unjoinSteps = 0;
+  /** "<via> <method> <path>" of each write of the clean join, in order. */
+  let cleanJoinWrites: string[] = [];
+
+  const joinArgs = (extra: string[] = []) => ['join', MEMBER, '--host-cluster-context', HOST, '--kubeconfig', viaProxy, '--api-endpoint', env.server(MEMBER), ...extra];
+  const unjoinArgs = (extra: string[] = []) => ['unjoin', MEMBER, '--host-cluster-context', HOST, '--kubeconfig', viaProxy, ...extra];
+
+  /** Nothing of MEMBER's joins left anywhere, the member namespace gone, both clusters as the baseline. */
+  async function resetMember(): Promise<void> {
+    plan.reset();
+    const result = await direct(['unjoin', MEMBER, '--force']);
+    assert.equal(result.code, 0, `reset: unjoin --force\n${describeRun(result)}`);
+    await waitForNamespaceGone(env, MEMBER, NS);
+    await expectClusters(baseline, 'reset: both clusters as before the tests');
+  }
+
+  /** After a successful join: Ready, and exactly one host secret, the one the KubeFedCluster uses. */
+  async function assertJoined(detail: string): Promise<void> {
+    await waitReady();
+    await recordToken();
+    const kfc = await kubefedCluster();
+    assert.equal(kfc.spec.apiEndpoint, env.server(MEMBER), detail);
+    assert.deepEqual(await hostSecretsOf(), [`${NS}/${kfc.spec.secretRef.name}`], `one host secret, the one the KubeFedCluster references\n${detail}`);
+    assert.ok(await getObject(env, MEMBER, `/api/v1/namespaces/${NS}/serviceaccounts/${SA}`), `service account ${SA}\n${detail}`);
+    assert.ok(await getObject(env, MEMBER, `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/kubefed-controller-manager:${SA}`), `cluster role binding\n${detail}`);
+  }
+
+  before(async () => {
+    certDir = mkdtempSync(path.join(os.tmpdir(), 'kfc-fault-proxy-'));
+    const servers: Record<string, string> = {};
+    for (const cluster of [HOST, MEMBER]) {
+      const proxy = await startFaultProxy({
+        upstream: env.server(cluster),
+        upstreamCa: env.caPem(cluster)!,
+        ...(await issueProxyCert(env.state!.clusters[cluster]!, certDir)),
+        plan,
+        label: cluster,
+      });
+      proxies.push(proxy);
+      servers[cluster] = proxy.url;
+    }
+    viaProxy = writeKubeconfigVia(env, servers);
+    // A previous crashed run may have left a registration behind.
+    await direct(['unjoin', MEMBER, '--force']);
+    await waitForNamespaceGone(env, MEMBER, NS);
+    baseline = await snapshot(env, HOST, MEMBER);
+  });
+
+  after(async () => {
+    try {
+      plan.reset();
+      await direct(['unjoin', MEMBER, '--force']);
+      await waitForNamespaceGone(env, MEMBER, NS);
+    } finally {
+      for (const proxy of proxies) await proxy.close();
+      rmSync(certDir, { recursive: true, force: true });
+      if (viaProxy) rmSync(path.dirname(viaProxy), { recursive: true, force: true });
+    }
+    assertNoTokenPrinted(seenTokens);
+  });
+
+  /** The clean run, once: the step tests need its numbers even when run alone (--test-name-pattern). */
+  let recorded: Promise<void> | undefined;
+  const recordSteps = (): Promise<void> => (recorded ??= recordStepsOnce());
+
+  async function recordStepsOnce(): Promise<void> {
+    await resetMember();
+    const join = await kubefedctl(env, joinArgs());
+    assert.equal(join.code, 0, detailOf(join, plan));
+    await assertJoined(detailOf(join, plan));
+    const joinWrites = plan.writes.map((w) => `${w.via} ${w.method} ${w.path}`);
+    joinSteps = plan.writeCount;
+    cleanJoinWrites = joinWrites;
+    // Every object join creates was written through the proxy.
+    for (const expected of [
+      `${MEMBER} POST /api/v1/namespaces`,
+      `${MEMBER} POST /api/v1/namespaces/${NS}/serviceaccounts`,
+      `${MEMBER} POST /api/v1/namespaces/${NS}/secrets`,
+      `${MEMBER} POST /apis/rbac.authorization.k8s.io/v1/clusterroles`,
+      `${MEMBER} POST /apis/rbac.authorization.k8s.io/v1/clusterrolebindings`,
+      `${HOST} POST /api/v1/namespaces/${NS}/secrets`,
+      `${HOST} POST ${KFC_PATH}`,
+    ]) {
+      assert.ok(joinWrites.includes(expected), `join wrote ${expected}\n${plan.describeWrites()}`);
+    }
+
+    plan.reset();
+    const unjoin = await kubefedctl(env, unjoinArgs());
+    assert.equal(unjoin.code, 0, detailOf(unjoin, plan));
+    unjoinSteps = plan.writeCount;
+    const unjoinWrites = plan.writes.map((w) => `${w.via} ${w.method} ${w.path}`);
+    for (const expected of [
+      `${MEMBER} DELETE /apis/rbac.authorization.k8s.io/v1/clusterrolebindings/kubefed-controller-manager%3A${SA}`,
+      `${MEMBER} DELETE /apis/rbac.authorization.k8s.io/v1/clusterroles/kubefed-controller-manager%3A${SA}`,
+      `${MEMBER} DELETE /api/v1/namespaces/${NS}/serviceaccounts/${SA}`,
+      `${MEMBER} DELETE /api/v1/namespaces/${NS}`,
+      `${HOST} DELETE ${KFC_PATH}/${MEMBER}`,
+    ]) {
+      assert.ok(unjoinWrites.includes(expected), `unjoin wrote ${expected}\n${plan.describeWrites()}`);
+    }
+    assert.ok(unjoinWrites.some((w) => w.startsWith(`${HOST} DELETE /api/v1/namespaces/${NS}/secrets/${MEMBER}-`)), `unjoin deleted the host secret\n${plan.describeWrites()}`);
+    await waitForNamespaceGone(env, MEMBER, NS);
+    await expectClusters(baseline, 'after the clean unjoin');
+  }
+
+  test('a clean join and unjoin through the proxy: record their write steps', async (t) => {
+    await recordSteps();
+    t.diagnostic(`write steps: join ${joinSteps} (${cleanJoinWrites.join(', ')}), unjoin ${unjoinSteps}`);
+  });
+
+  /** join with a fault on write n: success (Ready, no duplicate) or a clean failure with both clusters as before. */
+  async function joinWithFault(t: TestContext, n: number, inject: () => void, outcome: RequestRecord['outcome']): Promise<void> {
+    await resetMember();
+    const before = await snapshot(env, HOST, MEMBER);
+    inject();
+    const result = await kubefedctl(env, joinArgs());
+    const detail = detailOf(result, plan);
+    const write = assertFaultApplied(plan, n, outcome, result);
+    t.diagnostic(`write ${n} = ${write.method} ${write.path} via ${write.via}: exit ${result.code}`);
+    if (result.code === 0) {
+      await assertJoined(detail);
+    } else {
+      assertCleanFailure(result, detail);
+      await settleNamespace();
+      await expectClusters(before, `after the failed join both clusters hold what they held before\n${detail}`);
+    }
+  }
+
+  test('join: the answer to write n is lost (reset after the apiserver answered), for every n', async (t) => {
+    await recordSteps();
+    for (let n = 1; n <= joinSteps; n++) {
+      await t.test(`write ${n} of ${joinSteps}`, (st) => joinWithFault(st, n, () => plan.dropResponseOfWrite(n), 'response-dropped'));
+    }
+  });
+
+  test('join: write n is done but answered 503, for every n', async (t) => {
+    await recordSteps();
+    for (let n = 1; n <= joinSteps; n++) {
+      await t.test(`write ${n} of ${joinSteps}`, (st) => joinWithFault(st, n, () => plan.failWrite(n, 503, { forward: true }), 'failed-after-forwarding'));
+    }
+  });
+
+  test('join: the host secret (generateName) is created but its answer never comes: the client times out', { timeout: 180_000 }, async (t) => {
+    await recordSteps();
+    const hostSecretStep = cleanJoinWrites.indexOf(`${HOST} POST /api/v1/namespaces/${NS}/secrets`) + 1;
+    assert.ok(hostSecretStep > 0, `the clean join wrote the host secret\n${cleanJoinWrites.join('\n')}`);
+    await joinWithFault(t, hostSecretStep, () => plan.stallResponseOfWrite(hostSecretStep), 'response-stalled');
+  });
+
+  test('unjoin: the answer to write n is lost, for every n: success removes everything; a failure is clean and a re-run succeeds', async (t) => {
+    await recordSteps();
+    for (let n = 1; n <= unjoinSteps; n++) {
+      await t.test(`write ${n} of ${unjoinSteps}`, async (st) => {
+        await resetMember();
+        const join = await direct(['join', MEMBER]);
+        assert.equal(join.code, 0, describeRun(join));
+        await recordToken();
+        plan.reset();
+        plan.dropResponseOfWrite(n);
+        const result = await kubefedctl(env, unjoinArgs());
+        const detail = detailOf(result, plan);
+        const write = assertFaultApplied(plan, n, 'response-dropped', result);
+        st.diagnostic(`write ${n} = ${write.method} ${write.path} via ${write.via}: exit ${result.code}`);
+        if (result.code !== 0) {
+          assertCleanFailure(result, detail);
+          plan.reset();
+          const again = await kubefedctl(env, unjoinArgs());
+          assert.equal(again.code, 0, `re-running unjoin after the failure\n${detailOf(again, plan)}\n--- first run\n${detail}`);
+        }
+        assert.equal(await kubefedCluster(), undefined, detail);
+        await waitForNamespaceGone(env, MEMBER, NS);
+        await expectClusters(baseline, `everything join created is gone from both clusters\n${detail}`);
+      });
+    }
+  });
+
+  /**
+   * Sends `signal` while the request `hold` catches is in flight, then lets it go on; expects `code` and
+   * both clusters as before. A held write has been done by the apiserver before the signal is sent, so
+   * what the CLI must undo does not depend on timing.
+   */
+  async function joinInterrupted(t: TestContext, signal: NodeJS.Signals, code: number, hold: () => Hold, what: string): Promise<void> {
+    await resetMember();
+    const before = await snapshot(env, HOST, MEMBER);
+    const held = hold();
+    const run = startKubefedctl(joinArgs());
+    const arrived = await Promise.race([held.arrived, run.result.then(() => undefined)]);
+    if (!arrived) {
+      const early = await run.result;
+      assert.fail(`the command ended before ${what}\n${detailOf(early, plan)}`);
+    }
+    run.child.kill(signal);
+    // Let the held answer go: if the CLI aborted the request, the proxy drops it; if it waits, it gets it.
+    held.release();
+    const result = await run.result;
+    const detail = `${detailOf(result, plan)}\n(signal ${signal} sent while ${what} was in flight; process ended with ${result.signal ?? `exit ${result.code}`})`;
+    t.diagnostic(`${what}: exit ${result.code ?? result.signal}`);
+    assert.equal(result.code, code, detail);
+    assert.doesNotMatch(result.stderr, /^\s+at .+:\d+:\d+\)?$/m, `no stack trace\n${detail}`);
+    await settleNamespace();
+    await expectClusters(before, `after ${signal} both clusters hold what they held before\n${detail}`);
+  }
+
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    test(`join: ${signal} while write n is in flight exits ${code} and rolls back, for every n`, async (t) => {
+      await recordSteps();
+      for (let n = 1; n <= joinSteps; n++) {
+        await t.test(`write ${n} of ${joinSteps}`, (st) => joinInterrupted(st, signal, code, () => plan.holdResponseOfWrite(n), `write ${n}`));
+      }
+    });
+  }
+
+  test('join: SIGINT while waiting for the service account token exits 130 and rolls back', async (t) => {
+    const tokenSecretCreated = () => plan.writes.some((w) => w.via === MEMBER && w.method === 'POST' && w.path === `/api/v1/namespaces/${NS}/secrets`);
+    await joinInterrupted(
+      t,
+      'SIGINT',
+      130,
+      () => plan.holdRequest((r) => r.via === MEMBER && r.method === 'GET' && r.path.startsWith(`/api/v1/namespaces/${NS}/secrets`) && tokenSecretCreated()),
+      'the read of the token secret',
+    );
+  });
+
+  test('join: a second SIGINT during the rollback exits 130 at once and says what may be left', async () => {
+    await recordSteps();
+    assert.ok(joinSteps >= 3, `join has at least 3 write steps\n${cleanJoinWrites.join('\n')}`);
+    await resetMember();
+    const hold2 = plan.holdResponseOfWrite(2);
+    const hold3 = plan.holdWrite(3);
+    const run = startKubefedctl(joinArgs());
+    try {
+      const arrived = await Promise.race([hold2.arrived, run.result.then(() => undefined)]);
+      if (!arrived) assert.fail(`the command ended before write 2\n${detailOf(await run.result, plan)}`);
+      run.child.kill('SIGINT');
+      hold2.release();
+      // The next write after the first SIGINT is the rollback's first delete.
+      const third = await Promise.race([hold3.arrived, run.result.then(() => undefined)]);
+      if (!third) {
+        const ended = await run.result;
+        assert.fail(`after one SIGINT the command ended without a rollback write\n${detailOf(ended, plan)}`);
+      }
+      assert.equal(third.method, 'DELETE', `after SIGINT the next write is a rollback delete\n${plan.describeWrites()}`);
+      const sentAt = Date.now();
+      run.child.kill('SIGINT');
+      const result = await run.result;
+      const detail = detailOf(result, plan);
+      assert.equal(result.code, 130, detail);
+      assert.ok(result.exitedAt - sentAt < 3_000, `exited ${result.exitedAt - sentAt} ms after the second SIGINT\n${detail}`);
+      // Created by then and not yet deleted: the namespace (write 1) and, in it, the service account (write 2).
+      assert.match(result.stderr, new RegExp(`namespace.*${NS}|${NS}.*namespace`, 'i'), `names the namespace join created, which may be left\n${detail}`);
+    } finally {
+      hold2.release();
+      hold3.release();
+      await run.result;
+    }
+    await resetMember();
+  });
+
+  test('join right after unjoin, no sleep (the member namespace is still terminating)', async () => {
+    await resetMember();
+    const first = await direct(['join', MEMBER]);
+    assert.equal(first.code, 0, describeRun(first));
+    await recordToken();
+    const unjoin = await direct(['unjoin', MEMBER]);
+    assert.equal(unjoin.code, 0, describeRun(unjoin));
+    const again = await direct(['join', MEMBER]);
+    assert.equal(again.code, 0, describeRun(again));
+    await waitReady();
+    await recordToken();
+    const last = await direct(['unjoin', MEMBER]);
+    assert.equal(last.code, 0, describeRun(last));
+    await waitForNamespaceGone(env, MEMBER, NS);
+    await expectClusters(baseline, 'after join, unjoin, join, unjoin');
+  });
+
+  test('20 back-to-back join/unjoin cycles, some with a --error-on-existing=false re-join: all exit 0, Ready each time, nothing orphaned', { timeout: 900_000 }, async (t) => {
+    await resetMember();
+    const cycles = 20;
+    for (let i = 1; i <= cycles; i++) {
+      const join = await direct(['join', MEMBER]);
+      assert.equal(join.code, 0, `cycle ${i}: join\n${describeRun(join)}`);
+      await waitReady();
+      await recordToken();
+      if (i % 4 === 0) {
+        const rejoin = await direct(['join', MEMBER, '--error-on-existing=false']);
+        assert.equal(rejoin.code, 0, `cycle ${i}: re-join with --error-on-existing=false\n${describeRun(rejoin)}`);
+        await waitReady();
+        const kfc = await kubefedCluster();
+        assert.deepEqual(await hostSecretsOf(), [`${NS}/${kfc.spec.secretRef.name}`], `cycle ${i}: one host secret after the re-join`);
+      }
+      const unjoin = await direct(['unjoin', MEMBER]);
+      assert.equal(unjoin.code, 0, `cycle ${i}: unjoin\n${describeRun(unjoin)}`);
+      // Orphans: the member namespace may still be terminating, everything else is gone at once.
+      assert.equal(await kubefedCluster(), undefined, `cycle ${i}: KubeFedCluster left`);
+      assert.deepEqual(await listNames(env, HOST, `/api/v1/namespaces/${NS}/secrets`), baseline[`${HOST} secrets`], `cycle ${i}: host secrets`);
+      assert.deepEqual(await listNames(env, MEMBER, `/apis/rbac.authorization.k8s.io/v1/clusterroles?labelSelector=${MANAGED}`), baseline[`${MEMBER} clusterroles`], `cycle ${i}: member cluster roles`);
+      assert.deepEqual(await listNames(env, MEMBER, `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings?labelSelector=${MANAGED}`), baseline[`${MEMBER} clusterrolebindings`], `cycle ${i}: member cluster role bindings`);
+      assert.deepEqual(await listNames(env, MEMBER, `/api/v1/namespaces/${NS}/secrets`), [], `cycle ${i}: member secrets`);
+      assert.deepEqual((await listNames(env, MEMBER, `/api/v1/namespaces/${NS}/serviceaccounts`)).filter((n) => n !== `${NS}/default`), [], `cycle ${i}: member service accounts`);
+      t.diagnostic(`cycle ${i} ok`);
+    }
+    await waitForNamespaceGone(env, MEMBER, NS);
+    await expectClusters(baseline, `after ${cycles} cycles`);
+  });
+});
+
+describe('several clusters in one command', { skip: needsHarness, timeout: 900_000 }, () => {
+  const members = env.clusters.filter((c) => c !== HOST).slice(0, 5);
+  const enough = members.length >= 5;
+  const skip = enough ? false : `needs KUBEFEDCTL_E2E_CLUSTERS>=6 (this environment has ${env.clusters.length} clusters: ${env.clusters.join(', ')})`;
+  const failing = members.at(-1)!;
+  const limitedName = 'kfc-e2e-limited-multi';
+
+  async function cleanAll(): Promise<void> {
+    for (const member of members) {
+      const result = await kubefedctl(env, ['unjoin', member, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig, '--force']);
+      assert.equal(result.code, 0, describeRun(result));
+    }
+    await Promise.all(members.map((member) => waitForNamespaceGone(env, member, NS)));
+  }
+
+  test(`join ${members.join(' ')} in one command, then unjoin them in one`, { skip }, async () => {
+    await cleanAll();
+    const joined = await kubefedctl(env, ['join', ...members, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig]);
+    try {
+      assert.equal(joined.code, 0, describeRun(joined));
+      assert.deepEqual(joined.stdout.trim().split('\n').sort(), members.map((m) => `kubefedcluster.core.kubefed.io/${m} joined`).sort(), describeRun(joined));
+      await Promise.all(members.map((m) => waitReady(m)));
+      for (const m of members) await recordToken(m);
+      const unjoined = await kubefedctl(env, ['unjoin', ...members, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig]);
+      assert.equal(unjoined.code, 0, describeRun(unjoined));
+      assert.deepEqual(unjoined.stdout.trim().split('\n').sort(), members.map((m) => `kubefedcluster.core.kubefed.io/${m} unjoined`).sort(), describeRun(unjoined));
+      for (const m of members) assert.equal(await kubefedCluster(m), undefined, `${m} unjoined`);
+    } finally {
+      await cleanAll();
+    }
+  });
+
+  test(`one of five fails (${failing}: a real 403 on cluster roles): exit 1, the others joined, ${failing} rolled back`, { skip }, async () => {
+    await cleanAll();
+    const limitedToken = await limitedUser(env, failing, limitedName, 'clusterroles');
+    const file = writeKubeconfig(env.clusters.map((c) => (c === failing ? { ...adminContext(env, c), user: { token: limitedToken } } : adminContext(env, c))), HOST);
+    const before = await snapshot(env, HOST, failing);
+    const memberSide = (s: Record<string, string[]>) => Object.fromEntries(Object.entries(s).filter(([k]) => k.startsWith(`${failing} `)));
+    try {
+      const result = await kubefedctl(env, ['join', ...members, '--host-cluster-context', HOST, '--kubeconfig', file]);
+      const detail = describeRun(result);
+      assert.equal(result.code, 1, detail);
+      const others = members.filter((m) => m !== failing);
+      for (const m of others) assert.match(result.stdout, new RegExp(`^kubefedcluster\\.core\\.kubefed\\.io/${m} joined$`, 'm'), detail);
+      assert.doesNotMatch(result.stdout, new RegExp(`/${failing} joined`), detail);
+      assert.match(`${result.stdout}\n${result.stderr}`, new RegExp(`^.*\\b${failing}\\b.*(fail|error|forbidden).*$|^.*(fail|error|forbidden).*\\b${failing}\\b.*$`, 'im'), `a result line saying ${failing} failed\n${detail}`);
+      await Promise.all(others.map((m) => waitReady(m)));
+      for (const m of others) await recordToken(m);
+      // The failed cluster on its own: its member side as before, nothing of it on the host.
+      await settleNamespace(failing);
+      assert.deepEqual(memberSide(await snapshot(env, HOST, failing)), memberSide(before), `${failing} rolled back\n${detail}`);
+      assert.equal(await kubefedCluster(failing), undefined, detail);
+      assert.deepEqual(await hostSecretsOf(failing), [], detail);
+    } finally {
+      rmSync(path.dirname(file), { recursive: true, force: true });
+      await cleanAll();
+      const rbac = '/apis/rbac.authorization.k8s.io/v1';
+      await env.adminRequest(failing, 'DELETE', `${rbac}/clusterrolebindings/${limitedName}`);
+      await env.adminRequest(failing, 'DELETE', `${rbac}/clusterroles/${limitedName}`);
+      await env.adminRequest(failing, 'DELETE', `/api/v1/namespaces/default/serviceaccounts/${limitedName}`);
+    }
+  });
+});
