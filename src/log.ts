@@ -1,5 +1,8 @@
 // klog-style verbosity for stderr talk. Levels follow kubectl conventions:
 // 2 = steps, 4 = debug (stack traces), 6 = HTTP requests, 8 = bodies (secrets redacted).
+// At a terminal, while a spinner or progress bar is live, these lines still go through the
+// command's stderr, which the live lines (cli/progress.ts) route around themselves: a warning gets
+// its own row and the live lines are drawn again below it.
 
 export interface Logger {
   readonly verbosity: number;

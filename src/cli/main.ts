@@ -7,6 +7,7 @@ import type { Interrupts } from './command-env.js';
 import type { OutputStream } from './context.js';
 import { EXIT_CODES } from '../errors.js';
 import { runCli } from './run.js';
+import { restoreTerminal } from './ui.js';
 
 /**
  * stdout and stderr written with fs.writeSync. On Linux, writes to files, pipes and terminals are
@@ -63,7 +64,8 @@ function writeAllSync(fd: number, text: string): void {
 }
 
 /**
- * SIGINT and SIGTERM. With nothing to undo the process ends at once, as it would by default. While
+ * SIGINT and SIGTERM. With nothing to undo the process ends at once (at a terminal, after the live
+ * lines are left clean and the cursor shown; elsewhere by the default action). While
  * a command applies a plan that it can roll back, the first signal aborts it (it rolls back and
  * exits 130/143); a second one ends the process at once and says what may be left behind.
  */
@@ -74,27 +76,37 @@ function processInterrupts(stderr: OutputStream): Interrupts {
   let installed = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (pending === undefined) {
-      stderr.write(`\nerror: interrupted by ${signal}\n`);
+      // Live lines at a terminal are left marked interrupted, with the cursor shown and the line
+      // ended; otherwise a newline ends the line the terminal echoed ^C on.
+      const lead = restoreTerminal() ? '' : '\n';
+      stderr.write(`${lead}error: interrupted by ${signal}\n`);
       process.exit(exitCodeOf(signal));
     }
     if (!controller.signal.aborted) {
+      // Printed above the live lines, which go on showing the rollback.
       stderr.write(`\nInterrupted by ${signal}: undoing what this run created (interrupt again to exit at once)\n`);
       controller.abort(signal);
       return;
     }
     const left = pending();
-    stderr.write(`\nerror: interrupted again; exiting without finishing the rollback.${left.length > 0 ? ` These may be left:\n  - ${left.map((step) => step.replace(/^(deleted|restored) /, '')).join('\n  - ')}` : ''}\n`);
+    const lead = restoreTerminal() ? '' : '\n';
+    stderr.write(`${lead}error: interrupted again; exiting without finishing the rollback.${left.length > 0 ? ` These may be left:\n  - ${left.map((step) => step.replace(/^(deleted|restored) /, '')).join('\n  - ')}` : ''}\n`);
     process.exit(exitCodeOf(signal));
   };
+  const install = () => {
+    if (installed) return;
+    installed = true;
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  };
+  // At a terminal a signal may come while live lines (spinner, progress bar) hide the cursor:
+  // the handler gives the terminal back before the process ends.
+  if (stderr.isTTY) install();
   return {
     signal: controller.signal,
     protect(describePending) {
       pending = describePending;
-      if (!installed) {
-        installed = true;
-        process.on('SIGINT', onSignal);
-        process.on('SIGTERM', onSignal);
-      }
+      install();
       return {
         release() {
           pending = undefined;
@@ -122,5 +134,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     homeDir: os.homedir(),
   });
   process.exitCode = code;
+  // After an interrupt, the rollback is done: a wait that was cut short may still hold a watch
+  // open, which must not keep the process alive until its own timeout.
+  if (code === EXIT_CODES.interrupted || code === EXIT_CODES.terminated) process.exit(code);
   return code;
 }

@@ -1,4 +1,5 @@
-// What only a person at a terminal needs: spinners and colour. Built as its own bundle
-// (dist/tty-ui.cjs) and loaded on demand, so CI runs and pipes never read it.
-export { default as ora } from 'ora';
+// What only a person at a terminal needs: colour and the live lines (spinner, progress bar, one
+// line per cluster). Built as its own bundle (dist/tty-ui.cjs) and loaded on demand, so CI runs
+// and pipes never read it.
 export { Chalk } from 'chalk';
+export { createLiveTerminal } from './progress.js';

@@ -10,7 +10,7 @@
 import { randomInt } from 'node:crypto';
 import { isOutcomeUnknown } from './api-errors.js';
 import type { ClusterClient } from './types.js';
-import { conditionMet, waitTimeoutText } from '../core/conditions.js';
+import { type WatchedEvent, conditionMet, waitTimeoutText } from '../core/conditions.js';
 import { qualifiedName } from '../core/gvr.js';
 import {
   type CreateOperation,
@@ -39,6 +39,8 @@ export interface ApplierOptions {
   logger: Logger;
   /** Called before each operation starts (spinner text, progress). */
   onStart?: ((op: Operation) => void) | undefined;
+  /** Called with each watch event of the object a wait watches (what it waits for, as it changes). */
+  onWaitEvent?: ((op: WaitOperation, event: WatchedEvent) => void) | undefined;
   /** Aborting it stops an atomic apply before its next request and rolls back. */
   signal?: AbortSignal | undefined;
 }
@@ -70,6 +72,8 @@ export class Applier {
   async applyInOrder(operations: readonly Operation[]): Promise<OperationResult[]> {
     const results: OperationResult[] = [];
     for (const op of operations) results.push(await this.applyOne(op));
+    // An interrupt that came during the last write still undoes the run.
+    this.throwIfInterrupted();
     return results;
   }
 
@@ -129,6 +133,17 @@ export class Applier {
     return client;
   }
 
+  #unlessInterrupted<T>(work: Promise<T>): Promise<T> {
+    const signal = this.options.signal;
+    if (!signal) return work;
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(new InterruptedError(String(signal.reason ?? 'interrupted')));
+      if (signal.aborted) onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
   private throwIfInterrupted(): void {
     if (this.options.signal?.aborted) throw new InterruptedError(String(this.options.signal.reason ?? 'interrupted'));
   }
@@ -148,7 +163,8 @@ export class Applier {
           this.options.logger.log(0, `Not waiting for ${op.description} (${dryRun === 'server' ? 'server ' : ''}dry run)`);
           return { op, outcome: 'skipped' };
         }
-        return { op, outcome: 'waited', object: await waitFor(client, op) };
+        // A wait can be long (a namespace terminating, a token): an interrupt ends it at once.
+        return { op, outcome: 'waited', object: await this.#unlessInterrupted(waitFor(client, op, this.options.onWaitEvent)) };
       case 'create': {
         if (dryRun === 'client') return { op, outcome: 'created' };
         const object = withConcreteName(op.object);
@@ -295,13 +311,14 @@ const DELETE_POLL_MS = { first: 100, max: 1000 };
 const NOT_SERVED_RETRY_PAUSE_MS = 300;
 
 /** Waits for the operation's condition; returns the object that satisfied it. */
-async function waitFor(client: ClusterClient, op: WaitOperation): Promise<KubeObject | undefined> {
+async function waitFor(client: ClusterClient, op: WaitOperation, onEvent: ApplierOptions['onWaitEvent']): Promise<KubeObject | undefined> {
   if (op.until === 'deleted') return waitUntilGone(client, op);
   let lastSeen: KubeObject | undefined;
   try {
     return await client.watchUntil(op.gvr, { namespace: op.namespace, fieldSelector: `metadata.name=${op.name}`, timeoutMs: op.timeoutMs, description: op.description }, (event) => {
       if (event.object.metadata.name !== op.name) return undefined;
       lastSeen = event.object;
+      onEvent?.(op, event);
       return conditionMet(op.until, event) ? event.object : undefined;
     });
   } catch (error) {

@@ -1,5 +1,6 @@
 // What `kubefedctl disable` does once its options are complete: find the FederatedTypeConfig,
-// plan (core/type-config.ts planDisable) and apply, printing what the Go tool prints.
+// plan (core/type-config.ts planDisable) and apply, printing what the Go tool prints (and, at a
+// terminal, a spinner while it waits for the propagation controller to stop).
 
 import type { CommandEnv } from '../cli/command-env.js';
 import { Applier } from '../cluster/applier.js';
@@ -7,6 +8,7 @@ import { findApiResource } from '../cluster/discovery.js';
 import type { DisableOptions } from '../commands/disable.js';
 import { groupQualifiedName } from '../core/api-resources.js';
 import { FEDERATED_VERSION } from '../core/constants.js';
+import { formatDuration } from '../core/duration.js';
 import { GVR } from '../core/gvr.js';
 import { resultLine } from '../core/plan.js';
 import { typeConfigForTarget } from '../core/type-config.js';
@@ -45,7 +47,14 @@ export async function runDisable(options: DisableOptions, env: CommandEnv): Prom
     },
   });
   for (const op of planDisable({ namespace, name, typeConfig, deleteCrd: options.deleteCrd, regeneratedTypeConfig, timeoutMs: options.timeoutMs })) {
-    const result = await applier.applyOne(op);
+    // At a terminal, what it waits for and for how long, live.
+    const spinner = op.verb === 'wait' && options.dryRun === 'none' ? await ui.spinner(`Waiting for ${op.description} (up to ${formatDuration(op.timeoutMs)})`) : undefined;
+    const waited = op.verb === 'wait' ? op.description : '';
+    const result = await applier.applyOne(op).catch((error: unknown) => {
+      spinner?.fail(`Stopped waiting for ${waited}`);
+      throw error;
+    });
+    spinner?.succeed(`Waited for ${waited}`);
     if (op.verb === 'refuse-if-any' || result.outcome === 'skipped') continue;
     print(resultLine(op, result.outcome, op.verb === 'wait' ? 'none' : options.dryRun));
   }

@@ -4,10 +4,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandEnv } from '../cli/command-env.js';
+import { hostClusterFlags } from '../cli/ui.js';
 import type { EnableOptions } from '../commands/enable.js';
+import { groupQualifiedName } from '../core/api-resources.js';
 import { offlineTypeResources } from '../core/builtin-types.js';
+import { DEFAULT_KUBEFED_NAMESPACE } from '../core/constants.js';
 import { printObjects } from '../core/printers.js';
-import { type EnableTypeDirective, parseEnableTypeDirective } from '../core/type-config.js';
+import { type EnableTypeDirective, parseEnableTypeDirective, typeConfigApiResource } from '../core/type-config.js';
 import { UsageError } from '../errors.js';
 import { readAll } from '../io.js';
 
@@ -32,6 +35,13 @@ export async function runEnable(options: EnableOptions, env: CommandEnv): Promis
     return;
   }
   await createTypeResources(client, { typeConfig, crd }, { namespace: options.namespace, dryRun: options.dryRun, logger: ui.logger }, (line) => env.ctx.stdout.write(`${line}\n`));
+  if (options.dryRun === 'none') {
+    const target = typeConfigApiResource(typeConfig, 'targetType');
+    const flags = hostClusterFlags({ hostContext: options.hostClusterContext, kubeconfig: options.kubeconfig, namespace: options.namespace, defaultNamespace: DEFAULT_KUBEFED_NAMESPACE });
+    ui.nextSteps(`Next, federate an object of this type (${target.kind}):`, [
+      `kubefedctl federate ${groupQualifiedName(target.pluralName, target.group)} <name>${target.scope === 'Namespaced' ? ' -n <namespace>' : ''}${flags}`,
+    ]);
+  }
 }
 
 async function loadDirective(source: EnableOptions['directive'], env: CommandEnv): Promise<EnableTypeDirective> {

@@ -3,8 +3,8 @@
 // (-o) or apply them (bounded concurrency, each failure reported on its own); re-runs update.
 
 import type { CommandEnv } from '../cli/command-env.js';
-import type { Ui } from '../cli/ui.js';
-import { Applier } from '../cluster/applier.js';
+import type { ProgressBar, Ui } from '../cli/ui.js';
+import { Applier, type OperationResult, mapWithConcurrency } from '../cluster/applier.js';
 import { discoverApiResources } from '../cluster/discovery.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { FederateOptions } from '../commands/federate.js';
@@ -12,7 +12,7 @@ import { type ApiResource, type DiscoverySnapshot, groupQualifiedName, lookupApi
 import { type ServedFederatedType, federateObject, planFederatedWrites } from '../core/federate.js';
 import { GVR } from '../core/gvr.js';
 import { type ContentsType, namespaceContentTypes, skipReason } from '../core/namespace-contents.js';
-import { resultLine } from '../core/plan.js';
+import { type DryRunStrategy, type Operation, resultLine } from '../core/plan.js';
 import { printObjects } from '../core/printers.js';
 import { defaultEnableTypeDirective, federatedTypeForTarget, typeConfigApiResource } from '../core/type-config.js';
 import type { GroupVersionResource, KubeObject } from '../core/types.js';
@@ -51,34 +51,19 @@ export async function runOnlineFederate(options: OnlineOptions, env: CommandEnv)
   const namespace = options.namespace || access.kubeconfig.context(hostContext).namespace;
   const kubefedNs = options.kubefedNamespace;
 
-  const snapshot = await discoverApiResources(client);
-  let target: ApiResource;
-  try {
-    target = lookupApiResource(snapshot, options.typeName).resource;
-  } catch (error) {
-    throw prefixError(error, `Failed to find target API resource ${options.typeName}`);
-  }
-  if (options.contents && target.kind !== 'Namespace') {
-    throw new UsageError("Flag '--contents' can only be used with type 'namespaces'.");
-  }
-
-  const typeConfigs = new TypeConfigs(client, kubefedNs, options);
-  const object = await client.get(gvrOf(target), options.resourceName, target.namespaced ? namespace : undefined);
-  if (!object) {
-    throw new OperationError('NOT_FOUND', `Error retrieving target ${target.kind} "${target.namespaced ? `${namespace}/` : ''}${options.resourceName}": not found`, {
-      hint: target.namespaced ? 'Check the name and -n/--namespace.' : 'Check the name.',
-    });
-  }
-  const sets: ArtifactSet[] = [await typeConfigs.artifactSet(target, [object])];
-  const skipped: Skipped[] = [];
-  if (options.contents) {
-    const contents = await namespaceContents(client, snapshot, options.resourceName, options.skipApiResources, skipped, ui);
-    for (const { type, objects } of contents) sets.push(await typeConfigs.artifactSet(type.resource, objects));
-  }
+  // Reading a namespace's contents can take a while: at a terminal, say so.
+  const reading = options.contents ? await ui.spinner(`Reading namespace "${options.resourceName}" and what is in it`) : undefined;
+  const read = readForFederation(client, options, namespace, ui);
+  const { sets, skipped } = await read.catch((error: unknown) => {
+    reading?.fail(`Reading namespace "${options.resourceName}" failed`);
+    throw error;
+  });
+  const objectCount = sets.reduce((sum, set) => sum + set.objects.length, 0);
+  reading?.succeed(`Read namespace "${options.resourceName}" and what is in it`);
 
   const federated = sets.map((set) => ({ set, objects: set.objects.map((o) => federateObject(o, set.federatedType, options.placement)) }));
   for (const { objects } of federated) for (const { warnings } of objects) for (const warning of warnings) ui.logger.warn(warning);
-  if (options.contents) printContentsTable(sets, skipped, ui);
+  if (options.contents) printContentsPlan(sets, skipped, ui);
 
   if (options.output) {
     env.ctx.stdout.write(printObjects(federated.flatMap((f) => f.objects.map((o) => o.object)), options.output));
@@ -93,23 +78,87 @@ export async function runOnlineFederate(options: OnlineOptions, env: CommandEnv)
     failures.push(error);
     ui.logger.warn(error.message);
   };
-  for (const { set, objects } of federated) {
-    if (set.needsEnable) {
-      const generated = await generateTypeResources(client, { ...defaultEnableTypeDirective(groupQualifiedName(set.target.name, set.target.group)), targetVersion: set.target.version }, ui.logger);
-      await createTypeResources(client, generated, { namespace: kubefedNs, dryRun, logger: ui.logger }, print);
+  // A bar for the writes of --contents (count, rate, time left) at a terminal; it counts each
+  // object when its write has finished.
+  const bar = options.contents ? await ui.progress(dryRun === 'none' ? 'Federating' : 'Checking (dry run)', objectCount) : undefined;
+  let written = 0;
+  try {
+    for (const { set, objects } of federated) {
+      if (set.needsEnable) {
+        const generated = await generateTypeResources(client, { ...defaultEnableTypeDirective(groupQualifiedName(set.target.name, set.target.group)), targetVersion: set.target.version }, ui.logger);
+        await createTypeResources(client, generated, { namespace: kubefedNs, dryRun, logger: ui.logger }, print);
+      }
+      if (set.target.kind === 'Namespace') ui.logger.log(2, 'Resource to federate is a namespace. Given namespace will itself be the container for the federated namespace');
+      const wanted = objects.map((o) => o.object);
+      const plan = planFederatedWrites(set.federatedType, wanted, await existingFederatedObjects(client, set, wanted), { errorOnExisting: options.errorOnExisting, retryCreateWhileNotServedMs: CREATE_RETRY_MS });
+      for (const conflict of plan.conflicts) {
+        bar?.advance(false);
+        fail(conflict);
+      }
+      const results = await applyCounted(applier, plan.operations, bar);
+      // Printed in plan order, whatever order the concurrent writes finished in.
+      for (const result of results) {
+        if ('error' in result) {
+          fail(result.error);
+        } else {
+          written++;
+          print(resultLine(result.op, result.outcome, dryRun));
+        }
+      }
     }
-    if (set.target.kind === 'Namespace') ui.logger.log(2, 'Resource to federate is a namespace. Given namespace will itself be the container for the federated namespace');
-    const wanted = objects.map((o) => o.object);
-    const plan = planFederatedWrites(set.federatedType, wanted, await existingFederatedObjects(client, set, wanted), { errorOnExisting: options.errorOnExisting, retryCreateWhileNotServedMs: CREATE_RETRY_MS });
-    for (const conflict of plan.conflicts) fail(conflict);
-    const results = await applier.applyConcurrently(plan.operations, WRITE_CONCURRENCY);
-    // Printed in plan order, whatever order the concurrent writes finished in.
-    for (const result of results) {
-      if ('error' in result) fail(result.error);
-      else print(resultLine(result.op, result.outcome, dryRun));
-    }
+  } finally {
+    bar?.finish();
   }
+  // Counted after the writes: what was done, not what was meant to be.
+  if (options.contents) ui.info(contentsSummary({ written, failed: failures.length, total: objectCount, types: sets.length, skipped: skipped.length, dryRun }));
   if (failures.length > 0) throw new PartialFailureError(`${failures.length} federated resource(s) could not be written`, failures);
+}
+
+/**
+ * Applier.applyConcurrently, counting each write on the bar as it finishes (the applier reports
+ * only starts, and a bar of started writes would run ahead of what is done).
+ */
+function applyCounted(applier: Applier, operations: readonly Operation[], bar: ProgressBar | undefined): Promise<Array<OperationResult | { op: Operation; error: unknown }>> {
+  return mapWithConcurrency(operations, WRITE_CONCURRENCY, async (op) => {
+    try {
+      const result = await applier.applyOne(op);
+      bar?.advance(true);
+      return result;
+    } catch (error) {
+      bar?.advance(false);
+      return { op, error };
+    }
+  });
+}
+
+/** The target object, and with --contents everything in its namespace worth federating, with the federated type of each. */
+async function readForFederation(client: ClusterClient, options: OnlineOptions, namespace: string, ui: Ui): Promise<{ sets: ArtifactSet[]; skipped: Skipped[] }> {
+  const snapshot = await discoverApiResources(client);
+  let target: ApiResource;
+  try {
+    target = lookupApiResource(snapshot, options.typeName).resource;
+  } catch (error) {
+    throw prefixError(error, `Failed to find target API resource ${options.typeName}`);
+  }
+  if (options.contents && target.kind !== 'Namespace') {
+    throw new UsageError("Flag '--contents' can only be used with type 'namespaces'.");
+  }
+
+  const typeConfigs = new TypeConfigs(client, options.kubefedNamespace, options);
+  const object = await client.get(gvrOf(target), options.resourceName, target.namespaced ? namespace : undefined);
+  if (!object) {
+    throw new OperationError('NOT_FOUND', `Error retrieving target ${target.kind} "${target.namespaced ? `${namespace}/` : ''}${options.resourceName}": not found`, {
+      hint: target.namespaced ? 'Check the name and -n/--namespace.' : 'Check the name.',
+    });
+  }
+  const sets: ArtifactSet[] = [await typeConfigs.artifactSet(target, [object])];
+  const skipped: Skipped[] = [];
+  if (options.contents) {
+    const contents = await namespaceContents(client, snapshot, options.resourceName, options.skipApiResources, skipped, ui);
+    for (const { type, objects } of contents) sets.push(await typeConfigs.artifactSet(type.resource, objects));
+  }
+
+  return { sets, skipped };
 }
 
 function gvrOf(resource: Pick<ApiResource, 'group' | 'version' | 'name'>): GroupVersionResource {
@@ -208,14 +257,29 @@ async function namespaceContents(
   return result;
 }
 
-function printContentsTable(sets: ArtifactSet[], skipped: Skipped[], ui: Ui): void {
-  const rows: string[][] = [['TYPE', 'NAME', 'RESULT']];
-  for (const set of sets) for (const object of set.objects) rows.push([groupQualifiedName(set.target.name, set.target.group), object.metadata.name ?? '', `federated as ${set.federatedType.kind}`]);
+/** What --contents is about to do, printed before anything is written, and labelled so. */
+function printContentsPlan(sets: ArtifactSet[], skipped: Skipped[], ui: Ui): void {
+  const rows: string[][] = [['TYPE', 'NAME', 'PLAN']];
+  for (const set of sets) for (const object of set.objects) rows.push([groupQualifiedName(set.target.name, set.target.group), object.metadata.name ?? '', `federate as ${set.federatedType.kind}`]);
   for (const skip of skipped) rows.push([skip.type, skip.name, `skipped: ${skip.reason}`]);
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  ui.info('Plan (nothing is written yet):');
   for (const row of rows) ui.info(row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '));
   const count = sets.reduce((sum, set) => sum + set.objects.length, 0);
-  ui.info(`${count} object(s) of ${sets.length} type(s) federated, ${skipped.length} skipped`);
+  ui.info(`Plan: federate ${formatCount(count)} object(s) of ${sets.length} type(s), skip ${formatCount(skipped.length)}`);
+}
+
+/** 10001 → "10,001". */
+function formatCount(count: number): string {
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** "federated 9,998 of 10,001 object(s) of 4 type(s); 3 failed, 2 skipped": what the writes did. */
+function contentsSummary(counts: { written: number; failed: number; total: number; types: number; skipped: number; dryRun: DryRunStrategy }): string {
+  const what = `${formatCount(counts.written)} of ${formatCount(counts.total)} object(s) of ${counts.types} type(s)`;
+  const head = counts.dryRun === 'none' ? `federated ${what}` : `dry run: ${what} would be federated (nothing was written)`;
+  const tail = [...(counts.failed > 0 ? [`${formatCount(counts.failed)} failed`] : []), `${formatCount(counts.skipped)} skipped`];
+  return `${head}; ${tail.join(', ')}`;
 }
 
 function objectKey(object: KubeObject): string {

@@ -4,12 +4,14 @@
 // only and never touches another's objects.
 
 import type { CommandEnv } from '../cli/command-env.js';
-import type { Spinner, Ui } from '../cli/ui.js';
+import { type Spinner, type Ui, hostClusterFlags } from '../cli/ui.js';
 import { Applier, generatedName } from '../cluster/applier.js';
 import { readCaBundleBase64 } from '../cluster/tls.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { JoinOptions } from '../commands/join.js';
-import { KUBEFED_CONFIG_NAME } from '../core/constants.js';
+import { conditionsOf, describeConditions } from '../core/conditions.js';
+import { DEFAULT_KUBEFED_NAMESPACE, KUBEFED_CONFIG_NAME } from '../core/constants.js';
+import { formatDuration } from '../core/duration.js';
 import { GVR, qualifiedName } from '../core/gvr.js';
 import {
   type IssuedToken,
@@ -25,7 +27,7 @@ import {
   readyWait,
 } from '../core/join-plan.js';
 import { isLoopbackEndpoint } from '../core/naming.js';
-import { type Operation, describeOperation, dryRunSuffix, planObjects, printPlanText } from '../core/plan.js';
+import { type Operation, type WaitOperation, describeOperation, dryRunSuffix, planObjects, printPlanText } from '../core/plan.js';
 import { printObjects } from '../core/printers.js';
 import type { KubeObject } from '../core/types.js';
 import { ClusterApiError, OperationError } from '../errors.js';
@@ -45,6 +47,10 @@ export async function runJoin(options: JoinOptions, env: CommandEnv): Promise<vo
     })();
     return joinMember(options, member, { host, member: await access.client(member.clusterContext) }, scope, ui, env, spinner);
   });
+  if (options.dryRun === 'none') {
+    const flags = hostClusterFlags({ hostContext: options.hostContext, kubeconfig: options.kubeconfig, namespace: options.namespace, defaultNamespace: DEFAULT_KUBEFED_NAMESPACE });
+    ui.nextSteps(`Next, federate a namespace and what is in it to the joined cluster${options.members.length > 1 ? 's' : ''}:`, [`kubefedctl federate namespace <namespace> --contents${flags}`]);
+  }
 }
 
 export async function readKubefedScope(host: ClusterClient, namespace: string): Promise<KubefedScope> {
@@ -161,12 +167,24 @@ async function joinMember(options: JoinOptions, member: JoinOptions['members'][n
     return '';
   }
   const hostSettings: JoinSettings = { ...settings, generatedSecretName: settings.secretName || observed.hostSecret ? undefined : generatedName(`${settings.clusterName}-`) };
+  // --wait shows the KubeFedCluster's conditions each time they change.
+  const conditions = {
+    last: undefined as string | undefined,
+    seen(op: WaitOperation, object: KubeObject) {
+      if (op.until !== 'cluster-ready' || conditionsOf(object).length === 0) return;
+      const now = describeConditions(object);
+      if (now === this.last) return;
+      this.last = now;
+      spinner?.note(`  KubeFedCluster "${member.clusterName}": ${now}`);
+      log.log(2, `KubeFedCluster "${member.clusterName}" reports ${now}`);
+    },
+  };
   const applier = new Applier(
     new Map([
       ['member', clients.member],
       ['host', clients.host],
     ]),
-    { dryRun: options.dryRun, logger: log, onStart: (op) => spinner?.update(describeStep(op)), signal: env.interrupts.signal },
+    { dryRun: options.dryRun, logger: log, onStart: (op) => spinner?.update(describeStep(op)), onWaitEvent: (op, event) => conditions.seen(op, event.object), signal: env.interrupts.signal },
   );
   const guard = env.interrupts.protect(() => applier.pendingUndo());
   try {
@@ -183,7 +201,13 @@ async function joinMember(options: JoinOptions, member: JoinOptions['members'][n
   }
   // The join is complete: a cluster that does not become Ready is reported, not rolled back.
   const waitedForReady = options.waitTimeoutMs !== undefined && options.dryRun === 'none';
-  if (waitedForReady) await applier.applyOne(readyWait(settings, options.waitTimeoutMs!));
+  if (waitedForReady) {
+    spinner?.note(`Waiting up to ${formatDuration(options.waitTimeoutMs!)} for KubeFed to report cluster "${member.clusterName}" Ready; its conditions as they change:`);
+    await applier.applyOne(readyWait(settings, options.waitTimeoutMs!)).catch((error: unknown) => {
+      spinner?.fail(`Cluster "${member.clusterName}" joined, not Ready: ${conditions.last ?? 'KubeFed reported no conditions'}`);
+      throw error;
+    });
+  }
   return `${qualifiedName(GVR.kubefedClusters, member.clusterName)} joined${waitedForReady ? ', Ready' : ''}${dryRunSuffix(options.dryRun)}`;
 }
 
@@ -201,7 +225,7 @@ function issuedToken(secret: KubeObject): IssuedToken {
 }
 
 function describeStep(op: Operation): string {
-  return op.verb === 'wait' ? `Waiting for ${op.description}` : describeOperation(op);
+  return op.verb === 'wait' ? `Waiting for ${op.description} (up to ${formatDuration(op.timeoutMs)})` : describeOperation(op);
 }
 
 /**

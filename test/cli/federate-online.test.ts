@@ -94,7 +94,9 @@ describe('federate TYPE NAME (fake host)', () => {
     assert.match(result.stderr, /configmaps\s+kube-root-ca\.crt\s+skipped/);
     assert.match(result.stderr, /serviceaccounts\s+default\s+skipped/);
     assert.match(result.stderr, /secrets\s+default-token\s+skipped: service account token/);
-    assert.match(result.stderr, /5 object\(s\) of 5 type\(s\) federated, 4 skipped/);
+    assert.match(result.stderr, /^Plan \(nothing is written yet\):\nTYPE +NAME +PLAN\n/m, 'the table before the writes is labelled a plan');
+    assert.match(result.stderr, /^Plan: federate 5 object\(s\) of 5 type\(s\), skip 4$/m);
+    assert.match(result.stderr, /\nfederated 5 of 5 object\(s\) of 5 type\(s\); 4 skipped\n$/, 'the summary, last, counts what was written');
     assert.doesNotMatch(result.stderr, /loose-pod/, 'pods are not even listed');
     const again = await federate(host, 'namespace', 'app', '--contents');
     assert.equal(again.code, 0, again.stderr);

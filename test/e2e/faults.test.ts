@@ -307,6 +307,26 @@ describe('join and unjoin survive real faults', { skip: needsHarness, timeout: 3
     }
   });
 
+  /** Resolves once the CLI says on stderr that it is undoing its work after a signal. */
+  function signalSeen(run: ReturnType<typeof startKubefedctl>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let seen = '';
+      const timer = setTimeout(() => reject(new Error(`the CLI did not acknowledge the signal within 5 s; stderr so far:\n${seen}`)), 5_000);
+      const onData = (chunk: Buffer) => {
+        seen += chunk.toString('utf8');
+        if (/Interrupted by SIG/.test(seen)) done();
+      };
+      const done = () => {
+        clearTimeout(timer);
+        run.child.stderr!.off('data', onData);
+        resolve();
+      };
+      run.child.stderr!.on('data', onData);
+      // The process may already have ended (nothing left to undo): nothing to wait for.
+      void run.result.then(done);
+    });
+  }
+
   /**
    * Sends `signal` while the request `hold` catches is in flight, then lets it go on; expects `code` and
    * both clusters as before. A held write has been done by the apiserver before the signal is sent, so
@@ -323,7 +343,9 @@ describe('join and unjoin survive real faults', { skip: needsHarness, timeout: 3
       assert.fail(`the command ended before ${what}\n${detailOf(early, plan)}`);
     }
     run.child.kill(signal);
-    // Let the held answer go: if the CLI aborted the request, the proxy drops it; if it waits, it gets it.
+    // Release the held answer only once the CLI has seen the signal, so that the test does not
+    // depend on which of the two events the CLI's event loop happens to take first.
+    await signalSeen(run);
     held.release();
     const result = await run.result;
     const detail = `${detailOf(result, plan)}\n(signal ${signal} sent while ${what} was in flight; process ended with ${result.signal ?? `exit ${result.code}`})`;
@@ -365,6 +387,7 @@ describe('join and unjoin survive real faults', { skip: needsHarness, timeout: 3
       const arrived = await Promise.race([hold2.arrived, run.result.then(() => undefined)]);
       if (!arrived) assert.fail(`the command ended before write 2\n${detailOf(await run.result, plan)}`);
       run.child.kill('SIGINT');
+      await signalSeen(run);
       hold2.release();
       // The next write after the first SIGINT is the rollback's first delete.
       const third = await Promise.race([hold3.arrived, run.result.then(() => undefined)]);

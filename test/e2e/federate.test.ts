@@ -4,24 +4,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type E2eEnv, loadE2eEnv } from './harness/env.js';
 import { NS, describeRun, getObject, kubefedctl, waitForNamespaceGone } from './support.js';
+import { KUBEFED_DEFAULT_ENABLED_TYPES } from '../../src/core/builtin-types.js';
 
 const env: E2eEnv = loadE2eEnv();
 const HOST = env.hostCluster;
 const MEMBER = env.clusters.find((c) => c !== HOST)!;
 const APP = `kfc-app-${process.pid}`;
 const base = ['--kubeconfig', env.kubeconfig, '--host-cluster-context', HOST];
-const DEFAULT_TYPES = [
-  'clusterroles.rbac.authorization.k8s.io',
-  'configmaps',
-  'deployments.apps',
-  'ingresses.networking.k8s.io',
-  'jobs.batch',
-  'namespaces',
-  'replicasets.apps',
-  'secrets',
-  'serviceaccounts',
-  'services',
-];
+const DEFAULT_TYPES = KUBEFED_DEFAULT_ENABLED_TYPES;
 
 const WIDGET_CRD = {
   apiVersion: 'apiextensions.k8s.io/v1',

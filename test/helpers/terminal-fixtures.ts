@@ -1,0 +1,105 @@
+// Clusters for the terminal tests, served over HTTP by fake-apiserver.ts: a host with KubeFed and
+// a namespace of many objects, members whose token controller and KubeFed health checks are played
+// with timers (what the real controllers would do, at a pace a person could watch).
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before } from 'node:test';
+import { offlineTypeResources } from '../../src/core/builtin-types.js';
+import { GVR } from '../../src/core/gvr.js';
+import { defaultEnableTypeDirective } from '../../src/core/type-config.js';
+import type { KubeObject } from '../../src/core/types.js';
+import type { FakeRequest } from './fake-cluster.js';
+import { type FakeApiServer, type ServeOptions, WatchableFakeCluster, serveFakeCluster, writeFakeKubeconfig } from './fake-apiserver.js';
+
+export const KUBEFED_NS = 'kube-federation-system';
+
+/**
+ * Fake API servers for the tests of the enclosing describe (closed after them), each set with a
+ * kubeconfig naming one context per cluster: `env` is the CLI's environment to reach them.
+ */
+export function servedClusters(): { readonly dir: string; serve(clusters: WatchableFakeCluster[], options?: ServeOptions): Promise<{ env: Record<string, string>; servers: FakeApiServer[] }> } {
+  let dir = '';
+  const servers: FakeApiServer[] = [];
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'kfc-terminal-'));
+  });
+  after(async () => {
+    for (const server of servers) await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+    async serve(clusters, options = {}) {
+      const started = await Promise.all(clusters.map((cluster) => serveFakeCluster(cluster, options)));
+      servers.push(...started);
+      const kubeconfig = path.join(dir, `config-${servers.length}`);
+      writeFakeKubeconfig(kubeconfig, started);
+      return { env: { KUBECONFIG: kubeconfig, HOME: dir }, servers: started };
+    },
+  };
+}
+
+/** A host with KubeFed, the types enabled, and namespace `name` holding `count` objects to federate (the namespace among them) and 2 to skip. */
+export function hostWithNamespace(name: string, count: number): WatchableFakeCluster {
+  const host = new WatchableFakeCluster({ contextName: 'host' }).installKubeFed();
+  host.add({ apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedConfig', metadata: { name: 'kubefed', namespace: KUBEFED_NS }, spec: { scope: 'Cluster' } });
+  for (const type of ['namespaces', 'configmaps', 'secrets']) {
+    const { typeConfig, crd } = offlineTypeResources(defaultEnableTypeDirective(type));
+    host.put(GVR.customResourceDefinitions, crd);
+    host.put(GVR.federatedTypeConfigs, { ...typeConfig, metadata: { ...typeConfig.metadata, namespace: KUBEFED_NS } });
+  }
+  host.add({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  const configMaps = Math.ceil((count - 1) * 0.7);
+  const pad = (i: number) => String(i).padStart(4, '0');
+  for (let i = 1; i <= configMaps; i++) host.add({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `settings-${pad(i)}`, namespace: name }, data: { index: String(i) } });
+  for (let i = 1; i <= count - 1 - configMaps; i++) host.add({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `secret-${pad(i)}`, namespace: name }, type: 'Opaque', data: { index: Buffer.from(String(i)).toString('base64') } });
+  // What the cluster made itself: skipped, with their reasons in the plan.
+  host.add(
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt', namespace: name }, data: { 'ca.crt': 'x' } },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: name } },
+  );
+  return host;
+}
+
+/** A host for join: KubeFed installed, and its controller marking each joined cluster Offline, then NotReady, then Ready. */
+export function joinHost(stepMs = 400): WatchableFakeCluster {
+  const host = new WatchableFakeCluster({ contextName: 'host' }).installKubeFed();
+  host.add({ apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedConfig', metadata: { name: 'kubefed', namespace: KUBEFED_NS }, spec: { scope: 'Cluster' } });
+  host.after('create', 'kubefedclusters', (request: FakeRequest, cluster) => {
+    const name = (request.body as KubeObject).metadata.name!;
+    const steps: Array<Array<Record<string, string>>> = [
+      [{ type: 'Offline', status: 'True', reason: 'ClusterNotReachable', message: 'cluster is not reachable' }],
+      [
+        { type: 'Ready', status: 'False', reason: 'ClusterNotReady', message: '/healthz responded without ok' },
+        { type: 'Offline', status: 'False', reason: 'ClusterReachable', message: 'cluster is reachable' },
+      ],
+      [{ type: 'Ready', status: 'True', reason: 'ClusterReady', message: '/healthz responded with ok' }],
+    ];
+    steps.forEach((conditions, index) => {
+      setTimeout(() => {
+        if (!cluster.peek(GVR.kubefedClusters, name, KUBEFED_NS)) return;
+        cluster.modify(GVR.kubefedClusters, name, KUBEFED_NS, (kfc) => {
+          kfc.status = { conditions: conditions.map((c) => ({ ...c, lastProbeTime: new Date().toISOString() })) };
+        });
+      }, stepMs * (index + 1));
+    });
+  });
+  return host;
+}
+
+/** A member whose token controller fills in a token Secret shortly after it is created. */
+export function joinMember(contextName: string): WatchableFakeCluster {
+  const member = new WatchableFakeCluster({ contextName });
+  member.after('create', 'secrets', (request: FakeRequest, cluster) => {
+    setTimeout(() => {
+      if (!cluster.peek(GVR.secrets, request.name!, request.namespace)) return;
+      cluster.modify(GVR.secrets, request.name!, request.namespace, (secret) => {
+        secret.data = { token: Buffer.from(`token-of-${contextName}`).toString('base64'), 'ca.crt': Buffer.from('CA').toString('base64') };
+      });
+    }, 20);
+  });
+  return member;
+}
