@@ -15,6 +15,7 @@ import { registerJoin } from '../commands/join.js';
 import { registerMigrate } from '../commands/migrate.js';
 import { registerOrphaningDeletion } from '../commands/orphaning.js';
 import { registerStatus } from '../commands/status.js';
+import { registerPreview } from '../commands/preview.js';
 import { registerUnjoin } from '../commands/unjoin.js';
 import { registerVersion } from '../commands/version.js';
 import { UsageError } from '../errors.js';
@@ -127,6 +128,7 @@ Exit codes:
   registerGet(program, run);
   registerStatus(program, run);
   registerMigrate(program, run);
+  registerPreview(program, run);
   registerVersion(program, run);
   registerCompletion(program, run);
 

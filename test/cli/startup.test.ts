@@ -29,6 +29,7 @@ const CLUSTER_BUILTINS = ['https', 'http', 'tls', '_tls_wrap', 'http2'];
 
 describe('startup paths run no cluster code', () => {
   const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  replicas: 1\n';
+  const federated = 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMap\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    data: {a: b}\n  placement:\n    clusterSelector: {matchLabels: {region: eu}}\n';
   for (const [label, args, input] of [
     ['--help', ['--help']],
     ['join --help', ['join', '--help']],
@@ -36,6 +37,8 @@ describe('startup paths run no cluster code', () => {
     ['version -o yaml', ['version', '-o', 'yaml']],
     ['offline federate', ['federate', '-f', '-'], deployment],
     ['enable --offline', ['enable', 'deployments.apps', '--offline']],
+    ['preview --help', ['preview', '--help']],
+    ['offline preview', ['preview', '-f', '-', '--cluster', 'cluster1:region=eu', '--explain'], federated],
   ] as Array<[string, string[], string?]>) {
     test(label, () => {
       const { builtins, required, status } = loaded(args, input);

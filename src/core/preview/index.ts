@@ -35,3 +35,6 @@ export {
   renderPreviewYaml,
   selectClusters,
 } from './render.js';
+export { restrictToSources, sourceKey, warnItems } from './result.js';
+export { RSP_TARGET_KINDS } from './rsp.js';
+export { SCHEDULING_GROUP, toTypeConfig } from './inputs.js';
