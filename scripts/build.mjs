@@ -5,7 +5,7 @@
 // (test/cli/startup.test.ts checks that https/tls are never loaded for them).
 import { build } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 function git(...args) {
   try {
@@ -40,33 +40,59 @@ module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => 
   },
 };
 
-// Third-party code that most runs never use lives in bundles of its own, which the main bundle
-// requires only when it is needed, so that every start reads less:
-// - ora and chalk (with the spinner table, a fifth of the code) only serve a person at a terminal;
-// - hpagent and socks only serve a kubeconfig that names a proxy.
-// Only leaf libraries go apart: our own modules stay in main.cjs, so that there is one copy of
-// each class (instanceof on our errors must hold everywhere).
-const APART = ['tty-ui', 'proxy-libs'];
-const apart = {
-  name: 'apart',
-  setup(build) {
-    // A virtual module that requires the external file: esbuild turns the dynamic import of it into
-    // a lazy require (a real import() would need a dynamic-import callback in bin's vm.Script).
-    const names = APART.join('|');
-    build.onResolve({ filter: new RegExp(`/(${names})\\.js$`) }, (args) => ({ path: args.path.replace(/^.*\//, '').replace(/\.js$/, ''), namespace: 'apart' }));
-    build.onResolve({ filter: new RegExp(`^\\./(${names})\\.cjs$`) }, (args) => ({ path: args.path, external: true }));
-    build.onLoad({ filter: /.*/, namespace: 'apart' }, (args) => ({ loader: 'js', contents: `module.exports = require('./${args.path}.cjs');` }));
-  },
-};
+// Code that most runs never use lives in bundles of its own, which the main bundle requires only
+// when it is needed, so that every start reads and parses less (start-up time scales with the
+// size of main.cjs and its code cache):
+// - ora/chalk and the live-lines code only serve a person at a terminal;
+// - hpagent and socks only serve a kubeconfig that names a proxy;
+// - preview, migrate and the shell completion scripts only serve those commands.
+// A bundle of our own code carries its own copies of the modules it shares with main.cjs; our
+// errors are recognised across copies by brand (src/errors.ts), and nothing else is shared by
+// identity (commands receive the CommandEnv, whose objects come from main.cjs).
+const APART = [
+  { name: 'tty-ui', entry: 'src/cli/tty-ui.ts', specifier: /(^|\/)tty-ui\.js$/ },
+  { name: 'proxy-libs', entry: 'src/cluster/proxy-libs.ts', specifier: /(^|\/)proxy-libs\.js$/ },
+  { name: 'run-preview-offline', entry: 'src/run/preview-offline.ts', specifier: /\/run\/preview-offline\.js$/ },
+  { name: 'run-preview-online', entry: 'src/run/preview-online.ts', specifier: /\/run\/preview-online\.js$/ },
+  { name: 'preview-inputs', entry: 'src/core/preview/inputs.ts', specifier: /\/core\/preview\/inputs\.js$/ },
+  { name: 'run-migrate', entry: 'src/run/migrate.ts', specifier: /\/run\/migrate\.js$/ },
+  { name: 'completion-scripts', entry: 'src/core/completion-scripts.ts', specifier: /\/core\/completion-scripts\.js$/ },
+];
+
+/** Replaces an import of another apart module by a lazy require of its bundle (not the bundle's own entry). */
+function apartExcept(self) {
+  return {
+    name: 'apart',
+    setup(build) {
+      // A virtual module that requires the external file: esbuild turns the dynamic import of it into
+      // a lazy require (a real import() would need a dynamic-import callback in bin's vm.Script).
+      build.onResolve({ filter: /\.js$/ }, (args) => {
+        if (args.kind === 'entry-point') return undefined;
+        const target = APART.find((a) => a.name !== self && a.specifier.test(args.path));
+        return target ? { path: target.name, namespace: 'apart' } : undefined;
+      });
+      build.onResolve({ filter: /^\.\/[\w-]+\.cjs$/ }, (args) => ({ path: args.path, external: true }));
+      build.onLoad({ filter: /.*/, namespace: 'apart' }, (args) => ({ loader: 'js', contents: `module.exports = require('./${args.path}.cjs');` }));
+    },
+  };
+}
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-for (const [name, entry] of [
-  ['tty-ui', 'src/cli/tty-ui.ts'],
-  ['proxy-libs', 'src/cluster/proxy-libs.ts'],
-]) {
-  await build({ entryPoints: [entry], outfile: `dist/${name}.cjs`, bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, logLevel: 'warning' });
+for (const { name, entry } of APART) {
+  await build({
+    entryPoints: [entry],
+    outfile: `dist/${name}.cjs`,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    minify: true,
+    define: { __KUBEFEDCTL_BUILD__: JSON.stringify(buildInfo) },
+    plugins: [lazyChildProcess, apartExcept(name)],
+    logLevel: 'warning',
+  });
 }
-await build({
+const mainBuild = await build({
   entryPoints: ['src/cli/main.ts'],
   outfile: 'dist/main.cjs',
   bundle: true,
@@ -79,9 +105,14 @@ await build({
   // headers stay readable; esbuild's keepNames would instead wrap closures made in hot loops.
   minify: true,
   define: { __KUBEFEDCTL_BUILD__: JSON.stringify(buildInfo) },
-  plugins: [lazyChildProcess, apart],
+  plugins: [lazyChildProcess, apartExcept(undefined)],
+  metafile: true,
   logLevel: 'warning',
 });
+
+// KUBEFEDCTL_BUILD_METAFILE=FILE writes esbuild's metafile of main.cjs: what is in it, and which
+// modules are imported statically (evaluated at every start) rather than lazily.
+if (process.env.KUBEFEDCTL_BUILD_METAFILE) writeFileSync(process.env.KUBEFEDCTL_BUILD_METAFILE, JSON.stringify(mainBuild.metafile));
 
 // The code cache bin/kubefedctl.js loads on Node 20: written after a training run of --help,
 // version and offline federate, so it holds the functions those compile, not only the top level.

@@ -7,7 +7,7 @@ import { type DryRunStrategy, type GlobalSubcommandFlags, type OutputFlags, addB
 import type { CommandRunner } from '../cli/runner.js';
 import { FEDERATED_GROUP, FEDERATED_VERSION } from '../core/constants.js';
 import type { OutputFormat } from '../core/printers.js';
-import { type EnableTypeDirective, defaultEnableTypeDirective } from '../core/type-config.js';
+import { type EnableTypeDirective, defaultEnableTypeDirective } from '../core/enable-directive.js';
 import { UsageError } from '../errors.js';
 
 interface EnableFlags extends GlobalSubcommandFlags, OutputFlags {

@@ -6,7 +6,8 @@
 // enabled by default) and the aggregator's group priorities (server order of /apis).
 
 import { type ApiResource, type DiscoveryGroup, type DiscoverySnapshot, groupVersionKey, lookupApiResource } from './api-resources.js';
-import { type EnableTypeDirective, federatedCrdForTarget, typeConfigForTarget } from './type-config.js';
+import { federatedCrdForTarget, typeConfigForTarget } from './type-config.js';
+import { type EnableTypeDirective } from './enable-directive.js';
 import { FEDERATED_GROUP, FEDERATED_VERSION } from './constants.js';
 import type { KubeObject } from './types.js';
 

@@ -4,8 +4,9 @@
 
 import { OperationError, UsageError } from '../errors.js';
 import { type ApiResource, groupQualifiedName } from './api-resources.js';
-import { FEDERATED_GROUP, FEDERATED_VERSION, KUBEFED_CORE_GROUP, KUBEFED_CORE_VERSION } from './constants.js';
+import { KUBEFED_CORE_GROUP, KUBEFED_CORE_VERSION } from './constants.js';
 import { isEquivalentApi } from './deprecated-apis.js';
+import { type EnableTypeDirective, defaultEnableTypeDirective } from './enable-directive.js';
 import { splitYamlStream } from './manifest.js';
 import { type JsonValue, type KubeObject, isPlainObject } from './types.js';
 import { jsYaml, parseYamlDocument, UnsafeIntegerError } from './yaml.js';
@@ -26,18 +27,6 @@ export interface TypeConfigApiResource {
 // EnableTypeDirective
 
 /** The Go tool's file-only EnableTypeDirective: what to enable and under which federated API. */
-export interface EnableTypeDirective {
-  /** The target type's name as `enable NAME` takes it (metadata.name in a file). */
-  name: string;
-  targetVersion: string;
-  federatedGroup: string;
-  federatedVersion: string;
-}
-
-export function defaultEnableTypeDirective(name = ''): EnableTypeDirective {
-  return { name, targetVersion: '', federatedGroup: FEDERATED_GROUP, federatedVersion: FEDERATED_VERSION };
-}
-
 /**
  * Reads a directive file as the Go tool does: first document only, fields missing from the file
  * keep the defaults, apiVersion and kind are not checked. An empty or missing metadata.name,

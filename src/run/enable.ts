@@ -10,7 +10,8 @@ import { groupQualifiedName } from '../core/api-resources.js';
 import { offlineTypeResources } from '../core/builtin-types.js';
 import { DEFAULT_KUBEFED_NAMESPACE } from '../core/constants.js';
 import { printObjects } from '../core/printers.js';
-import { type EnableTypeDirective, parseEnableTypeDirective, typeConfigApiResource } from '../core/type-config.js';
+import { parseEnableTypeDirective, typeConfigApiResource } from '../core/type-config.js';
+import { type EnableTypeDirective } from '../core/enable-directive.js';
 import { UsageError } from '../errors.js';
 import { readAll } from '../io.js';
 

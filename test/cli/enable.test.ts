@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { offlineTypeResources } from '../../src/core/builtin-types.js';
 import { printYaml } from '../../src/core/printers.js';
 import { GVR } from '../../src/core/gvr.js';
-import { defaultEnableTypeDirective } from '../../src/core/type-config.js';
+import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
 import type { KubeObject } from '../../src/core/types.js';
 import { FakeCluster, apiError, createFakeEnv, describeRequest, runWithFakeEnv } from '../helpers/fake-cluster.js';
 

@@ -12,7 +12,7 @@ import { describe, test } from 'node:test';
 import { offlineTypeResources } from '../../src/core/builtin-types.js';
 import { GVR } from '../../src/core/gvr.js';
 import { splitYamlStream } from '../../src/core/manifest.js';
-import { defaultEnableTypeDirective } from '../../src/core/type-config.js';
+import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
 import type { KubeObject } from '../../src/core/types.js';
 import { parseYamlDocument } from '../../src/core/yaml.js';
 import { parseArgsLine } from '../helpers/cli.js';

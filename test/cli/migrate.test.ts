@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { offlineTypeResources } from '../../src/core/builtin-types.js';
 import { GVR } from '../../src/core/gvr.js';
-import { defaultEnableTypeDirective } from '../../src/core/type-config.js';
+import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
 import { parseYamlDocument } from '../../src/core/yaml.js';
 import { runInProcess } from '../helpers/cli.js';
 import { FakeCluster, WRITE_VERBS, createFakeEnv, runWithFakeEnv } from '../helpers/fake-cluster.js';

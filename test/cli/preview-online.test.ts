@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { offlineTypeResources } from '../../src/core/builtin-types.js';
 import { GVR } from '../../src/core/gvr.js';
 import { overrideVersion, templateVersion } from '../../src/core/preview/versions.js';
-import { defaultEnableTypeDirective } from '../../src/core/type-config.js';
+import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
 import type { GroupVersionResource, KubeObject } from '../../src/core/types.js';
 import { FakeCluster, apiError, createFakeEnv, runWithFakeEnv } from '../helpers/fake-cluster.js';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { offlineTypeResources } from '../../src/core/builtin-types.js';
 import { GVR } from '../../src/core/gvr.js';
-import { defaultEnableTypeDirective } from '../../src/core/type-config.js';
+import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
 import type { FakeRequest } from '../helpers/fake-cluster.js';
 import { WatchableFakeCluster } from '../helpers/fake-apiserver.js';
 import { HAS_SCRIPT, SPINNER_FRAMES, emulate, runInTerminal, runPiped } from '../helpers/terminal.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before } from 'node:test';
 import { offlineTypeResources } from '../../src/core/builtin-types.js';
 import { GVR } from '../../src/core/gvr.js';
-import { defaultEnableTypeDirective } from '../../src/core/type-config.js';
+import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
 import type { KubeObject } from '../../src/core/types.js';
 import type { FakeRequest } from './fake-cluster.js';
 import { type FakeApiServer, type ServeOptions, WatchableFakeCluster, serveFakeCluster, writeFakeKubeconfig } from './fake-apiserver.js';

@@ -12,7 +12,7 @@ import {
   preferredResourceLists,
 } from '../../src/core/api-resources.js';
 import { BUILTIN_API_RESOURCES, builtinDiscovery, offlineTypeResources } from '../../src/core/builtin-types.js';
-import { defaultEnableTypeDirective } from '../../src/core/type-config.js';
+import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
 import { EXIT_CODES } from '../../src/errors.js';
 
 function res(group: string, version: string, name: string, kind: string, extra: Partial<ApiResource> = {}): ApiResource {

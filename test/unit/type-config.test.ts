@@ -2,16 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ApiResource } from '../../src/core/api-resources.js';
 import { EQUIVALENT_APIS, isEquivalentApi } from '../../src/core/deprecated-apis.js';
-import {
-  checkFederatedCrdTakeover,
-  checkFederatedTypeUnchanged,
-  defaultEnableTypeDirective,
-  federatedCrdForTarget,
-  parseEnableTypeDirective,
-  schemaTraitsFromCrd,
-  schemaTraitsFromOpenApiV2,
-  typeConfigForTarget,
-} from '../../src/core/type-config.js';
+import { checkFederatedCrdTakeover, checkFederatedTypeUnchanged, federatedCrdForTarget, parseEnableTypeDirective, schemaTraitsFromCrd, schemaTraitsFromOpenApiV2, typeConfigForTarget } from '../../src/core/type-config.js';
+import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
 import { GVR } from '../../src/core/gvr.js';
 import { createMergePatch, planDisable, planEnableWrites } from '../../src/core/type-config-plan.js';
 import type { KubeObject } from '../../src/core/types.js';
