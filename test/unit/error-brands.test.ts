@@ -20,7 +20,8 @@ describe('error classes across bundles', () => {
     assert.ok(notFound instanceof NotFoundError);
     assert.ok(!(new copy.ConfigError('x') instanceof ManifestError));
     assert.ok(!(new Error('plain') instanceof KubefedctlError));
-    assert.ok(!(null instanceof KubefedctlError) && !({} instanceof UsageError));
+    const nothing: unknown = null;
+    assert.ok(!(nothing instanceof KubefedctlError) && !({} instanceof UsageError));
     assert.deepEqual(renderError(usage, { verbosity: 0 }).exitCode, 2, 'rendered as a usage error, not as a bug');
   });
 
