@@ -15,8 +15,15 @@ export function parseGoInt(text: string): bigint | 'syntax' | 'range' {
   return value < -(2n ** 63n) || value >= 2n ** 63n ? 'range' : value;
 }
 
-/** Length in bytes of Go's json.Marshal output (HTML characters and U+2028/9 escaped). */
+/**
+ * JSON text as encoding/json writes it: JSON.stringify's, plus <, >, & and U+2028/U+2029 as \u
+ * escapes. (\b and \f are short escapes since Go 1.22, as in JavaScript.)
+ */
+export function goJsonEscape(jsonText: string): string {
+  return jsonText.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Length in bytes of Go's json.Marshal output. */
 export function goJsonByteLength(value: unknown): number {
-  const text = JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return new TextEncoder().encode(text).length;
+  return new TextEncoder().encode(goJsonEscape(JSON.stringify(value))).length;
 }

@@ -6,6 +6,7 @@
 // every member object counts as changed. `preview --live` needs the same answer.
 
 import { createHash } from 'node:crypto';
+import { goJsonEscape } from '../go-json.js';
 import type { KubeObject } from '../types.js';
 import { isPlainObject } from '../types.js';
 
@@ -102,12 +103,9 @@ function goJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-/**
- * encoding/json's string escaping: JSON.stringify's, plus <, >, & and U+2028/U+2029 as \u escapes.
- * (\b and \f are short escapes since Go 1.22, as in JavaScript; older Go wrote \u0008 and \u000c.)
- */
+/** A string as encoding/json writes it. */
 function goString(text: string): string {
-  return JSON.stringify(text).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return goJsonEscape(JSON.stringify(text));
 }
 
 /** Go sorts map keys by their UTF-8 bytes, which is code point order (not UTF-16 unit order). */
