@@ -3,13 +3,13 @@
 // or zero, expected.stderr and expected.code. Cases named after a FederatedTypeConfig KubeFed
 // v0.10.0 ships must also print exactly the objects of its release (test/fixtures/kubefed-v0.10.0).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { splitYamlStream } from '../../src/core/manifest.js';
 import type { KubeObject } from '../../src/core/types.js';
 import { parseYamlDocument } from '../../src/core/yaml.js';
-import { assertGolden, readGoldenOr, UPDATING } from '../helpers/golden.js';
+import { assertGolden, assertGoldenStderrAndCode, UPDATING } from '../helpers/golden.js';
 import { parseArgsLine, runInProcess } from '../helpers/cli.js';
 
 const CASES = path.resolve(import.meta.dirname, '../golden/enable');
@@ -43,15 +43,8 @@ describe('enable --offline golden cases', () => {
       const result = await runInProcess(['enable', ...args], { cwd: dir, env: { PATH: process.env.PATH } });
       const stdoutFile = path.join(dir, args.includes('json') ? 'expected.json' : 'expected.yaml');
       assertGolden(stdoutFile, result.stdout);
-      const stderrFile = path.join(dir, 'expected.stderr');
-      const codeFile = path.join(dir, 'expected.code');
-      if (UPDATING) {
-        if (result.stderr !== '' || existsSync(stderrFile)) assertGolden(stderrFile, result.stderr);
-        if (result.code !== 0 || existsSync(codeFile)) assertGolden(codeFile, `${result.code}\n`);
-        return;
-      }
-      assert.equal(result.stderr, readGoldenOr(stderrFile, ''));
-      assert.equal(`${result.code}\n`, readGoldenOr(codeFile, '0\n'));
+      assertGoldenStderrAndCode(path.join(dir, 'expected.stderr'), path.join(dir, 'expected.code'), result);
+      if (UPDATING) return;
       if (name.startsWith('bad-')) {
         assert.equal(result.stdout, '');
         assert.notEqual(result.code, 0);

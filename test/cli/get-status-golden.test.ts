@@ -5,7 +5,6 @@
 //   types          optional: target types to enable first, one per line (their FederatedTypeConfig and federated CRD)
 //   args           the command line after `kubefedctl get` / `kubefedctl status`
 //   expected.out   stdout; expected.err and expected.code when not empty or 0
-import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -17,7 +16,7 @@ import type { KubeObject } from '../../src/core/types.js';
 import { parseYamlDocument } from '../../src/core/yaml.js';
 import { parseArgsLine } from '../helpers/cli.js';
 import { FakeCluster, createFakeEnv, runWithFakeEnv } from '../helpers/fake-cluster.js';
-import { UPDATING, assertGolden, readGoldenOr } from '../helpers/golden.js';
+import { assertGolden, assertGoldenStderrAndCode } from '../helpers/golden.js';
 
 const GOLDEN_NOW = Date.parse('2024-01-02T00:00:00Z');
 const NS = 'kube-federation-system';
@@ -55,15 +54,7 @@ for (const command of ['get', 'status'] as const) {
         fake.env.ctx.now = () => GOLDEN_NOW;
         const result = await runWithFakeEnv([command, ...args], fake);
         assertGolden(path.join(dir, 'expected.out'), result.stdout);
-        const stderrFile = path.join(dir, 'expected.err');
-        const codeFile = path.join(dir, 'expected.code');
-        if (UPDATING) {
-          if (result.stderr !== '' || existsSync(stderrFile)) assertGolden(stderrFile, result.stderr);
-          if (result.code !== 0 || existsSync(codeFile)) assertGolden(codeFile, `${result.code}\n`);
-          return;
-        }
-        assert.equal(result.stderr, readGoldenOr(stderrFile, ''));
-        assert.equal(`${result.code}\n`, readGoldenOr(codeFile, '0\n'));
+        assertGoldenStderrAndCode(path.join(dir, 'expected.err'), path.join(dir, 'expected.code'), result);
       });
     }
   });

@@ -19,3 +19,17 @@ export function assertGolden(file: string, actual: string, message?: string): vo
 export function readGoldenOr(file: string, fallback: string): string {
   return existsSync(file) ? readFileSync(file, 'utf8') : fallback;
 }
+
+/**
+ * The optional goldens of a case: stderr (absent means empty) and the exit code (absent means 0).
+ * UPDATE_GOLDEN=1 writes them only when they say something.
+ */
+export function assertGoldenStderrAndCode(stderrFile: string, codeFile: string, result: { stderr: string; code: number }): void {
+  if (UPDATING) {
+    if (result.stderr !== '' || existsSync(stderrFile)) assertGolden(stderrFile, result.stderr);
+    if (result.code !== 0 || existsSync(codeFile)) assertGolden(codeFile, `${result.code}\n`);
+    return;
+  }
+  assert.equal(result.stderr, readGoldenOr(stderrFile, ''));
+  assert.equal(`${result.code}\n`, readGoldenOr(codeFile, '0\n'));
+}
