@@ -6,6 +6,8 @@
 import { build } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The bundles apart from main.cjs, and which imports they serve.
+import { APART } from './bundles.mjs';
 
 function git(...args) {
   try {
@@ -40,24 +42,15 @@ module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => 
   },
 };
 
-// Code that most runs never use lives in bundles of its own, which the main bundle requires only
-// when it is needed, so that every start reads and parses less (start-up time scales with the
-// size of main.cjs and its code cache):
-// - ora/chalk and the live-lines code only serve a person at a terminal;
-// - hpagent and socks only serve a kubeconfig that names a proxy;
-// - preview, migrate and the shell completion scripts only serve those commands.
-// A bundle of our own code carries its own copies of the modules it shares with main.cjs; our
-// errors are recognised across copies by brand (src/errors.ts), and nothing else is shared by
-// identity (commands receive the CommandEnv, whose objects come from main.cjs).
-const APART = [
-  { name: 'tty-ui', entry: 'src/cli/tty-ui.ts', specifier: /(^|\/)tty-ui\.js$/ },
-  { name: 'proxy-libs', entry: 'src/cluster/proxy-libs.ts', specifier: /(^|\/)proxy-libs\.js$/ },
-  { name: 'run-preview-offline', entry: 'src/run/preview-offline.ts', specifier: /\/run\/preview-offline\.js$/ },
-  { name: 'run-preview-online', entry: 'src/run/preview-online.ts', specifier: /\/run\/preview-online\.js$/ },
-  { name: 'preview-inputs', entry: 'src/core/preview/inputs.ts', specifier: /\/core\/preview\/inputs\.js$/ },
-  { name: 'run-migrate', entry: 'src/run/migrate.ts', specifier: /\/run\/migrate\.js$/ },
-  { name: 'completion-scripts', entry: 'src/core/completion-scripts.ts', specifier: /\/core\/completion-scripts\.js$/ },
-];
+// commander requires node:process, a module of its own that every start would load and compile:
+// the process object is a global already.
+const processGlobal = {
+  name: 'process-global',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?process$/ }, () => ({ path: 'process', namespace: 'process-global' }));
+    build.onLoad({ filter: /.*/, namespace: 'process-global' }, () => ({ loader: 'js', contents: 'module.exports = process;' }));
+  },
+};
 
 /** Replaces an import of another apart module by a lazy require of its bundle (not the bundle's own entry). */
 function apartExcept(self) {
@@ -88,7 +81,7 @@ for (const { name, entry } of APART) {
     target: 'node20',
     minify: true,
     define: { __KUBEFEDCTL_BUILD__: JSON.stringify(buildInfo) },
-    plugins: [lazyChildProcess, apartExcept(name)],
+    plugins: [lazyChildProcess, processGlobal, apartExcept(name)],
     logLevel: 'warning',
   });
 }
@@ -105,7 +98,7 @@ const mainBuild = await build({
   // headers stay readable; esbuild's keepNames would instead wrap closures made in hot loops.
   minify: true,
   define: { __KUBEFEDCTL_BUILD__: JSON.stringify(buildInfo) },
-  plugins: [lazyChildProcess, apartExcept(undefined)],
+  plugins: [lazyChildProcess, processGlobal, apartExcept(undefined)],
   metafile: true,
   logLevel: 'warning',
 });
@@ -114,10 +107,12 @@ const mainBuild = await build({
 // modules are imported statically (evaluated at every start) rather than lazily.
 if (process.env.KUBEFEDCTL_BUILD_METAFILE) writeFileSync(process.env.KUBEFEDCTL_BUILD_METAFILE, JSON.stringify(mainBuild.metafile));
 
-// The code cache bin/kubefedctl.js loads on Node 20: written after a training run of --help,
-// version and offline federate, so it holds the functions those compile, not only the top level.
+// The code caches bin/kubefedctl.js loads on Node 20, one per bundle: written after a training run
+// of --help, version and offline federate, so main.cjs's holds the functions those compile, not
+// only the top level. The bundles apart get their top level cached (a cluster command would
+// otherwise parse all of cluster-commands.cjs, ~4 ms, on every run).
 const training = spawnSync(process.execPath, ['bin/kubefedctl.js'], {
-  env: { ...process.env, KUBEFEDCTL_TRAIN_CODE_CACHE: '1' },
+  env: { ...process.env, KUBEFEDCTL_TRAIN_CODE_CACHE: ['main', ...APART.map((a) => a.name)].map((name) => `${name}.cjs`).join(',') },
   stdio: ['ignore', 'ignore', 'pipe'],
 });
 if (training.status !== 0) throw new Error(`code cache training run failed: ${training.stderr}`);

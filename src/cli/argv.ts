@@ -40,8 +40,45 @@ export function flagTable(program: Command): FlagTable {
     booleans,
     presets,
     beforeSubcommand: new Set(SUBCOMMAND_FLAGS_ALSO_BEFORE_THE_SUBCOMMAND),
-    rootFlagsWithValue: new Set((program.options as Option[]).filter((o) => o.required && o.long).map((o) => o.long!)),
+    rootFlagsWithValue: rootFlagsWithValue(program),
   };
+}
+
+/** Root flags that take their value from the next word (`-v 2`, `--log-dir DIR`). */
+export function rootFlagsWithValue(program: Command): Set<string> {
+  const flags = new Set<string>();
+  for (const option of program.options as Option[]) {
+    if (!option.required) continue;
+    if (option.long) flags.add(option.long);
+    if (option.short) flags.add(option.short);
+  }
+  return flags;
+}
+
+/**
+ * The top-level command a command line runs, read as moveLeadingSubcommandFlags and commander
+ * read it: the first word that is neither a flag nor the value of a root flag or of a flag allowed
+ * before the subcommand; for `help NAME`, NAME. Undefined when there is none.
+ */
+export function invokedCommandName(argv: readonly string[], rootFlagsWithValue: ReadonlySet<string>): string | undefined {
+  const beforeSubcommand = new Set<string>(SUBCOMMAND_FLAGS_ALSO_BEFORE_THE_SUBCOMMAND);
+  let helpSeen = false;
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]!;
+    if (arg === '--') return undefined;
+    if (arg.startsWith('-') && arg !== '-') {
+      if (arg.includes('=')) continue;
+      const name = arg.replace(/^--?/, '').replaceAll('_', '-');
+      if (beforeSubcommand.has(name) || rootFlagsWithValue.has(arg.startsWith('--') ? `--${name}` : arg)) index++;
+      continue;
+    }
+    if (arg === 'help' && !helpSeen) {
+      helpSeen = true;
+      continue;
+    }
+    return arg;
+  }
+  return undefined;
 }
 
 const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);

@@ -2,7 +2,6 @@
 
 import { fstatSync, statSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import type { Interrupts } from './command-env.js';
 import type { OutputStream } from './context.js';
 import { EXIT_CODES } from '../errors.js';
@@ -72,7 +71,10 @@ function writeAllSync(fd: number, text: string): void {
  * exits 130/143); a second one ends the process at once and says what may be left behind.
  */
 function processInterrupts(stderr: OutputStream): Interrupts {
-  const controller = new AbortController();
+  // Made when a command first asks for the signal: AbortController loads a module of its own,
+  // which --help, version and offline federate do not need.
+  let made: AbortController | undefined;
+  const controller = () => (made ??= new AbortController());
   let pending: (() => string[]) | undefined;
   const exitCodeOf = (signal: NodeJS.Signals) => (signal === 'SIGTERM' ? EXIT_CODES.terminated : EXIT_CODES.interrupted);
   let installed = false;
@@ -84,10 +86,10 @@ function processInterrupts(stderr: OutputStream): Interrupts {
       stderr.write(`${lead}error: interrupted by ${signal}\n`);
       process.exit(exitCodeOf(signal));
     }
-    if (!controller.signal.aborted) {
+    if (!controller().signal.aborted) {
       // Printed above the live lines, which go on showing the rollback.
       stderr.write(`\nInterrupted by ${signal}: undoing what this run created (interrupt again to exit at once)\n`);
-      controller.abort(signal);
+      controller().abort(signal);
       return;
     }
     const left = pending();
@@ -105,7 +107,9 @@ function processInterrupts(stderr: OutputStream): Interrupts {
   // the handler gives the terminal back before the process ends.
   if (stderr.isTTY) install();
   return {
-    signal: controller.signal,
+    get signal() {
+      return controller().signal;
+    },
     protect(describePending) {
       pending = describePending;
       install();
@@ -133,7 +137,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     },
     env: process.env,
     cwd: process.cwd(),
-    homeDir: os.homedir(),
+    // Only kubeconfig lookup needs it; the os module is loaded then.
+    get homeDir() {
+      return (createRequire(__filename)('node:os') as typeof import('node:os')).homedir();
+    },
     programName: programNameOf(process.argv[1]),
   });
   process.exitCode = code;

@@ -1,27 +1,37 @@
 // createProgram builds a fresh commander tree for each run, so tests get an isolated program.
 
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import type { CliContext, GlobalSettings } from './context.js';
 import type { AccessOptions, ClusterAccess, CommandEnv, Interrupts } from './command-env.js';
 import type { CommandRunner } from './runner.js';
 import { createUi } from './ui.js';
 import { DEFAULT_PROGRAM_NAME, withProgramName } from './program-name.js';
-import { registerCompletion } from '../commands/completion.js';
-import { registerDisable } from '../commands/disable.js';
-import { registerEnable } from '../commands/enable.js';
-import { registerFederate } from '../commands/federate.js';
-import { registerGet } from '../commands/get.js';
-import { registerJoin } from '../commands/join.js';
-import { registerMigrate } from '../commands/migrate.js';
-import { registerOrphaningDeletion } from '../commands/orphaning.js';
-import { registerStatus } from '../commands/status.js';
-import { registerPreview } from '../commands/preview.js';
-import { registerUnjoin } from '../commands/unjoin.js';
-import { registerVersion } from '../commands/version.js';
+import { completionCommand, completionRequestCommands } from '../commands/completion.js';
+import { disableCommand } from '../commands/disable.js';
+import { enableCommand } from '../commands/enable.js';
+import { federateCommand } from '../commands/federate.js';
+import { getCommand } from '../commands/get.js';
+import { joinCommand } from '../commands/join.js';
+import { migrateCommand } from '../commands/migrate.js';
+import { orphaningDeletionCommand } from '../commands/orphaning.js';
+import { statusCommand } from '../commands/status.js';
+import { previewCommand } from '../commands/preview.js';
+import { unjoinCommand } from '../commands/unjoin.js';
+import { versionCommand } from '../commands/version.js';
+import type { CommandDefinition } from './command-definition.js';
+import { invokedCommandName, rootFlagsWithValue } from './argv.js';
+import { isCompletionRequest } from './completion-request.js';
 import { UsageError } from '../errors.js';
 
-/** Tests and commands that cannot be interrupted mid-write: a signal that never fires. */
-const NO_INTERRUPTS: Interrupts = { signal: new AbortController().signal, protect: () => ({ release: () => {} }) };
+/** Tests and commands that cannot be interrupted mid-write: a signal that never fires (made on first use: AbortController loads a module of its own). */
+let neverFires: AbortSignal | undefined;
+const NO_INTERRUPTS: Interrupts = {
+  get signal() {
+    neverFires ??= new AbortController().signal;
+    return neverFires;
+  },
+  protect: () => ({ release: () => {} }),
+};
 
 /** klog flags the Go tool accepts; we accept them so command lines keep working. */
 const IGNORED_KLOG_FLAGS: Array<[string, string]> = [
@@ -39,6 +49,38 @@ const IGNORED_KLOG_FLAGS: Array<[string, string]> = [
   ['--log-backtrace-at <file:N>', 'when logging hits line file:N, emit a stack trace'],
 ];
 
+/** In the order root help lists them. */
+const COMMANDS: readonly CommandDefinition[] = [
+  enableCommand,
+  disableCommand,
+  federateCommand,
+  joinCommand,
+  unjoinCommand,
+  orphaningDeletionCommand,
+  getCommand,
+  statusCommand,
+  migrateCommand,
+  previewCommand,
+  versionCommand,
+  completionCommand,
+  ...completionRequestCommands,
+];
+
+/** Every top-level command and `help`: the words a command line may start with. */
+export const COMMAND_NAMES: readonly string[] = [...COMMANDS.map((definition) => definition.name), 'help'];
+
+/**
+ * Thrown by a command that was only declared (its header) when commander dispatches to it: the
+ * command line was read differently than invokedCommandName predicted. cli/run.ts then parses it
+ * again with every command registered (as it does when commander, given only the predicted
+ * command, finds another word), so a wrong prediction costs time, never behaviour.
+ */
+export class UnregisteredCommandInvoked extends Error {
+  constructor(commandName: string) {
+    super(`internal: command ${commandName} was dispatched before it was registered`);
+  }
+}
+
 export interface ProgramState {
   settings: GlobalSettings;
   /** The action promise of the subcommand that ran, if any. */
@@ -46,11 +88,16 @@ export interface ProgramState {
   ignoredFlagsUsed: string[];
 }
 
-export function createProgram(ctx: CliContext, state: ProgramState, overrides: { clusterAccess?: CommandEnv['clusterAccess'] } = {}): Command {
+/**
+ * The program for one run. Given the command line, only the command it runs is registered in
+ * full (the others keep their headers, enough for root help and suggestions); without it, or for
+ * a completion request (which completes against the whole tree), every command is.
+ */
+export function createProgram(ctx: CliContext, state: ProgramState, overrides: { clusterAccess?: CommandEnv['clusterAccess'] } = {}, commandLine?: readonly string[]): Command {
   const programName = ctx.programName ?? DEFAULT_PROGRAM_NAME;
   const program = new Command(programName);
   // Examples and hints in help name `kubefedctl <command>`: under the plugin's name, its name.
-  const named = (text: string) => withProgramName(text, programName, program.commands.map((command) => command.name()));
+  const named = (text: string) => withProgramName(text, programName, COMMAND_NAMES);
   program
     .summary('kubefedctl controls a Kubernetes Cluster Federation')
     .description('kubefedctl controls a Kubernetes Cluster Federation. Find more information at https://sigs.k8s.io/kubefed.')
@@ -80,6 +127,16 @@ Exit codes:
     );
   for (const [flags, description] of IGNORED_KLOG_FLAGS) program.addOption(new Option(flags, description).hideHelp());
   program.addOption(new Option('--no-logtostderr').hideHelp());
+
+  // Root help shows "[options]" for every command with flags; a command known only by its header
+  // has none registered yet.
+  const leafHeaders = new Set<Command>();
+  program.configureHelp({
+    subcommandTerm(command) {
+      const term = Help.prototype.subcommandTerm.call(this, command);
+      return leafHeaders.has(command) ? term.replace(command.name(), `${command.name()} [options]`) : term;
+    },
+  });
 
   // One kubeconfig and one client per context for the whole run, however often a command asks.
   const accessByFlag = new Map<string, Promise<ClusterAccess>>();
@@ -119,20 +176,34 @@ Exit codes:
     state.ignoredFlagsUsed = used;
   });
 
-  registerEnable(program, run);
-  registerDisable(program, run);
-  registerFederate(program, run);
-  registerJoin(program, run);
-  registerUnjoin(program, run);
-  registerOrphaningDeletion(program, run);
-  registerGet(program, run);
-  registerStatus(program, run);
-  registerMigrate(program, run);
-  registerPreview(program, run);
-  registerVersion(program, run);
-  registerCompletion(program, run);
-
+  // A command line that names a command gets that command alone (commander needs no other to run
+  // it); one that names none, or an unknown one, gets every command's header (for root help and
+  // suggestions); a completion request, which completes against the whole tree, gets everything.
+  const everyCommand = commandLine === undefined || isCompletionRequest(commandLine);
+  const invoked = everyCommand ? undefined : COMMANDS.find((definition) => definition.name === invokedCommandName(commandLine, rootFlagsWithValue(program)));
+  if (everyCommand || invoked) {
+    for (const definition of invoked ? [invoked] : COMMANDS) definition.register(commandFromHeader(program, definition), run);
+  } else {
+    for (const definition of COMMANDS) {
+      const command = commandFromHeader(program, definition);
+      // Reached only if commander reads the command line differently than predicted.
+      command
+        .helpOption(false)
+        .allowUnknownOption()
+        .allowExcessArguments()
+        .action(() => {
+          throw new UnregisteredCommandInvoked(definition.name);
+        });
+      if (definition.group !== true) leafHeaders.add(command);
+    }
+  }
   return program;
+}
+
+function commandFromHeader(program: Command, definition: CommandDefinition): Command {
+  const command = program.command(definition.name, { hidden: definition.hidden === true }).summary(definition.summary);
+  for (const [term, description] of definition.arguments ?? []) command.argument(term, description);
+  return command;
 }
 
 function parseLevel(value: string): number {

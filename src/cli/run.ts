@@ -3,7 +3,7 @@
 import { CommanderError } from 'commander';
 import type { CommandEnv } from './command-env.js';
 import type { CliContext } from './context.js';
-import { createProgram, type ProgramState } from './program.js';
+import { UnregisteredCommandInvoked, createProgram, type ProgramState } from './program.js';
 import { flagTable, normalizeArgv } from './argv.js';
 import { isCompletionRequest } from './completion-request.js';
 import { renderError } from './render-error.js';
@@ -21,19 +21,30 @@ export async function runCli(argv: readonly string[], ctx: CliContext, overrides
   const state: ProgramState = { settings: { verbosity: 0, quiet: false, color: true }, pending: undefined, ignoredFlagsUsed: [] };
   try {
     state.settings.painter = await loadPainter(ctx, argv.includes('--no-color'));
-    const program = createProgram(ctx, state, overrides);
-    const table = flagTable(program);
+    let program = createProgram(ctx, state, overrides, argv);
+    let table = flagTable(program);
     subcommands = table.subcommands;
     // A completion request's words are another command line, passed on verbatim (after "--", so
     // that no word is taken for one of our own flags).
-    const { args, warnings } = isCompletionRequest(argv) ? { args: [argv[0]!, '--', ...argv.slice(1)], warnings: [] } : normalizeArgv(argv, table);
-    for (const warning of warnings) ctx.stderr.write(`Warning: ${warning}\n`);
+    const normalize = () => (isCompletionRequest(argv) ? { args: [argv[0]!, '--', ...argv.slice(1)], warnings: [] } : normalizeArgv(argv, table));
+    const normalized = normalize();
+    let args = normalized.args;
+    for (const warning of normalized.warnings) ctx.stderr.write(`Warning: ${warning}\n`);
     // Like the Go tool, the bare root (only root flags) prints help and succeeds.
     if (!args.some((arg) => !arg.startsWith('-')) && !args.some((arg) => arg === '-h' || arg === '--help')) {
       program.outputHelp();
       return EXIT_CODES.ok;
     }
-    await program.parseAsync(args, { from: 'user' });
+    try {
+      await program.parseAsync(args, { from: 'user' });
+    } catch (error) {
+      const mispredicted = error instanceof UnregisteredCommandInvoked || (error instanceof CommanderError && error.code === 'commander.unknownCommand');
+      if (!mispredicted) throw error;
+      program = createProgram(ctx, state, overrides);
+      table = flagTable(program);
+      args = normalize().args;
+      await program.parseAsync(args, { from: 'user' });
+    }
     for (const flag of state.ignoredFlagsUsed) ctx.stderr.write(`Warning: --${flag} is accepted for compatibility with the Go kubefedctl and has no effect\n`);
     return EXIT_CODES.ok;
   } catch (error) {

@@ -5,6 +5,7 @@
 
 import { type Command, Option } from 'commander';
 import { COMPLETION_REQUEST_COMMANDS } from '../cli/completion-request.js';
+import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
 import type { CompletionCommand } from '../core/completion.js';
 
@@ -95,11 +96,24 @@ to your powershell profile.`,
 /** The scripts complete the command a shell runs: kubefedctl (the kubectl plugin is completed by kubectl itself). */
 const SCRIPT_PROGRAM = 'kubefedctl';
 
-export function registerCompletion(program: Command, run: CommandRunner): void {
-  const parent = program
-    .command('completion')
-    .summary('Generate the autocompletion script for the specified shell')
-    .description(`Generate the autocompletion script for ${SCRIPT_PROGRAM} for the specified shell.\nSee each sub-command's help for details on how to use the generated script.`);
+export const completionCommand: CommandDefinition = {
+  name: 'completion',
+  summary: 'Generate the autocompletion script for the specified shell',
+  group: true,
+  register: registerCompletion,
+};
+
+/** Cobra's hidden completion requests; they complete against the whole command tree, which the program registers in full for them. */
+export const completionRequestCommands: CommandDefinition[] = COMPLETION_REQUEST_COMMANDS.map((name) => ({
+  name,
+  summary: 'Request shell completion choices for the specified command-line',
+  arguments: [['[command-line...]', '']],
+  hidden: true,
+  register: (command, run) => registerCompletionRequest(command, run, name),
+}));
+
+function registerCompletion(parent: Command, run: CommandRunner): void {
+  parent.description(`Generate the autocompletion script for ${SCRIPT_PROGRAM} for the specified shell.\nSee each sub-command's help for details on how to use the generated script.`);
   for (const { shell, long } of SHELLS) {
     parent
       .command(shell)
@@ -115,21 +129,19 @@ export function registerCompletion(program: Command, run: CommandRunner): void {
   }
   // Like Cobra: without a shell, print help and succeed.
   parent.action(() => run(async () => void parent.outputHelp()));
+}
 
-  for (const name of COMPLETION_REQUEST_COMMANDS) {
-    program
-      .command(name, { hidden: true })
-      .description('Request shell completion choices for the specified command-line')
-      .argument('[command-line...]')
-      .helpOption(false)
-      .allowUnknownOption()
-      .allowExcessArguments()
-      .action((words: string[]) =>
-        run(async (env) => {
-          const { completionTreeOf } = await import('../cli/completion-tree.js');
-          const { runCompletionRequest } = await import('../run/completion.js');
-          await runCompletionRequest({ tree: completionTreeOf(program), words, noDescriptions: name === '__completeNoDesc' }, env);
-        }),
-      );
-  }
+function registerCompletionRequest(command: Command, run: CommandRunner, name: (typeof COMPLETION_REQUEST_COMMANDS)[number]): void {
+  command
+    .description('Request shell completion choices for the specified command-line')
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action((words: string[]) =>
+      run(async (env) => {
+        const { completionTreeOf } = await import('../cli/completion-tree.js');
+        const { runCompletionRequest } = await import('../run/completion.js');
+        await runCompletionRequest({ tree: completionTreeOf(command.parent!), words, noDescriptions: name === '__completeNoDesc' }, env);
+      }),
+    );
 }

@@ -4,6 +4,7 @@
 
 import type { Command } from 'commander';
 import { type DryRunStrategy, type GlobalSubcommandFlags, addBooleanFlag, addGlobalSubcommandFlags, dryRunStrategy, kubefedNamespace, parseDuration } from '../cli/flags.js';
+import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
 import { FEDERATED_GROUP } from '../core/constants.js';
 import { UsageError } from '../errors.js';
@@ -29,12 +30,18 @@ export interface DisableOptions {
   namespace: string;
 }
 
-export function registerDisable(program: Command, run: CommandRunner): void {
-  const command = program
-    .command('disable')
-    .summary('Disables propagation of a Kubernetes API type')
-    .description('Disables propagation of a Kubernetes API type. This command can also optionally delete the API resources added by the enable command.')
-    .argument('[NAME]', 'API type or FederatedTypeConfig name');
+export const disableCommand: CommandDefinition = {
+  name: 'disable',
+  summary: 'Disables propagation of a Kubernetes API type',
+  arguments: [
+    ['[NAME]', 'API type or FederatedTypeConfig name'],
+  ],
+  register: registerDisable,
+};
+
+function registerDisable(command: Command, run: CommandRunner): void {
+  command
+    .description('Disables propagation of a Kubernetes API type. This command can also optionally delete the API resources added by the enable command.');
   addGlobalSubcommandFlags(command);
   addBooleanFlag(command, '--delete-crd', "Whether to remove the API resource added by 'enable'.");
   command

@@ -4,6 +4,7 @@
 
 import { type Command } from 'commander';
 import { type DryRunStrategy, type GlobalSubcommandFlags, type OutputFlags, addBooleanFlag, addGlobalSubcommandFlags, dryRunStrategy, kubefedNamespace, outputOption } from '../cli/flags.js';
+import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
 import { FEDERATED_GROUP, FEDERATED_VERSION } from '../core/constants.js';
 import type { OutputFormat } from '../core/printers.js';
@@ -31,14 +32,20 @@ export interface EnableOptions {
   warnings: string[];
 }
 
-export function registerEnable(program: Command, run: CommandRunner): void {
-  const command = program
-    .command('enable')
-    .summary('Enables propagation of a Kubernetes API type')
+export const enableCommand: CommandDefinition = {
+  name: 'enable',
+  summary: 'Enables propagation of a Kubernetes API type',
+  arguments: [
+    ['[NAME]', 'API type: plural, singular, kind, short name or plural.group'],
+  ],
+  register: registerEnable,
+};
+
+function registerEnable(command: Command, run: CommandRunner): void {
+  command
     .description(
       'Enables a Kubernetes API type (including a CRD) to be propagated. A CRD for the federated type is generated and a FederatedTypeConfig is created to configure a sync controller.',
-    )
-    .argument('[NAME]', 'API type: plural, singular, kind, short name or plural.group');
+    );
   addGlobalSubcommandFlags(command);
   command
     .option('--federated-group <group>', `The name of the API group to use for the generated federated type. (default "${FEDERATED_GROUP}")`)

@@ -16,6 +16,7 @@ import {
   namespaceOption,
   outputOption,
 } from '../cli/flags.js';
+import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
 import { MultipleUsageErrors, UsageError } from '../errors.js';
 import type { Placement } from '../core/federate.js';
@@ -56,15 +57,21 @@ export type FederateOptions =
       kubefedNamespace: string;
     };
 
-export function registerFederate(program: Command, run: CommandRunner): void {
-  const command = program
-    .command('federate')
-    .summary('Federate creates a federated resource from a kubernetes resource')
+export const federateCommand: CommandDefinition = {
+  name: 'federate',
+  summary: 'Federate creates a federated resource from a kubernetes resource',
+  arguments: [
+    ['[TYPE-NAME]', 'API type of the resource, e.g. deployments.apps, cm, namespace'],
+    ['[RESOURCE-NAME]', 'name of the resource'],
+  ],
+  register: registerFederate,
+};
+
+function registerFederate(command: Command, run: CommandRunner): void {
+  command
     .description(
       'Federate creates a federated resource from a kubernetes resource: from the host cluster (TYPE-NAME RESOURCE-NAME), or offline from manifests (-f FILE|DIR|-), which needs no cluster and no kubeconfig.',
-    )
-    .argument('[TYPE-NAME]', 'API type of the resource, e.g. deployments.apps, cm, namespace')
-    .argument('[RESOURCE-NAME]', 'name of the resource');
+    );
   addGlobalSubcommandFlags(command);
   command
     .addOption(namespaceOption('The namespace of the resource to federate.'))

@@ -3,6 +3,7 @@
 
 import { type Command, Option } from 'commander';
 import { type GlobalSubcommandFlags, addBooleanFlag, addGlobalSubcommandFlags, kubefedNamespace, outputOption } from '../cli/flags.js';
+import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
 import { CLUSTER_OUTPUT_FORMATS, CLUSTER_TYPE_NAMES, type ClusterOutputFormat } from '../core/clusters-table.js';
 import { MultipleUsageErrors } from '../errors.js';
@@ -29,15 +30,21 @@ export interface GetOptions {
   hostClusterContext: string | undefined;
 }
 
-export function registerGet(program: Command, run: CommandRunner): void {
-  const command = program
-    .command('get')
-    .summary('Display the joined clusters')
+export const getCommand: CommandDefinition = {
+  name: 'get',
+  summary: 'Display the joined clusters',
+  arguments: [
+    ['[TYPE]', `clusters (or ${CLUSTER_TYPE_NAMES.slice(1).join(', ')}); TYPE/NAME also works`],
+    ['[NAME...]', 'names of the clusters to show (default: all)'],
+  ],
+  register: registerGet,
+};
+
+function registerGet(command: Command, run: CommandRunner): void {
+  command
     .description(
       'Display the clusters joined to the KubeFed control plane (the KubeFedClusters in the KubeFed namespace of the host cluster) as kubectl get would, with the readiness KubeFed reports for each. Secrets are never read.',
-    )
-    .argument('[TYPE]', `clusters (or ${CLUSTER_TYPE_NAMES.slice(1).join(', ')}); TYPE/NAME also works`)
-    .argument('[NAME...]', 'names of the clusters to show (default: all)');
+    );
   addGlobalSubcommandFlags(command, { dryRun: false });
   command
     .addOption(outputOption(CLUSTER_OUTPUT_FORMATS, 'Output format. One of: wide|json|yaml|name. wide adds API-ENDPOINT, PROXY-URL, TLS, SECRET, REASON and LAST-PROBE.'))

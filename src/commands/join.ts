@@ -21,6 +21,7 @@ import {
   parseDuration,
   quietOption,
 } from '../cli/flags.js';
+import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
 import { dns1123SubdomainProblems } from '../core/naming.js';
 import type { OutputFormat } from '../core/printers.js';
@@ -49,14 +50,20 @@ export interface JoinOptions {
   kubeconfig: string | undefined;
 }
 
-export function registerJoin(program: Command, run: CommandRunner): void {
-  const command = program
-    .command('join')
-    .summary('Register clusters with a KubeFed control plane')
+export const joinCommand: CommandDefinition = {
+  name: 'join',
+  summary: 'Register clusters with a KubeFed control plane',
+  arguments: [
+    ['[CLUSTER_NAME...]', 'names of the clusters to join (RFC 1123 subdomains); each is also its context unless --cluster-context is given'],
+  ],
+  register: registerJoin,
+};
+
+function registerJoin(command: Command, run: CommandRunner): void {
+  command
     .description(
       'Join registers Kubernetes clusters with a KubeFed control plane. The current context is assumed to host the control plane; otherwise use --host-cluster-context. Several clusters are joined concurrently, each rolled back on its own if it fails.',
-    )
-    .argument('[CLUSTER_NAME...]', 'names of the clusters to join (RFC 1123 subdomains); each is also its context unless --cluster-context is given');
+    );
   addGlobalSubcommandFlags(command);
   addClusterIdentityFlags(command);
   command.option(

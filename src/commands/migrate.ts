@@ -4,6 +4,7 @@
 
 import { type Command, Option } from 'commander';
 import { type GlobalSubcommandFlags, addBooleanFlag, addGlobalSubcommandFlags, collectRepeated, namespaceOption, outputOption } from '../cli/flags.js';
+import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
 import { KARMADA_CLUSTER_NAMES, OCM_CLUSTER_NAMES, parseRenames } from '../core/migrate/cluster-names.js';
 import {
@@ -73,10 +74,15 @@ interface CommonMigrateOptions {
 
 export type MigrateOptions = CommonMigrateOptions & ({ target: 'karmada'; karmada: KarmadaMigrationOptions } | { target: 'ocm'; ocm: OcmMigrationOptions });
 
-export function registerMigrate(program: Command, run: CommandRunner): void {
-  const parent = program
-    .command('migrate')
-    .summary('Convert what KubeFed propagates for Karmada or Open Cluster Management')
+export const migrateCommand: CommandDefinition = {
+  name: 'migrate',
+  summary: 'Convert what KubeFed propagates for Karmada or Open Cluster Management',
+  group: true,
+  register: registerMigrate,
+};
+
+function registerMigrate(command: Command, run: CommandRunner): void {
+  const parent = command
     .description('Convert Federated objects, their placements and overrides, ReplicaSchedulingPreferences and member clusters into the objects of another multi-cluster system. Writes nothing to any cluster: the output goes to stdout, the report to stderr.');
 
   const karmada = parent

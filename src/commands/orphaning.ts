@@ -4,6 +4,7 @@
 
 import type { Command } from 'commander';
 import { type GlobalSubcommandFlags, addGlobalSubcommandFlags, namespaceOption, outputOption } from '../cli/flags.js';
+import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
 import { MultipleUsageErrors } from '../errors.js';
 
@@ -30,8 +31,15 @@ const SUBCOMMANDS: ReadonlyArray<[OrphaningVerb, string]> = [
   ['status', 'Get the orphaning deletion status of the federated resource'],
 ];
 
-export function registerOrphaningDeletion(program: Command, run: CommandRunner): void {
-  const parent = program.command('orphaning-deletion').summary('Manage orphaning delete policy').description('Manage orphaning delete policy');
+export const orphaningDeletionCommand: CommandDefinition = {
+  name: 'orphaning-deletion',
+  summary: 'Manage orphaning delete policy',
+  group: true,
+  register: registerOrphaningDeletion,
+};
+
+function registerOrphaningDeletion(parent: Command, run: CommandRunner): void {
+  parent.description('Manage orphaning delete policy');
   for (const [verb, summary] of SUBCOMMANDS) {
     const command = parent
       .command(verb)

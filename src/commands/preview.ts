@@ -6,6 +6,7 @@
 
 import { type Command, Option } from 'commander';
 import { addBooleanFlag, collectRepeated, namespaceOption } from '../cli/flags.js';
+import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
 import { DEFAULT_KUBEFED_NAMESPACE } from '../core/constants.js';
 import type { KubeFedScope, MemberCluster, PreviewOutputFormat } from '../core/preview/index.js';
@@ -80,15 +81,21 @@ export type PreviewOptions = OfflinePreviewOptions | OnlinePreviewOptions;
 // Kept here rather than imported from core/preview/render.ts, which loads the YAML printer: --help stays light.
 const OUTPUT_FORMATS = ['yaml', 'json', 'name'] as const satisfies readonly PreviewOutputFormat[];
 
-export function registerPreview(program: Command, run: CommandRunner): void {
-  const command = program
-    .command('preview')
-    .summary('Shows what KubeFed would write to each member cluster, without writing anything')
+export const previewCommand: CommandDefinition = {
+  name: 'preview',
+  summary: 'Shows what KubeFed would write to each member cluster, without writing anything',
+  arguments: [
+    ['[TYPE]', 'online: the federated type (e.g. FederatedDeployment, federateddeployments.types.kubefed.io) or its target type (e.g. deployments.apps)'],
+    ['[NAME]', 'online: one federated object of that type'],
+  ],
+  register: registerPreview,
+};
+
+function registerPreview(command: Command, run: CommandRunner): void {
+  command
     .description(
       'Shows, per member cluster, the objects KubeFed v0.10.0 would create there (placement, FederatedNamespaces, overrides, ReplicaSchedulingPreferences) and where it would fail. Offline from manifests (-f, no kubeconfig and no network needed), or online from the Federated objects of one type on the host cluster (TYPE [NAME]); with --live, also against what each member cluster holds now.',
-    )
-    .argument('[TYPE]', 'online: the federated type (e.g. FederatedDeployment, federateddeployments.types.kubefed.io) or its target type (e.g. deployments.apps)')
-    .argument('[NAME]', 'online: one federated object of that type');
+    );
   command.option(
     '-f, --filename <path>',
     'Offline: Federated objects, FederatedNamespaces, ReplicaSchedulingPreferences, and optionally a KubeFedConfig, FederatedTypeConfigs and KubeFedClusters, from a file, a directory (its .yaml, .yml and .json files) or - for stdin. May be repeated.',

@@ -4,6 +4,7 @@
 
 import { type Command, Option } from 'commander';
 import { type GlobalSubcommandFlags, addGlobalSubcommandFlags, kubefedNamespace, namespaceOption, outputOption } from '../cli/flags.js';
+import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
 import { MultipleUsageErrors } from '../errors.js';
 
@@ -23,15 +24,21 @@ export interface StatusOptions {
   hostClusterContext: string | undefined;
 }
 
-export function registerStatus(program: Command, run: CommandRunner): void {
-  const command = program
-    .command('status')
-    .summary('Show the control plane at a glance, or how a federated object propagated')
+export const statusCommand: CommandDefinition = {
+  name: 'status',
+  summary: 'Show the control plane at a glance, or how a federated object propagated',
+  arguments: [
+    ['[TYPE]', 'federated type (FederatedDeployment, federateddeployments.types.kubefed.io, fdeploy) or its target type (deployments.apps)'],
+    ['[NAME]', 'name of the federated object'],
+  ],
+  register: registerStatus,
+};
+
+function registerStatus(command: Command, run: CommandRunner): void {
+  command
     .description(
       'Without arguments, status shows the KubeFed control plane: the KubeFedConfig (scope, resource adoption), the joined clusters and their readiness, and the enabled federated types with whether their propagation controllers run. With TYPE NAME it shows the Propagation condition of that federated object and its status in each cluster. --check exits 1 if any cluster is not Ready or any propagation is not OK.',
-    )
-    .argument('[TYPE]', 'federated type (FederatedDeployment, federateddeployments.types.kubefed.io, fdeploy) or its target type (deployments.apps)')
-    .argument('[NAME]', 'name of the federated object');
+    );
   addGlobalSubcommandFlags(command, { dryRun: false });
   command
     .addOption(namespaceOption('Namespace of the federated object (default: the namespace of the host cluster context)'))

@@ -17,6 +17,7 @@ import {
   outputOption,
   quietOption,
 } from '../cli/flags.js';
+import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
 import type { OutputFormat } from '../core/printers.js';
 
@@ -40,14 +41,20 @@ export interface UnjoinOptions {
   kubeconfig: string | undefined;
 }
 
-export function registerUnjoin(program: Command, run: CommandRunner): void {
-  const command = program
-    .command('unjoin')
-    .summary('Remove the registration of clusters from a KubeFed control plane')
+export const unjoinCommand: CommandDefinition = {
+  name: 'unjoin',
+  summary: 'Remove the registration of clusters from a KubeFed control plane',
+  arguments: [
+    ['[CLUSTER_NAME...]', 'names of the joined clusters; each is also its context unless --cluster-context is given'],
+  ],
+  register: registerUnjoin,
+};
+
+function registerUnjoin(command: Command, run: CommandRunner): void {
+  command
     .description(
       'Unjoin removes the registration of Kubernetes clusters from a KubeFed control plane. The current context is assumed to host the control plane; otherwise use --host-cluster-context.',
-    )
-    .argument('[CLUSTER_NAME...]', 'names of the joined clusters; each is also its context unless --cluster-context is given');
+    );
   addGlobalSubcommandFlags(command);
   addClusterIdentityFlags(command);
   command

@@ -1,6 +1,7 @@
 import { type Command } from 'commander';
 import { outputOption } from '../cli/flags.js';
 import { printJsonValue } from '../core/json.js';
+import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
 
 declare const __KUBEFEDCTL_BUILD__: { version: string; gitCommit: string; gitTreeState: string; buildDate: string } | undefined;
@@ -34,10 +35,14 @@ function formatVersionLine(info: VersionInfo): string {
   return `kubefedctl version: version.Info{Version:"${info.gitVersion}", KubefedVersion:"${info.kubefedVersion}", GitCommit:"${info.gitCommit}", GitTreeState:"${info.gitTreeState}", BuildDate:"${info.buildDate}", NodeVersion:"${info.nodeVersion}", Platform:"${info.platform}"}\n`;
 }
 
-export function registerVersion(program: Command, run: CommandRunner): void {
-  program
-    .command('version')
-    .summary('Print the version info')
+export const versionCommand: CommandDefinition = {
+  name: 'version',
+  summary: 'Print the version info',
+  register: registerVersion,
+};
+
+function registerVersion(command: Command, run: CommandRunner): void {
+  command
     .description('Print the version info')
     .addOption(outputOption(['json', 'yaml'], 'Output format. One of: json|yaml.'))
     .action((flags: { output?: 'json' | 'yaml' }) =>

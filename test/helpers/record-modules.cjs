@@ -1,5 +1,6 @@
 // Preloaded with --require: at exit, writes to RECORD_MODULES_FILE the Node built-ins the process
-// loaded (process.moduleLoadList) and every module file it required.
+// loaded (process.moduleLoadList) and every module file it required (through Node's loader, or
+// through bin/kubefedctl.js's code-cached one, which keeps its bundles in the same module cache).
 const fs = require('node:fs');
 const Module = require('node:module');
 
@@ -15,6 +16,7 @@ Module._load = function load(request, parent, isMain) {
   return loaded;
 };
 process.on('exit', () => {
+  for (const file of Object.keys(Module._cache)) if (file !== __filename) required.add(file);
   const builtins = process.moduleLoadList.filter((entry) => entry.startsWith('NativeModule ')).map((entry) => entry.slice('NativeModule '.length));
   fs.writeFileSync(process.env.RECORD_MODULES_FILE, JSON.stringify({ builtins, required: [...required] }));
 });
