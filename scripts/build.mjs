@@ -52,6 +52,20 @@ const processGlobal = {
   },
 };
 
+// commander's index.js also creates a Command of its own (its global `program`) at load, which we
+// never use: import its classes from where they are defined.
+const commanderClasses = {
+  name: 'commander-classes',
+  setup(build) {
+    build.onResolve({ filter: /^commander$/ }, () => ({ path: 'commander', namespace: 'commander-classes' }));
+    build.onLoad({ filter: /.*/, namespace: 'commander-classes' }, () => ({
+      loader: 'js',
+      resolveDir: process.cwd(),
+      contents: "exports.Command = require('./node_modules/commander/lib/command.js').Command; exports.Option = require('./node_modules/commander/lib/option.js').Option; exports.Help = require('./node_modules/commander/lib/help.js').Help; exports.CommanderError = require('./node_modules/commander/lib/error.js').CommanderError; exports.InvalidArgumentError = require('./node_modules/commander/lib/error.js').InvalidArgumentError;",
+    }));
+  },
+};
+
 /** Replaces an import of another apart module by a lazy require of its bundle (not the bundle's own entry). */
 function apartExcept(self) {
   return {
@@ -98,7 +112,7 @@ const mainBuild = await build({
   // headers stay readable; esbuild's keepNames would instead wrap closures made in hot loops.
   minify: true,
   define: { __KUBEFEDCTL_BUILD__: JSON.stringify(buildInfo) },
-  plugins: [lazyChildProcess, processGlobal, apartExcept(undefined)],
+  plugins: [lazyChildProcess, processGlobal, commanderClasses, apartExcept(undefined)],
   metafile: true,
   logLevel: 'warning',
 });

@@ -81,6 +81,13 @@ export class UnregisteredCommandInvoked extends Error {
   }
 }
 
+const KLOG_FLAG_NAMES = new Set([...IGNORED_KLOG_FLAGS.map(([flags]) => flags.split(' ')[0]!), '--no-logtostderr']);
+
+/** `--log-dir=x`, `--log_dir`, `--logtostderr=false`: one of the klog flags (pflag also takes `_` for `-`). */
+function isKlogFlag(arg: string): boolean {
+  return arg.startsWith('--') && KLOG_FLAG_NAMES.has(arg.split('=')[0]!.replaceAll('_', '-'));
+}
+
 export interface ProgramState {
   settings: GlobalSettings;
   /** The action promise of the subcommand that ran, if any. */
@@ -125,8 +132,12 @@ Exit codes:
   1  the operation failed (API error, unreachable cluster, kubeconfig or context problem)
   2  usage error or invalid input (unknown flag, missing argument, bad manifest)`,
     );
-  for (const [flags, description] of IGNORED_KLOG_FLAGS) program.addOption(new Option(flags, description).hideHelp());
-  program.addOption(new Option('--no-logtostderr').hideHelp());
+  // Hidden and without effect: registered only for a command line that uses one (or for the
+  // whole tree), so that other starts do not pay for thirteen options.
+  if (commandLine === undefined || isCompletionRequest(commandLine) || commandLine.some(isKlogFlag)) {
+    for (const [flags, description] of IGNORED_KLOG_FLAGS) program.addOption(new Option(flags, description).hideHelp());
+    program.addOption(new Option('--no-logtostderr').hideHelp());
+  }
 
   // Root help shows "[options]" for every command with flags; a command known only by its header
   // has none registered yet.

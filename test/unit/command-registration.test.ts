@@ -64,3 +64,16 @@ describe('registering only the command that runs', () => {
     assert.deepEqual([...COMMAND_NAMES].sort(), [...full.commands.map((command) => command.name()), 'help'].sort());
   });
 });
+
+describe('the klog flags the Go tool accepts', () => {
+  test('are registered only for a command line that uses one, and then still work', async () => {
+    const ctxState = () => ({ settings: { verbosity: 0, quiet: false, color: false }, pending: undefined, ignoredFlagsUsed: [] });
+    const sink = { stdout: { write: () => true }, stderr: { write: () => true }, stdin: process.stdin, env: {}, cwd: '/', homeDir: '/' };
+    assert.ok(!createProgram(sink, ctxState(), {}, ['version']).options.some((option) => option.long === '--log-dir'));
+    assert.ok(createProgram(sink, ctxState(), {}, ['--log_dir', '/tmp', 'version']).options.some((option) => option.long === '--log-dir'));
+    const result = await runInProcess(['--log_dir', '/tmp', '--logtostderr=false', 'version']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^kubefedctl version: /);
+    assert.match(result.stderr, /Warning: --log-dir is accepted for compatibility with the Go kubefedctl and has no effect/);
+  });
+});
