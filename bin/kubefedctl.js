@@ -58,21 +58,26 @@ if (typeof Module.enableCompileCache === 'function') {
   Module.enableCompileCache();
   require(mainBundle).main(process.argv.slice(2));
 } else if (process.env.KUBEFEDCTL_TRAIN_CODE_CACHE) {
-  // The build's training run: the command lines every start-up benchmark runs, then a cache per
-  // bundle that holds the functions they compiled (for the bundles no run loads, their top level).
+  // The build's training run (scripts/train-code-cache.ts): the command lines of
+  // KUBEFEDCTL_TRAIN_RUNS (JSON), then a cache for each bundle of KUBEFEDCTL_TRAIN_CODE_CACHE that
+  // holds the functions they compiled (for a bundle no run loaded, its top level).
   const bundles = codeCachedBundles();
   const cli = bundles.main();
-  const runs = [['--help'], ['version', '-o', 'yaml'], ['federate', '-f', path.join(__dirname, '..', 'examples', 'app'), '-o', 'yaml']];
-  runs
-    .reduce((previous, argv) => previous.then(() => cli.main(argv)), Promise.resolve())
-    .then(() => {
-      // KUBEFEDCTL_TRAIN_CODE_CACHE: the bundles to write caches for, comma-separated.
-      for (const name of process.env.KUBEFEDCTL_TRAIN_CODE_CACHE.split(',')) {
-        const file = path.join(dist, name);
-        bundles.fs.writeFileSync(`${file}.cache`, bundles.cachedDataOf(file));
-      }
-      process.exitCode = 0;
-    });
+  const runs = JSON.parse(process.env.KUBEFEDCTL_TRAIN_RUNS);
+  (async () => {
+    for (const argv of runs) {
+      const code = await cli.main(argv, { endProcess: false });
+      if (code !== 0) throw new Error(`training run "${argv.join(' ')}" exited ${code}`);
+    }
+    for (const name of process.env.KUBEFEDCTL_TRAIN_CODE_CACHE.split(',')) {
+      const file = path.join(dist, name);
+      bundles.fs.writeFileSync(`${file}.cache`, bundles.cachedDataOf(file));
+    }
+    process.exitCode = 0;
+  })().catch((error) => {
+    process.stderr.write(`${error.stack}\n`);
+    process.exitCode = 1;
+  });
 } else {
   codeCachedBundles().main().main(process.argv.slice(2));
 }

@@ -5,6 +5,7 @@
 // (test/cli/startup.test.ts checks that https/tls are never loaded for them).
 import { build } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 // The bundles apart from main.cjs, and which imports they serve.
 import { APART } from './bundles.mjs';
@@ -24,20 +25,34 @@ const buildInfo = {
   buildDate: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
 };
 
-// commander requires child_process at load time (for executable subcommands, which kubefedctl
-// does not have), and loading it costs ~6 ms of every start. Give the bundle a child_process
-// that loads the real one on first use (the exec credential plugins use it).
-const lazyChildProcess = {
-  name: 'lazy-child-process',
+// Built-in modules that the bundles require at load time but few runs use, each replaced by a
+// stand-in that loads the real module on first use:
+// - child_process: commander requires it (for executable subcommands, which kubefedctl does not
+//   have), ~6 ms of every start; the exec credential plugins use it;
+// - https and zlib: the REST transport speaks HTTP/2 (node:http2) to a server that can, and
+//   gunzips only a zipped answer; HTTP/1.1 fallbacks, proxies and OIDC use https.
+// esbuild's ESM-to-CommonJS interop copies an imported module's property names when the
+// importing module loads: the stand-in lists them (as this Node has them) without loading anything.
+const LAZY_BUILTINS = ['child_process', 'https', 'zlib'];
+const require = createRequire(import.meta.url);
+const lazyBuiltins = {
+  name: 'lazy-builtins',
   setup(build) {
-    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      // The proxy's own require must reach the real module, not the proxy again.
-      args.namespace === 'kubefedctl' ? { path: 'node:child_process', external: true } : { path: 'lazy-child-process', namespace: 'kubefedctl' },
-    );
-    build.onLoad({ filter: /.*/, namespace: 'kubefedctl' }, () => ({
+    build.onResolve({ filter: new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`) }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      // The stand-in's own require must reach the real module, not the stand-in again.
+      return args.namespace === 'lazy-builtin' ? { path: `node:${name}`, external: true } : { path: name, namespace: 'lazy-builtin' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
       loader: 'js',
-      contents: `let real; const load = () => (real ??= require('node:child_process'));
-module.exports = new Proxy({}, { get: (_, key) => load()[key], has: (_, key) => key in load(), ownKeys: () => Reflect.ownKeys(load()), getOwnPropertyDescriptor: (_, key) => Object.getOwnPropertyDescriptor(load(), key) });`,
+      contents: `let real; const load = () => (real ??= require('node:${args.path}'));
+const names = ${JSON.stringify(Object.keys(require(`node:${args.path}`)))};
+module.exports = new Proxy({}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => names.includes(key) || key in load(),
+  ownKeys: () => names,
+  getOwnPropertyDescriptor: (_, key) => (names.includes(key) ? { configurable: true, enumerable: true, writable: true, value: undefined } : undefined),
+});`,
     }));
   },
 };
@@ -95,7 +110,7 @@ for (const { name, entry } of APART) {
     target: 'node20',
     minify: true,
     define: { __KUBEFEDCTL_BUILD__: JSON.stringify(buildInfo) },
-    plugins: [lazyChildProcess, processGlobal, apartExcept(name)],
+    plugins: [lazyBuiltins, processGlobal, apartExcept(name)],
     logLevel: 'warning',
   });
 }
@@ -112,7 +127,7 @@ const mainBuild = await build({
   // headers stay readable; esbuild's keepNames would instead wrap closures made in hot loops.
   minify: true,
   define: { __KUBEFEDCTL_BUILD__: JSON.stringify(buildInfo) },
-  plugins: [lazyChildProcess, processGlobal, commanderClasses, apartExcept(undefined)],
+  plugins: [lazyBuiltins, processGlobal, commanderClasses, apartExcept(undefined)],
   metafile: true,
   logLevel: 'warning',
 });
@@ -121,12 +136,7 @@ const mainBuild = await build({
 // modules are imported statically (evaluated at every start) rather than lazily.
 if (process.env.KUBEFEDCTL_BUILD_METAFILE) writeFileSync(process.env.KUBEFEDCTL_BUILD_METAFILE, JSON.stringify(mainBuild.metafile));
 
-// The code caches bin/kubefedctl.js loads on Node 20, one per bundle: written after a training run
-// of --help, version and offline federate, so main.cjs's holds the functions those compile, not
-// only the top level. The bundles apart get their top level cached (a cluster command would
-// otherwise parse all of cluster-commands.cjs, ~4 ms, on every run).
-const training = spawnSync(process.execPath, ['bin/kubefedctl.js'], {
-  env: { ...process.env, KUBEFEDCTL_TRAIN_CODE_CACHE: ['main', ...APART.map((a) => a.name)].map((name) => `${name}.cjs`).join(',') },
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
+// The code caches bin/kubefedctl.js loads on Node 20, one per bundle, trained by running the
+// start-up command lines and join/unjoin against fake clusters (scripts/train-code-cache.ts).
+const training = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/train-code-cache.ts'], { stdio: ['ignore', 'inherit', 'pipe'] });
 if (training.status !== 0) throw new Error(`code cache training run failed: ${training.stderr}`);

@@ -127,5 +127,11 @@ export async function completeMemberCommand(
   const access = await openClusterAccessCollecting(env, flags.kubeconfig, problems);
   const members = resolveMembers(command, clusterNames, flags, access?.kubeconfig, problems);
   const host = resolveHost(flags, access?.kubeconfig, problems);
+  if (access && problems.length === 0) {
+    // The clusters are known: their TLS handshakes can run while the command loads the rest.
+    for (const context of new Set([host.hostContext, ...members.map((member) => member.clusterContext)])) {
+      if (access.kubeconfig.contextNames.includes(context)) void access.client(context).then((client) => client.preconnect(), () => {});
+    }
+  }
   return { dryRun, waitTimeoutMs, access, members, host };
 }

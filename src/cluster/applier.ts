@@ -68,10 +68,28 @@ export class Applier {
     this.options = options;
   }
 
-  /** Applies operations one after another; the first failure stops it (call rollback() to undo). */
+  /**
+   * Applies operations one after another, except that operations in a row with the same stage go
+   * together; the first failure stops it (once the rest of its stage has settled, so that every
+   * write that happened is journaled: call rollback() to undo).
+   */
   async applyInOrder(operations: readonly Operation[]): Promise<OperationResult[]> {
     const results: OperationResult[] = [];
-    for (const op of operations) results.push(await this.applyOne(op));
+    for (let start = 0; start < operations.length; ) {
+      const stage = operations[start]!.stage;
+      let end = start + 1;
+      while (stage !== undefined && end < operations.length && operations[end]!.stage === stage) end++;
+      if (end - start === 1) {
+        results.push(await this.applyOne(operations[start]!));
+      } else {
+        this.throwIfInterrupted();
+        const settled = await Promise.allSettled(operations.slice(start, end).map((op) => this.applyOne(op)));
+        const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+        if (failed) throw failed.reason;
+        for (const result of settled) results.push((result as PromiseFulfilledResult<OperationResult>).value);
+      }
+      start = end;
+    }
     // An interrupt that came during the last write still undoes the run.
     this.throwIfInterrupted();
     return results;

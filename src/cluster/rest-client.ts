@@ -84,6 +84,10 @@ class RestClusterClient implements ClusterClient {
     return this.#transport.requestCount;
   }
 
+  preconnect(): void {
+    this.#transport.preconnect();
+  }
+
   close(): void {
     this.#transport.close();
   }

@@ -3,7 +3,9 @@
 // reset keep-alive socket), gzip, request logging, and the mapping of failures to typed errors.
 
 import http from 'node:http';
-import https from 'node:https';
+// Named imports: the build loads node:https and node:zlib on first use (scripts/build.mjs,
+// LAZY_BUILTINS), and HTTP/2 to a server that speaks it, unzipped answers, need neither.
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type tls from 'node:tls';
 import { gunzipSync } from 'node:zlib';
 
@@ -71,7 +73,7 @@ export async function createTransport(context: ContextInfo, credentials: Credent
   const serverUrl = parseServerUrl(context);
   const tlsOptions = tlsOptionsFor(context, serverUrl);
   const proxy = resolveProxy(context, options.env, serverUrl);
-  const agent = proxy !== undefined ? await createProxyAgent(serverUrl, proxy, tlsOptions) : directAgent(serverUrl);
+  const agent = proxy !== undefined ? await createProxyAgent(serverUrl, proxy, tlsOptions) : undefined;
   return new ApiTransport({ context, credentials, serverUrl, tlsOptions, agent, proxyLabel: proxy && maskProxyCredentials(proxy), ...options });
 }
 
@@ -85,7 +87,7 @@ const MAX_SOCKETS_PER_CLUSTER = 8;
 
 function directAgent(serverUrl: URL): http.Agent {
   const options = { keepAlive: true, maxSockets: MAX_SOCKETS_PER_CLUSTER };
-  return serverUrl.protocol === 'https:' ? new https.Agent(options) : new http.Agent(options);
+  return serverUrl.protocol === 'https:' ? new HttpsAgent(options) : new http.Agent(options);
 }
 
 function parseServerUrl(context: ContextInfo): URL {
@@ -108,7 +110,8 @@ interface TransportParts extends TransportOptions {
   credentials: CredentialProvider;
   serverUrl: URL;
   tlsOptions: tls.ConnectionOptions;
-  agent: http.Agent;
+  /** The proxy's agent; undefined: connect directly. */
+  agent: http.Agent | undefined;
   proxyLabel: string | undefined;
 }
 
@@ -119,7 +122,8 @@ export class ApiTransport {
   readonly #serverUrl: URL;
   readonly #basePath: string;
   readonly #tlsOptions: tls.ConnectionOptions;
-  readonly #agent: http.Agent;
+  /** HTTP/1.1: through the proxy's agent, or directly (made on first use). */
+  #agent: http.Agent | undefined;
   readonly #proxyLabel: string | undefined;
   readonly #timeoutMs: number;
   readonly #userAgent: string;
@@ -152,7 +156,19 @@ export class ApiTransport {
 
   close(): void {
     this.#http2?.close();
-    this.#agent.destroy();
+    this.#agent?.destroy();
+  }
+
+  /** Opens the HTTP/2 session ahead of the first request (see ClusterClient.preconnect). */
+  preconnect(): void {
+    if (this.#http2 === undefined || this.#serverSpeaksHttp2 !== undefined || this.#connecting) return;
+    // Bounded like a request: a first request that finds this connection attempt under way waits
+    // for it instead of starting its own.
+    const signal = this.#timeoutMs > 0 ? AbortSignal.timeout(this.#timeoutMs) : new AbortController().signal;
+    this.#credentials
+      .current()
+      .then((credentials) => this.#overHttp2(credentials, signal))
+      .catch(() => {});
   }
 
   /** Whether this request goes over the HTTP/2 session (opening it first if needed). */
@@ -162,7 +178,9 @@ export class ApiTransport {
     this.#connecting ??= this.#http2.connect(signal, credentials.cert !== undefined ? { cert: credentials.cert, key: credentials.key! } : undefined).finally(() => {
       this.#connecting = undefined;
     });
-    this.#serverSpeaksHttp2 = await this.#connecting;
+    // A request that finds a connection attempt under way (another request's, or preconnect's)
+    // still gives up when its own timeout or cancellation comes.
+    this.#serverSpeaksHttp2 = await untilAborted(this.#connecting, signal);
     return this.#serverSpeaksHttp2;
   }
 
@@ -339,9 +357,10 @@ export class ApiTransport {
       }
     }
 
-    const transport = this.#serverUrl.protocol === 'https:' ? https : http;
+    this.#agent ??= directAgent(this.#serverUrl);
+    const send = this.#serverUrl.protocol === 'https:' ? httpsRequest : http.request;
     return new Promise<Exchange>((resolve, reject) => {
-      const request = transport.request(url, {
+      const request = send(url, {
         method: spec.method,
         headers,
         agent: this.#agent,
@@ -385,6 +404,17 @@ export function readBody(response: http.IncomingMessage): Promise<Buffer> {
     response.on('end', () => resolve(Buffer.concat(chunks)));
     response.on('error', reject);
     response.on('aborted', () => reject(Object.assign(new Error('the response was cut off'), { code: 'ECONNRESET' })));
+  });
+}
+
+/** `work`, or, as soon as `signal` aborts, the error a cancelled connection attempt fails with (the work itself goes on). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  const cancelled = () => Object.assign(new Error('the connection attempt was cancelled'), { code: 'ECONNABORTED' });
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 

@@ -124,6 +124,12 @@ export interface ClusterClient {
   readonly context: ContextInfo;
   /** Number of HTTP requests this client has sent (benchmarks report it). */
   readonly requestCount: number;
+  /**
+   * Starts connecting now, without waiting: a command that knows which clusters it will talk to
+   * calls it early, so that the TLS handshake overlaps the rest of its start. A failure is left for
+   * the first request to report.
+   */
+  preconnect(): void;
 
   /** undefined when the object does not exist (404); other failures throw ClusterApiError. */
   get(gvr: GroupVersionResource, name: string, namespace?: string): Promise<KubeObject | undefined>;

@@ -271,12 +271,13 @@ export function planJoinMember(settings: JoinSettings, observed: ObservedJoinSta
           until: 'deleted',
           timeoutMs: NAMESPACE_TERMINATION_TIMEOUT_MS,
           description: `namespace "${observed.terminatingNamespace}" to finish terminating (it is being deleted, e.g. by an earlier unjoin)`,
+          stage: 0,
         },
       ]
     : [];
   const writes: Operation[] = memberWrites(settings, observed).map((op) =>
     // A binding replaced because its roleRef changed is re-created if a later step fails.
-    op.verb === 'delete' ? { ...op, restoreOnRollback: observed.rbac.get(`${op.gvr.resource}/${op.name}`) } : op,
+    op.verb === 'delete' ? { ...op, stage: memberWriteStage(op), restoreOnRollback: observed.rbac.get(`${op.gvr.resource}/${op.name}`) } : { ...op, stage: memberWriteStage(op) },
   );
   const wait: WaitOperation = {
     verb: 'wait',
@@ -287,8 +288,22 @@ export function planJoinMember(settings: JoinSettings, observed: ObservedJoinSta
     until: 'token-issued',
     timeoutMs: tokenTimeoutMs,
     description: `the token of service account ${settings.namespace}/${names.serviceAccount}`,
+    stage: 7,
   };
   return [...waitForTermination, ...writes, wait];
+}
+
+/**
+ * When a member write can be sent: what it needs exists after the stages before it. The namespace
+ * and the cluster roles need nothing; the service account and the role need the namespace, a
+ * cluster role binding its cluster role (RBAC checks a binding against the role it grants); the
+ * token Secret needs its service account (the token controller deletes a token Secret whose
+ * service account does not exist) and a role binding its role. A binding replaced because its
+ * roleRef changed is deleted the stage before it is created again.
+ */
+function memberWriteStage(op: Operation): number {
+  const stage = { namespaces: 2, clusterroles: 2, serviceaccounts: 4, roles: 4, clusterrolebindings: 4, secrets: 6, rolebindings: 6 }[op.gvr.resource] ?? 6;
+  return op.verb === 'delete' ? stage - 1 : stage;
 }
 
 /** What the member issued for the join's service account (base64, as the token Secret holds it). */

@@ -20,6 +20,11 @@ interface OperationBase {
   /** The role of the cluster the operation targets. */
   cluster: string;
   gvr: GroupVersionResource;
+  /**
+   * For an ordered apply: operations in a row with the same stage do not depend on each other and
+   * are sent together (inStageOrder lines a plan up). Without a stage an operation runs alone.
+   */
+  stage?: number | undefined;
   /** Why the operation is planned (shown in dry-run plans and at -v=2). */
   reason?: string | undefined;
   messages?: OperationMessages | undefined;
@@ -172,4 +177,15 @@ export function planObjects(operations: readonly Operation[], contextOf: (cluste
     }
   }
   return objects;
+}
+
+/**
+ * A plan in the order an ordered apply sends it: by ascending stage (operations without one keep
+ * their place at the front), each stage in plan order. Plans are printed in plan order.
+ */
+export function inStageOrder(operations: readonly Operation[]): Operation[] {
+  return operations
+    .map((op, index) => ({ op, index }))
+    .sort((a, b) => (a.op.stage ?? -Infinity) - (b.op.stage ?? -Infinity) || a.index - b.index)
+    .map(({ op }) => op);
 }

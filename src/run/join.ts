@@ -27,7 +27,7 @@ import {
   readyWait,
 } from '../core/join-plan.js';
 import { isLoopbackEndpoint } from '../core/naming.js';
-import { type Operation, type WaitOperation, describeOperation, dryRunSuffix, planObjects, printPlanText } from '../core/plan.js';
+import { type Operation, type WaitOperation, describeOperation, dryRunSuffix, inStageOrder, planObjects, printPlanText } from '../core/plan.js';
 import { printObjects } from '../core/printers.js';
 import type { KubeObject } from '../core/types.js';
 import { ClusterApiError, OperationError } from '../errors.js';
@@ -188,7 +188,7 @@ async function joinMember(options: JoinOptions, member: JoinOptions['members'][n
   );
   const guard = env.interrupts.protect(() => applier.pendingUndo());
   try {
-    const memberResults = await applier.applyInOrder(sendable(memberPlan, options, settings, log));
+    const memberResults = await applier.applyInOrder(inStageOrder(sendable(memberPlan, options, settings, log)));
     const tokenSecret = memberResults.find((r) => r.op.verb === 'wait' && r.op.until === 'token-issued')?.object;
     const hostPlan = planJoinHost(hostSettings, observed, tokenSecret ? issuedToken(tokenSecret) : REDACTED_TOKEN);
     if (!hostPlan.some((op) => op.gvr === GVR.secrets)) log.log(2, `Host secret ${settings.namespace}/${observed.hostSecret?.metadata.name ?? ''} already holds the token; reusing it`);

@@ -70,7 +70,9 @@ async function unjoinMember(options: UnjoinOptions, target: UnjoinTarget, client
     }
   };
   // Deletes within a phase do not depend on each other: they go at once. The phases keep the
-  // order that matters: the member's objects, then its namespace, then the host's registration.
+  // order that matters: the member's objects (its namespace with them: deleting the namespace
+  // deletes what is in it anyway, and a delete of an object already gone counts as done), then
+  // the host's registration, so that a failure on the member leaves the cluster registered.
   for (const phase of unjoinPhases(plan.operations)) {
     const settled = await Promise.allSettled(phase.map(apply));
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -80,10 +82,8 @@ async function unjoinMember(options: UnjoinOptions, target: UnjoinTarget, client
 }
 
 function unjoinPhases(operations: readonly Operation[]): Operation[][] {
-  const isNamespace = (op: Operation) => op.gvr === GVR.namespaces;
   return [
-    operations.filter((op) => op.cluster === 'member' && op.verb === 'delete' && !isNamespace(op)),
-    operations.filter((op) => op.cluster === 'member' && op.verb === 'delete' && isNamespace(op)),
+    operations.filter((op) => op.cluster === 'member' && op.verb === 'delete'),
     operations.filter((op) => op.cluster === 'host'),
     operations.filter((op) => op.verb === 'wait'),
   ].filter((phase) => phase.length > 0);

@@ -184,6 +184,8 @@ export class FakeCluster implements ClusterClient {
     return this.requests.length;
   }
 
+  preconnect(): void {}
+
   // -------------------------------------------------------------------------------------------
   // Test controls (not logged)
 

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { type JoinSettings, type ObservedJoinState, type WriteOperation, checkHostConflicts, hostSecretWrite, kubefedClusterWrite, memberWrites } from '../../src/core/join-plan.js';
+import { type JoinSettings, type ObservedJoinState, type WriteOperation, checkHostConflicts, hostSecretWrite, kubefedClusterWrite, memberWrites, planJoinMember } from '../../src/core/join-plan.js';
+import { inStageOrder } from '../../src/core/plan.js';
 import { toYaml } from '../../src/core/yaml.js';
 import { assertGolden } from '../helpers/golden.js';
 import { dns1123SubdomainProblems, isLoopbackEndpoint, suggestResourceName } from '../../src/core/naming.js';
@@ -115,5 +116,51 @@ describe('names', () => {
   test('loopback endpoints', () => {
     for (const url of ['https://127.0.0.1:6443', 'https://localhost', 'https://[::1]:443', 'https://127.5.0.1']) assert.ok(isLoopbackEndpoint(url), url);
     for (const url of ['https://10.0.0.1:6443', 'https://api.example.com', 'not a url']) assert.ok(!isLoopbackEndpoint(url), url);
+  });
+});
+
+describe('the stages of the member writes', () => {
+  const applied = (settings: JoinSettings, observed: ObservedJoinState) =>
+    inStageOrder(planJoinMember(settings, observed, 30_000)).map((op) => `${op.stage} ${op.verb} ${op.gvr.resource}${'object' in op ? ` ${op.object.metadata.name}` : 'name' in op ? ` ${op.name}` : ''}`);
+
+  test('what an object needs comes a stage before it; the rest goes together', () => {
+    assert.deepEqual(applied(base, nothing), [
+      '2 create namespaces kube-federation-system',
+      '2 create clusterroles kubefed-controller-manager:cluster2-cluster1',
+      '4 create serviceaccounts cluster2-cluster1',
+      '4 create clusterrolebindings kubefed-controller-manager:cluster2-cluster1',
+      '6 create secrets cluster2-cluster1',
+      '7 wait secrets cluster2-cluster1',
+    ]);
+    assert.deepEqual(applied({ ...base, scope: 'Namespaced' }, nothing), [
+      '2 create namespaces kube-federation-system',
+      '2 create clusterroles kubefed-controller-manager:kube-federation-system:healthcheck-cluster2-cluster1',
+      '4 create serviceaccounts cluster2-cluster1',
+      '4 create roles kubefed-controller-manager:cluster2-cluster1',
+      '4 create clusterrolebindings kubefed-controller-manager:kube-federation-system:healthcheck-cluster2-cluster1',
+      '6 create secrets cluster2-cluster1',
+      '6 create rolebindings kubefed-controller-manager:cluster2-cluster1',
+      '7 wait secrets cluster2-cluster1',
+    ]);
+  });
+
+  test('a binding whose roleRef changed is deleted a stage before it is created again; a terminating namespace is waited for first', () => {
+    const observed: ObservedJoinState = { ...namespaceExists, rbac: existingRbac, terminatingNamespace: 'kube-federation-system' };
+    assert.deepEqual(applied({ ...base, errorOnExisting: false }, observed), [
+      '0 wait namespaces kube-federation-system',
+      '2 update clusterroles kubefed-controller-manager:cluster2-cluster1',
+      '3 delete clusterrolebindings kubefed-controller-manager:cluster2-cluster1',
+      '4 create serviceaccounts cluster2-cluster1',
+      '4 create clusterrolebindings kubefed-controller-manager:cluster2-cluster1',
+      '6 create secrets cluster2-cluster1',
+      '7 wait secrets cluster2-cluster1',
+    ]);
+  });
+
+  test('plans are printed in plan order, the Go order', () => {
+    assert.deepEqual(
+      planJoinMember(base, nothing, 30_000).map((op) => op.gvr.resource),
+      ['namespaces', 'serviceaccounts', 'secrets', 'clusterroles', 'clusterrolebindings', 'secrets'],
+    );
   });
 });
