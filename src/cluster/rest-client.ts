@@ -178,7 +178,13 @@ class RestClusterClient implements ClusterClient {
     let continueToken: string | undefined;
     let paginate = limit > 0;
     for (;;) {
-      const query = { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, limit: paginate ? String(limit) : undefined, continue: continueToken };
+      const query = {
+        labelSelector: options.labelSelector,
+        fieldSelector: options.fieldSelector,
+        limit: paginate ? String(limit) : undefined,
+        continue: continueToken,
+        resourceVersion: options.fromCache && continueToken === undefined ? '0' : undefined,
+      };
       const spec: RequestSpec = { method: 'GET', path: resourcePath(gvr, options.namespace), query, verb: 'list', target: describeTarget(gvr, options.namespace), resource: gvr.resource };
       const response = await this.#transport.request(spec, continueToken !== undefined ? [410] : [], signal);
       if (response.status === 410) {

@@ -92,6 +92,12 @@ export interface ListOptions {
   fieldSelector?: string | undefined;
   /** Page size; the client follows `continue` tokens and returns all items. */
   limit?: number | undefined;
+  /**
+   * resourceVersion=0: the API server answers from its watch cache instead of reading etcd, far
+   * cheaper for a burst of lists, and current to within moments (a list is out of date as soon as
+   * it is answered anyway).
+   */
+  fromCache?: boolean | undefined;
 }
 
 export interface WriteOptions {
