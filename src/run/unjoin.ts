@@ -5,7 +5,7 @@
 import type { CommandEnv } from '../cli/command-env.js';
 import type { Spinner, Ui } from '../cli/ui.js';
 import { Applier } from '../cluster/applier.js';
-import type { ApiGroupInfo, ClusterClient } from '../cluster/types.js';
+import type { ClusterClient } from '../cluster/types.js';
 import type { UnjoinOptions } from '../commands/unjoin.js';
 import { GVR, qualifiedName } from '../core/gvr.js';
 import { type Operation, describeOperation, dryRunSuffix, planObjects, printPlanText } from '../core/plan.js';
@@ -110,32 +110,43 @@ function failedMember(error: unknown, force: boolean, target: UnjoinTarget, ui: 
   return undefined;
 }
 
+/**
+ * What join left in the member, read once and all at once: its cluster-scoped objects by name and
+ * by label; its namespaced ones (service account, token Secret, role, binding) from full lists of
+ * those types in the namespace, which find them by name and by label too; and every other
+ * namespaced type (from the watch cache), to tell whether the namespace holds anything else. The
+ * lists go as soon as discovery answers, without waiting to learn whether the namespace may go.
+ */
 async function observeMember(target: UnjoinTarget, member: ClusterClient, host: ClusterClient): Promise<ObservedMember> {
   const ns = target.namespace;
+  const selector = managedSelector(target.clusterName);
   const candidates = memberCandidatesByName(target);
+  const clusterScoped = candidates.filter(([, , namespace]) => namespace === undefined);
   const namespaceRead = Promise.all([member.get(GVR.namespaces, ns), host.get(GVR.namespaces, ns)]);
-  // Discovery is started at once (2 requests with aggregated discovery), so that the expensive part,
-  // listing every namespaced type, can begin as soon as the namespace turns out to be join's.
-  const groupsRead = member.serverGroups();
-  groupsRead.catch(() => {});
-  const contentsRead = namespaceRead.then(([namespace, hostNamespace]) =>
-    namespace && namespaceKeepReason(target, { namespace, hostNamespace, byName: [], labelled: [] }) === undefined ? namespaceContents(member, ns, groupsRead) : undefined,
-  );
-  const [found, labelledLists, [namespace, hostNamespace], contents] = await Promise.all([
-    Promise.all(candidates.map(([gvr, name, namespace]) => member.get(gvr, name, namespace))),
-    Promise.all(LABELLED_MEMBER_TYPES.map(({ gvr, namespaced }) => member.list(gvr, { namespace: namespaced ? ns : undefined, labelSelector: managedSelector(target.clusterName) }))),
+  // A host that unjoins itself keeps its control-plane namespace (UID check): nothing else to list.
+  // A failure to list them matters only if the namespace turns out to be join's.
+  const othersRead: Promise<{ items: Array<{ gvr: GroupVersionResource; item: KubeObject }> } | { error: unknown } | undefined> =
+    member.context.server === host.context.server ? Promise.resolve(undefined) : otherNamespaceContents(member, ns).then((items) => ({ items }), (error: unknown) => ({ error }));
+  const [foundClusterScoped, labelledClusterScoped, ownLists, [namespace, hostNamespace], others] = await Promise.all([
+    Promise.all(clusterScoped.map(([gvr, name]) => member.get(gvr, name))),
+    Promise.all(LABELLED_MEMBER_TYPES.filter((type) => !type.namespaced).map(({ gvr }) => member.list(gvr, { labelSelector: selector }).then((list) => ({ gvr, items: list.items })))),
+    Promise.all(LABELLED_MEMBER_TYPES.filter((type) => type.namespaced).map(({ gvr }) => member.list(gvr, { namespace: ns }).then((list) => ({ gvr, items: list.items })))),
     namespaceRead,
-    contentsRead,
+    othersRead,
   ]);
-  const observed: ObservedMember = {
-    byName: candidates.flatMap(([gvr], index) => (found[index] ? [{ gvr, object: found[index] }] : [])),
-    labelled: LABELLED_MEMBER_TYPES.flatMap(({ gvr }, index) => labelledLists[index]!.items.map((object) => ({ gvr, object }))),
-    namespace,
-    hostNamespace,
-  };
-  if (contents) {
+  const inNamespace = (gvr: GroupVersionResource, name: string) => ownLists.find((list) => list.gvr === gvr)?.items.find((item) => item.metadata.name === name);
+  const byName = candidates.flatMap(([gvr, name, namespace]) => {
+    const object = namespace === undefined ? foundClusterScoped[clusterScoped.findIndex(([g, n]) => g === gvr && n === name)] : inNamespace(gvr, name);
+    return object ? [{ gvr, object }] : [];
+  });
+  const labelled = [...labelledClusterScoped, ...ownLists.map(({ gvr, items }) => ({ gvr, items: items.filter((item) => matchesSelector(item, selector)) }))].flatMap(({ gvr, items }) =>
+    items.map((object) => ({ gvr, object })),
+  );
+  const observed: ObservedMember = { byName, labelled, namespace, hostNamespace };
+  if (others && namespace && namespaceKeepReason(target, observed) === undefined) {
+    if ('error' in others) throw others.error;
     const ours = memberObjectKeys(observed);
-    observed.foreignObjects = contents
+    observed.foreignObjects = [...ownLists.flatMap(({ gvr, items }) => items.map((item) => ({ gvr, item }))), ...others.items]
       .filter(({ gvr, item }) => !isJoinObject(gvr, item, ours) && !isNamespaceDefault(gvr.resource, item, ours))
       .map(({ gvr, item }) => `${gvr.resource}/${item.metadata.name ?? ''}`)
       .sort();
@@ -143,9 +154,18 @@ async function observeMember(target: UnjoinTarget, member: ClusterClient, host: 
   return observed;
 }
 
-/** Everything in the namespace, from a LIST of every namespaced type that can be listed. */
-async function namespaceContents(member: ClusterClient, ns: string, groupsRead: Promise<ApiGroupInfo[]>): Promise<Array<{ gvr: GroupVersionResource; item: KubeObject }>> {
-  const groups = await groupsRead;
+/** `app.kubernetes.io/managed-by=kubefedctl,kubefed.io/cluster-name=x`: every label equal. */
+function matchesSelector(object: KubeObject, selector: string): boolean {
+  const labels = object.metadata.labels ?? {};
+  return selector.split(',').every((term) => {
+    const [key, value] = term.split('=');
+    return labels[key!] === value;
+  });
+}
+
+/** Everything in the namespace of the namespaced types join does not write, from a LIST of each type that can be listed. */
+async function otherNamespaceContents(member: ClusterClient, ns: string): Promise<Array<{ gvr: GroupVersionResource; item: KubeObject }>> {
+  const groups = await member.serverGroups();
   const resourceLists = await Promise.all(
     groups.map(async (group) => {
       try {
@@ -155,7 +175,10 @@ async function namespaceContents(member: ClusterClient, ns: string, groupsRead: 
       }
     }),
   );
-  const listable = resourceLists.flat().filter((r) => r.namespaced && r.verbs.includes('list') && !['events', 'bindings', 'localsubjectaccessreviews'].includes(r.name));
+  const joinTypes = new Set(LABELLED_MEMBER_TYPES.filter((type) => type.namespaced).map(({ gvr }) => `${gvr.group}/${gvr.resource}`));
+  const listable = resourceLists
+    .flat()
+    .filter((r) => r.namespaced && r.verbs.includes('list') && !['events', 'bindings', 'localsubjectaccessreviews'].includes(r.name) && !joinTypes.has(`${r.group}/${r.name}`));
   const listed = await Promise.all(
     listable.map(async (resource) => {
       const gvr = { group: resource.group, version: resource.version, resource: resource.name };

@@ -195,6 +195,21 @@ describe('requests', () => {
     assert.ok(server.requests.every((r) => r.query.get('labelSelector') === 'app=web' && r.path === '/apis/apps/v1/namespaces/testing/deployments'));
   });
 
+  it('lists from the watch cache when asked (resourceVersion=0 on the first page only), and consistently otherwise', async () => {
+    const server = await harness.serve((request, response) => {
+      const start = Number(request.query.get('continue') ?? '0');
+      sendJson(response, 200, { apiVersion: 'v1', kind: 'ConfigMapList', metadata: { resourceVersion: '7', ...(start === 0 ? { continue: '1' } : {}) }, items: [{ metadata: { name: `cm-${start}` } }] });
+    });
+    const client = await harness.connect(trusted(server));
+    const configMaps = { group: '', version: 'v1', resource: 'configmaps' };
+    await client.list(configMaps, { namespace: 'testing', fromCache: true });
+    await client.list(configMaps, { namespace: 'testing' });
+    assert.deepEqual(
+      server.requests.map((r) => [r.query.get('continue'), r.query.get('resourceVersion')]),
+      [[null, '0'], ['1', null], [null, null], ['1', null]],
+    );
+  });
+
   it('discovers groups and resources, dropping subresources', async () => {
     const server = await harness.serve((request, response) => {
       if (request.path === '/api') sendJson(response, 200, { kind: 'APIVersions', versions: ['v1'] });
