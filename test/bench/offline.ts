@@ -41,17 +41,27 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Runs floor and candidate interleaved so machine noise hits both alike. */
+/**
+ * KUBEFEDCTL_BENCH_BASELINE=/path/to/another/checkout/bin/kubefedctl.js: the start-up lines are
+ * measured for that build too, in the same loop, so a change can show it did not regress start-up.
+ */
+const BASELINE = process.env.KUBEFEDCTL_BENCH_BASELINE;
+
+/** Runs floor and candidate (and the baseline build, if any) interleaved so machine noise hits them alike. */
 function compare(name: string, floorArgs: string[], args: string[], runs: number, target: number, measureRss = false): Measurement[] {
   const floorTimes: number[] = [];
   const times: number[] = [];
+  const baselineTimes: number[] = [];
   const floorRss: number[] = [];
   const rss: number[] = [];
+  const baselineArgs = BASELINE && args[0] === BIN ? [BASELINE, ...args.slice(1)] : undefined;
   timeOnce(floorArgs, undefined, measureRss);
   timeOnce(args, undefined, measureRss);
+  if (baselineArgs) timeOnce(baselineArgs);
   for (let i = 0; i < runs; i++) {
     const f = timeOnce(floorArgs, undefined, measureRss);
     const c = timeOnce(args, undefined, measureRss);
+    if (baselineArgs) baselineTimes.push(timeOnce(baselineArgs).ms);
     floorTimes.push(f.ms);
     floorRss.push(f.rssKiB);
     times.push(c.ms);
@@ -60,6 +70,11 @@ function compare(name: string, floorArgs: string[], args: string[], runs: number
   const floor = median(floorTimes);
   const value = median(times);
   const out: Measurement[] = [{ name, value, floor, ratio: value / floor, target, unit: 'ms' }];
+  if (baselineArgs) {
+    const baseline = median(baselineTimes);
+    // Reported, not judged: the baseline is what this build is compared with.
+    out.push({ name: `${name} (baseline build)`, value: baseline, floor, ratio: baseline / floor, target: Infinity, unit: 'ms' });
+  }
   if (measureRss) {
     const fr = median(floorRss) / 1024;
     const cr = median(rss) / 1024;
