@@ -3,7 +3,7 @@
 import { CommanderError } from 'commander';
 import type { CommandEnv } from './command-env.js';
 import type { CliContext } from './context.js';
-import { UnregisteredCommandInvoked, createProgram, type ProgramState } from './program.js';
+import { COMMAND_NAMES, UnregisteredCommandInvoked, createProgram, type ProgramState } from './program.js';
 import { flagTable, normalizeArgv } from './argv.js';
 import { isCompletionRequest } from './completion-request.js';
 import { renderError } from './render-error.js';
@@ -51,7 +51,8 @@ export async function runCli(argv: readonly string[], ctx: CliContext, overrides
     const translated = translateCommanderError(error, argv, subcommands);
     if (translated === 'exit-ok') return EXIT_CODES.ok;
     const rendered = renderError(translated, { verbosity: state.settings.verbosity });
-    rendered.text = withProgramName(rendered.text, ctx.programName ?? DEFAULT_PROGRAM_NAME, [...subcommands]);
+    // Every command's name, not only the registered ones: a hint may name another command.
+    rendered.text = withProgramName(rendered.text, ctx.programName ?? DEFAULT_PROGRAM_NAME, COMMAND_NAMES);
     const painter = state.settings.painter;
     ctx.stderr.write(painter ? rendered.text.replace(/^error:/, painter.error('error:')) : rendered.text);
     return rendered.exitCode;

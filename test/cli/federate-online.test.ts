@@ -63,6 +63,12 @@ describe('federate TYPE NAME (fake host)', () => {
     const result = await federate(host, 'configmap', 'settings', '-n', 'app');
     assert.equal(result.code, 1);
     assert.match(result.stderr, /federatedtypeconfigs.core.kubefed.io "configmaps" not found. Consider using '--enable-type'/);
+    // The hint names another command than the one that ran (only federate was registered): as the
+    // kubectl plugin, it still reads `kubectl kubefed enable`.
+    const asPlugin = createFakeEnv(host);
+    asPlugin.env.ctx.programName = 'kubectl kubefed';
+    const pluginResult = await runWithFakeEnv(['federate', 'configmap', 'settings', '-n', 'app'], asPlugin);
+    assert.match(pluginResult.stderr, /hint: Or enable it first: kubectl kubefed enable configmaps/);
     const enabled = await federate(host, 'configmap', 'settings', '-n', 'app', '--enable-type');
     assert.equal(enabled.code, 0, enabled.stderr);
     assert.match(enabled.stdout, /federatedtypeconfig.core.kubefed.io\/configmaps created in namespace kube-federation-system/);
