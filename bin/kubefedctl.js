@@ -24,17 +24,17 @@ function codeCachedBundles() {
     resolve: nodeRequire.resolve,
     cache: nodeRequire.cache,
   });
+  const compile = (file, cachedData) => new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
   function load(file) {
     let bundle = loaded.get(file);
     if (bundle) return bundle;
-    const source = fs.readFileSync(file, 'utf8');
     let cachedData;
     try {
       cachedData = fs.readFileSync(`${file}.cache`);
     } catch {
       cachedData = undefined;
     }
-    const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+    const script = compile(file, cachedData);
     const bundleModule = new Module(file, module);
     bundleModule.filename = file;
     bundleModule.paths = Module._nodeModulePaths(dist);
@@ -48,8 +48,7 @@ function codeCachedBundles() {
   }
   /** The cache to write for a bundle: what a run compiled, or for a bundle no run loaded, its top level. */
   function cachedDataOf(file) {
-    const script = loaded.get(file)?.script ?? new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file });
-    return script.createCachedData();
+    return (loaded.get(file)?.script ?? compile(file, undefined)).createCachedData();
   }
   return { main: () => load(mainBundle).module.exports, cachedDataOf, fs };
 }

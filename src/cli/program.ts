@@ -81,6 +81,14 @@ export class UnregisteredCommandInvoked extends Error {
   }
 }
 
+/** Programs built with only the command their command line names (see createProgram). */
+const oneCommandPrograms = new WeakSet<Command>();
+
+/** Whether `program` registered only the command its command line names: another word found there means a wrong guess. */
+export function registersOneCommand(program: Command): boolean {
+  return oneCommandPrograms.has(program);
+}
+
 const KLOG_FLAG_NAMES = new Set([...IGNORED_KLOG_FLAGS.map(([flags]) => flags.split(' ')[0]!), '--no-logtostderr']);
 
 /** `--log-dir=x`, `--log_dir`, `--logtostderr=false`: one of the klog flags (pflag also takes `_` for `-`). */
@@ -193,6 +201,7 @@ Exit codes:
   const everyCommand = commandLine === undefined || isCompletionRequest(commandLine);
   const invoked = everyCommand ? undefined : COMMANDS.find((definition) => definition.name === invokedCommandName(commandLine, rootFlagsWithValue(program)));
   if (everyCommand || invoked) {
+    if (invoked) oneCommandPrograms.add(program);
     for (const definition of invoked ? [invoked] : COMMANDS) definition.register(commandFromHeader(program, definition), run);
   } else {
     for (const definition of COMMANDS) {

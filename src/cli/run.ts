@@ -3,7 +3,7 @@
 import { CommanderError } from 'commander';
 import type { CommandEnv } from './command-env.js';
 import type { CliContext } from './context.js';
-import { COMMAND_NAMES, UnregisteredCommandInvoked, createProgram, type ProgramState } from './program.js';
+import { COMMAND_NAMES, UnregisteredCommandInvoked, createProgram, registersOneCommand, type ProgramState } from './program.js';
 import { flagTable, normalizeArgv } from './argv.js';
 import { isCompletionRequest } from './completion-request.js';
 import { renderError } from './render-error.js';
@@ -16,14 +16,15 @@ export interface RunOverrides {
   clusterAccess?: CommandEnv['clusterAccess'];
 }
 
+/** The words a command line may start with (hints name the command that was meant). */
+const COMMAND_WORDS: ReadonlySet<string> = new Set(COMMAND_NAMES);
+
 export async function runCli(argv: readonly string[], ctx: CliContext, overrides: RunOverrides = {}): Promise<number> {
-  let subcommands: ReadonlySet<string> = new Set();
   const state: ProgramState = { settings: { verbosity: 0, quiet: false, color: true }, pending: undefined, ignoredFlagsUsed: [] };
   try {
     state.settings.painter = await loadPainter(ctx, argv.includes('--no-color'));
     let program = createProgram(ctx, state, overrides, argv);
     let table = flagTable(program);
-    subcommands = table.subcommands;
     // A completion request's words are another command line, passed on verbatim (after "--", so
     // that no word is taken for one of our own flags).
     const normalize = () => (isCompletionRequest(argv) ? { args: [argv[0]!, '--', ...argv.slice(1)], warnings: [] } : normalizeArgv(argv, table));
@@ -38,7 +39,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext, overrides
     try {
       await program.parseAsync(args, { from: 'user' });
     } catch (error) {
-      const mispredicted = error instanceof UnregisteredCommandInvoked || (error instanceof CommanderError && error.code === 'commander.unknownCommand');
+      const mispredicted = error instanceof UnregisteredCommandInvoked || (error instanceof CommanderError && error.code === 'commander.unknownCommand' && registersOneCommand(program));
       if (!mispredicted) throw error;
       program = createProgram(ctx, state, overrides);
       table = flagTable(program);
@@ -48,7 +49,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext, overrides
     for (const flag of state.ignoredFlagsUsed) ctx.stderr.write(`Warning: --${flag} is accepted for compatibility with the Go kubefedctl and has no effect\n`);
     return EXIT_CODES.ok;
   } catch (error) {
-    const translated = translateCommanderError(error, argv, subcommands);
+    const translated = translateCommanderError(error, argv, COMMAND_WORDS);
     if (translated === 'exit-ok') return EXIT_CODES.ok;
     const rendered = renderError(translated, { verbosity: state.settings.verbosity });
     // Every command's name, not only the registered ones: a hint may name another command.

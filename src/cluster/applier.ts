@@ -83,10 +83,7 @@ export class Applier {
         results.push(await this.applyOne(operations[start]!));
       } else {
         this.throwIfInterrupted();
-        const settled = await Promise.allSettled(operations.slice(start, end).map((op) => this.applyOne(op)));
-        const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-        if (failed) throw failed.reason;
-        for (const result of settled) results.push((result as PromiseFulfilledResult<OperationResult>).value);
+        results.push(...(await settledInOrder(operations.slice(start, end).map((op) => this.applyOne(op)))));
       }
       start = end;
     }
@@ -365,6 +362,18 @@ function withoutServerFields(object: KubeObject): KubeObject {
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Promise.all, except that it waits for every promise to settle, and when several fail the first
+ * failure in list order is thrown, so that the same problem is always the one reported (and every
+ * write that happened has been journaled before the caller rolls back).
+ */
+export async function settledInOrder<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 /** Runs `work` over `items` with at most `limit` in flight; results in input order. */

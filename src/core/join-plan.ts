@@ -275,10 +275,12 @@ export function planJoinMember(settings: JoinSettings, observed: ObservedJoinSta
         },
       ]
     : [];
-  const writes: Operation[] = memberWrites(settings, observed).map((op) =>
+  const writes: Operation[] = memberWrites(settings, observed).map((op) => ({
+    ...op,
+    stage: memberWriteStage(op),
     // A binding replaced because its roleRef changed is re-created if a later step fails.
-    op.verb === 'delete' ? { ...op, stage: memberWriteStage(op), restoreOnRollback: observed.rbac.get(`${op.gvr.resource}/${op.name}`) } : { ...op, stage: memberWriteStage(op) },
-  );
+    ...(op.verb === 'delete' ? { restoreOnRollback: observed.rbac.get(`${op.gvr.resource}/${op.name}`) } : {}),
+  }));
   const wait: WaitOperation = {
     verb: 'wait',
     cluster: 'member',

@@ -45,6 +45,12 @@ export function managedSelector(clusterName: string): string {
   return `${CLUSTER_NAME_LABEL}=${clusterName},${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`;
 }
 
+/** Whether join labelled the object for this cluster (what managedSelector selects). */
+export function isManagedFor(object: KubeObject, clusterName: string): boolean {
+  const labels = object.metadata.labels ?? {};
+  return labels[MANAGED_BY_LABEL] === MANAGED_BY_VALUE && labels[CLUSTER_NAME_LABEL] === clusterName;
+}
+
 export interface ObservedMember {
   /** Found by name (memberCandidatesByName order), absent ones left out. */
   byName: Array<{ gvr: GroupVersionResource; object: KubeObject }>;
@@ -83,8 +89,7 @@ export function namespaceKeepReason(target: UnjoinTarget, member: ObservedMember
   const ns = target.namespace;
   if (!namespace) return undefined;
   if (member.hostNamespace && member.hostNamespace.metadata.uid === namespace.metadata.uid) return `namespace "${ns}" is the host cluster's own control-plane namespace`;
-  const labels = namespace.metadata.labels ?? {};
-  if (labels[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE || labels[CLUSTER_NAME_LABEL] !== target.clusterName) return `namespace "${ns}" was not created by kubefedctl join for this cluster`;
+  if (!isManagedFor(namespace, target.clusterName)) return `namespace "${ns}" was not created by kubefedctl join for this cluster`;
   const others = member.foreignObjects ?? [];
   if (others.length > 0) return `namespace "${ns}" holds other objects (${others.slice(0, 5).join(', ')}${others.length > 5 ? `, and ${others.length - 5} more` : ''})`;
   return undefined;

@@ -5,7 +5,7 @@
 
 import type { CommandEnv } from '../cli/command-env.js';
 import { type Spinner, type Ui, hostClusterFlags } from '../cli/ui.js';
-import { Applier, generatedName } from '../cluster/applier.js';
+import { Applier, generatedName, settledInOrder } from '../cluster/applier.js';
 import { readCaBundleBase64 } from '../cluster/tls.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { JoinOptions } from '../commands/join.js';
@@ -115,17 +115,6 @@ export async function observeJoinState(settings: Omit<JoinSettings, 'scope'>, cl
   const hostSecretName = settings.secretName ?? (settings.errorOnExisting ? undefined : referencedSecret);
   const hostSecret = hostSecretName ? await clients.host.get(GVR.secrets, hostSecretName, ns) : undefined;
   return { scope, observed: { memberNamespace, serviceAccount, tokenSecret, rbac, kubefedCluster, hostSecret } };
-}
-
-/**
- * Promise.all, except that when several fail, the first failure in list order is thrown (the
- * host's before the member's), so that the same problem is always the one reported.
- */
-async function settledInOrder<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
-  const settled = await Promise.allSettled(promises);
-  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 type Clients = { host: ClusterClient; member: ClusterClient };

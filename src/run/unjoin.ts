@@ -4,7 +4,7 @@
 
 import type { CommandEnv } from '../cli/command-env.js';
 import type { Spinner, Ui } from '../cli/ui.js';
-import { Applier } from '../cluster/applier.js';
+import { Applier, settledInOrder } from '../cluster/applier.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { UnjoinOptions } from '../commands/unjoin.js';
 import { GVR, qualifiedName } from '../core/gvr.js';
@@ -17,6 +17,7 @@ import {
   type ObservedUnjoin,
   type UnjoinTarget,
   isJoinObject,
+  isManagedFor,
   isNamespaceDefault,
   managedSelector,
   memberCandidatesByName,
@@ -73,11 +74,7 @@ async function unjoinMember(options: UnjoinOptions, target: UnjoinTarget, client
   // order that matters: the member's objects (its namespace with them: deleting the namespace
   // deletes what is in it anyway, and a delete of an object already gone counts as done), then
   // the host's registration, so that a failure on the member leaves the cluster registered.
-  for (const phase of unjoinPhases(plan.operations)) {
-    const settled = await Promise.allSettled(phase.map(apply));
-    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-  }
+  for (const phase of unjoinPhases(plan.operations)) await settledInOrder(phase.map(apply));
   return `${qualifiedName(GVR.kubefedClusters, target.clusterName)} unjoined${dryRunSuffix(options.dryRun)}`;
 }
 
@@ -139,7 +136,7 @@ async function observeMember(target: UnjoinTarget, member: ClusterClient, host: 
     const object = namespace === undefined ? foundClusterScoped[clusterScoped.findIndex(([g, n]) => g === gvr && n === name)] : inNamespace(gvr, name);
     return object ? [{ gvr, object }] : [];
   });
-  const labelled = [...labelledClusterScoped, ...ownLists.map(({ gvr, items }) => ({ gvr, items: items.filter((item) => matchesSelector(item, selector)) }))].flatMap(({ gvr, items }) =>
+  const labelled = [...labelledClusterScoped, ...ownLists.map(({ gvr, items }) => ({ gvr, items: items.filter((item) => isManagedFor(item, target.clusterName)) }))].flatMap(({ gvr, items }) =>
     items.map((object) => ({ gvr, object })),
   );
   const observed: ObservedMember = { byName, labelled, namespace, hostNamespace };
@@ -152,15 +149,6 @@ async function observeMember(target: UnjoinTarget, member: ClusterClient, host: 
       .sort();
   }
   return observed;
-}
-
-/** `app.kubernetes.io/managed-by=kubefedctl,kubefed.io/cluster-name=x`: every label equal. */
-function matchesSelector(object: KubeObject, selector: string): boolean {
-  const labels = object.metadata.labels ?? {};
-  return selector.split(',').every((term) => {
-    const [key, value] = term.split('=');
-    return labels[key!] === value;
-  });
 }
 
 /** Everything in the namespace of the namespaced types join does not write, from a LIST of each type that can be listed. */
