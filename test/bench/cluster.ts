@@ -3,7 +3,8 @@
 // API request counts of both, and the ratio ours/Go. Needs the harness-started environment
 // (npm run e2e:up; KUBEFEDCTL_E2E_CLUSTERS=6 adds the several-members figure).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -13,6 +14,8 @@ const RUNS = 9;
 interface Timed {
   ms: number;
   requests: number;
+  /** CPU the tool's process used (Linux only). */
+  cpuMs?: number | undefined;
 }
 
 type Tool = 'ours' | 'go';
@@ -29,12 +32,56 @@ const TOOL_ENV = { PATH: process.env.PATH, HOME: process.env.HOME };
 function run(tool: Tool, goBinary: string, args: string[]): Timed & { code: number | null; stderr: string } {
   const env = TOOL_ENV;
   const [file, argv] = tool === 'ours' ? [process.execPath, [BIN, ...args, '-v=6']] : [goBinary, [...args, '-v=6']];
+  const cpuBefore = childrenCpuMs();
   const start = process.hrtime.bigint();
   const result = spawnSync(file, argv, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const cpuAfter = childrenCpuMs();
   // Ours: "GET https://… 200 (3 ms)"; klog's round_trippers: "… GET https://… 200 OK in 3 milliseconds".
   const requests = (result.stderr.match(/\b(GET|POST|PUT|PATCH|DELETE) https?:\/\/\S+ \d{3}\b/g) ?? []).length;
-  return { ms, requests, code: result.status, stderr: result.stderr };
+  const cpuMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+  return { ms, requests, cpuMs, code: result.status, stderr: result.stderr };
+}
+
+const CLOCK_TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
+
+/** utime + stime of a process, or with `children`, of the children it has waited for (Linux /proc). */
+function processCpuMs(pid: number | 'self', children = false): number | undefined {
+  try {
+    // The fields after "(comm) ": state is field 3, so utime (14) is at 11 and cutime (16) at 13.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const first = children ? 13 : 11;
+    return ((Number(fields[first]) + Number(fields[first + 1])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+function childrenCpuMs(): number | undefined {
+  return processCpuMs('self', true);
+}
+
+/**
+ * What a Node 20 client pays before its first request, whatever its code: the process start, and
+ * the first TLS context with a kubeconfig CA, for which Node 20 parses its whole bundled root
+ * store although that CA replaces it (medians of 11 interleaved runs of `node -e`).
+ */
+function nodeClientFloor(caFile: string): { start: number; trustStore: number } {
+  const time = (script: string) => {
+    const start = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, ['-e', script, caFile], { env: TOOL_ENV });
+    if (result.status !== 0) throw new Error(`node -e ${script}: ${result.stderr}`);
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  const readOnly = "require('tls'); require('fs').readFileSync(process.argv[1])";
+  const withContext = "require('tls').createSecureContext({ ca: require('fs').readFileSync(process.argv[1]) })";
+  const starts: number[] = [];
+  const contexts: number[] = [];
+  for (let i = 0; i < 11; i++) {
+    starts.push(time(readOnly));
+    contexts.push(time(withContext));
+  }
+  return { start: median(starts), trustStore: median(contexts) - median(starts) };
 }
 
 /** How much later `node -e 0` ends with this shell's NODE_EXTRA_CA_CERTS than without it (medians of 11). */
@@ -87,7 +134,8 @@ export async function runClusterBenchmarks(): Promise<ClusterBenchResult> {
   const { loadE2eEnv } = await import('../e2e/harness/env.js');
   const { readState } = await import('../e2e/harness/state.js');
   const env = loadE2eEnv();
-  const goBinary = readState()!.binaries.kubefedctlGo;
+  const state = readState()!;
+  const goBinary = state.binaries.kubefedctlGo;
   const host = env.hostCluster;
   const members = env.clusters.filter((c) => c !== host);
   const member = members[0]!;
@@ -110,6 +158,13 @@ export async function runClusterBenchmarks(): Promise<ClusterBenchResult> {
   }
   const lines = [line(`join ${member}`, results.ours.join, results.go.join, 1.3), line(`unjoin ${member}`, results.ours.unjoin, results.go.unjoin, 1.3)];
   let overTarget = [median(results.ours.join.map((s) => s.ms)) / median(results.go.join.map((s) => s.ms)), median(results.ours.unjoin.map((s) => s.ms)) / median(results.go.unjoin.map((s) => s.ms))].filter((r) => r > 1.3).length;
+  const floor = nodeClientFloor(state.clusters[host]!.caFile);
+  const goJoin = median(results.go.join.map((s) => s.ms));
+  const goUnjoin = median(results.go.unjoin.map((s) => s.ms));
+  lines.push(
+    `  any Node 20 client, before its first request: start ${floor.start.toFixed(1)} ms + root store ${floor.trustStore.toFixed(1)} ms = ${(floor.start + floor.trustStore).toFixed(1)} ms; ` +
+      `1.3x Go leaves ${(1.3 * goJoin - floor.start - floor.trustStore).toFixed(1)} ms for join's code and requests, ${(1.3 * goUnjoin - floor.start - floor.trustStore).toFixed(1)} ms for unjoin's`,
+  );
 
   if (members.length >= 5) {
     // Five members: one command of ours against five sequential Go joins.
@@ -150,6 +205,14 @@ export async function runClusterBenchmarks(): Promise<ClusterBenchResult> {
         : ['services', { apiVersion: 'v1', kind: 'Service', metadata: { name: `svc-${i}` }, spec: { clusterIP: 'None', selector: { app: `a${i}` }, ports: [{ port: 80 }] } }],
   ) as Array<[string, unknown]>;
   const federated: Record<Tool, Timed[]> = { ours: [], go: [] };
+  // Where the CPU goes while each tool runs: its own process, and the environment's (etcd, the
+  // API servers and controller managers, KubeFed's controller), which shares this machine's cores.
+  const clusterPids = [state.etcd.pid, state.kubefed?.pid, ...Object.values(state.clusters).flatMap((c) => [c.apiserver.pid, c.controllerManager?.pid])].filter((pid): pid is number => pid !== undefined);
+  const clusterCpuMs = () => {
+    const each = clusterPids.map((pid) => processCpuMs(pid));
+    return each.every((ms) => ms !== undefined) ? each.reduce((a, b) => a! + b!, 0) : undefined;
+  };
+  const clusterCpu: Record<Tool, number[]> = { ours: [], go: [] };
   // Three runs each, alternating who goes first; each run starts on a quiet API server (the
   // previous run's namespace, 1,000 objects, is gone), so neither tool meets the other's cleanup.
   for (const tool of ['ours', 'go', 'go', 'ours', 'ours', 'go'] as Tool[]) {
@@ -168,15 +231,27 @@ export async function runClusterBenchmarks(): Promise<ClusterBenchResult> {
       // Kubernetes adds its own (default ServiceAccount, kube-root-ca.crt): federate skips those.
       await env.waitFor(async () => (await env.adminRequest(host, 'GET', `/api/v1/namespaces/${namespace}/serviceaccounts/default`)).status === 200, 60_000);
       // The Go tool does not skip EndpointSlices (made for the Services) and fails on their unenabled type: both skip them.
+      const clusterCpuBefore = clusterCpuMs();
       const result = run(tool, goBinary, ['federate', 'namespace', namespace, ...base, '--contents', '--skip-api-resources', 'endpointslices.discovery.k8s.io']);
+      const clusterCpuAfter = clusterCpuMs();
       expectOk(`${tool} federate --contents`, result);
       federated[tool].push(result);
+      if (clusterCpuBefore !== undefined && clusterCpuAfter !== undefined) clusterCpu[tool].push(clusterCpuAfter - clusterCpuBefore);
     } finally {
       await env.adminRequest(host, 'DELETE', `/api/v1/namespaces/${namespace}`);
       await env.waitFor(async () => (await env.adminRequest(host, 'GET', `/api/v1/namespaces/${namespace}`)).status === 404, 180_000);
     }
   }
   lines.push(line('federate --contents, 1,000 objects', federated.ours, federated.go, 0.5));
+  const cpuOf = (tool: Tool) => {
+    const own = federated[tool].map((s) => s.cpuMs).filter((ms): ms is number => ms !== undefined);
+    if (own.length === 0 || clusterCpu[tool].length === 0) return undefined;
+    const wall = median(federated[tool].map((s) => s.ms));
+    const busy = median(own) + median(clusterCpu[tool]);
+    return `${tool} ${median(own).toFixed(0)} ms in its process + ${median(clusterCpu[tool]).toFixed(0)} ms in the environment's = ${((100 * busy) / (wall * cpus().length)).toFixed(0)}% of ${cpus().length} cores`;
+  };
+  const [oursCpu, goCpu] = [cpuOf('ours'), cpuOf('go')];
+  if (oursCpu && goCpu) lines.push(`  CPU while federate --contents runs (medians): ${oursCpu}; ${goCpu}`);
   const penalty = nodeStartPenalty();
   if (penalty) lines.push(penalty);
   if (median(federated.ours.map((s) => s.ms)) / median(federated.go.map((s) => s.ms)) > 0.5) overTarget++;
