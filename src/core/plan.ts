@@ -132,6 +132,8 @@ export interface PlanNote {
   /** The role the note belongs to; undefined for a note about the whole plan. */
   cluster?: string | undefined;
   text: string;
+  /** Worth a warning when the plan is applied (the user may have to act), not only a -v=1 line. */
+  warning?: boolean | undefined;
 }
 
 /**

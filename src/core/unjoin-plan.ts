@@ -64,6 +64,11 @@ export interface ObservedMember {
    * (`resource/name`); undefined when not looked at (the namespace is kept for another reason).
    */
   foreignObjects?: string[] | undefined;
+  /**
+   * Namespaced types whose objects in the namespace could not be listed (`type (reason)`): the
+   * namespace may hold objects of them, so it is not join's to delete.
+   */
+  uncheckedTypes?: string[] | undefined;
 }
 
 export interface ObservedUnjoin {
@@ -91,8 +96,14 @@ export function namespaceKeepReason(target: UnjoinTarget, member: ObservedMember
   if (member.hostNamespace && member.hostNamespace.metadata.uid === namespace.metadata.uid) return `namespace "${ns}" is the host cluster's own control-plane namespace`;
   if (!isManagedFor(namespace, target.clusterName)) return `namespace "${ns}" was not created by kubefedctl join for this cluster`;
   const others = member.foreignObjects ?? [];
-  if (others.length > 0) return `namespace "${ns}" holds other objects (${others.slice(0, 5).join(', ')}${others.length > 5 ? `, and ${others.length - 5} more` : ''})`;
+  if (others.length > 0) return `namespace "${ns}" holds other objects (${firstFew(others)})`;
+  const unchecked = member.uncheckedTypes ?? [];
+  if (unchecked.length > 0) return `namespace "${ns}" may hold other objects: could not list ${firstFew(unchecked)}; delete it yourself once it is empty`;
   return undefined;
+}
+
+function firstFew(items: readonly string[]): string {
+  return `${items.slice(0, 5).join(', ')}${items.length > 5 ? `, and ${items.length - 5} more` : ''}`;
 }
 
 /** The names of everything join created in the member, to tell join's objects from others. */
@@ -140,7 +151,8 @@ export function planUnjoin(target: UnjoinTarget, observed: ObservedUnjoin, waitM
     // Objects labelled by an earlier join of this cluster, e.g. under another --host-cluster-name.
     for (const { gvr, object } of member.labelled) add(gvr, object, 'created by join (labelled)');
     const keep = namespaceKeepReason(target, member);
-    if (keep) notes.push({ cluster: 'member', text: `keep: ${keep}` });
+    // Kept for want of a complete look: the user may have to finish the cleanup, so it is a warning.
+    if (keep) notes.push({ cluster: 'member', text: `keep: ${keep}`, warning: (member.uncheckedTypes ?? []).length > 0 && (member.foreignObjects ?? []).length === 0 });
     else if (member.namespace) {
       operations.push({ verb: 'delete', cluster: 'member', gvr: GVR.namespaces, name: ns, reason: 'created by join and holds nothing else' });
       namespaceDeleted = true;

@@ -49,7 +49,11 @@ async function unjoinMember(options: UnjoinOptions, target: UnjoinTarget, client
     printUnjoinPlan(target.clusterName, plan.operations, plan.notes, clients, options, env);
     return '';
   }
-  for (const note of plan.notes) ui.logger.log(1, note.text.replace(/^keep: /, 'Keeping the member namespace: '));
+  for (const note of plan.notes) {
+    const text = note.text.replace(/^keep: /, 'keeping the member namespace: ');
+    if (note.warning) ui.logger.warn(`cluster "${target.clusterName}": ${text}`);
+    else ui.logger.log(1, text.charAt(0).toUpperCase() + text.slice(1));
+  }
   const applier = new Applier(new Map([['host', clients.host], ...(clients.member ? [['member', clients.member] as const] : [])]), {
     dryRun: options.dryRun,
     logger: ui.logger,
@@ -122,8 +126,8 @@ async function observeMember(target: UnjoinTarget, member: ClusterClient, host: 
   const namespaceRead = Promise.all([member.get(GVR.namespaces, ns), host.get(GVR.namespaces, ns)]);
   // A host that unjoins itself keeps its control-plane namespace (UID check): nothing else to list.
   // A failure to list them matters only if the namespace turns out to be join's.
-  const othersRead: Promise<{ items: Array<{ gvr: GroupVersionResource; item: KubeObject }> } | { error: unknown } | undefined> =
-    member.context.server === host.context.server ? Promise.resolve(undefined) : otherNamespaceContents(member, ns).then((items) => ({ items }), (error: unknown) => ({ error }));
+  const othersRead: Promise<NamespaceContents | { error: unknown } | undefined> =
+    member.context.server === host.context.server ? Promise.resolve(undefined) : otherNamespaceContents(member, ns).catch((error: unknown) => ({ error }));
   const [foundClusterScoped, labelledClusterScoped, ownLists, [namespace, hostNamespace], others] = await Promise.all([
     Promise.all(clusterScoped.map(([gvr, name]) => member.get(gvr, name))),
     Promise.all(LABELLED_MEMBER_TYPES.filter((type) => !type.namespaced).map(({ gvr }) => member.list(gvr, { labelSelector: selector }).then((list) => ({ gvr, items: list.items })))),
@@ -147,18 +151,30 @@ async function observeMember(target: UnjoinTarget, member: ClusterClient, host: 
       .filter(({ gvr, item }) => !isJoinObject(gvr, item, ours) && !isNamespaceDefault(gvr.resource, item, ours))
       .map(({ gvr, item }) => `${gvr.resource}/${item.metadata.name ?? ''}`)
       .sort();
+    observed.uncheckedTypes = others.unchecked;
   }
   return observed;
 }
 
-/** Everything in the namespace of the namespaced types join does not write, from a LIST of each type that can be listed. */
-async function otherNamespaceContents(member: ClusterClient, ns: string): Promise<Array<{ gvr: GroupVersionResource; item: KubeObject }>> {
+interface NamespaceContents {
+  items: Array<{ gvr: GroupVersionResource; item: KubeObject }>;
+  /** What could not be listed, and why: the namespace may hold objects of these types. */
+  unchecked: string[];
+}
+
+/**
+ * Everything in the namespace of the types whose objects deleting the namespace would delete
+ * (namespaced, listable, deletable), other than join's own types, from a LIST of each type.
+ */
+async function otherNamespaceContents(member: ClusterClient, ns: string): Promise<NamespaceContents> {
+  const unchecked: string[] = [];
   const groups = await member.serverGroups();
   const resourceLists = await Promise.all(
     groups.map(async (group) => {
       try {
         return await member.serverResources(group.name, group.preferredVersion);
-      } catch {
+      } catch (error) {
+        unchecked.push(`the types of ${group.name === '' ? '' : `${group.name}/`}${group.preferredVersion} (${shortReason(error)})`);
         return [];
       }
     }),
@@ -166,19 +182,31 @@ async function otherNamespaceContents(member: ClusterClient, ns: string): Promis
   const joinTypes = new Set(LABELLED_MEMBER_TYPES.filter((type) => type.namespaced).map(({ gvr }) => `${gvr.group}/${gvr.resource}`));
   const listable = resourceLists
     .flat()
-    .filter((r) => r.namespaced && r.verbs.includes('list') && !['events', 'bindings', 'localsubjectaccessreviews'].includes(r.name) && !joinTypes.has(`${r.group}/${r.name}`));
+    .filter((r) => r.namespaced && r.verbs.includes('list') && r.verbs.includes('delete') && r.name !== 'events' && !joinTypes.has(`${r.group}/${r.name}`));
   const listed = await Promise.all(
     listable.map(async (resource) => {
       const gvr = { group: resource.group, version: resource.version, resource: resource.name };
       try {
         // From the watch cache: this burst lists every namespaced type at once.
         return (await member.list(gvr, { namespace: ns, fromCache: true })).items.map((item) => ({ gvr, item }));
-      } catch {
+      } catch (error) {
+        // A type that went away since discovery (404) or cannot be listed after all (405) holds
+        // nothing; anything else (403, 5xx, a timeout) leaves the question open.
+        if (!(error instanceof ClusterApiError && (error.status === 404 || error.status === 405))) unchecked.push(`${qualifiedResource(gvr)} (${shortReason(error)})`);
         return [];
       }
     }),
   );
-  return listed.flat();
+  return { items: listed.flat(), unchecked: unchecked.sort() };
+}
+
+function qualifiedResource(gvr: GroupVersionResource): string {
+  return gvr.group === '' ? gvr.resource : `${gvr.resource}.${gvr.group}`;
+}
+
+function shortReason(error: unknown): string {
+  if (error instanceof ClusterApiError) return error.details.reason ?? (error.status === 0 ? 'unreachable' : `HTTP ${error.status}`);
+  return error instanceof Error ? error.message : String(error);
 }
 
 function printUnjoinPlan(clusterName: string, operations: Operation[], notes: ReturnType<typeof planUnjoin>['notes'], clients: Clients, options: UnjoinOptions, env: CommandEnv): void {

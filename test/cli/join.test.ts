@@ -225,6 +225,30 @@ describe('unjoin (fake clusters)', () => {
     assert.match(result.stderr, /holds other objects \(configmaps\/user-data\)/);
   });
 
+  test('keeps a member namespace whose contents it could not list, and warns at the default verbosity', async () => {
+    const c = clusters();
+    assert.equal((await join(c)).code, 0);
+    c.member.failOn({ verb: 'list', resource: 'configmaps', times: Infinity, error: apiError(403, 'configmaps is forbidden', { reason: 'Forbidden' }) });
+    c.member.failOn({ verb: 'list', resource: 'services', times: Infinity, error: apiError(503, 'etcd leader changed') });
+    const result = await unjoin(c);
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(c.member.peek(GVR.namespaces, NS), 'the namespace stays');
+    assert.deepEqual(c.member.all(GVR.serviceAccounts).filter((sa) => sa.metadata.name !== 'default'), [], "join's own objects still go");
+    assert.equal(c.host.peek(GVR.kubefedClusters, 'cluster2', NS), undefined);
+    assert.match(result.stderr, /^Warning: cluster "cluster2": keeping the member namespace: namespace "kube-federation-system" may hold other objects: could not list configmaps \(Forbidden\), services \(ServiceUnavailable\); delete it yourself once it is empty$/m);
+  });
+
+  test('a type that is gone by the time it is listed (404) holds nothing: the namespace goes', async () => {
+    const c = clusters();
+    const before = state(c);
+    assert.equal((await join(c)).code, 0);
+    c.member.failOn({ verb: 'list', resource: 'configmaps', times: Infinity, error: apiError(404, 'the server could not find the requested resource') });
+    const result = await unjoin(c);
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /Warning/);
+    assert.equal(state(c), before);
+  });
+
   test('finds labelled leftovers of an earlier join under another host name', async () => {
     const c = clusters();
     assert.equal((await join(c, '--host-cluster-name', 'old-host')).code, 0);

@@ -412,6 +412,24 @@ describe('join and unjoin survive real faults', { skip: needsHarness, timeout: 3
     await resetMember();
   });
 
+  test('unjoin: a type whose list in the member namespace is refused (403) keeps the namespace, with a warning; unjoin --force then removes it', async () => {
+    await resetMember();
+    const joined = await kubefedctl(env, joinArgs());
+    assert.equal(joined.code, 0, describeRun(joined));
+    await assertJoined(describeRun(joined));
+    plan.failRequest((r) => r.via === MEMBER && r.method === 'GET' && r.path === `/api/v1/namespaces/${NS}/podtemplates`, 403);
+    const result = await kubefedctl(env, unjoinArgs());
+    const detail = detailOf(result, plan);
+    assert.equal(result.code, 0, detail);
+    assert.ok(plan.requests.some((r) => r.fault === 'fail-403' && r.outcome === 'failed-without-forwarding'), `the list was refused\n${detail}`);
+    assert.match(result.stderr, new RegExp(`^Warning: cluster "${MEMBER}": keeping the member namespace: namespace "${NS}" may hold other objects: could not list podtemplates \\(Forbidden\\); delete it yourself once it is empty$`, 'm'), detail);
+    assert.equal(await settleNamespace(), 'present', `the namespace is kept, not being deleted\n${detail}`);
+    assert.equal(await kubefedCluster(), undefined, `the registration is gone\n${detail}`);
+    assert.equal(await getObject(env, MEMBER, `/api/v1/namespaces/${NS}/serviceaccounts/${SA}`), undefined, `join's service account is gone\n${detail}`);
+    // Nothing refused now: the labelled namespace holds nothing else and goes.
+    await resetMember();
+  });
+
   test('join right after unjoin, no sleep (the member namespace is still terminating)', async () => {
     await resetMember();
     const first = await direct(['join', MEMBER]);

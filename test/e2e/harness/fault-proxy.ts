@@ -189,6 +189,11 @@ export class FaultPlan {
     return gate;
   }
 
+  /** Answers the first later request (read or write) for which `match` is true with `status`, without forwarding it. */
+  failRequest(match: (r: RequestRecord) => boolean, status = 503): void {
+    this.#requestFaults.push({ match, fault: { kind: 'fail', status, forward: false } });
+  }
+
   /** Forgets records, numbering and faults; releases every hold so no request stays parked. */
   reset(): void {
     for (const fault of [...this.#writeFaults.values(), ...this.#requestFaults.map((f) => f.fault)]) {
