@@ -27,7 +27,7 @@ export class Http2Connection {
   #sessionCert: string | Buffer | undefined;
   /** Streams in flight per session: a session is referenced (keeps the process alive) only while it has some. */
   readonly #activeStreams = new WeakMap<http2.ClientHttp2Session, number>();
-  /** Streams were completed on the current session (a failure on it may be a stale connection). */
+  /** The current session has answered a request (a failure on it may be a stale connection). */
   #sessionUsed = false;
 
   constructor(origin: URL, tlsOptions: tls.ConnectionOptions) {
@@ -78,7 +78,7 @@ export class Http2Connection {
     return this.#session !== undefined && !this.#session.closed && !this.#session.destroyed && this.#sessionCert === cert;
   }
 
-  /** Whether streams already completed on the session a request is about to use. */
+  /** Whether the session a request is about to use has answered before. */
   get sessionUsed(): boolean {
     return this.#sessionUsed;
   }
@@ -104,6 +104,9 @@ export class Http2Connection {
     if (options.payload !== undefined) stream.end(options.payload);
     return new Promise<StreamResponse>((resolve, reject) => {
       stream.once('response', (responseHeaders) => {
+        // Set here, not when the stream closes: a caller that has read the body may send the next
+        // request before the 'close' event has run.
+        this.#sessionUsed = true;
         const plain: http.IncomingHttpHeaders = {};
         for (const [name, value] of Object.entries(responseHeaders)) if (!name.startsWith(':')) plain[name] = value as string;
         resolve(Object.assign(stream, { statusCode: Number(responseHeaders[':status'] ?? 0), statusMessage: '', headers: plain }) as unknown as StreamResponse);
@@ -112,6 +115,9 @@ export class Http2Connection {
         // A stream the session dropped (reset, GOAWAY) is a broken connection to the caller.
         reject(error.code?.startsWith('ERR_HTTP2') ? Object.assign(new Error(`connection reset (${error.code})`), { code: 'ECONNRESET', cause: error }) : error);
       });
+      // A session the server closed ends its streams without an error: a request still waiting
+      // for its answer would wait forever. (After a response or an error this changes nothing.)
+      stream.once('close', () => reject(Object.assign(new Error('the connection was closed before the server answered'), { code: 'ECONNRESET' })));
     });
   }
 
@@ -127,7 +133,6 @@ export class Http2Connection {
   }
 
   #streamClosed(session: http2.ClientHttp2Session): void {
-    this.#sessionUsed = true;
     const active = (this.#activeStreams.get(session) ?? 1) - 1;
     this.#activeStreams.set(session, active);
     if (active === 0 && !session.destroyed) session.unref();

@@ -1,6 +1,6 @@
 // One HTTP exchange with an API server: URL, headers and credentials, the per-request timer,
-// retries (once after a 401 with refreshed plugin credentials, on 429/5xx Retry-After, once on a
-// reset keep-alive socket), gzip, request logging, and the mapping of failures to typed errors.
+// retries (once after a 401 with refreshed plugin credentials, on 429/5xx Retry-After, a read once
+// on a reset keep-alive connection), gzip, request logging, and the mapping of failures to typed errors.
 
 import http from 'node:http';
 // Named imports: the build loads node:https and node:zlib on first use (scripts/build.mjs,
@@ -238,8 +238,13 @@ export class ApiTransport {
       try {
         exchange = await this.#dispatch(spec, credentials, options);
       } catch (error) {
-        if (isReusedSocketReset(error) && !resetRetried && spec.method !== 'POST' && spec.method !== 'PATCH') {
+        // Only a read is sent again: a reset after a write was sent does not say whether the
+        // server did it, and sending a DELETE or PUT again would turn "done" into a 404 or a 409.
+        // The applier settles a write whose outcome is unknown (cluster/applier.ts).
+        if (isReusedSocketReset(error) && !resetRetried && spec.method === 'GET') {
           resetRetried = true;
+          // Once the events of the broken connection have run, it is known closed: the retry opens a new one.
+          await new Promise((resolve) => setImmediate(resolve));
           continue;
         }
         throw error;

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { isOutcomeUnknown } from '../../src/cluster/api-errors.js';
 import { createClusterClient } from '../../src/cluster/rest-client.js';
 import { loadKubeconfig } from '../../src/cluster/kubeconfig.js';
 import type { GroupVersionResource, KubeObject } from '../../src/core/types.js';
@@ -314,4 +315,30 @@ describe('error mapping', () => {
     await assert.rejects(client.getRaw('/api'), isApiError(0, /no response within 200ms/));
     assert.ok(Date.now() - started < 2000);
   });
+});
+
+describe('a connection reset on a reused connection', () => {
+  for (const http2 of [false, true]) {
+    it(`sends a read again, but not a write, whose outcome is then unknown (${http2 ? 'HTTP/2' : 'HTTP/1.1'})`, async () => {
+      let resetReads = 0;
+      const server = await harness.serve(
+        (request, response) => {
+          // The server reads the request (and, for the DELETE, would have done it), then the connection dies.
+          const firstRead = request.method === 'GET' && request.path.endsWith('/configmaps/flaky') && resetReads++ === 0;
+          // Over HTTP/2 the connection is the session's (its socket refuses to be destroyed directly).
+          if (firstRead || request.method === 'DELETE') ((response as { stream?: { session: { destroy(): void } } }).stream?.session ?? response.socket)?.destroy();
+          else sendJson(response, 200, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'flaky', namespace: 'testing' } });
+        },
+        { http2 },
+      );
+      const client = await harness.connect(trusted(server));
+      // A first request, so that the next ones go over a connection that was used before.
+      await client.getRaw('/api');
+      assert.equal((await client.get(CONFIGMAPS, 'flaky', 'testing'))?.metadata.name, 'flaky');
+      assert.equal(server.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/flaky')).length, 2, 'the read was sent again');
+      await client.getRaw('/api');
+      await assert.rejects(client.delete(CONFIGMAPS, 'flaky', 'testing'), (error: unknown) => isApiError(0)(error) && isOutcomeUnknown(error));
+      assert.equal(server.requests.filter((r) => r.method === 'DELETE').length, 1, 'the write was sent once: the caller settles it');
+    });
+  }
 });

@@ -412,6 +412,97 @@ describe('join and unjoin survive real faults', { skip: needsHarness, timeout: 3
     await resetMember();
   });
 
+  test('enable, federate and disable: the answer to write n is lost, for every n: each ends as its clean run does', async (t) => {
+    // limitranges: a type no other test enables; LIMITS is the object federated.
+    const TYPE = 'limitranges';
+    const CRD_PATH = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/federatedlimitranges.types.kubefed.io';
+    const FTC_PATH = `/apis/core.kubefed.io/v1beta1/namespaces/${NS}/federatedtypeconfigs/${TYPE}`;
+    const APP = 'kfc-lost-answers';
+    const FEDERATED_PATH = `/apis/types.kubefed.io/v1beta1/namespaces/${APP}/federatedlimitranges/limits`;
+    const viaProxyArgs = (args: string[]) => [...args, '--host-cluster-context', HOST, '--kubeconfig', viaProxy];
+    const notEnabled = async () => {
+      await direct(['disable', TYPE, '--delete-crd', '--timeout=30s']);
+      await env.waitFor(async () => (await getObject(env, HOST, CRD_PATH)) === undefined && (await getObject(env, HOST, FTC_PATH)) === undefined, 60_000, { what: `${TYPE} not enabled` });
+    };
+    // KubeFed's controller must have started the type's sync controller before the type goes again:
+    // v0.10.0 exits (F "failed to wait for all data stores to sync") when its CRD goes from under a
+    // sync controller still starting.
+    const running = () =>
+      env.waitFor(async () => (await getObject(env, HOST, FTC_PATH))?.status?.propagationController === 'Running', 60_000, { what: `KubeFed to run the sync controller of ${TYPE}` });
+    const enabled = async () => {
+      const result = await direct(['enable', TYPE]);
+      assert.equal(result.code, 0, describeRun(result));
+      await running();
+    };
+    // While the type is enabled, KubeFed's controller lets its finalizer go; after a failure that
+    // left the type disabled, nobody would, so the finalizer is taken off by hand.
+    const notFederated = async () => {
+      await env.adminRequest(HOST, 'DELETE', FEDERATED_PATH);
+      const gone = async () => (await getObject(env, HOST, FEDERATED_PATH)) === undefined;
+      if (await env.waitFor(gone, 30_000).catch(() => false)) return;
+      await env.adminRequest(HOST, 'PATCH', FEDERATED_PATH, { metadata: { finalizers: null } });
+      await env.waitFor(gone, 30_000, { what: 'the FederatedLimitRange gone' });
+    };
+    /** The clean run through the proxy: its output and how many writes it makes; then run n for each n with write n's answer dropped. */
+    async function everyWrite(command: string[], prepare: () => Promise<void>, check: (detail: string) => Promise<void>): Promise<void> {
+      await prepare();
+      plan.reset();
+      const clean = await kubefedctl(env, viaProxyArgs(command));
+      assert.equal(clean.code, 0, describeRun(clean));
+      await check(describeRun(clean));
+      const steps = plan.writeCount;
+      assert.ok(steps > 0, `${command.join(' ')} writes\n${describeRun(clean)}`);
+      for (let n = 1; n <= steps; n++) {
+        await prepare();
+        plan.reset();
+        plan.dropResponseOfWrite(n);
+        const result = await kubefedctl(env, viaProxyArgs(command));
+        const detail = detailOf(result, plan);
+        const write = assertFaultApplied(plan, n, 'response-dropped', result);
+        t.diagnostic(`${command[0]}: write ${n} of ${steps} = ${write.method} ${write.path}: exit ${result.code}`);
+        assert.equal(result.code, 0, detail);
+        assert.equal(result.stdout, clean.stdout, `the output of a clean run\n${detail}`);
+        await check(detail);
+      }
+    }
+
+    // A crashed earlier run may have left the namespace (maybe terminating, held by a federated
+    // object whose finalizer nobody removes any more).
+    await env.adminRequest(HOST, 'PATCH', FEDERATED_PATH, { metadata: { finalizers: null } });
+    await env.adminRequest(HOST, 'DELETE', `/api/v1/namespaces/${APP}`);
+    await waitForNamespaceGone(env, HOST, APP);
+    for (const [path, body] of [
+      ['/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: APP } }],
+      [`/api/v1/namespaces/${APP}/limitranges`, { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'limits' }, spec: { limits: [{ type: 'Container', max: { cpu: '2' } }] } }],
+    ] as const) {
+      const created = await env.adminRequest(HOST, 'POST', path, body);
+      assert.equal(created.status, 201, created.text);
+    }
+    try {
+      await everyWrite(['enable', TYPE], notEnabled, async (detail) => {
+        assert.ok(await getObject(env, HOST, CRD_PATH), `the federated CRD\n${detail}`);
+        assert.equal((await getObject(env, HOST, FTC_PATH))?.spec?.propagation, 'Enabled', detail);
+        await running();
+      });
+      await enabled();
+      await everyWrite(['federate', TYPE, 'limits', '-n', APP], notFederated, async (detail) => {
+        const [federated, live] = [await getObject(env, HOST, FEDERATED_PATH), await getObject(env, HOST, `/api/v1/namespaces/${APP}/limitranges/limits`)];
+        assert.deepEqual(federated?.spec?.template?.spec, live.spec, `the template holds the live spec (with the server's defaults)\n${detail}`);
+      });
+      await notFederated();
+      await everyWrite(['disable', TYPE, '--timeout=60s'], enabled, async (detail) => {
+        assert.equal(await getObject(env, HOST, FTC_PATH), undefined, `the FederatedTypeConfig is gone\n${detail}`);
+      });
+    } finally {
+      plan.reset();
+      await notFederated().catch(() => undefined);
+      await notEnabled();
+      await env.adminRequest(HOST, 'DELETE', `/api/v1/namespaces/${APP}`);
+      await waitForNamespaceGone(env, HOST, APP);
+    }
+    if (env.state?.kubefed) assert.doesNotThrow(() => process.kill(env.state!.kubefed!.pid, 0), "KubeFed's controller manager is still running");
+  });
+
   test('unjoin: a type whose list in the member namespace is refused (403) keeps the namespace, with a warning; unjoin --force then removes it', async () => {
     await resetMember();
     const joined = await kubefedctl(env, joinArgs());

@@ -1,0 +1,147 @@
+// enable, federate and disable when the answer to a write is lost: the server did the write, the
+// client saw a reset. The one applier settles each such write by reading back (or, for a patch or a
+// delete, by sending it again), so the command ends as a clean run does and nothing is written twice.
+// Join and unjoin get the same against real apiservers in test/e2e/faults.test.ts.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { offlineTypeResources } from '../../src/core/builtin-types.js';
+import { GVR } from '../../src/core/gvr.js';
+import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
+import type { KubeObject } from '../../src/core/types.js';
+import { FakeCluster, type FakeRequest, apiError, createFakeEnv, describeRequest, runWithFakeEnv } from '../helpers/fake-cluster.js';
+
+const NS = 'kube-federation-system';
+const CRD = 'federateddeployments.types.kubefed.io';
+const FEDERATED_DEPLOYMENTS = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federateddeployments' };
+const FEDERATED_CONFIGMAPS = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federatedconfigmaps' };
+
+const lostAnswer = () => apiError(0, 'read ECONNRESET (the connection was reset)');
+
+const run = (cluster: FakeCluster, ...args: string[]) => runWithFakeEnv(args, createFakeEnv(cluster));
+
+/** What a command left: the objects of these types, without what the server sets. */
+function contents(cluster: FakeCluster, ...gvrs: Array<{ group: string; version: string; resource: string }>): string {
+  const strip = ({ metadata: { resourceVersion: _rv, uid: _uid, creationTimestamp: _ct, generation: _g, ...metadata }, ...rest }: KubeObject) => ({ ...rest, metadata });
+  return JSON.stringify(gvrs.map((gvr) => cluster.all(gvr).map(strip)));
+}
+
+/** The writes a command made, as "verb resource namespace/name". */
+const writesOf = (cluster: FakeCluster, from = 0) => cluster.writes().slice(from).map(describeRequest);
+
+function enabled(type: string, cluster: FakeCluster): FakeCluster {
+  const { typeConfig, crd } = offlineTypeResources(defaultEnableTypeDirective(type));
+  cluster.put(GVR.customResourceDefinitions, crd);
+  cluster.put(GVR.federatedTypeConfigs, { ...typeConfig, metadata: { ...typeConfig.metadata, namespace: NS }, status: { propagationController: 'Running' } });
+  return cluster;
+}
+
+describe('enable: the answer to a write is lost', () => {
+  const clean = async () => {
+    const cluster = new FakeCluster().installKubeFed();
+    const result = await run(cluster, 'enable', 'deployments.apps');
+    assert.equal(result.code, 0, result.stderr);
+    return { cluster, result };
+  };
+
+  for (const resource of ['customresourcedefinitions', 'federatedtypeconfigs']) {
+    test(`the create of the ${resource === 'customresourcedefinitions' ? 'CRD' : 'FederatedTypeConfig'}: read back, not created twice`, async () => {
+      const reference = await clean();
+      const cluster = new FakeCluster().installKubeFed().failOn({ verb: 'create', resource, afterApplied: true, error: lostAnswer() });
+      const result = await run(cluster, 'enable', 'deployments.apps');
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, reference.result.stdout);
+      assert.deepEqual(writesOf(cluster), writesOf(reference.cluster), 'one create each: the lost one was found by a GET');
+      assert.equal(contents(cluster, GVR.customResourceDefinitions, GVR.federatedTypeConfigs), contents(reference.cluster, GVR.customResourceDefinitions, GVR.federatedTypeConfigs));
+    });
+  }
+
+  test('re-enable: the CRD update and the FederatedTypeConfig patch, each with its answer lost', async () => {
+    const { cluster } = await clean();
+    cluster.modify(GVR.federatedTypeConfigs, 'deployments.apps', NS, (ftc) => {
+      (ftc.spec as Record<string, unknown>).propagation = 'Disabled';
+    });
+    cluster.failOn({ verb: 'update', resource: 'customresourcedefinitions', afterApplied: true, error: lostAnswer() });
+    cluster.failOn({ verb: 'patch', resource: 'federatedtypeconfigs', afterApplied: true, error: lostAnswer() });
+    const before = cluster.writes().length;
+    const result = await run(cluster, 'enable', 'deploy');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, `customresourcedefinition.apiextensions.k8s.io/${CRD} updated\nfederatedtypeconfig.core.kubefed.io/deployments.apps updated in namespace ${NS}\n`);
+    // The update was found done by a GET; the merge patch, idempotent, was sent again.
+    assert.deepEqual(writesOf(cluster, before), [`update customresourcedefinitions ${CRD}`, `patch federatedtypeconfigs ${NS}/deployments.apps`, `patch federatedtypeconfigs ${NS}/deployments.apps`]);
+    assert.equal((cluster.peek(GVR.federatedTypeConfigs, 'deployments.apps', NS)?.spec as { propagation: string }).propagation, 'Enabled');
+  });
+});
+
+describe('federate: the answer to a write is lost', () => {
+  const host = () =>
+    ['namespaces', 'configmaps', 'deployments.apps'].reduce((cluster, type) => enabled(type, cluster), new FakeCluster({ contextName: 'cluster1' }).installKubeFed()).add(
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } },
+        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'app', labels: { app: 'web' } }, spec: { replicas: 2 } },
+      ...Array.from({ length: 6 }, (_, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: 'app' }, data: { index: String(i) } })),
+    );
+
+  test('TYPE NAME: a lost create is read back; a lost update is found done', async () => {
+    const cluster = host().failOn({ verb: 'create', resource: 'federateddeployments', afterApplied: true, error: lostAnswer() });
+    const created = await run(cluster, 'federate', 'deploy', 'web', '-n', 'app');
+    assert.equal(created.code, 0, created.stderr);
+    assert.equal(created.stdout, 'federateddeployment.types.kubefed.io/web created\n');
+    assert.deepEqual(writesOf(cluster), ['create federateddeployments app/web']);
+
+    cluster.modify({ group: 'apps', version: 'v1', resource: 'deployments' }, 'web', 'app', (d) => {
+      (d.spec as { replicas: number }).replicas = 5;
+    });
+    cluster.failOn({ verb: 'update', resource: 'federateddeployments', afterApplied: true, error: lostAnswer() });
+    const updated = await run(cluster, 'federate', 'deploy', 'web', '-n', 'app');
+    assert.equal(updated.code, 0, updated.stderr);
+    assert.equal(updated.stdout, 'federateddeployment.types.kubefed.io/web updated\n');
+    assert.deepEqual(writesOf(cluster), ['create federateddeployments app/web', 'update federateddeployments app/web'], 'the update is not sent twice');
+    assert.deepEqual((cluster.peek(FEDERATED_DEPLOYMENTS, 'web', 'app')?.spec as { template: { spec: unknown } }).template.spec, { replicas: 5 });
+  });
+
+  test('--contents: every write whose answer is lost still counts as written, once', async () => {
+    const reference = host();
+    const clean = await run(reference, 'federate', 'namespace', 'app', '--contents');
+    assert.equal(clean.code, 0, clean.stderr);
+    const cluster = host();
+    for (const nth of [1, 3, 6]) cluster.failOn({ verb: 'create', resource: 'federatedconfigmaps', nth, afterApplied: true, error: lostAnswer() });
+    const result = await run(cluster, 'federate', 'namespace', 'app', '--contents');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, clean.stdout);
+    assert.equal(cluster.requests.filter((r: FakeRequest) => r.verb === 'create' && r.gvr?.resource === 'federatedconfigmaps').length, 6, 'six creates, none repeated');
+    assert.equal(contents(cluster, FEDERATED_CONFIGMAPS, FEDERATED_DEPLOYMENTS), contents(reference, FEDERATED_CONFIGMAPS, FEDERATED_DEPLOYMENTS));
+  });
+});
+
+describe('disable: the answer to a write is lost', () => {
+  /** Plays the KubeFed controller: once propagation is disabled, it reports NotRunning. */
+  const controllerStops = (cluster: FakeCluster) =>
+    cluster.after('patch', 'federatedtypeconfigs', (request: FakeRequest) => {
+      setTimeout(() => {
+        // The patch sent again after a lost answer may come after disable deleted the object.
+        if (!cluster.peek(GVR.federatedTypeConfigs, request.name!, request.namespace)) return;
+        cluster.modify(GVR.federatedTypeConfigs, request.name!, request.namespace, (ftc) => {
+          ftc.status = { propagationController: 'NotRunning' };
+        });
+      }, 10);
+    });
+
+  test('the patch, the CRD delete and the FederatedTypeConfig delete: each settled, the Go lines as in a clean run', async () => {
+    const reference = enabled('deployments.apps', new FakeCluster().installKubeFed());
+    controllerStops(reference);
+    const clean = await run(reference, 'disable', 'deployments.apps', '--delete-crd');
+    assert.equal(clean.code, 0, clean.stderr);
+
+    const cluster = enabled('deployments.apps', new FakeCluster().installKubeFed());
+    controllerStops(cluster);
+    cluster.failOn({ verb: 'patch', resource: 'federatedtypeconfigs', afterApplied: true, error: lostAnswer() });
+    cluster.failOn({ verb: 'delete', resource: 'customresourcedefinitions', afterApplied: true, error: lostAnswer() });
+    cluster.failOn({ verb: 'delete', resource: 'federatedtypeconfigs', afterApplied: true, error: lostAnswer() });
+    const result = await run(cluster, 'disable', 'deployments.apps', '--delete-crd');
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, clean.stdout);
+    assert.equal(cluster.peek(GVR.customResourceDefinitions, CRD), undefined);
+    assert.equal(cluster.peek(GVR.federatedTypeConfigs, 'deployments.apps', NS), undefined);
+    // Each lost write was sent once more: the patch is idempotent, a second delete answers 404 (done).
+    assert.deepEqual(writesOf(cluster), writesOf(reference).flatMap((write) => [write, write]));
+  });
+});
