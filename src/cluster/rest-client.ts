@@ -5,6 +5,7 @@
 
 import { InternalError } from '../errors.js';
 import { isPlainObject, joinApiVersion, type GroupVersionResource, type KubeObject } from '../core/types.js';
+import { qualifiedResource } from '../core/gvr.js';
 import type { Logger } from '../log.js';
 import { createCredentialProvider, type ExecCredentialCache } from './credentials.js';
 import type { OidcCache } from './oidc.js';
@@ -356,7 +357,7 @@ export function resourcePath(gvr: GroupVersionResource, namespace?: string, name
 }
 
 function describeTarget(gvr: GroupVersionResource, namespace?: string, name?: string): string {
-  const type = gvr.group === '' ? gvr.resource : `${gvr.resource}.${gvr.group}`;
+  const type = qualifiedResource(gvr);
   if (name === undefined) return namespace ? `${type} in namespace ${namespace}` : type;
   return `${type} ${namespace ? `${namespace}/${name}` : name}`;
 }

@@ -30,6 +30,11 @@ export const KIND_OF: Record<string, { apiVersion: string; kind: string }> = {
   kubefedclusters: { apiVersion: `${KUBEFED_CORE_GROUP}/${KUBEFED_CORE_VERSION}`, kind: 'KubeFedCluster' },
 };
 
+/** kubectl's `resource.group` form of a type, e.g. `roles.rbac.authorization.k8s.io`; `configmaps` for the core group. */
+export function qualifiedResource(gvr: GroupVersionResource): string {
+  return gvr.group === '' ? gvr.resource : `${gvr.resource}.${gvr.group}`;
+}
+
 /** kubectl's `resource.group/name` form, e.g. `kubefedcluster.core.kubefed.io/cluster2`. */
 export function qualifiedName(gvr: GroupVersionResource, name: string, namespace?: string): string {
   const kind = (KIND_OF[gvr.resource]?.kind ?? gvr.resource).toLowerCase();

@@ -7,7 +7,7 @@ import type { Spinner, Ui } from '../cli/ui.js';
 import { Applier, settledInOrder } from '../cluster/applier.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { UnjoinOptions } from '../commands/unjoin.js';
-import { GVR, qualifiedName } from '../core/gvr.js';
+import { GVR, qualifiedName, qualifiedResource } from '../core/gvr.js';
 import { type Operation, describeOperation, dryRunSuffix, planObjects, printPlanText } from '../core/plan.js';
 import { printObjects } from '../core/printers.js';
 import type { GroupVersionResource, KubeObject } from '../core/types.js';
@@ -198,10 +198,6 @@ async function otherNamespaceContents(member: ClusterClient, ns: string): Promis
     }),
   );
   return { items: listed.flat(), unchecked: unchecked.sort() };
-}
-
-function qualifiedResource(gvr: GroupVersionResource): string {
-  return gvr.group === '' ? gvr.resource : `${gvr.resource}.${gvr.group}`;
 }
 
 function shortReason(error: unknown): string {
