@@ -88,17 +88,21 @@ function objectKey(gvr: GroupVersionResource, name: string, namespace: string | 
   return `${gvr.resource}/${namespace ?? ''}/${name}`;
 }
 
-/** Why the member namespace must stay, or undefined when unjoin may delete it. */
-export function namespaceKeepReason(target: UnjoinTarget, member: ObservedMember): string | undefined {
+/**
+ * Why the member namespace must stay, or undefined when unjoin may delete it. `userMustAct` when
+ * it stays only for want of a complete look (some type could not be listed): the user may have to
+ * finish the cleanup, so the reason is worth a warning.
+ */
+export function namespaceKeep(target: UnjoinTarget, member: ObservedMember): { reason: string; userMustAct: boolean } | undefined {
   const namespace = member.namespace;
   const ns = target.namespace;
   if (!namespace) return undefined;
-  if (member.hostNamespace && member.hostNamespace.metadata.uid === namespace.metadata.uid) return `namespace "${ns}" is the host cluster's own control-plane namespace`;
-  if (!isManagedFor(namespace, target.clusterName)) return `namespace "${ns}" was not created by kubefedctl join for this cluster`;
+  if (member.hostNamespace && member.hostNamespace.metadata.uid === namespace.metadata.uid) return { reason: `namespace "${ns}" is the host cluster's own control-plane namespace`, userMustAct: false };
+  if (!isManagedFor(namespace, target.clusterName)) return { reason: `namespace "${ns}" was not created by kubefedctl join for this cluster`, userMustAct: false };
   const others = member.foreignObjects ?? [];
-  if (others.length > 0) return `namespace "${ns}" holds other objects (${firstFew(others)})`;
+  if (others.length > 0) return { reason: `namespace "${ns}" holds other objects (${firstFew(others)})`, userMustAct: false };
   const unchecked = member.uncheckedTypes ?? [];
-  if (unchecked.length > 0) return `namespace "${ns}" may hold other objects: could not list ${firstFew(unchecked)}; delete it yourself once it is empty`;
+  if (unchecked.length > 0) return { reason: `namespace "${ns}" may hold other objects: could not list ${firstFew(unchecked)}; delete it yourself once it is empty`, userMustAct: true };
   return undefined;
 }
 
@@ -150,9 +154,8 @@ export function planUnjoin(target: UnjoinTarget, observed: ObservedUnjoin, waitM
     for (const { gvr, object } of member.byName) add(gvr, object, 'created by join (by name)');
     // Objects labelled by an earlier join of this cluster, e.g. under another --host-cluster-name.
     for (const { gvr, object } of member.labelled) add(gvr, object, 'created by join (labelled)');
-    const keep = namespaceKeepReason(target, member);
-    // Kept for want of a complete look: the user may have to finish the cleanup, so it is a warning.
-    if (keep) notes.push({ cluster: 'member', text: `keep: ${keep}`, warning: (member.uncheckedTypes ?? []).length > 0 && (member.foreignObjects ?? []).length === 0 });
+    const keep = namespaceKeep(target, member);
+    if (keep) notes.push({ cluster: 'member', text: `keep: ${keep.reason}`, warning: keep.userMustAct });
     else if (member.namespace) {
       operations.push({ verb: 'delete', cluster: 'member', gvr: GVR.namespaces, name: ns, reason: 'created by join and holds nothing else' });
       namespaceDeleted = true;

@@ -10,7 +10,7 @@ import type { UnjoinOptions } from '../commands/unjoin.js';
 import { GVR, qualifiedName, qualifiedResource } from '../core/gvr.js';
 import { type Operation, describeOperation, dryRunSuffix, planObjects, printPlanText } from '../core/plan.js';
 import { printObjects } from '../core/printers.js';
-import type { GroupVersionResource, KubeObject } from '../core/types.js';
+import { type GroupVersionResource, type KubeObject, joinApiVersion } from '../core/types.js';
 import {
   LABELLED_MEMBER_TYPES,
   type ObservedMember,
@@ -22,7 +22,7 @@ import {
   managedSelector,
   memberCandidatesByName,
   memberObjectKeys,
-  namespaceKeepReason,
+  namespaceKeep,
   planUnjoin,
 } from '../core/unjoin-plan.js';
 import { ClusterApiError, OperationError } from '../errors.js';
@@ -144,7 +144,7 @@ async function observeMember(target: UnjoinTarget, member: ClusterClient, host: 
     items.map((object) => ({ gvr, object })),
   );
   const observed: ObservedMember = { byName, labelled, namespace, hostNamespace };
-  if (others && namespace && namespaceKeepReason(target, observed) === undefined) {
+  if (others && namespace && namespaceKeep(target, observed) === undefined) {
     if ('error' in others) throw others.error;
     const ours = memberObjectKeys(observed);
     observed.foreignObjects = [...ownLists.flatMap(({ gvr, items }) => items.map((item) => ({ gvr, item }))), ...others.items]
@@ -174,7 +174,7 @@ async function otherNamespaceContents(member: ClusterClient, ns: string): Promis
       try {
         return await member.serverResources(group.name, group.preferredVersion);
       } catch (error) {
-        unchecked.push(`the types of ${group.name === '' ? '' : `${group.name}/`}${group.preferredVersion} (${shortReason(error)})`);
+        unchecked.push(`the types of ${joinApiVersion(group.name, group.preferredVersion)} (${shortReason(error)})`);
         return [];
       }
     }),

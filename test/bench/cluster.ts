@@ -67,37 +67,34 @@ function childrenCpuMs(): number | undefined {
  * store although that CA replaces it (medians of 11 interleaved runs of `node -e`).
  */
 function nodeClientFloor(caFile: string): { start: number; trustStore: number } {
-  const time = (script: string) => {
-    const start = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, ['-e', script, caFile], { env: TOOL_ENV });
-    if (result.status !== 0) throw new Error(`node -e ${script}: ${result.stderr}`);
-    return Number(process.hrtime.bigint() - start) / 1e6;
-  };
-  const readOnly = "require('tls'); require('fs').readFileSync(process.argv[1])";
-  const withContext = "require('tls').createSecureContext({ ca: require('fs').readFileSync(process.argv[1]) })";
+  const readOnly = ['-e', "require('tls'); require('fs').readFileSync(process.argv[1])", caFile];
+  const withContext = ['-e', "require('tls').createSecureContext({ ca: require('fs').readFileSync(process.argv[1]) })", caFile];
   const starts: number[] = [];
   const contexts: number[] = [];
   for (let i = 0; i < 11; i++) {
-    starts.push(time(readOnly));
-    contexts.push(time(withContext));
+    starts.push(timeNode(readOnly, TOOL_ENV));
+    contexts.push(timeNode(withContext, TOOL_ENV));
   }
   return { start: median(starts), trustStore: median(contexts) - median(starts) };
+}
+
+/** Milliseconds until `node <args>` has ended. */
+function timeNode(args: string[], env: NodeJS.ProcessEnv): number {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { env });
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')}: ${result.stderr}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
 /** How much later `node -e 0` ends with this shell's NODE_EXTRA_CA_CERTS than without it (medians of 11). */
 function nodeStartPenalty(): string | undefined {
   const extra = process.env.NODE_EXTRA_CA_CERTS;
   if (!extra) return undefined;
-  const time = (env: NodeJS.ProcessEnv) => {
-    const start = process.hrtime.bigint();
-    spawnSync(process.execPath, ['-e', '0'], { env });
-    return Number(process.hrtime.bigint() - start) / 1e6;
-  };
   const without: number[] = [];
   const withIt: number[] = [];
   for (let i = 0; i < 11; i++) {
-    without.push(time(TOOL_ENV));
-    withIt.push(time({ ...TOOL_ENV, NODE_EXTRA_CA_CERTS: extra }));
+    without.push(timeNode(['-e', '0'], TOOL_ENV));
+    withIt.push(timeNode(['-e', '0'], { ...TOOL_ENV, NODE_EXTRA_CA_CERTS: extra }));
   }
   return `note: this shell sets NODE_EXTRA_CA_CERTS=${extra}; with it every Node process, ours included, starts ${(median(withIt) - median(without)).toFixed(1)} ms later (node -e 0: ${median(without).toFixed(1)} -> ${median(withIt).toFixed(1)} ms). The figures above are without it, for both tools.`;
 }
@@ -115,11 +112,14 @@ function expectOk(what: string, result: { code: number | null; stderr: string })
   throw new Error(`${what} failed (exit ${result.code}): ${reason}`);
 }
 
+const medianMs = (samples: Timed[]) => median(samples.map((s) => s.ms));
+
+/** ours/Go of the median times. */
+const ratio = (ours: Timed[], go: Timed[]) => medianMs(ours) / medianMs(go);
+
 function line(name: string, ours: Timed[], go: Timed[], target: number): string {
-  const o = median(ours.map((s) => s.ms));
-  const g = median(go.map((s) => s.ms));
-  const ratio = o / g;
-  return `${name.padEnd(40)} ours ${o.toFixed(1).padStart(8)} ms ${String(median(ours.map((s) => s.requests))).padStart(5)} req   Go ${g.toFixed(1).padStart(8)} ms ${String(median(go.map((s) => s.requests))).padStart(5)} req   ours/Go ${ratio.toFixed(2)}x (target <= ${target}x) ${ratio <= target ? 'ok' : 'OVER TARGET'}`;
+  const r = ratio(ours, go);
+  return `${name.padEnd(40)} ours ${medianMs(ours).toFixed(1).padStart(8)} ms ${String(median(ours.map((s) => s.requests))).padStart(5)} req   Go ${medianMs(go).toFixed(1).padStart(8)} ms ${String(median(go.map((s) => s.requests))).padStart(5)} req   ours/Go ${r.toFixed(2)}x (target <= ${target}x) ${r <= target ? 'ok' : 'OVER TARGET'}`;
 }
 
 export interface ClusterBenchResult {
@@ -157,10 +157,10 @@ export async function runClusterBenchmarks(): Promise<ClusterBenchResult> {
     }
   }
   const lines = [line(`join ${member}`, results.ours.join, results.go.join, 1.3), line(`unjoin ${member}`, results.ours.unjoin, results.go.unjoin, 1.3)];
-  let overTarget = [median(results.ours.join.map((s) => s.ms)) / median(results.go.join.map((s) => s.ms)), median(results.ours.unjoin.map((s) => s.ms)) / median(results.go.unjoin.map((s) => s.ms))].filter((r) => r > 1.3).length;
+  let overTarget = [ratio(results.ours.join, results.go.join), ratio(results.ours.unjoin, results.go.unjoin)].filter((r) => r > 1.3).length;
   const floor = nodeClientFloor(state.clusters[host]!.caFile);
-  const goJoin = median(results.go.join.map((s) => s.ms));
-  const goUnjoin = median(results.go.unjoin.map((s) => s.ms));
+  const goJoin = medianMs(results.go.join);
+  const goUnjoin = medianMs(results.go.unjoin);
   lines.push(
     `  any Node 20 client, before its first request: start ${floor.start.toFixed(1)} ms + root store ${floor.trustStore.toFixed(1)} ms = ${(floor.start + floor.trustStore).toFixed(1)} ms; ` +
       `1.3x Go leaves ${(1.3 * goJoin - floor.start - floor.trustStore).toFixed(1)} ms for join's code and requests, ${(1.3 * goUnjoin - floor.start - floor.trustStore).toFixed(1)} ms for unjoin's`,
@@ -190,7 +190,7 @@ export async function runClusterBenchmarks(): Promise<ClusterBenchResult> {
       for (const m of five) expectOk(`Go unjoin ${m}`, run('go', goBinary, ['unjoin', m, ...base]));
     }
     lines.push(line('join of 5 members (ours: one command)', oursSamples, goSamples, 1.0));
-    if (median(oursSamples.map((s) => s.ms)) > median(goSamples.map((s) => s.ms))) overTarget++;
+    if (ratio(oursSamples, goSamples) > 1) overTarget++;
   } else {
     lines.push('join of 5 members: skipped (start the environment with KUBEFEDCTL_E2E_CLUSTERS=6)');
   }
@@ -246,7 +246,7 @@ export async function runClusterBenchmarks(): Promise<ClusterBenchResult> {
   const cpuOf = (tool: Tool) => {
     const own = federated[tool].map((s) => s.cpuMs).filter((ms): ms is number => ms !== undefined);
     if (own.length === 0 || clusterCpu[tool].length === 0) return undefined;
-    const wall = median(federated[tool].map((s) => s.ms));
+    const wall = medianMs(federated[tool]);
     const busy = median(own) + median(clusterCpu[tool]);
     return `${tool} ${median(own).toFixed(0)} ms in its process + ${median(clusterCpu[tool]).toFixed(0)} ms in the environment's = ${((100 * busy) / (wall * cpus().length)).toFixed(0)}% of ${cpus().length} cores`;
   };
@@ -254,6 +254,6 @@ export async function runClusterBenchmarks(): Promise<ClusterBenchResult> {
   if (oursCpu && goCpu) lines.push(`  CPU while federate --contents runs (medians): ${oursCpu}; ${goCpu}`);
   const penalty = nodeStartPenalty();
   if (penalty) lines.push(penalty);
-  if (median(federated.ours.map((s) => s.ms)) / median(federated.go.map((s) => s.ms)) > 0.5) overTarget++;
+  if (ratio(federated.ours, federated.go) > 0.5) overTarget++;
   return { lines, overTarget };
 }

@@ -2,9 +2,7 @@
 // know, and what happens when the host fails or hangs (no candidates, never an error, exit 0).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { offlineTypeResources } from '../../src/core/builtin-types.js';
 import { GVR } from '../../src/core/gvr.js';
-import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
 import { FakeCluster, createFakeEnv, runWithFakeEnv } from '../helpers/fake-cluster.js';
 import { runInProcess } from '../helpers/cli.js';
 
@@ -20,9 +18,7 @@ function federation(): FakeCluster[] {
   host.put(GVR.kubefedClusters, kfc('cluster1', NS, { conditions: [{ type: 'Ready', status: 'True' }] }));
   host.put(GVR.kubefedClusters, kfc('cluster2', NS, { conditions: [{ type: 'Offline', status: 'True', reason: 'ClusterNotReachable' }] }));
   for (const type of ['deployments.apps', 'configmaps']) {
-    const { typeConfig, crd } = offlineTypeResources(defaultEnableTypeDirective(type));
-    host.put(GVR.customResourceDefinitions, crd);
-    host.put(GVR.federatedTypeConfigs, { ...typeConfig, metadata: { ...typeConfig.metadata, namespace: NS } });
+    host.enableType(type);
   }
   host.add({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
   return [host, new FakeCluster({ contextName: 'cluster2' }), new FakeCluster({ contextName: 'cluster3' })];

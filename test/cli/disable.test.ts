@@ -6,7 +6,7 @@ import { offlineTypeResources } from '../../src/core/builtin-types.js';
 import { GVR } from '../../src/core/gvr.js';
 import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
 import type { KubeObject } from '../../src/core/types.js';
-import { FakeCluster, type FakeRequest, apiError, createFakeEnv, describeRequest, runWithFakeEnv } from '../helpers/fake-cluster.js';
+import { FakeCluster, apiError, createFakeEnv, describeRequest, runWithFakeEnv } from '../helpers/fake-cluster.js';
 
 const NS = 'kube-federation-system';
 const REF = `"${NS}/deployments.apps"`;
@@ -15,22 +15,7 @@ const FEDERATED_DEPLOYMENTS = { group: 'types.kubefed.io', version: 'v1beta1', r
 
 /** A control plane with deployments.apps enabled, its controller Running. */
 function enabledCluster(): FakeCluster {
-  const cluster = new FakeCluster().installKubeFed();
-  const { typeConfig, crd } = offlineTypeResources(defaultEnableTypeDirective('deployments.apps'));
-  cluster.put(GVR.customResourceDefinitions, crd);
-  cluster.put(GVR.federatedTypeConfigs, { ...typeConfig, metadata: { ...typeConfig.metadata, namespace: NS }, status: { propagationController: 'Running' } });
-  return cluster;
-}
-
-/** Plays the KubeFed controller: shortly after propagation is disabled, it reports NotRunning. */
-function stopControllerAfterPatch(cluster: FakeCluster, delayMs = 20): void {
-  cluster.after('patch', 'federatedtypeconfigs', (request: FakeRequest) => {
-    setTimeout(() => {
-      cluster.modify(GVR.federatedTypeConfigs, request.name!, request.namespace, (ftc) => {
-        ftc.status = { propagationController: 'NotRunning' };
-      });
-    }, delayMs);
-  });
+  return new FakeCluster().installKubeFed().enableType('deployments.apps', { propagationController: 'Running' });
 }
 
 async function disable(cluster: FakeCluster, ...args: string[]) {
@@ -44,7 +29,7 @@ function federatedDeployment(name: string): KubeObject {
 describe('disable against a cluster', () => {
   test('disables propagation, watches until the controller reports NotRunning, deletes the FederatedTypeConfig', async () => {
     const cluster = enabledCluster();
-    stopControllerAfterPatch(cluster);
+    cluster.stopsPropagationControllerAfterPatch(20);
     const result = await disable(cluster, 'deployments.apps');
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, `Disabled propagation for FederatedTypeConfig ${REF}\nPropagation controller for FederatedTypeConfig ${REF} is stopped\nfederatedtypeconfig ${REF} deleted\n`);
@@ -94,7 +79,7 @@ describe('disable against a cluster', () => {
 
   test('--delete-crd deletes the CRD before the FederatedTypeConfig', async () => {
     const cluster = enabledCluster();
-    stopControllerAfterPatch(cluster);
+    cluster.stopsPropagationControllerAfterPatch(20);
     const result = await disable(cluster, 'deployments.apps', '--delete-crd');
     assert.equal(result.code, 0, result.stderr);
     assert.equal(
@@ -200,7 +185,7 @@ describe('disable against a cluster', () => {
   test('instances of an unserved federated type count as none', async () => {
     const cluster = enabledCluster();
     cluster.remove(GVR.customResourceDefinitions, CRD);
-    stopControllerAfterPatch(cluster);
+    cluster.stopsPropagationControllerAfterPatch(20);
     const result = await disable(cluster, 'deployments.apps', '--delete-crd');
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, new RegExp(`customresourcedefinition "${CRD}" does not exist\\n`));

@@ -1,21 +1,15 @@
 // federate TYPE NAME [--contents] and orphaning-deletion against an in-memory host cluster.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { offlineTypeResources } from '../../src/core/builtin-types.js';
-import { GVR } from '../../src/core/gvr.js';
-import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
 import type { KubeObject } from '../../src/core/types.js';
 import { FakeCluster, apiError, createFakeEnv, runWithFakeEnv } from '../helpers/fake-cluster.js';
 
-const NS = 'kube-federation-system';
 const FED = (resource: string) => ({ group: 'types.kubefed.io', version: 'v1beta1', resource });
 
 function hostWith(...types: string[]): FakeCluster {
   const host = new FakeCluster({ contextName: 'cluster1' }).installKubeFed();
   for (const type of types) {
-    const { typeConfig, crd } = offlineTypeResources(defaultEnableTypeDirective(type));
-    host.put(GVR.customResourceDefinitions, crd);
-    host.put(GVR.federatedTypeConfigs, { ...typeConfig, metadata: { ...typeConfig.metadata, namespace: NS } });
+    host.enableType(type);
   }
   host.add(
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app', labels: { team: 'a' } }, spec: { finalizers: ['kubernetes'] } },

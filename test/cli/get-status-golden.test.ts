@@ -8,10 +8,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { offlineTypeResources } from '../../src/core/builtin-types.js';
-import { GVR } from '../../src/core/gvr.js';
 import { splitYamlStream } from '../../src/core/manifest.js';
-import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
 import type { KubeObject } from '../../src/core/types.js';
 import { parseYamlDocument } from '../../src/core/yaml.js';
 import { parseArgsLine } from '../helpers/cli.js';
@@ -26,9 +23,7 @@ function hostFor(dir: string): FakeCluster {
   const typesFile = path.join(dir, 'types');
   if (existsSync(typesFile)) {
     for (const type of readFileSync(typesFile, 'utf8').split('\n').filter(Boolean)) {
-      const { typeConfig, crd } = offlineTypeResources(defaultEnableTypeDirective(type));
-      host.put(GVR.customResourceDefinitions, crd);
-      host.put(GVR.federatedTypeConfigs, { ...typeConfig, metadata: { ...typeConfig.metadata, namespace: NS } });
+      host.enableType(type);
     }
   }
   const hostFile = path.join(dir, 'host.yaml');

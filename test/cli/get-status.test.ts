@@ -2,9 +2,7 @@
 // and their failures. The printed output itself is covered by test/golden/{get,status}.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { offlineTypeResources } from '../../src/core/builtin-types.js';
 import { GVR } from '../../src/core/gvr.js';
-import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
 import { FakeCluster, createFakeEnv, describeRequest, runWithFakeEnv } from '../helpers/fake-cluster.js';
 
 const NS = 'kube-federation-system';
@@ -90,9 +88,7 @@ describe('status (fake host)', () => {
 
   test('TYPE NAME: the namespace of the host context unless -n; the FederatedTypeConfigs name the type without discovery', async () => {
     const host = hostWithClusters();
-    const { typeConfig, crd } = offlineTypeResources(defaultEnableTypeDirective('deployments.apps'));
-    host.put(GVR.customResourceDefinitions, crd);
-    host.put(GVR.federatedTypeConfigs, { ...typeConfig, metadata: { ...typeConfig.metadata, namespace: NS } });
+    host.enableType('deployments.apps');
     const fdeploy = { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedDeployment', spec: {}, status: { conditions: [{ type: 'Propagation', status: 'True' }] } };
     host.add({ ...fdeploy, metadata: { name: 'web', namespace: 'default' } }, { ...fdeploy, metadata: { name: 'web', namespace: 'shop' }, status: {} });
     const inDefault = await runWithFakeEnv(['status', 'FederatedDeployment', 'web', '--check'], createFakeEnv(host));

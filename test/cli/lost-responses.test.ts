@@ -4,9 +4,7 @@
 // Join and unjoin get the same against real apiservers in test/e2e/faults.test.ts.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { offlineTypeResources } from '../../src/core/builtin-types.js';
 import { GVR } from '../../src/core/gvr.js';
-import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
 import type { KubeObject } from '../../src/core/types.js';
 import { FakeCluster, type FakeRequest, apiError, createFakeEnv, describeRequest, runWithFakeEnv } from '../helpers/fake-cluster.js';
 
@@ -14,6 +12,8 @@ const NS = 'kube-federation-system';
 const CRD = 'federateddeployments.types.kubefed.io';
 const FEDERATED_DEPLOYMENTS = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federateddeployments' };
 const FEDERATED_CONFIGMAPS = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federatedconfigmaps' };
+
+const RUNNING = { propagationController: 'Running' };
 
 const lostAnswer = () => apiError(0, 'read ECONNRESET (the connection was reset)');
 
@@ -27,13 +27,6 @@ function contents(cluster: FakeCluster, ...gvrs: Array<{ group: string; version:
 
 /** The writes a command made, as "verb resource namespace/name". */
 const writesOf = (cluster: FakeCluster, from = 0) => cluster.writes().slice(from).map(describeRequest);
-
-function enabled(type: string, cluster: FakeCluster): FakeCluster {
-  const { typeConfig, crd } = offlineTypeResources(defaultEnableTypeDirective(type));
-  cluster.put(GVR.customResourceDefinitions, crd);
-  cluster.put(GVR.federatedTypeConfigs, { ...typeConfig, metadata: { ...typeConfig.metadata, namespace: NS }, status: { propagationController: 'Running' } });
-  return cluster;
-}
 
 describe('enable: the answer to a write is lost', () => {
   const clean = async () => {
@@ -74,9 +67,9 @@ describe('enable: the answer to a write is lost', () => {
 
 describe('federate: the answer to a write is lost', () => {
   const host = () =>
-    ['namespaces', 'configmaps', 'deployments.apps'].reduce((cluster, type) => enabled(type, cluster), new FakeCluster({ contextName: 'cluster1' }).installKubeFed()).add(
-        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } },
-        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'app', labels: { app: 'web' } }, spec: { replicas: 2 } },
+    new FakeCluster({ contextName: 'cluster1' }).installKubeFed().enableType('namespaces', RUNNING).enableType('configmaps', RUNNING).enableType('deployments.apps', RUNNING).add(
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'app', labels: { app: 'web' } }, spec: { replicas: 2 } },
       ...Array.from({ length: 6 }, (_, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: 'app' }, data: { index: String(i) } })),
     );
 
@@ -113,26 +106,12 @@ describe('federate: the answer to a write is lost', () => {
 });
 
 describe('disable: the answer to a write is lost', () => {
-  /** Plays the KubeFed controller: once propagation is disabled, it reports NotRunning. */
-  const controllerStops = (cluster: FakeCluster) =>
-    cluster.after('patch', 'federatedtypeconfigs', (request: FakeRequest) => {
-      setTimeout(() => {
-        // The patch sent again after a lost answer may come after disable deleted the object.
-        if (!cluster.peek(GVR.federatedTypeConfigs, request.name!, request.namespace)) return;
-        cluster.modify(GVR.federatedTypeConfigs, request.name!, request.namespace, (ftc) => {
-          ftc.status = { propagationController: 'NotRunning' };
-        });
-      }, 10);
-    });
-
   test('the patch, the CRD delete and the FederatedTypeConfig delete: each settled, the Go lines as in a clean run', async () => {
-    const reference = enabled('deployments.apps', new FakeCluster().installKubeFed());
-    controllerStops(reference);
+    const reference = new FakeCluster().installKubeFed().enableType('deployments.apps', RUNNING).stopsPropagationControllerAfterPatch(10);
     const clean = await run(reference, 'disable', 'deployments.apps', '--delete-crd');
     assert.equal(clean.code, 0, clean.stderr);
 
-    const cluster = enabled('deployments.apps', new FakeCluster().installKubeFed());
-    controllerStops(cluster);
+    const cluster = new FakeCluster().installKubeFed().enableType('deployments.apps', RUNNING).stopsPropagationControllerAfterPatch(10);
     cluster.failOn({ verb: 'patch', resource: 'federatedtypeconfigs', afterApplied: true, error: lostAnswer() });
     cluster.failOn({ verb: 'delete', resource: 'customresourcedefinitions', afterApplied: true, error: lostAnswer() });
     cluster.failOn({ verb: 'delete', resource: 'federatedtypeconfigs', afterApplied: true, error: lostAnswer() });

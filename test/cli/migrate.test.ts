@@ -6,9 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { offlineTypeResources } from '../../src/core/builtin-types.js';
 import { GVR } from '../../src/core/gvr.js';
-import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
 import { parseYamlDocument } from '../../src/core/yaml.js';
 import { runInProcess } from '../helpers/cli.js';
 import { FakeCluster, WRITE_VERBS, createFakeEnv, runWithFakeEnv } from '../helpers/fake-cluster.js';
@@ -225,9 +223,7 @@ describe('migrate from the host cluster (fake)', () => {
   function host(): FakeCluster {
     const cluster = new FakeCluster({ contextName: 'host' }).installKubeFed();
     for (const type of ['namespaces', 'configmaps', 'clusterroles.rbac.authorization.k8s.io']) {
-      const { typeConfig, crd } = offlineTypeResources(defaultEnableTypeDirective(type));
-      cluster.put(GVR.customResourceDefinitions, crd);
-      cluster.put(GVR.federatedTypeConfigs, { ...typeConfig, metadata: { ...typeConfig.metadata, namespace: NS } });
+      cluster.enableType(type);
     }
     const fed = (resource: string) => ({ group: 'types.kubefed.io', version: 'v1beta1', resource });
     cluster.put({ group: '', version: 'v1', resource: 'namespaces' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } });

@@ -2,10 +2,6 @@
 // the propagation controller to stop. The built CLI under a pseudo-terminal, a fake API server.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { offlineTypeResources } from '../../src/core/builtin-types.js';
-import { GVR } from '../../src/core/gvr.js';
-import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
-import type { FakeRequest } from '../helpers/fake-cluster.js';
 import { WatchableFakeCluster } from '../helpers/fake-apiserver.js';
 import { HAS_SCRIPT, SPINNER_FRAMES, emulate, runInTerminal, runPiped } from '../helpers/terminal.js';
 import { KUBEFED_NS, servedClusters } from '../helpers/terminal-fixtures.js';
@@ -30,12 +26,8 @@ describe('enable and disable at a terminal', { skip: !HAS_SCRIPT && 'no script(1
 
   test('disable: a spinner says what it waits for while the propagation controller stops, then a ✔ line', { timeout: 60_000 }, async () => {
     const cluster = new WatchableFakeCluster({ contextName: 'host' }).installKubeFed();
-    const { typeConfig, crd } = offlineTypeResources(defaultEnableTypeDirective('deployments.apps'));
-    cluster.put(GVR.customResourceDefinitions, crd);
-    cluster.put(GVR.federatedTypeConfigs, { ...typeConfig, metadata: { ...typeConfig.metadata, namespace: KUBEFED_NS }, status: { propagationController: 'Running' } });
-    cluster.after('patch', 'federatedtypeconfigs', (request: FakeRequest) => {
-      setTimeout(() => cluster.modify(GVR.federatedTypeConfigs, request.name!, request.namespace, (ftc) => void (ftc.status = { propagationController: 'NotRunning' })), 1500);
-    });
+    cluster.enableType('deployments.apps', { propagationController: 'Running' });
+    cluster.stopsPropagationControllerAfterPatch(1500);
     let whileWaiting: string | undefined;
     const run = await runInTerminal(['disable', 'deployments.apps'], {
       env: await serve(cluster),

@@ -25,7 +25,9 @@ import type {
   WatchEvent,
   WriteOptions,
 } from '../../src/cluster/types.js';
-import { BUILTIN_API_GROUPS, BUILTIN_API_RESOURCES } from '../../src/core/builtin-types.js';
+import { BUILTIN_API_GROUPS, BUILTIN_API_RESOURCES, offlineTypeResources } from '../../src/core/builtin-types.js';
+import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
+import { GVR } from '../../src/core/gvr.js';
 import { type GroupVersionResource, type KubeObject, isPlainObject, splitApiVersion } from '../../src/core/types.js';
 import {
   AlreadyExistsError,
@@ -272,6 +274,30 @@ export class FakeCluster implements ClusterClient {
       );
     }
     return this;
+  }
+
+  /** What `kubefedctl enable <type>` leaves: the federated CRD and the FederatedTypeConfig (with `status`, e.g. the controller Running). */
+  enableType(type: string, status?: KubeObject['status'], namespace = 'kube-federation-system'): this {
+    const { typeConfig, crd } = offlineTypeResources(defaultEnableTypeDirective(type));
+    this.put(GVR.customResourceDefinitions, crd);
+    this.put(GVR.federatedTypeConfigs, { ...typeConfig, metadata: { ...typeConfig.metadata, namespace }, ...(status === undefined ? {} : { status }) });
+    return this;
+  }
+
+  /**
+   * Plays KubeFed's controller for disable: `delayMs` after propagation is patched, the
+   * FederatedTypeConfig reports its propagation controller NotRunning (if it still exists: a patch
+   * sent again after a lost answer may come after disable deleted it).
+   */
+  stopsPropagationControllerAfterPatch(delayMs: number): this {
+    return this.after('patch', 'federatedtypeconfigs', (request) => {
+      setTimeout(() => {
+        if (!this.peek(GVR.federatedTypeConfigs, request.name!, request.namespace)) return;
+        this.modify(GVR.federatedTypeConfigs, request.name!, request.namespace, (ftc) => {
+          ftc.status = { propagationController: 'NotRunning' };
+        });
+      }, delayMs);
+    });
   }
 
   /** Makes matching calls fail (the call is still logged). */

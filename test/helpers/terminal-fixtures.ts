@@ -5,9 +5,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
-import { offlineTypeResources } from '../../src/core/builtin-types.js';
-import { GVR } from '../../src/core/gvr.js';
-import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
 import { type FakeApiServer, type ServeOptions, WatchableFakeCluster, serveFakeCluster, writeFakeKubeconfig } from './fake-apiserver.js';
 
 export { KUBEFED_NS, joinHost, joinMember } from './fake-kubefed.js';
@@ -46,9 +43,7 @@ export function hostWithNamespace(name: string, count: number): WatchableFakeClu
   const host = new WatchableFakeCluster({ contextName: 'host' }).installKubeFed();
   host.add({ apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedConfig', metadata: { name: 'kubefed', namespace: KUBEFED_NS }, spec: { scope: 'Cluster' } });
   for (const type of ['namespaces', 'configmaps', 'secrets']) {
-    const { typeConfig, crd } = offlineTypeResources(defaultEnableTypeDirective(type));
-    host.put(GVR.customResourceDefinitions, crd);
-    host.put(GVR.federatedTypeConfigs, { ...typeConfig, metadata: { ...typeConfig.metadata, namespace: KUBEFED_NS } });
+    host.enableType(type);
   }
   host.add({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   const configMaps = Math.ceil((count - 1) * 0.7);
