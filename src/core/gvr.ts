@@ -30,6 +30,11 @@ export const KIND_OF: Record<string, { apiVersion: string; kind: string }> = {
   kubefedclusters: { apiVersion: `${KUBEFED_CORE_GROUP}/${KUBEFED_CORE_VERSION}`, kind: 'KubeFedCluster' },
 };
 
+/** The group, version and resource of a type as discovery (or a table of types) describes it. */
+export function gvrOf(resource: { group: string; version: string; name: string }): GroupVersionResource {
+  return { group: resource.group, version: resource.version, resource: resource.name };
+}
+
 /** kubectl's `resource.group` form of a type, e.g. `roles.rbac.authorization.k8s.io`; `configmaps` for the core group. */
 export function qualifiedResource(gvr: GroupVersionResource): string {
   return gvr.group === '' ? gvr.resource : `${gvr.resource}.${gvr.group}`;

@@ -10,13 +10,13 @@ import type { ClusterClient } from '../cluster/types.js';
 import type { FederateOptions } from '../commands/federate.js';
 import { type ApiResource, type DiscoverySnapshot, groupQualifiedName, lookupApiResource, preferredResourceLists } from '../core/api-resources.js';
 import { type ServedFederatedType, federateObject, planFederatedWrites } from '../core/federate.js';
-import { GVR } from '../core/gvr.js';
+import { GVR, gvrOf } from '../core/gvr.js';
 import { type ContentsType, namespaceContentTypes, skipReason } from '../core/namespace-contents.js';
 import { type DryRunStrategy, type Operation, resultLine } from '../core/plan.js';
 import { printObjects } from '../core/printers.js';
 import { federatedTypeForTarget, typeConfigApiResource } from '../core/type-config.js';
 import { defaultEnableTypeDirective } from '../core/enable-directive.js';
-import type { GroupVersionResource, KubeObject } from '../core/types.js';
+import type { KubeObject } from '../core/types.js';
 import { ClusterApiError, KubefedctlError, OperationError, PartialFailureError, UsageError, prefixError } from '../errors.js';
 import { createTypeResources, generateTypeResources } from './type-resources.js';
 
@@ -160,10 +160,6 @@ async function readForFederation(client: ClusterClient, options: OnlineOptions, 
   }
 
   return { sets, skipped };
-}
-
-function gvrOf(resource: Pick<ApiResource, 'group' | 'version' | 'name'>): GroupVersionResource {
-  return { group: resource.group, version: resource.version, resource: resource.name };
 }
 
 /** FederatedTypeConfig lookups (getTypeConfig), once per type. */

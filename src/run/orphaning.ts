@@ -6,6 +6,7 @@ import { discoverApiResources } from '../cluster/discovery.js';
 import type { OrphaningOptions } from '../commands/orphaning.js';
 import { type ApiResource, groupQualifiedName, lookupApiResource } from '../core/api-resources.js';
 import { FEDERATED_GROUP, ORPHAN_ANNOTATION } from '../core/constants.js';
+import { gvrOf } from '../core/gvr.js';
 import { printJsonValue } from '../core/json.js';
 import { toYaml } from '../core/yaml.js';
 import { OperationError, prefixError } from '../errors.js';
@@ -27,7 +28,7 @@ export async function runOrphaning(options: OrphaningOptions, env: CommandEnv): 
   if (!resource.kind.startsWith('Federated') || resource.group !== FEDERATED_GROUP) {
     ui.logger.warn(`${qualified}/${resource.version} might not be a federated resource`);
   }
-  const gvr = { group: resource.group, version: resource.version, resource: resource.name };
+  const gvr = gvrOf(resource);
   const objectNamespace = resource.namespaced ? namespace : undefined;
   const ref = `${objectNamespace ? `${objectNamespace}/` : ''}${name}`;
   const object = await client.get(gvr, name, objectNamespace).catch((error: unknown) => {
