@@ -1,3 +1,4 @@
+import { groupQualifiedName } from './api-resources.js';
 import type { GroupVersionResource } from './types.js';
 import { KUBEFED_CORE_GROUP, KUBEFED_CORE_VERSION } from './constants.js';
 
@@ -37,7 +38,7 @@ export function gvrOf(resource: { group: string; version: string; name: string }
 
 /** kubectl's `resource.group` form of a type, e.g. `roles.rbac.authorization.k8s.io`; `configmaps` for the core group. */
 export function qualifiedResource(gvr: GroupVersionResource): string {
-  return gvr.group === '' ? gvr.resource : `${gvr.resource}.${gvr.group}`;
+  return groupQualifiedName(gvr.resource, gvr.group);
 }
 
 /** kubectl's `resource.group/name` form, e.g. `kubefedcluster.core.kubefed.io/cluster2`. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { GVR } from '../../src/core/gvr.js';
 import type { KubeObject } from '../../src/core/types.js';
-import { FakeCluster, type FakeRequest, apiError, createFakeEnv, describeRequest, runWithFakeEnv } from '../helpers/fake-cluster.js';
+import { FakeCluster, apiError, createFakeEnv, describeRequest, runWithFakeEnv } from '../helpers/fake-cluster.js';
 
 const NS = 'kube-federation-system';
 const CRD = 'federateddeployments.types.kubefed.io';
@@ -100,7 +100,7 @@ describe('federate: the answer to a write is lost', () => {
     const result = await run(cluster, 'federate', 'namespace', 'app', '--contents');
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, clean.stdout);
-    assert.equal(cluster.requests.filter((r: FakeRequest) => r.verb === 'create' && r.gvr?.resource === 'federatedconfigmaps').length, 6, 'six creates, none repeated');
+    assert.equal(cluster.requestsOf('create', 'federatedconfigmaps').length, 6, 'six creates, none repeated');
     assert.equal(contents(cluster, FEDERATED_CONFIGMAPS, FEDERATED_DEPLOYMENTS), contents(reference, FEDERATED_CONFIGMAPS, FEDERATED_DEPLOYMENTS));
   });
 });

@@ -27,7 +27,7 @@ import type {
 } from '../../src/cluster/types.js';
 import { BUILTIN_API_GROUPS, BUILTIN_API_RESOURCES, offlineTypeResources } from '../../src/core/builtin-types.js';
 import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
-import { GVR } from '../../src/core/gvr.js';
+import { GVR, qualifiedResource } from '../../src/core/gvr.js';
 import { type GroupVersionResource, type KubeObject, isPlainObject, splitApiVersion } from '../../src/core/types.js';
 import {
   AlreadyExistsError,
@@ -569,10 +569,6 @@ export class FakeCluster implements ClusterClient {
 
 function objectKey(name: string, namespace: string | undefined): string {
   return `${namespace ?? ''}/${name}`;
-}
-
-function qualifiedResource(gvr: GroupVersionResource): string {
-  return gvr.group === '' ? gvr.resource : `${gvr.resource}.${gvr.group}`;
 }
 
 function sameResource(a: GroupVersionResource, b: GroupVersionResource): boolean {
