@@ -2,7 +2,7 @@
 // checked before the first request, and all problems are reported at once.
 
 import type { ClusterAccess, CommandEnv } from './command-env.js';
-import { type DryRunStrategy, type Problem, collectProblem, dryRunStrategy, parseDuration } from './flags.js';
+import { DEFAULT_WAIT, type DryRunStrategy, type Problem, collectProblem, dryRunStrategy, parseOptionalTimeout } from './flags.js';
 import type { Kubeconfig } from '../cluster/types.js';
 import { ConfigError, EXIT_CODES, KubefedctlError, MultipleUsageErrors } from '../errors.js';
 import { dns1123SubdomainProblems, suggestResourceName } from '../core/naming.js';
@@ -121,7 +121,7 @@ export async function completeMemberCommand(
   problems: Problem[],
 ): Promise<MemberCommandBasics> {
   const dryRun = collectProblem(problems, () => dryRunStrategy(flags.dryRun)) ?? 'none';
-  const waitTimeoutMs = flags.wait === undefined ? undefined : collectProblem(problems, () => parseDuration('--wait', flags.wait!));
+  const waitTimeoutMs = collectProblem(problems, () => parseOptionalTimeout('--wait', flags.wait, DEFAULT_WAIT));
   if (flags.output && dryRun === 'none') problems.push({ kind: 'usage', code: 'OUTPUT_NEEDS_DRY_RUN', message: `-o/--output prints the planned ${command === 'join' ? 'objects' : 'deletions'} and needs --dry-run` });
   if (dryRun !== 'none' && waitTimeoutMs !== undefined) problems.push({ kind: 'usage', code: 'WAIT_WITH_DRY_RUN', message: '--wait cannot be combined with --dry-run' });
   const access = await openClusterAccessCollecting(env, flags.kubeconfig, problems);

@@ -8,7 +8,7 @@ import type { DryRunStrategy } from '../core/plan.js';
 import type { OutputFormat } from '../core/printers.js';
 import { UsageError } from '../errors.js';
 
-export { parseDuration } from '../core/duration.js';
+export { parseDuration, parseOptionalTimeout } from '../core/duration.js';
 
 export type { DryRunStrategy };
 

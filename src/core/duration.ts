@@ -20,6 +20,17 @@ export function parseDuration(flag: string, value: string): number {
   return total;
 }
 
+/**
+ * A flag that takes an optional timeout (`--wait`, `--wait=2m`): the timeout in ms, or undefined for
+ * "do not wait". kubectl users write booleans too (`--wait=false`, `--wait=true`, as Go's flag
+ * package reads them), so those words mean off and on (with `defaultTimeout`); bare numbers stay
+ * seconds, as for every other duration.
+ */
+export function parseOptionalTimeout(flag: string, value: string | undefined, defaultTimeout: string): number | undefined {
+  if (value === undefined || /^(f|false)$/i.test(value)) return undefined;
+  return parseDuration(flag, /^(t|true)$/i.test(value) ? defaultTimeout : value);
+}
+
 /** "30s", "1500ms": a duration as the flags take it. */
 export function formatDuration(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
