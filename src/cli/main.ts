@@ -2,7 +2,7 @@
 // process ends at once (process.exit): everything it wrote went out synchronously (fdOutput), and
 // Node's own teardown of idle TLS/HTTP2 sessions and of the heap would add ~6 ms to every run.
 
-import { fstatSync, statSync, writeSync } from 'node:fs';
+import { fstatSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Interrupts } from './command-env.js';
 import type { OutputStream } from './context.js';
@@ -35,19 +35,18 @@ function fdOutput(fd: 1 | 2): OutputStream {
   };
 }
 
-function isTerminal(fd: number): boolean {
-  // Pipes, files and /dev/null are settled by stat; only other character devices need the tty
-  // module (which loads net and the stream stack).
-  try {
-    const info = fstatSync(fd);
-    if (!info.isCharacterDevice()) return false;
-    const devNull = statSync('/dev/null');
-    if (info.rdev === devNull.rdev && info.dev === devNull.dev) return false;
-  } catch {
-    return false;
+function isTerminal(fd: 1 | 2): boolean {
+  // The stream's own isTTY decides, on every platform. On POSIX, pipes and files (what CI and
+  // scripts give us) are settled first by fstat, without creating the stream (which loads Node's
+  // stream stack); /dev/null, a character device, asks the stream like a terminal does.
+  if (process.platform !== 'win32') {
+    try {
+      if (!fstatSync(fd).isCharacterDevice()) return false;
+    } catch {
+      return false;
+    }
   }
-  const tty = createRequire(__filename)('node:tty') as typeof import('node:tty');
-  return tty.isatty(fd);
+  return (fd === 1 ? process.stdout : process.stderr).isTTY === true;
 }
 
 function writeAllSync(fd: number, text: string): void {

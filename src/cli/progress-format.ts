@@ -23,13 +23,33 @@ export function formatRate(perSecond: number): string {
   return '<0.1/s';
 }
 
-const BAR_GLYPHS = { unicode: { done: '━', todo: '─' }, ascii: { done: '#', todo: '-' } };
+/** What the live lines are drawn with: Unicode where the terminal shows it, plain ASCII elsewhere. */
+export interface Glyphs {
+  frames: readonly string[];
+  success: string;
+  failure: string;
+  pending: string;
+  /** Between the parts of a progress line. */
+  separator: string;
+  /** Ends a line cut to the width. */
+  ellipsis: string;
+  barDone: string;
+  barTodo: string;
+}
+
+const UNICODE_GLYPHS: Glyphs = { frames: ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'], success: '✔', failure: '✖', pending: '·', separator: ' · ', ellipsis: '…', barDone: '━', barTodo: '─' };
+// Printable ASCII only: the Linux console's and old Windows consoles' fonts lack even √ and ×.
+const ASCII_GLYPHS: Glyphs = { frames: ['-', '\\', '|', '/'], success: '+', failure: 'x', pending: '.', separator: ' - ', ellipsis: '...', barDone: '#', barTodo: '-' };
+
+export function glyphsFor(unicode: boolean): Glyphs {
+  return unicode ? UNICODE_GLYPHS : ASCII_GLYPHS;
+}
 
 /** `width` cells, the first `fraction` of them filled. */
 export function progressBar(fraction: number, width: number, unicode: boolean): string {
-  const glyphs = unicode ? BAR_GLYPHS.unicode : BAR_GLYPHS.ascii;
+  const glyphs = glyphsFor(unicode);
   const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
-  const bar = `${glyphs.done.repeat(filled)}${glyphs.todo.repeat(width - filled)}`;
+  const bar = `${glyphs.barDone.repeat(filled)}${glyphs.barTodo.repeat(width - filled)}`;
   return unicode ? bar : `[${bar}]`;
 }
 
@@ -88,22 +108,24 @@ export function progressLine(state: ProgressState, columns: number, unicode: boo
     if (state.elapsedMs > 0) details.push(formatRate((state.total * 1000) / state.elapsedMs));
   }
   if (state.failed > 0) details.push(`${formatCount(state.failed)} failed`);
-  const tail = `${percent} ${counts}${details.length > 0 ? ` · ${details.join(' · ')}` : ''}`;
+  const { separator } = glyphsFor(unicode);
+  const tail = `${percent} ${counts}${details.length > 0 ? `${separator}${details.join(separator)}` : ''}`;
   const room = columns - state.title.length - tail.length - 4;
   const width = Math.min(30, room);
   return width >= 10 ? `${state.title} ${progressBar(fraction, unicode ? width : width - 2, unicode)} ${tail}` : `${state.title} ${tail}`;
 }
 
 /** Cuts `text` to `columns` display cells, ending with an ellipsis when cut. */
-export function fitToWidth(text: string, columns: number, widthOf: (text: string) => number): string {
+export function fitToWidth(text: string, columns: number, widthOf: (text: string) => number, ellipsis = '…'): string {
   if (widthOf(text) <= columns) return text;
+  const room = columns - widthOf(ellipsis);
   let kept = '';
   let width = 0;
   for (const char of text) {
     const charWidth = widthOf(char);
-    if (width + charWidth > columns - 1) break;
+    if (width + charWidth > room) break;
     kept += char;
     width += charWidth;
   }
-  return `${kept}…`;
+  return `${kept}${ellipsis}`;
 }

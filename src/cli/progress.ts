@@ -6,7 +6,7 @@
 
 import stringWidth from 'string-width';
 import type { OutputStream } from './context.js';
-import { RateMeter, fitToWidth, formatElapsed, progressLine } from './progress-format.js';
+import { type Glyphs, RateMeter, fitToWidth, formatElapsed, glyphsFor, progressLine } from './progress-format.js';
 import type { Painter, ProgressBar, Spinner, TaskList } from './ui.js';
 
 export interface LiveTerminalOptions {
@@ -16,6 +16,12 @@ export interface LiveTerminalOptions {
   size(): { columns: number; rows: number };
   painter: Painter;
   unicode: boolean;
+  /**
+   * Keys typed while lines are live: the terminal would echo them into the live line, and an Enter
+   * would move the cursor below it, leaving a row the redraw can no longer erase. start() stops the
+   * echo and discards what is typed (Ctrl-C still interrupts); stop() gives the keyboard back.
+   */
+  input?: { start(): void; stop(): void } | undefined;
 }
 
 export interface LiveTerminal {
@@ -35,11 +41,6 @@ const SYNC_START = `${CSI}?2026h`;
 const SYNC_END = `${CSI}?2026l`;
 const FRAME_MS = 80;
 
-const GLYPHS = {
-  unicode: { frames: ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'], success: '✔', failure: '✖', pending: '·' },
-  ascii: { frames: ['-', '\\', '|', '/'], success: '√', failure: '×', pending: '.' },
-};
-type Glyphs = (typeof GLYPHS)['unicode'];
 
 /** A piece of a live line: plain text, or text painted after the line is cut to the width. */
 type Segment = string | { text: string; paint: (text: string) => string };
@@ -54,7 +55,7 @@ interface View {
 
 export function createLiveTerminal(options: LiveTerminalOptions): LiveTerminal {
   const region = new Region(options);
-  const glyphs = options.unicode ? GLYPHS.unicode : GLYPHS.ascii;
+  const glyphs = glyphsFor(options.unicode);
   const paint = options.painter;
   return {
     spinner: (text) => spinnerView(region, glyphs, paint, text),
@@ -77,14 +78,18 @@ class Region {
   #writeRaw: (text: string) => void;
   readonly #onExit = () => this.restore(false);
 
+  readonly #ellipsis: string;
+
   constructor(options: LiveTerminalOptions) {
     this.#options = options;
+    this.#ellipsis = glyphsFor(options.unicode).ellipsis;
     this.#writeRaw = (text) => void options.stderr.write(text);
   }
 
   show(view: View): void {
     if (this.#view === undefined) {
       this.#hook();
+      this.#options.input?.start();
       this.#writeRaw(HIDE_CURSOR);
       this.#timer = setInterval(() => this.#tick(), FRAME_MS);
       this.#timer.unref();
@@ -106,7 +111,7 @@ class Region {
   end(view: View, lines: Line[]): void {
     if (this.#view !== view) return;
     this.#erase();
-    this.#writeRaw(`${this.#lineOpen ? '\n' : ''}${lines.map((line) => `${render(line, Infinity)}\n`).join('')}`);
+    this.#writeRaw(`${this.#lineOpen ? '\n' : ''}${lines.map((line) => `${render(line, Infinity, '')}\n`).join('')}`);
     this.#lineOpen = false;
     this.#release();
   }
@@ -153,6 +158,7 @@ class Region {
     this.#timer = undefined;
     process.off('exit', this.#onExit);
     this.#writeRaw(SHOW_CURSOR);
+    this.#options.input?.stop();
     this.#unhook?.();
     this.#unhook = undefined;
     this.#view = undefined;
@@ -171,9 +177,9 @@ class Region {
     let lines = view.lines(this.#frame, Date.now(), columns);
     // Lines that scrolled off the top could not be erased: keep them within the screen.
     const room = Math.max(1, rows - 1);
-    if (lines.length > room) lines = [...lines.slice(0, room - 1), [`… and ${lines.length - room + 1} more`]];
+    if (lines.length > room) lines = [...lines.slice(0, room - 1), [`${this.#ellipsis} and ${lines.length - room + 1} more`]];
     // One cell short of the width: a line that fills the last column wraps on some terminals.
-    const text = lines.map((line) => render(line, columns - 1)).join('\n');
+    const text = lines.map((line) => render(line, columns - 1, this.#ellipsis)).join('\n');
     const erase = this.#eraseSequence();
     this.#writeRaw(`${SYNC_START}${erase}${this.#lineOpen ? '\n' : ''}${text}${SYNC_END}`);
     this.#lineOpen = false;
@@ -193,12 +199,12 @@ class Region {
 }
 
 /** A line cut to `width` display cells, then painted. */
-function render(line: Line, width: number): string {
+function render(line: Line, width: number, ellipsis: string): string {
   let left = width;
   let out = '';
   for (const segment of line) {
     const text = typeof segment === 'string' ? segment : segment.text;
-    const fitted = left === Infinity ? text : fitToWidth(text, left, stringWidth);
+    const fitted = left === Infinity ? text : fitToWidth(text, left, stringWidth, ellipsis);
     left -= stringWidth(fitted);
     out += typeof segment === 'string' ? fitted : segment.paint(fitted);
     if (fitted !== text) break;
@@ -248,7 +254,7 @@ function progressView(region: Region, glyphs: Glyphs, paint: Painter, title: str
     lines: (frame, now, columns) => [[{ text: frameOf(glyphs, frame), paint: paint.accent }, ` ${line(now, columns)}`]],
     // No rate or time left: nothing more will be done.
     interrupted: (columns) => {
-      const suffix = ` · interrupted after ${formatElapsed(Date.now() - started)}`;
+      const suffix = `${glyphs.separator}interrupted after ${formatElapsed(Date.now() - started)}`;
       return [[{ text: glyphs.failure, paint: paint.error }, ` ${line(Date.now(), columns - suffix.length, undefined)}${suffix}`]];
     },
   };

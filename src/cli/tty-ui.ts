@@ -3,3 +3,4 @@
 // and pipes never read it.
 export { Chalk } from 'chalk';
 export { createLiveTerminal } from './progress.js';
+export { default as stdinDiscarder } from 'stdin-discarder';

@@ -1,10 +1,13 @@
 // Talk on stderr: colour and live lines (spinner, progress bar, one line per cluster) only for a
-// person at a terminal. Never in CI, never when NO_COLOR is set, never when output is data (-o).
+// person at a terminal. Never in CI, never when NO_COLOR is set, never when output is data (-o);
+// FORCE_COLOR forces colour (not live lines) anywhere.
 // The live lines are drawn by progress.ts, which loads (with chalk) from the tty-ui bundle only
 // at a terminal; everywhere else these functions are no-ops and today's plain lines are printed.
 
 import type { CliContext } from './context.js';
 import type { LiveTerminal } from './progress.js';
+import isInCi from 'is-in-ci';
+import isUnicodeSupported from 'is-unicode-supported';
 import { type Logger, createLogger } from '../log.js';
 
 export interface Spinner {
@@ -78,16 +81,25 @@ export interface UiOptions {
   painter?: Painter | undefined;
 }
 
+/**
+ * A person at a terminal: stderr is a TTY that can redraw lines, and no CI runs us (CI services
+ * give their jobs pseudo-terminals too). is-in-ci and is-unicode-supported read the process's
+ * environment, which is ctx.env outside in-process tests (and those never have a TTY).
+ */
 export function stderrIsInteractive(ctx: CliContext): boolean {
-  return ctx.stderr.isTTY === true && !isCi(ctx.env);
+  return ctx.stderr.isTTY === true && !isInCi && ctx.env.TERM !== 'dumb';
 }
 
-function isCi(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.CI && env.CI !== 'false') || env.TERM === 'dumb';
-}
-
+/**
+ * Colour on stderr: never with --no-color; FORCE_COLOR forces it (in CI logs and pipes too) or,
+ * set to 0 or false, forbids it, as chalk and Node read it; otherwise NO_COLOR (no-color.org)
+ * turns it off, and only a person at a terminal gets it.
+ */
 export function colorEnabled(ctx: CliContext, noColor: boolean): boolean {
-  return !noColor && !('NO_COLOR' in ctx.env && ctx.env.NO_COLOR !== '') && stderrIsInteractive(ctx);
+  if (noColor) return false;
+  const forced = ctx.env.FORCE_COLOR;
+  if (forced !== undefined) return forced !== '0' && forced !== 'false';
+  return !('NO_COLOR' in ctx.env && ctx.env.NO_COLOR !== '') && stderrIsInteractive(ctx);
 }
 
 const NO_SPINNER: Spinner = { update: () => {}, note: () => {}, succeed: () => {}, fail: () => {}, stop: () => {} };
@@ -118,7 +130,7 @@ export function createUi(ctx: CliContext, options: UiOptions): Ui {
     // A terminal of unknown or zero width (a pty without a size) cannot be redrawn in place.
     if (!(stream.columns! > 0)) return undefined;
     if (live?.ctx !== ctx) {
-      const { createLiveTerminal } = await import('./tty-ui.js');
+      const { createLiveTerminal, stdinDiscarder } = await import('./tty-ui.js');
       live = {
         ctx,
         terminal: createLiveTerminal({
@@ -126,7 +138,18 @@ export function createUi(ctx: CliContext, options: UiOptions): Ui {
           stdout: ctx.stdout,
           size: () => ({ columns: stream.columns ?? 80, rows: stream.rows ?? 24 }),
           painter: options.painter ?? PLAIN,
-          unicode: unicodeTerminal(ctx.env),
+          // Braille spinner frames and ✔/✖ where the terminal can show them, ASCII elsewhere.
+          unicode: isUnicodeSupported(),
+          input: {
+            start() {
+              // stdin-discarder reads process.stdin (only when it is a terminal) and resumes it
+              // only when it was paused; a stdin nothing read yet is neither paused nor flowing,
+              // so it is paused first (and is paused again when the live lines end).
+              if (ctx.stdin.isTTY && ctx.stdin.readableFlowing === null) ctx.stdin.pause();
+              stdinDiscarder.start();
+            },
+            stop: () => stdinDiscarder.stop(),
+          },
         }),
       };
     }
@@ -165,10 +188,4 @@ export function hostClusterFlags(host: { hostContext: string | undefined; kubeco
 /** A word as a POSIX shell reads it back: quoted only when it has to be. */
 function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Braille spinner frames and ✔/✖, except on the Linux console (as is-unicode-supported decides). */
-function unicodeTerminal(env: NodeJS.ProcessEnv): boolean {
-  if (process.platform !== 'win32') return env.TERM !== 'linux';
-  return Boolean(env.WT_SESSION || env.TERMINUS_SUBLIME || env.TERM_PROGRAM === 'vscode' || env.TERM === 'xterm-256color');
 }

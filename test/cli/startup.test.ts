@@ -92,6 +92,29 @@ describe('at a terminal', () => {
   });
 });
 
+describe('colour: the stream decides, FORCE_COLOR forces, CI and NO_COLOR turn it off', () => {
+  const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+  const RED_ERROR = /\u001b\[31merror:\u001b\[39m unknown command "bogus"/;
+  const atTerminal = (env: Record<string, string>, nodeArgs = '') =>
+    spawnSync('script', ['-qec', `${process.execPath} ${nodeArgs} ${BIN} bogus`, '/dev/null'], { encoding: 'utf8', env: { PATH: process.env.PATH, TERM: 'xterm', ...env } }).stdout;
+  test('a terminal is recognised by the stream itself, also where /dev/null does not exist (Windows)', { skip: !hasScript && 'no script(1) on this machine' }, () => {
+    assert.match(atTerminal({}, `--require ${path.join(import.meta.dirname, '../helpers/no-dev-null.cjs')}`), RED_ERROR);
+  });
+  test('FORCE_COLOR colours a pipe; FORCE_COLOR=0 and =false keep a terminal plain', { skip: !hasScript && 'no script(1) on this machine' }, () => {
+    const piped = spawnSync(process.execPath, [BIN, 'bogus'], { encoding: 'utf8', env: { PATH: process.env.PATH, FORCE_COLOR: '1' } });
+    assert.match(piped.stderr, RED_ERROR);
+    assert.match(atTerminal({ CI: 'true', FORCE_COLOR: '1' }), RED_ERROR, 'in CI too');
+    for (const off of ['0', 'false']) assert.doesNotMatch(atTerminal({ FORCE_COLOR: off }), /\u001b\[/, `FORCE_COLOR=${off}`);
+    const plain = spawnSync(process.execPath, [BIN, 'bogus'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    assert.doesNotMatch(plain.stderr, /\u001b\[/, 'a pipe without FORCE_COLOR stays plain');
+  });
+  test('CI is recognised beyond CI=true (CONTINUOUS_INTEGRATION), and CI=false is not CI', { skip: !hasScript && 'no script(1) on this machine' }, () => {
+    assert.doesNotMatch(atTerminal({ CONTINUOUS_INTEGRATION: 'true' }), /\u001b\[/);
+    assert.doesNotMatch(atTerminal({ CI: '1' }), /\u001b\[/);
+    assert.match(atTerminal({ CI: 'false' }), RED_ERROR);
+  });
+});
+
 describe('spinner at a terminal', () => {
   const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
   function unreachableKubeconfig(dir: string): string {

@@ -62,6 +62,32 @@ describe('join at a terminal', { skip: !HAS_SCRIPT && 'no script(1) on this mach
     assertGolden(path.join(GOLDEN, 'join-wait.screen'), maskScreen(run.screen));
   });
 
+  test('the reported case: after clear, at 80 columns (the warning wraps), with keys pressed while the spinner runs, no stale spinner row stays above the warning', { timeout: 90_000 }, async () => {
+    const env = await serve(joinHost(), joinMember('member'));
+    let typed = 0;
+    const run = await runInTerminal(['join', 'member', '--host-cluster-context', 'host', '--wait'], {
+      env,
+      cols: 80,
+      before: 'clear',
+      onOutput: (raw, type) => {
+        // Letters and Enter each time a new live line is drawn, twice: "Joining", then "Reading".
+        const drawn = raw.split('\u001b[?2026h').length - 1;
+        if (typed < 2 && drawn > typed) {
+          typed++;
+          type('qz\r');
+        }
+      },
+    });
+    assert.equal(run.code, 0, run.raw);
+    assert.equal(typed, 2, 'keys were pressed while the live lines were drawn');
+    assert.deepEqual(run.rows.filter((row) => SPINNER_FRAMES.test(row)), [], run.rows.join('\n'));
+    assert.match(run.rows[0]!, /^Warning: the API endpoint of cluster "member" is a loopback address/, run.rows.join('\n'));
+    assert.ok(run.rows[1]!.length > 0 && !run.rows[1]!.startsWith('Waiting'), 'the warning wraps at 80 columns');
+    assert.deepEqual(run.rows.filter((row) => row.includes('qz')), [], 'typed keys are not echoed into the live lines');
+    assert.match(run.rows.find((row) => row.startsWith('✔'))!, /^✔ Cluster "member": joined, Ready/);
+    assert.equal(run.cursorHidden, false);
+  });
+
   test('without a terminal: the same stdout, plain stderr, no next steps', { timeout: 90_000 }, async () => {
     const atTerminal = await serve(joinHost(100), joinMember('member'));
     const stdoutFile = path.join(clusters.dir, 'join-stdout');

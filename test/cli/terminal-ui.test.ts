@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import type { OutputStream } from '../../src/cli/context.js';
-import { RateMeter, fitToWidth, formatCount, formatElapsed, formatRate, progressBar, progressLine } from '../../src/cli/progress-format.js';
+import { RateMeter, fitToWidth, formatCount, formatElapsed, formatRate, glyphsFor, progressBar, progressLine } from '../../src/cli/progress-format.js';
 import { createLiveTerminal } from '../../src/cli/progress.js';
 import { PLAIN } from '../../src/cli/ui.js';
 import { emulate } from '../helpers/terminal.js';
@@ -54,13 +54,47 @@ describe('what the live lines say', () => {
 });
 
 /** A terminal-like stderr (and optionally stdout) that records every byte. */
-function fakeTerminal(columns = 60, rows = 10, stdoutIsTerminal = false) {
+function fakeTerminal(columns = 60, rows = 10, stdoutIsTerminal = false, unicode = true) {
   let written = '';
   const stderr: OutputStream = { isTTY: true, write: (chunk: string) => (written += chunk) };
   const stdout: OutputStream = { isTTY: stdoutIsTerminal, write: (chunk: string) => (written += chunk) };
-  const live = createLiveTerminal({ stderr, stdout, size: () => ({ columns, rows }), painter: PLAIN, unicode: true });
+  const live = createLiveTerminal({ stderr, stdout, size: () => ({ columns, rows }), painter: PLAIN, unicode });
   return { stderr, stdout, live, raw: () => written, screen: async () => (await emulate(written, columns, rows, { lineDiscipline: true })).rows };
 }
+
+describe('terminals without Unicode (the Linux console, old Windows consoles)', () => {
+  const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+  test('every glyph, separator and ellipsis is printable ASCII', () => {
+    for (const [name, glyph] of Object.entries(glyphsFor(false))) for (const text of [glyph].flat()) assert.match(text, PRINTABLE_ASCII, name);
+    for (const state of [
+      { title: 'Federating', done: 4512, failed: 2, total: 10001, elapsedMs: 13_000, perSecond: 350 },
+      { title: 'Federating', done: 10001, failed: 3, total: 10001, elapsedMs: 28_000, perSecond: 400 },
+    ]) {
+      const line = progressLine(state, 100, false);
+      assert.match(line, PRINTABLE_ASCII, line);
+      assert.match(line, /failed$/);
+    }
+    assert.equal(fitToWidth('a long line of text', 10, (text) => text.length, '...'), 'a long ...');
+  });
+
+  test('what the live lines write, escape sequences aside, is ASCII', async () => {
+    const term = fakeTerminal(30, 5, false, false);
+    const tasks = term.live.tasks('Joining 6 clusters', ['a', 'b', 'c', 'd', 'e', 'f']);
+    tasks.task('a').update(`joining: ${'x'.repeat(80)}`);
+    tasks.task('b').fail('failed');
+    await sleep(200);
+    tasks.finish(false, 'Joined 0 of 6 clusters');
+    const bar = term.live.progress('Federating', 4);
+    bar.advance(true);
+    term.live.restore();
+    const text = term.raw().replace(/\u001b\[[?\d;]*[A-Za-z]/g, '').replace(/[\r\n]/g, '');
+    assert.match(text, PRINTABLE_ASCII, text);
+    const screen = await term.screen();
+    assert.equal(screen[0], 'x Joined 0 of 6 clusters');
+    assert.ok(screen.includes('  x b  failed') && screen.includes('  . c  pending'), screen.join('\n'));
+    assert.match(screen.slice(-2).join(''), /^x Federating  25% 1\/4 - interrupted after 0s$/);
+  });
+});
 
 describe('the live lines at a terminal', () => {
   test('a warning written while a spinner runs gets its own row; the spinner comes back below it', async () => {

@@ -34,6 +34,8 @@ export interface TerminalOptions {
   /** Called with the output so far, each time more arrives; `type` sends keys (e.g. '\x03' for Ctrl-C). */
   onOutput?: (raw: string, type: (keys: string) => void) => void;
   timeoutMs?: number;
+  /** A shell command run in the terminal first (e.g. `clear`), as a person would type `clear; kubefedctl ...`. */
+  before?: string;
 }
 
 function shellWord(word: string): string {
@@ -44,7 +46,7 @@ export async function runInTerminal(args: readonly string[], options: TerminalOp
   const cols = options.cols ?? 100;
   const rows = options.rows ?? 30;
   const command = [process.execPath, ...(options.nodeArgs ?? []), BIN, ...args].map(shellWord).join(' ');
-  const inner = `stty cols ${cols} rows ${rows}; exec ${command}${options.stdoutFile ? ` > ${shellWord(options.stdoutFile)}` : ''}`;
+  const inner = `stty cols ${cols} rows ${rows}; ${options.before ? `${options.before}; ` : ''}exec ${command}${options.stdoutFile ? ` > ${shellWord(options.stdoutFile)}` : ''}`;
   const child = spawn('script', ['-qefc', inner, '/dev/null'], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'xterm-256color', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
