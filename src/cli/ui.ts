@@ -59,6 +59,11 @@ export async function loadPainter(ctx: CliContext, noColor: boolean): Promise<Pa
 
 export interface Ui {
   readonly logger: Logger;
+  /**
+   * A person reads stderr at a terminal and live lines are drawn (not in CI, -q, -o or -v=2): long
+   * lists are better summarised there, while everywhere else they are printed in full.
+   */
+  readonly live: boolean;
   /** A spinner on a TTY; elsewhere a no-op (step lines come from -v=2 logging instead). */
   spinner(text: string): Promise<Spinner>;
   /** A progress bar on a TTY; elsewhere a no-op. */
@@ -157,6 +162,7 @@ export function createUi(ctx: CliContext, options: UiOptions): Ui {
   };
   return {
     logger,
+    live: liveAllowed,
     info: (text) => {
       if (!options.quiet) write(`${text}\n`);
     },

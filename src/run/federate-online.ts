@@ -64,7 +64,7 @@ export async function runOnlineFederate(options: OnlineOptions, env: CommandEnv)
 
   const federated = sets.map((set) => ({ set, objects: set.objects.map((o) => federateObject(o, set.federatedType, options.placement)) }));
   for (const { objects } of federated) for (const { warnings } of objects) for (const warning of warnings) ui.logger.warn(warning);
-  if (options.contents) printContentsPlan(sets, skipped, ui);
+  if (options.contents) printContentsPlan(sets, skipped, ui, dryRun);
 
   if (options.output) {
     env.ctx.stdout.write(printObjects(federated.flatMap((f) => f.objects.map((o) => o.object)), options.output));
@@ -254,16 +254,48 @@ async function namespaceContents(
   return result;
 }
 
-/** What --contents is about to do, printed before anything is written, and labelled so. */
-function printContentsPlan(sets: ArtifactSet[], skipped: Skipped[], ui: Ui): void {
-  const rows: string[][] = [['TYPE', 'NAME', 'PLAN']];
+/** Above this many rows, the plan a person sees at a terminal is a count per type and action. */
+const PLAN_SUMMARY_ABOVE = 20;
+
+/**
+ * What --contents is about to do, printed before anything is written, and labelled so: one row
+ * per object, or at a terminal, when that is long (3,001 rows would scroll the screen away before
+ * the bar shows), one per type and action. The full list stays with --dry-run, -v=2 and wherever
+ * stderr is not a terminal.
+ */
+function printContentsPlan(sets: ArtifactSet[], skipped: Skipped[], ui: Ui, dryRun: DryRunStrategy): void {
+  const rows = contentsPlanRows(sets, skipped);
+  const summarize = ui.live && dryRun === 'none' && rows.length > PLAN_SUMMARY_ABOVE;
+  ui.info('Plan (nothing is written yet):');
+  for (const line of padColumns(summarize ? [['TYPE', 'COUNT', 'PLAN'], ...summarizePlanRows(rows)] : [['TYPE', 'NAME', 'PLAN'], ...rows])) ui.info(line);
+  const count = sets.reduce((sum, set) => sum + set.objects.length, 0);
+  ui.info(`Plan: federate ${formatCount(count)} object(s) of ${sets.length} type(s), skip ${formatCount(skipped.length)}${summarize ? ' (each object: --dry-run or -v=2)' : ''}`);
+}
+
+/** [type, name, plan] per object to federate, then per object skipped. */
+export function contentsPlanRows(sets: readonly ArtifactSet[], skipped: readonly Skipped[]): Array<[string, string, string]> {
+  const rows: Array<[string, string, string]> = [];
   for (const set of sets) for (const object of set.objects) rows.push([groupQualifiedName(set.target.name, set.target.group), object.metadata.name ?? '', `federate as ${set.federatedType.kind}`]);
   for (const skip of skipped) rows.push([skip.type, skip.name, `skipped: ${skip.reason}`]);
+  return rows;
+}
+
+/** [type, count, plan] per type and plan, in the order they first appear; counts right-aligned. */
+export function summarizePlanRows(rows: ReadonlyArray<readonly [string, string, string]>): Array<[string, string, string]> {
+  const counts = new Map<string, { type: string; plan: string; count: number }>();
+  for (const [type, , plan] of rows) {
+    const key = `${type}\n${plan}`;
+    const entry = counts.get(key) ?? counts.set(key, { type, plan, count: 0 }).get(key)!;
+    entry.count++;
+  }
+  const width = Math.max(5, ...[...counts.values()].map((entry) => formatCount(entry.count).length));
+  return [...counts.values()].map((entry) => [entry.type, formatCount(entry.count).padStart(width), entry.plan]);
+}
+
+/** Columns two spaces apart, each as wide as its widest cell; the last is not padded. */
+function padColumns(rows: ReadonlyArray<readonly string[]>): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  ui.info('Plan (nothing is written yet):');
-  for (const row of rows) ui.info(row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '));
-  const count = sets.reduce((sum, set) => sum + set.objects.length, 0);
-  ui.info(`Plan: federate ${formatCount(count)} object(s) of ${sets.length} type(s), skip ${formatCount(skipped.length)}`);
+  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '));
 }
 
 /** 10001 → "10,001". */

@@ -46,10 +46,40 @@ describe('federate --contents at a terminal', { skip: !HAS_SCRIPT && 'no script(
     const planAt = run.rows.indexOf('Plan (nothing is written yet):');
     const barAt = run.rows.indexOf(bars[0]!);
     assert.ok(planAt >= 0 && planAt < barAt, 'the table before the writes is labelled a plan');
-    assert.ok(run.rows.includes('Plan: federate 1,000 object(s) of 3 type(s), skip 2'));
+    // A plan of 1,002 rows would scroll the screen away: at a terminal it is a count per type and action.
+    assert.deepEqual(run.rows.slice(planAt + 1, planAt + 8), [
+      'TYPE             COUNT  PLAN',
+      'namespaces           1  federate as FederatedNamespace',
+      'configmaps         700  federate as FederatedConfigMap',
+      'secrets            299  federate as FederatedSecret',
+      'configmaps           1  skipped: created by Kubernetes in every namespace',
+      'serviceaccounts      1  skipped: created by Kubernetes in every namespace',
+      'Plan: federate 1,000 object(s) of 3 type(s), skip 2 (each object: --dry-run or -v=2)',
+    ]);
+    assert.equal(barAt - planAt, 8 + 1000, 'the plan is followed by the results on stdout, not one stderr row per object');
     assert.equal(run.screen[run.screen.length - 1], 'federated 1,000 of 1,000 object(s) of 3 type(s); 2 skipped', 'the summary comes last, after the writes');
     assert.equal(run.cursorHidden, false, 'the cursor is shown again');
     assertGolden(path.join(GOLDEN, 'federate-contents-1000.screen'), maskScreen(run.screen));
+  });
+
+  test('the full plan, one row per object, stays with --dry-run and -v=2 at a terminal and wherever stderr is not one', { timeout: 90_000 }, async () => {
+    const fullPlan = (rows: readonly string[]) => {
+      const at = rows.indexOf('Plan (nothing is written yet):');
+      return { header: rows[at + 1], objects: rows.filter((row) => /^(configmaps|secrets) +(settings|secret)-\d{4} +federate as /.test(row)).length };
+    };
+    const summary = await runInTerminal(FEDERATE, { env: (await host(40)).env });
+    assert.equal(summary.code, 0, summary.raw);
+    assert.deepEqual(fullPlan(summary.rows), { header: 'TYPE             COUNT  PLAN', objects: 0 }, 'a summary at a terminal');
+    const dryRun = await runInTerminal([...FEDERATE, '--dry-run'], { env: (await host(40)).env });
+    assert.equal(dryRun.code, 0, dryRun.raw);
+    assert.deepEqual(fullPlan(dryRun.rows), { header: 'TYPE             NAME              PLAN', objects: 39 });
+    const verbose = await runInTerminal([...FEDERATE, '-v=2'], { env: (await host(40)).env });
+    assert.equal(verbose.code, 0, verbose.raw);
+    assert.deepEqual(fullPlan(verbose.rows), { header: 'TYPE             NAME              PLAN', objects: 39 });
+    const piped = await runPiped(FEDERATE, (await host(40)).env);
+    assert.equal(piped.code, 0, piped.stderr);
+    assert.deepEqual(fullPlan(piped.stderr.split('\n')), { header: 'TYPE             NAME              PLAN', objects: 39 });
+    assert.match(piped.stderr, /\nPlan: federate 40 object\(s\) of 3 type\(s\), skip 2\n/);
   });
 
   test('failed writes: each warning on its own row while the bar runs, the bar and the summary count them', { timeout: 90_000 }, async () => {
