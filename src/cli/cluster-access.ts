@@ -2,6 +2,7 @@
 // cluster.
 
 import { Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import type { CliContext, GlobalSettings } from './context.js';
 import type { AccessOptions, ClusterAccess } from './command-env.js';
 import { createLogger } from '../log.js';
@@ -14,8 +15,25 @@ export async function openClusterAccess(ctx: CliContext, settings: GlobalSetting
     : createLogger((text) => ctx.stderr.write(text), settings.verbosity, { quiet: settings.quiet, painter: settings.painter });
   const clientOptions = silent
     ? { requestTimeoutMs: options.silentWithTimeoutMs, stdinIsTerminal: false, pluginStderr: new Writable({ write: (_chunk, _encoding, done) => done() }) }
-    : undefined;
+    : ctx.stderr.isTTY
+      ? { pluginStderr: throughStderr(ctx) }
+      : undefined;
   const factory = createClusterFactory({ explicitKubeconfig: kubeconfigFlag || undefined, env: ctx.env, homeDir: ctx.homeDir, logger, clientOptions });
   // Loaded now, so a missing or broken kubeconfig is reported with the command's other problems.
   return { kubeconfig: factory.kubeconfig(), client: factory };
+}
+
+/**
+ * At a terminal, what an exec credential plugin says (a sign-in link, a prompt) goes through our
+ * own stderr, which the live lines own: they are erased first, and a prompt left open is not drawn
+ * over. Elsewhere the plugin writes to the inherited stderr as kubectl's do.
+ */
+function throughStderr(ctx: CliContext): Writable {
+  const decoder = new StringDecoder('utf8');
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      ctx.stderr.write(decoder.write(chunk));
+      done();
+    },
+  });
 }

@@ -138,7 +138,7 @@ class Region {
       stream.write = (chunk: string) => {
         this.#erase();
         const result = write(chunk);
-        if (chunk.length > 0) this.#lineOpen = !chunk.endsWith('\n');
+        if (chunk.length > 0) this.#setLineOpen(!chunk.endsWith('\n'));
         // Drawn again at the next frame: a burst of lines costs one redraw.
         return result;
       };
@@ -165,6 +165,17 @@ class Region {
     this.#rows = 0;
   }
 
+  /**
+   * A line left open is often a prompt (an exec credential plugin asking for a code): the keyboard
+   * is given back while it is, and nothing is drawn over it until the line is ended.
+   */
+  #setLineOpen(open: boolean): void {
+    if (open === this.#lineOpen) return;
+    this.#lineOpen = open;
+    if (open) this.#options.input?.stop();
+    else this.#options.input?.start();
+  }
+
   #tick(): void {
     this.#frame++;
     if (!this.#lineOpen) this.#draw();
@@ -182,7 +193,7 @@ class Region {
     const text = lines.map((line) => render(line, columns - 1, this.#ellipsis)).join('\n');
     const erase = this.#eraseSequence();
     this.#writeRaw(`${SYNC_START}${erase}${this.#lineOpen ? '\n' : ''}${text}${SYNC_END}`);
-    this.#lineOpen = false;
+    this.#setLineOpen(false);
     this.#rows = lines.length;
   }
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import type { WatchableFakeCluster } from '../helpers/fake-apiserver.js';
+import { FAKE_TOKEN, type WatchableFakeCluster } from '../helpers/fake-apiserver.js';
 import { assertGolden } from '../helpers/golden.js';
 import { CONTROL_CHARACTERS, HAS_SCRIPT, emulate, SPINNER_FRAMES, maskScreen, runInTerminal, runPiped } from '../helpers/terminal.js';
 import { joinHost, joinMember, servedClusters } from '../helpers/terminal-fixtures.js';
@@ -85,6 +85,29 @@ describe('join at a terminal', { skip: !HAS_SCRIPT && 'no script(1) on this mach
     assert.ok(run.rows[1]!.length > 0 && !run.rows[1]!.startsWith('Waiting'), 'the warning wraps at 80 columns');
     assert.deepEqual(run.rows.filter((row) => row.includes('qz')), [], 'typed keys are not echoed into the live lines');
     assert.match(run.rows.find((row) => row.startsWith('✔'))!, /^✔ Cluster "member": joined, Ready/);
+    assert.equal(run.cursorHidden, false);
+  });
+
+  test('an exec credential plugin that talks on stderr while the spinner runs: its line is kept whole, on its own row, with no spinner row left', { timeout: 90_000 }, async () => {
+    const env = await serve(joinHost(), joinMember('member'));
+    const plugin = path.join(clusters.dir, 'sign-in.sh');
+    // A sign-in message in two writes (as a prompt would be), then the credential.
+    writeFileSync(
+      plugin,
+      `#!/bin/sh\nprintf 'Signing in to member... ' >&2\nsleep 0.4\necho 'signed in' >&2\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${FAKE_TOKEN}"}}'\n`,
+      { mode: 0o755 },
+    );
+    const kubeconfig = readFileSync(env.KUBECONFIG!, 'utf8').replace(
+      `- name: member\n  user: {token: ${FAKE_TOKEN}}`,
+      `- name: member\n  user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: ${plugin}, interactiveMode: Never}}`,
+    );
+    assert.match(kubeconfig, /sign-in\.sh/);
+    const file = path.join(clusters.dir, 'config-plugin');
+    writeFileSync(file, kubeconfig);
+    const run = await runInTerminal(['join', 'member', '--host-cluster-context', 'host'], { env: { ...env, KUBECONFIG: file }, cols: COLS });
+    assert.equal(run.code, 0, run.raw);
+    assert.deepEqual(run.rows.filter((row) => SPINNER_FRAMES.test(row)), [], run.rows.join('\n'));
+    assert.deepEqual(run.rows.filter((row) => row.includes('Signing in')), ['Signing in to member... signed in'], run.rows.join('\n'));
     assert.equal(run.cursorHidden, false);
   });
 
