@@ -22,6 +22,11 @@ export interface LiveTerminalOptions {
    * echo and discards what is typed (Ctrl-C still interrupts); stop() gives the keyboard back.
    */
   input?: { start(): void; stop(): void } | undefined;
+  /**
+   * Node's own stderr stream (process.stderr), when the process has one: Node writes its warnings
+   * there ("(node:123) Warning: ..."), beside our stderr, so they too erase the live lines first.
+   */
+  nodeStderr?: OutputStream | undefined;
 }
 
 export interface LiveTerminal {
@@ -129,16 +134,18 @@ class Region {
   }
 
   #hook(): void {
-    const streams = [this.#options.stderr, ...(this.#options.stdout.isTTY ? [this.#options.stdout] : [])];
+    const streams: OutputStream[] = [this.#options.stderr, ...(this.#options.stdout.isTTY ? [this.#options.stdout] : []), ...(this.#options.nodeStderr ? [this.#options.nodeStderr] : [])];
     const restores = streams.map((stream) => {
       const own = Object.hasOwn(stream, 'write');
-      const original = stream.write;
+      const original = stream.write as (chunk: string | Uint8Array, ...rest: unknown[]) => unknown;
       const write = (text: string) => original.call(stream, text);
       if (stream === this.#options.stderr) this.#writeRaw = (text) => void write(text);
-      stream.write = (chunk: string) => {
+      // Node's own stream is written with an encoding and a callback too: both pass through.
+      stream.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
         this.#erase();
-        const result = write(chunk);
-        if (chunk.length > 0) this.#setLineOpen(!chunk.endsWith('\n'));
+        const result = original.call(stream, chunk, ...rest);
+        const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1');
+        if (text.length > 0) this.#setLineOpen(!text.endsWith('\n'));
         // Drawn again at the next frame: a burst of lines costs one redraw.
         return result;
       };

@@ -4,7 +4,7 @@
 // The live lines are drawn by progress.ts, which loads (with chalk) from the tty-ui bundle only
 // at a terminal; everywhere else these functions are no-ops and today's plain lines are printed.
 
-import type { CliContext } from './context.js';
+import type { CliContext, OutputStream } from './context.js';
 import type { LiveTerminal } from './progress.js';
 import isInCi from 'is-in-ci';
 import isUnicodeSupported from 'is-unicode-supported';
@@ -145,6 +145,7 @@ export function createUi(ctx: CliContext, options: UiOptions): Ui {
           painter: options.painter ?? PLAIN,
           // Braille spinner frames and ✔/✖ where the terminal can show them, ASCII elsewhere.
           unicode: isUnicodeSupported(),
+          nodeStderr: ctx.stderrStream?.() as OutputStream | undefined,
           input: {
             start() {
               // stdin-discarder reads process.stdin (only when it is a terminal) and resumes it

@@ -111,6 +111,14 @@ describe('join at a terminal', { skip: !HAS_SCRIPT && 'no script(1) on this mach
     assert.equal(run.cursorHidden, false);
   });
 
+  test("a warning Node itself prints while the spinner runs starts its own row, and no spinner row is left", { timeout: 90_000 }, async () => {
+    const env = await serve(joinHost(), joinMember('member'));
+    const run = await runInTerminal(JOIN_WAIT, { env: { ...env, LATE_WARNING_MS: '150' }, cols: COLS, nodeArgs: ['--require', path.join(ROOT, 'test/helpers/late-warning.cjs')] });
+    assert.equal(run.code, 0, run.raw);
+    assert.deepEqual(run.rows.filter((row) => SPINNER_FRAMES.test(row)), [], run.rows.join('\n'));
+    assert.equal(run.rows.filter((row) => /^\(node:\d+\) Warning: something Node itself wants to say$/.test(row)).length, 1, run.rows.join('\n'));
+  });
+
   test('without a terminal: the same stdout, plain stderr, no next steps', { timeout: 90_000 }, async () => {
     const atTerminal = await serve(joinHost(100), joinMember('member'));
     const stdoutFile = path.join(clusters.dir, 'join-stdout');
