@@ -143,7 +143,7 @@ describe('join (fake clusters)', () => {
     const result = await runWithFakeEnv(['join', 'cluster2', '--host-cluster-context', 'cluster1', '--token-timeout=50ms'], createFakeEnv([c.host, member]));
     assert.equal(result.code, 1);
     assert.match(result.stderr, /timed out .*token of service account kube-federation-system\/cluster2-cluster1/);
-    assert.deepEqual(member.all(GVR.serviceAccounts), []);
+    assert.deepEqual(member.all(GVR.serviceAccounts).map((sa) => `${sa.metadata.namespace}/${sa.metadata.name}`), ['default/default']);
   });
 
   test('--dry-run makes no write and prints the plan; -o yaml redacts the token', async () => {
@@ -254,7 +254,7 @@ describe('unjoin (fake clusters)', () => {
     assert.equal((await join(c, '--host-cluster-name', 'old-host')).code, 0);
     const result = await unjoin(c);
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(c.member.all(GVR.serviceAccounts), []);
+    assert.deepEqual(c.member.all(GVR.serviceAccounts).map((sa) => `${sa.metadata.namespace}/${sa.metadata.name}`), ['default/default']);
     assert.deepEqual(c.member.all(GVR.clusterRoles), []);
   });
 
