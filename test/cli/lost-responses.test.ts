@@ -91,6 +91,73 @@ describe('federate: the answer to a write is lost', () => {
     assert.deepEqual((cluster.peek(FEDERATED_DEPLOYMENTS, 'web', 'app')?.spec as { template: { spec: unknown } }).template.spec, { replicas: 5 });
   });
 
+  const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
+  const replicas = (cluster: FakeCluster, n: number) =>
+    cluster.modify(DEPLOYMENTS, 'web', 'app', (d) => {
+      (d.spec as { replicas: number }).replicas = n;
+    });
+  const templateOf = (cluster: FakeCluster) => (cluster.peek(FEDERATED_DEPLOYMENTS, 'web', 'app')?.spec as { template: { spec: unknown } }).template.spec;
+
+  test('TYPE NAME: the update of an existing federated object carries the resourceVersion it read (a real server refuses a custom resource update without one: 422)', async () => {
+    const cluster = host();
+    assert.equal((await run(cluster, 'federate', 'deploy', 'web', '-n', 'app')).code, 0);
+    const read = cluster.peek(FEDERATED_DEPLOYMENTS, 'web', 'app')!.metadata.resourceVersion;
+    replicas(cluster, 7);
+    const updated = await run(cluster, 'federate', 'deploy', 'web', '-n', 'app');
+    assert.equal(updated.code, 0, updated.stderr);
+    assert.equal(updated.stdout, 'federateddeployment.types.kubefed.io/web updated\n');
+    const sent = cluster.requestsOf('update', 'federateddeployments').map((r) => (r.body as KubeObject).metadata.resourceVersion);
+    assert.deepEqual(sent, [read]);
+    assert.deepEqual(templateOf(cluster), { replicas: 7 });
+  });
+
+  test('TYPE NAME: an update whose answer is lost before it arrived is sent again at the resourceVersion read back', async () => {
+    const cluster = host();
+    assert.equal((await run(cluster, 'federate', 'deploy', 'web', '-n', 'app')).code, 0);
+    replicas(cluster, 4);
+    // A controller writes the object after our read: the resend must use what the settling read found.
+    cluster.failOn({
+      verb: 'update',
+      resource: 'federateddeployments',
+      error: () => {
+        cluster.modify(FEDERATED_DEPLOYMENTS, 'web', 'app', (o) => {
+          o.metadata.annotations = { touched: 'by-a-controller' };
+        });
+        return lostAnswer();
+      },
+    });
+    const updated = await run(cluster, 'federate', 'deploy', 'web', '-n', 'app');
+    assert.equal(updated.code, 0, updated.stderr);
+    assert.equal(updated.stdout, 'federateddeployment.types.kubefed.io/web updated\n');
+    const sent = cluster.requestsOf('update', 'federateddeployments').map((r) => (r.body as KubeObject).metadata.resourceVersion);
+    assert.equal(sent.length, 2);
+    assert.notEqual(sent[1], sent[0], 'the resend carries the resourceVersion the read found');
+    assert.deepEqual(templateOf(cluster), { replicas: 4 });
+  });
+
+  test('TYPE NAME: an update that conflicts (the object changed after it was read: 409) fails cleanly, keeps the other change, and a re-run updates', async () => {
+    const cluster = host();
+    assert.equal((await run(cluster, 'federate', 'deploy', 'web', '-n', 'app')).code, 0);
+    replicas(cluster, 3);
+    let touched = false;
+    const touchOnce = () => {
+      if (touched) return;
+      touched = true;
+      cluster.modify(FEDERATED_DEPLOYMENTS, 'web', 'app', (o) => {
+        o.metadata.labels = { ...o.metadata.labels, touched: 'by-someone' };
+      });
+    };
+    cluster.after('get', 'federateddeployments', touchOnce).after('list', 'federateddeployments', touchOnce);
+    const conflicted = await run(cluster, 'federate', 'deploy', 'web', '-n', 'app');
+    assert.ok(touched, 'the object changed between the read and the update');
+    assert.equal(conflicted.code, 1, conflicted.stderr);
+    assert.match(conflicted.stderr, /^error: .*Error updating federated resource.*the object has been modified/m);
+    assert.equal(cluster.peek(FEDERATED_DEPLOYMENTS, 'web', 'app')?.metadata.labels?.touched, 'by-someone', 'the other change is not overwritten');
+    const again = await run(cluster, 'federate', 'deploy', 'web', '-n', 'app');
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(templateOf(cluster), { replicas: 3 });
+  });
+
   test('--contents: every write whose answer is lost still counts as written, once', async () => {
     const reference = host();
     const clean = await run(reference, 'federate', 'namespace', 'app', '--contents');
