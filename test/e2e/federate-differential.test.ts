@@ -112,20 +112,27 @@ function listItemsAsStream(file: string, dir: string): string | undefined {
   return stream;
 }
 
-const goKubefedctl = findGoKubefedctl();
-const fixtures = readdirSync(FIXTURES).filter((name) => name.endsWith('.yaml')).sort();
-
-describe('federate -f: same objects as the Go kubefedctl v0.10.0', { skip: goKubefedctl === undefined ? 'the Go kubefedctl is not built (npm run e2e:up builds it; or set KUBEFEDCTL_GO)' : false }, () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kubefedctl-differential-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  // The Go tool loads a kubeconfig even for -f, though it sends nothing: give it one that points
-  // at a closed loopback port.
+/**
+ * The Go tool loads a kubeconfig even for -f, though it sends nothing: one that points at a closed
+ * loopback port.
+ */
+function writeUnusedKubeconfig(dir: string): string {
   const kubeconfig = path.join(dir, 'kubeconfig');
   writeFileSync(
     kubeconfig,
     'apiVersion: v1\nkind: Config\nclusters: [{name: none, cluster: {server: "https://127.0.0.1:9"}}]\n' +
       'contexts: [{name: none, context: {cluster: none, user: none}}]\nusers: [{name: none, user: {token: unused}}]\ncurrent-context: none\n',
   );
+  return kubeconfig;
+}
+
+const goKubefedctl = findGoKubefedctl();
+const fixtures = readdirSync(FIXTURES).filter((name) => name.endsWith('.yaml')).sort();
+
+describe('federate -f: same objects as the Go kubefedctl v0.10.0', { skip: goKubefedctl === undefined ? 'the Go kubefedctl is not built (npm run e2e:up builds it; or set KUBEFEDCTL_GO)' : false }, () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kubefedctl-differential-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const kubeconfig = writeUnusedKubeconfig(dir);
 
   test('the corpus is there and our CLI is built', () => {
     assert.ok(fixtures.length >= 8, `fixtures in ${FIXTURES}`);
@@ -222,12 +229,7 @@ const goldenCases = existsSync(GOLDEN) ? readdirSync(GOLDEN).sort() : [];
 describe('test/golden/federate: the Go kubefedctl v0.10.0 as an oracle', { skip: goKubefedctl === undefined ? 'the Go kubefedctl is not built (npm run e2e:up builds it; or set KUBEFEDCTL_GO)' : false }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'kubefedctl-golden-oracle-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
-  const kubeconfig = path.join(dir, 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    'apiVersion: v1\nkind: Config\nclusters: [{name: none, cluster: {server: "https://127.0.0.1:9"}}]\n' +
-      'contexts: [{name: none, context: {cluster: none, user: none}}]\nusers: [{name: none, user: {token: unused}}]\ncurrent-context: none\n',
-  );
+  const kubeconfig = writeUnusedKubeconfig(dir);
 
   test('every golden case is here', () => assert.ok(goldenCases.length >= 40, `cases in ${GOLDEN}`));
 
