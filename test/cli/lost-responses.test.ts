@@ -192,3 +192,18 @@ describe('disable: the answer to a write is lost', () => {
     assert.equal(cluster.requestsOf('get', 'customresourcedefinitions').filter((r) => r.name === CRD).length, reference.requestsOf('get', 'customresourcedefinitions').filter((r) => r.name === CRD).length + 1);
   });
 });
+
+describe('orphaning-deletion: the answer to the patch is lost', () => {
+  for (const [verb, before, after] of [['enable', undefined, 'true'], ['disable', 'true', undefined]] as const) {
+    test(`${verb}: settled by a read and the patch sent again; the clean run's line, the annotation as asked`, async () => {
+      const cluster = new FakeCluster().installKubeFed().enableType('deployments.apps', RUNNING);
+      cluster.put(FEDERATED_DEPLOYMENTS, { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedDeployment', metadata: { name: 'web', namespace: 'app', ...(before ? { annotations: { 'kubefed.io/orphan': before } } : {}) }, spec: {} });
+      cluster.failOn({ verb: 'patch', resource: 'federateddeployments', afterApplied: true, error: lostAnswer() });
+      const result = await run(cluster, 'orphaning-deletion', verb, 'fdeploy', 'web', '-n', 'app');
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, `federateddeployment.types.kubefed.io/web orphaning deletion ${verb}d\n`);
+      assert.equal(cluster.peek(FEDERATED_DEPLOYMENTS, 'web', 'app')?.metadata.annotations?.['kubefed.io/orphan'], after);
+      assert.deepEqual(writesOf(cluster).filter((w) => w.startsWith('patch')), ['patch federateddeployments app/web', 'patch federateddeployments app/web']);
+    });
+  }
+});
