@@ -412,6 +412,22 @@ describe('rollback and re-run safety (fake clusters)', () => {
     assert.match(nothing.stderr, /cluster "cluster2" is not joined/);
   });
 
+  test('join while the member namespace is still terminating (right after an unjoin) waits until it is gone, then joins', async () => {
+    const c = clusters();
+    assert.equal((await join(c)).code, 0);
+    assert.equal((await unjoin(c)).code, 0);
+    // As a real server: the namespace stays Terminating a moment; a create in it meanwhile is refused (403).
+    c.member.add({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+    c.member.startTermination(NS);
+    setTimeout(() => c.member.finishTermination(NS), 300);
+    const result = await join(c);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /terminating|being deleted/i);
+    assert.ok(c.host.peek(GVR.kubefedClusters, 'cluster2', NS));
+    assert.ok(c.member.peek(GVR.serviceAccounts, 'cluster2-cluster1', NS));
+    assert.equal(c.member.peek(GVR.namespaces, NS)?.metadata.deletionTimestamp, undefined, 'a new namespace, not the terminating one');
+  });
+
   test('unjoin: a member namespace already terminating is not deleted again (a real server answers 409); the rest goes', async () => {
     const c = clusters();
     assert.equal((await join(c)).code, 0);
