@@ -157,7 +157,7 @@ export function planUnjoin(target: UnjoinTarget, observed: ObservedUnjoin, waitM
     const keep = namespaceKeep(target, member);
     if (keep) notes.push({ cluster: 'member', text: `keep: ${keep.reason}`, warning: keep.userMustAct });
     else if (member.namespace?.metadata.deletionTimestamp) {
-      // Already being deleted (an earlier unjoin): a DELETE now is refused (409), and nothing is left to do but wait.
+      // Already being deleted (an earlier unjoin): nothing to send, only to wait for.
       namespaceDeleted = true;
     } else if (member.namespace) {
       operations.push({ verb: 'delete', cluster: 'member', gvr: GVR.namespaces, name: ns, reason: 'created by join and holds nothing else' });

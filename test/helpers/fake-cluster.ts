@@ -460,13 +460,8 @@ export class FakeCluster implements ClusterClient {
     if (!this.#isServed(gvr)) return false;
     const existing = this.peek(gvr, name, namespace);
     if (existing === undefined) return false;
-    if (sameResource(gvr, NAMESPACES) && existing.metadata.deletionTimestamp) {
-      throw apiError(409, 'The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.', {
-        context: this.contextName,
-        verb: 'delete',
-        target: name,
-      });
-    }
+    // A namespace already terminating answers 200 and stays until its finalizer is done (1.32's namespace storage).
+    if (sameResource(gvr, NAMESPACES) && existing.metadata.deletionTimestamp) return true;
     if (request.dryRun) return true;
     // A namespace goes with everything in it (the namespace controller's work, done at once here).
     if (sameResource(gvr, NAMESPACES)) this.finishTermination(name);
