@@ -256,7 +256,7 @@ async function createWhenServed(client: ClusterClient, op: CreateOperation, obje
 
 /**
  * Creates by name; a lost answer is settled by a GET: the object found is ours when it carries the
- * labels we sent (the create was done), a foreign one fails with the original error (it is neither
+ * labels we sent (the create was done), a foreign one fails with FOREIGN_OBJECT (it is neither
  * adopted nor, on rollback, deleted), and none means the create did not happen: it is sent again.
  */
 export async function createSettled(client: ClusterClient, op: CreateOperation, object: KubeObject, writeOptions: { serverDryRun?: boolean }): Promise<KubeObject> {

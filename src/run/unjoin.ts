@@ -102,19 +102,15 @@ async function observeUnjoin(target: UnjoinTarget, clients: Clients, force: bool
     clients.host.list(GVR.secrets, { namespace: ns, labelSelector: managedSelector(target.clusterName) }),
     clients.member ? observeMember(target, clients.member, clients.host).catch((error: unknown) => failedMember(error, force, target, ui)) : undefined,
   ]);
-  // Without the registration, labelled leftovers (of an unjoin that failed after the registration
-  // went, or of a join that was interrupted) are still this cluster's: a re-run removes them.
-  if (!kubefedCluster && !force && labelledHostSecrets.items.length === 0 && !(member && hasLabelledLeftovers(member, target.clusterName))) {
+  // Without the registration, a host Secret labelled for this cluster (left by an unjoin or a join
+  // that failed part way) shows that it was joined to this host: a re-run removes what is left.
+  // Member objects alone prove nothing: they may belong to a join of the same cluster to another host.
+  if (!kubefedCluster && !force && labelledHostSecrets.items.length === 0) {
     throw new OperationError('NOT_JOINED', `cluster "${target.clusterName}" is not joined: there is no KubeFedCluster "${ns}/${target.clusterName}" in host cluster "${clients.host.contextName}"`, {
       hint: 'Check the cluster name and --kubefed-namespace; --force cleans up leftovers of a partial join and succeeds.',
     });
   }
   return { kubefedCluster, labelledHostSecrets: labelledHostSecrets.items, member };
-}
-
-function hasLabelledLeftovers(member: ObservedMember, clusterName: string): boolean {
-  const namespace = member.namespace;
-  return member.labelled.length > 0 || (namespace !== undefined && !namespace.metadata.deletionTimestamp && isManagedFor(namespace, clusterName));
 }
 
 function failedMember(error: unknown, force: boolean, target: UnjoinTarget, ui: Ui): undefined {

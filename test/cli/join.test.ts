@@ -399,7 +399,7 @@ describe('rollback and re-run safety (fake clusters)', () => {
     assert.equal(state(c), before);
   });
 
-  test('unjoin: without the KubeFedCluster, labelled leftovers are still removed (exit 0); with nothing left, "not joined" (exit 1)', async () => {
+  test('unjoin: without the KubeFedCluster, a host secret labelled for the cluster shows it was joined here: what is left is removed (exit 0)', async () => {
     const c = clusters();
     const before = state(c);
     assert.equal((await join(c)).code, 0);
@@ -410,6 +410,20 @@ describe('rollback and re-run safety (fake clusters)', () => {
     const nothing = await unjoin(c);
     assert.equal(nothing.code, 1);
     assert.match(nothing.stderr, /cluster "cluster2" is not joined/);
+  });
+
+  test('unjoin: member objects labelled for the cluster without anything of it on this host (a join to another host) are not touched: "not joined"', async () => {
+    const c = clusters();
+    assert.equal((await join(c)).code, 0);
+    // As if cluster2 were joined to another host: nothing of it here.
+    c.host.remove(GVR.kubefedClusters, 'cluster2', NS);
+    for (const secret of c.host.all(GVR.secrets)) c.host.remove(GVR.secrets, secret.metadata.name!, secret.metadata.namespace);
+    const memberBefore = state(c);
+    const result = await unjoin(c);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /cluster "cluster2" is not joined/);
+    assert.deepEqual(c.member.writes().filter((w) => w.verb === 'delete'), []);
+    assert.equal(state(c), memberBefore);
   });
 
   test('join while the member namespace is still terminating (right after an unjoin) waits until it is gone, then joins', async () => {
