@@ -4,8 +4,9 @@
 //   order, an object this run deleted is re-created. Objects that existed before are never deleted;
 // - independently (federate --contents): with bounded concurrency, each failure reported on its own.
 // A write whose response is lost (reset, timeout, 5xx) has an unknown outcome: it is settled by
-// reading the object back, so rollback deletes what the server did create and a retry does not
-// fail on AlreadyExists.
+// reading the object back, so rollback deletes what the server did create, a retry does not fail
+// on AlreadyExists, and a delete that was done counts as done. The settled writes (createSettled,
+// updateSettled, patchSettled, deleteSettled) are exported for commands that write outside a plan.
 
 import { randomInt } from 'node:crypto';
 import { isOutcomeUnknown } from './api-errors.js';
@@ -198,8 +199,7 @@ export class Applier {
         return { op, outcome: 'updated', object: await updateSettled(client, op, writeOptions) };
       case 'patch':
         if (dryRun === 'client') return { op, outcome: 'patched' };
-        // A merge patch is idempotent: after a lost response, sending it again settles it.
-        return { op, outcome: 'patched', object: await retryOnceIfUnknown(() => client.patch(op.gvr, op.name, op.namespace, op.patch, 'merge', writeOptions)) };
+        return { op, outcome: 'patched', object: await patchSettled(client, op.gvr, op.name, op.namespace, op.patch, writeOptions) };
       case 'delete': {
         if (dryRun === 'client') return { op, outcome: (await client.get(op.gvr, op.name, op.namespace)) === undefined ? 'missing' : 'deleted' };
         const deleted = await deleteSettled(client, op.gvr, op.name, op.namespace, writeOptions.serverDryRun);
@@ -254,7 +254,12 @@ async function createWhenServed(client: ClusterClient, op: CreateOperation, obje
   }
 }
 
-async function createSettled(client: ClusterClient, op: CreateOperation, object: KubeObject, writeOptions: { serverDryRun?: boolean }): Promise<KubeObject> {
+/**
+ * Creates by name; a lost answer is settled by a GET: the object found is ours when it carries the
+ * labels we sent (the create was done), a foreign one fails with FOREIGN_OBJECT (it is neither
+ * adopted nor, on rollback, deleted), and none means the create did not happen: it is sent again.
+ */
+export async function createSettled(client: ClusterClient, op: CreateOperation, object: KubeObject, writeOptions: { serverDryRun?: boolean }): Promise<KubeObject> {
   const name = object.metadata.name!;
   const namespace = object.metadata.namespace;
   try {
@@ -263,12 +268,18 @@ async function createSettled(client: ClusterClient, op: CreateOperation, object:
     if (writeOptions.serverDryRun || !isOutcomeUnknown(error)) throw error;
     const found = await client.get(op.gvr, name, namespace);
     if (found && carriesLabels(found, object)) return found;
-    if (found) throw error;
+    if (found) {
+      throw new OperationError('FOREIGN_OBJECT', `the answer to the create of ${qualifiedName(op.gvr, name, namespace)} was lost, and the object found there does not carry the labels this run gave it: it was not created by this run and is left as it is`, {
+        cause: error,
+        hint: 'Check who created it; remove it if it is a leftover, then re-run.',
+      });
+    }
     return client.create(op.gvr, object, writeOptions);
   }
 }
 
-async function updateSettled(client: ClusterClient, op: UpdateOperation, writeOptions: { serverDryRun?: boolean }): Promise<KubeObject> {
+/** Updates; a lost answer is settled by a GET: done when the object holds what we sent, else sent again at its current resourceVersion. */
+export async function updateSettled(client: ClusterClient, op: UpdateOperation, writeOptions: { serverDryRun?: boolean }): Promise<KubeObject> {
   try {
     return await client.update(op.gvr, op.object, writeOptions);
   } catch (error) {
@@ -289,24 +300,35 @@ function holdsDesired(found: KubeObject, desired: KubeObject): boolean {
   return carriesLabels(found, desired);
 }
 
-/** Deletes; false when it was already gone. A lost response is settled by deleting again (404 means done). */
+/**
+ * Deletes; false when it was already gone. A lost answer is settled by a GET (reads are retried on a
+ * broken connection, writes are not): gone or being deleted means done; still there means the
+ * delete never arrived, and it is sent again.
+ */
 export async function deleteSettled(client: ClusterClient, gvr: Operation['gvr'], name: string, namespace: string | undefined, serverDryRun = false): Promise<boolean> {
   const options = { serverDryRun, propagationPolicy: 'Background' as const };
   try {
     return await client.delete(gvr, name, namespace, options);
   } catch (error) {
     if (serverDryRun || !isOutcomeUnknown(error)) throw error;
+    const found = await client.get(gvr, name, namespace);
+    if (found === undefined || found.metadata.deletionTimestamp) return true;
     await client.delete(gvr, name, namespace, options);
     return true;
   }
 }
 
-async function retryOnceIfUnknown<T>(write: () => Promise<T>): Promise<T> {
+/**
+ * A merge patch is idempotent: a lost answer is settled by reading (which also replaces a broken
+ * connection; a write is never retried on one) and sending the patch again.
+ */
+export async function patchSettled(client: ClusterClient, gvr: Operation['gvr'], name: string, namespace: string | undefined, patch: unknown, writeOptions: { serverDryRun?: boolean }): Promise<KubeObject> {
   try {
-    return await write();
+    return await client.patch(gvr, name, namespace, patch, 'merge', writeOptions);
   } catch (error) {
-    if (!isOutcomeUnknown(error)) throw error;
-    return write();
+    if (writeOptions.serverDryRun || !isOutcomeUnknown(error)) throw error;
+    if ((await client.get(gvr, name, namespace)) === undefined) throw error;
+    return client.patch(gvr, name, namespace, patch, 'merge', writeOptions);
   }
 }
 

@@ -156,7 +156,10 @@ export function planUnjoin(target: UnjoinTarget, observed: ObservedUnjoin, waitM
     for (const { gvr, object } of member.labelled) add(gvr, object, 'created by join (labelled)');
     const keep = namespaceKeep(target, member);
     if (keep) notes.push({ cluster: 'member', text: `keep: ${keep.reason}`, warning: keep.userMustAct });
-    else if (member.namespace) {
+    else if (member.namespace?.metadata.deletionTimestamp) {
+      // Already being deleted (an earlier unjoin): nothing to send, only to wait for.
+      namespaceDeleted = true;
+    } else if (member.namespace) {
       operations.push({ verb: 'delete', cluster: 'member', gvr: GVR.namespaces, name: ns, reason: 'created by join and holds nothing else' });
       namespaceDeleted = true;
     }

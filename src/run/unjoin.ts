@@ -77,15 +77,20 @@ async function unjoinMember(options: UnjoinOptions, target: UnjoinTarget, client
   // Deletes within a phase do not depend on each other: they go at once. The phases keep the
   // order that matters: the member's objects (its namespace with them: deleting the namespace
   // deletes what is in it anyway, and a delete of an object already gone counts as done), then
-  // the host's registration, so that a failure on the member leaves the cluster registered.
+  // the host's credentials, then its registration, so that a failure anywhere before leaves the
+  // cluster registered for a re-run to finish.
   for (const phase of unjoinPhases(plan.operations)) await settledInOrder(phase.map(apply));
   return `${qualifiedName(GVR.kubefedClusters, target.clusterName)} unjoined${dryRunSuffix(options.dryRun)}`;
 }
 
 function unjoinPhases(operations: readonly Operation[]): Operation[][] {
+  const isRegistration = (op: Operation) => op.cluster === 'host' && op.gvr.resource === GVR.kubefedClusters.resource;
   return [
     operations.filter((op) => op.cluster === 'member' && op.verb === 'delete'),
-    operations.filter((op) => op.cluster === 'host'),
+    // The registration goes last, alone, as in the Go tool: while any of the rest may be left, the
+    // KubeFedCluster is there for a re-run to find.
+    operations.filter((op) => op.cluster === 'host' && !isRegistration(op)),
+    operations.filter(isRegistration),
     operations.filter((op) => op.verb === 'wait'),
   ].filter((phase) => phase.length > 0);
 }
@@ -97,7 +102,10 @@ async function observeUnjoin(target: UnjoinTarget, clients: Clients, force: bool
     clients.host.list(GVR.secrets, { namespace: ns, labelSelector: managedSelector(target.clusterName) }),
     clients.member ? observeMember(target, clients.member, clients.host).catch((error: unknown) => failedMember(error, force, target, ui)) : undefined,
   ]);
-  if (!kubefedCluster && !force) {
+  // Without the registration, a host Secret labelled for this cluster (left by an unjoin or a join
+  // that failed part way) shows that it was joined to this host: a re-run removes what is left.
+  // Member objects alone prove nothing: they may belong to a join of the same cluster to another host.
+  if (!kubefedCluster && !force && labelledHostSecrets.items.length === 0) {
     throw new OperationError('NOT_JOINED', `cluster "${target.clusterName}" is not joined: there is no KubeFedCluster "${ns}/${target.clusterName}" in host cluster "${clients.host.contextName}"`, {
       hint: 'Check the cluster name and --kubefed-namespace; --force cleans up leftovers of a partial join and succeeds.',
     });

@@ -143,7 +143,7 @@ describe('join (fake clusters)', () => {
     const result = await runWithFakeEnv(['join', 'cluster2', '--host-cluster-context', 'cluster1', '--token-timeout=50ms'], createFakeEnv([c.host, member]));
     assert.equal(result.code, 1);
     assert.match(result.stderr, /timed out .*token of service account kube-federation-system\/cluster2-cluster1/);
-    assert.deepEqual(member.all(GVR.serviceAccounts), []);
+    assert.deepEqual(member.all(GVR.serviceAccounts).map((sa) => `${sa.metadata.namespace}/${sa.metadata.name}`), ['default/default']);
   });
 
   test('--dry-run makes no write and prints the plan; -o yaml redacts the token', async () => {
@@ -254,7 +254,7 @@ describe('unjoin (fake clusters)', () => {
     assert.equal((await join(c, '--host-cluster-name', 'old-host')).code, 0);
     const result = await unjoin(c);
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(c.member.all(GVR.serviceAccounts), []);
+    assert.deepEqual(c.member.all(GVR.serviceAccounts).map((sa) => `${sa.metadata.namespace}/${sa.metadata.name}`), ['default/default']);
     assert.deepEqual(c.member.all(GVR.clusterRoles), []);
   });
 
@@ -288,5 +288,179 @@ describe('unjoin (fake clusters)', () => {
     assert.match(result.stdout, /delete serviceaccount\/kube-federation-system\/cluster2-cluster1/);
     assert.match(result.stdout, /delete kubefedcluster\.core\.kubefed\.io\/kube-federation-system\/cluster2/);
     assert.equal(c.member.writes().length + c.host.writes().length, writesBefore);
+  });
+});
+
+// Safety paths, each shown to fail with its bug planted (issue 19): the order of a rollback, what a
+// rollback puts back, what a lost create may not adopt, and an unjoin that converges on a re-run.
+describe('rollback and re-run safety (fake clusters)', () => {
+  const forbidden = (resource: string) => apiError(403, `${resource} is forbidden`, { reason: 'Forbidden' });
+  const rollbackLines = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('  rolled back: ')).map((line) => line.slice('  rolled back: '.length));
+  const unjoin = (c: { host: FakeCluster; member: FakeCluster }, ...args: string[]) => runWithFakeEnv(['unjoin', 'cluster2', '--host-cluster-context', 'cluster1', ...args], createFakeEnv([c.host, c.member]));
+
+  test('a failed join undoes its creates in the reverse order of their writes, the namespace last', async () => {
+    const c = clusters();
+    const before = state(c);
+    c.host.failOn({ verb: 'create', resource: 'kubefedclusters', error: forbidden('kubefedclusters') });
+    const result = await join(c);
+    assert.equal(result.code, 1, result.stderr);
+    const hostSecret = c.host.requestsOf('create', 'secrets')[0]?.name;
+    assert.deepEqual(
+      rollbackLines(result.stderr),
+      [
+        `deleted secret/kube-federation-system/${hostSecret} in host cluster "cluster1"`,
+        'deleted secret/kube-federation-system/cluster2-cluster1 in member cluster "cluster2"',
+        'deleted clusterrolebinding.rbac.authorization.k8s.io/kubefed-controller-manager:cluster2-cluster1 in member cluster "cluster2"',
+        'deleted serviceaccount/kube-federation-system/cluster2-cluster1 in member cluster "cluster2"',
+        'deleted clusterrole.rbac.authorization.k8s.io/kubefed-controller-manager:cluster2-cluster1 in member cluster "cluster2"',
+        'deleted namespace/kube-federation-system in member cluster "cluster2"',
+      ],
+    );
+    // The deletes were sent in that order too.
+    assert.deepEqual(
+      [...c.member.writes(), ...c.host.writes()].filter((w) => w.verb === 'delete').map((w) => w.gvr?.resource),
+      ['secrets', 'clusterrolebindings', 'serviceaccounts', 'clusterroles', 'namespaces', 'secrets'],
+    );
+    assert.equal(state(c), before);
+  });
+
+  test('a failed re-join puts back the cluster role binding it replaced (roleRef changed), as it was', async () => {
+    const c = clusters();
+    const original: KubeObject = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'kubefed-controller-manager:cluster2-cluster1', labels: { team: 'platform' } },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'ServiceAccount', name: 'cluster2-cluster1', namespace: NS }],
+    };
+    c.member.add(original);
+    c.host.failOn({ verb: 'create', resource: 'kubefedclusters', error: forbidden('kubefedclusters') });
+    const result = await join(c, '--error-on-existing=false');
+    assert.equal(result.code, 1, result.stderr);
+    assert.deepEqual(
+      c.member.writes().filter((w) => w.gvr?.resource === 'clusterrolebindings').map(describeRequest),
+      [
+        'delete clusterrolebindings kubefed-controller-manager:cluster2-cluster1',
+        'create clusterrolebindings kubefed-controller-manager:cluster2-cluster1',
+        'delete clusterrolebindings kubefed-controller-manager:cluster2-cluster1',
+        'create clusterrolebindings kubefed-controller-manager:cluster2-cluster1',
+      ],
+      'replaced, then on rollback the new one deleted and the old one created again',
+    );
+    assert.match(result.stderr, /rolled back: restored clusterrolebinding\.rbac\.authorization\.k8s\.io\/kubefed-controller-manager:cluster2-cluster1 in member cluster "cluster2"/);
+    const restored = c.member.peek(GVR.clusterRoleBindings, 'kubefed-controller-manager:cluster2-cluster1');
+    assert.deepEqual({ labels: restored?.metadata.labels, roleRef: restored?.roleRef, subjects: restored?.subjects }, { labels: original.metadata.labels, roleRef: original.roleRef, subjects: original.subjects });
+  });
+
+  test('a lost create whose read finds a foreign object (not our labels): no adoption, no deletion, a clear error', async () => {
+    const c = clusters();
+    const name = 'kubefed-controller-manager:cluster2-cluster1';
+    const foreign: KubeObject = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name, labels: { owner: 'someone-else' } }, rules: [] };
+    // The create never arrives; meanwhile someone else creates a cluster role of that name.
+    c.member.failOn({
+      verb: 'create',
+      resource: 'clusterroles',
+      error: () => {
+        c.member.add(foreign);
+        return apiError(0, 'read ECONNRESET (the connection was reset)');
+      },
+    });
+    const result = await join(c);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, new RegExp(`^error: .*clusterrole\\.rbac\\.authorization\\.k8s\\.io/${name}.*was not created by this run and is left as it is`, 'm'));
+    assert.doesNotMatch(result.stderr, /rolled back: deleted clusterrole\./);
+    assert.deepEqual(c.member.peek(GVR.clusterRoles, name)?.metadata.labels, foreign.metadata.labels, 'the foreign object is still there, untouched');
+    assert.equal(c.member.requestsOf('delete', 'clusterroles').length, 0);
+    assert.equal(c.host.peek(GVR.kubefedClusters, 'cluster2', NS), undefined);
+  });
+
+  test('unjoin: the answer to the delete of the host secret is lost: settled by a read, exit 0, nothing left', async () => {
+    const c = clusters();
+    const before = state(c);
+    assert.equal((await join(c)).code, 0);
+    c.host.failOn({ verb: 'delete', resource: 'secrets', afterApplied: true, error: apiError(0, 'read ECONNRESET (the connection was reset)') });
+    const result = await unjoin(c);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(c.host.requestsOf('delete', 'secrets').length, 1, 'found gone by a GET, not deleted twice');
+    assert.equal(state(c), before);
+  });
+
+  test('unjoin: the host secret goes before the registration; a failure on it leaves the cluster registered, and a re-run finishes', async () => {
+    const c = clusters();
+    const before = state(c);
+    assert.equal((await join(c)).code, 0);
+    c.host.failOn({ verb: 'delete', resource: 'secrets', error: apiError(500, 'etcdserver: request timed out'), times: 2 });
+    const failed = await unjoin(c);
+    assert.equal(failed.code, 1, failed.stderr);
+    assert.ok(c.host.peek(GVR.kubefedClusters, 'cluster2', NS), 'the KubeFedCluster is kept while its secret is not gone');
+    assert.equal(c.host.requestsOf('delete', 'kubefedclusters').length, 0);
+    const again = await unjoin(c);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(state(c), before);
+  });
+
+  test('unjoin: without the KubeFedCluster, a host secret labelled for the cluster shows it was joined here: what is left is removed (exit 0)', async () => {
+    const c = clusters();
+    const before = state(c);
+    assert.equal((await join(c)).code, 0);
+    c.host.remove(GVR.kubefedClusters, 'cluster2', NS);
+    const result = await unjoin(c);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(state(c), before);
+    const nothing = await unjoin(c);
+    assert.equal(nothing.code, 1);
+    assert.match(nothing.stderr, /cluster "cluster2" is not joined/);
+  });
+
+  test('unjoin: member objects labelled for the cluster without anything of it on this host (a join to another host) are not touched: "not joined"', async () => {
+    const c = clusters();
+    assert.equal((await join(c)).code, 0);
+    // As if cluster2 were joined to another host: nothing of it here.
+    c.host.remove(GVR.kubefedClusters, 'cluster2', NS);
+    for (const secret of c.host.all(GVR.secrets)) c.host.remove(GVR.secrets, secret.metadata.name!, secret.metadata.namespace);
+    const memberBefore = state(c);
+    const result = await unjoin(c);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /cluster "cluster2" is not joined/);
+    assert.deepEqual(c.member.writes().filter((w) => w.verb === 'delete'), []);
+    assert.equal(state(c), memberBefore);
+  });
+
+  test('join while the member namespace is still terminating (right after an unjoin) waits until it is gone, then joins', async () => {
+    const c = clusters();
+    assert.equal((await join(c)).code, 0);
+    assert.equal((await unjoin(c)).code, 0);
+    // As a real server: the namespace stays Terminating a moment; a create in it meanwhile is refused (403).
+    c.member.add({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+    c.member.startTermination(NS);
+    setTimeout(() => c.member.finishTermination(NS), 300);
+    const result = await join(c);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /terminating|being deleted/i);
+    assert.ok(c.host.peek(GVR.kubefedClusters, 'cluster2', NS));
+    assert.ok(c.member.peek(GVR.serviceAccounts, 'cluster2-cluster1', NS));
+    assert.equal(c.member.peek(GVR.namespaces, NS)?.metadata.deletionTimestamp, undefined, 'a new namespace, not the terminating one');
+  });
+
+  test('unjoin: a member namespace already terminating (an earlier unjoin) is not deleted again; the rest goes', async () => {
+    const c = clusters();
+    assert.equal((await join(c)).code, 0);
+    c.member.startTermination(NS);
+    const result = await unjoin(c);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(c.member.requestsOf('delete', 'namespaces').length, 0);
+    assert.equal(c.host.peek(GVR.kubefedClusters, 'cluster2', NS), undefined);
+    assert.deepEqual(c.host.all(GVR.secrets), []);
+  });
+
+  test("unjoin deletes the namespace join created although it holds Kubernetes' own default and kube-root-ca.crt", async () => {
+    const c = clusters();
+    assert.equal((await join(c)).code, 0);
+    assert.ok(c.member.peek(GVR.serviceAccounts, 'default', NS) && c.member.peek({ group: '', version: 'v1', resource: 'configmaps' }, 'kube-root-ca.crt', NS), 'born with both');
+    const result = await runWithFakeEnv(['unjoin', 'cluster2', '--host-cluster-context', 'cluster1', '-v=1'], createFakeEnv([c.host, c.member]));
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /keeping the member namespace|holds other objects/);
+    assert.deepEqual(c.member.requestsOf('delete', 'namespaces').map(describeRequest), [`delete namespaces ${NS}`]);
+    assert.equal(c.member.peek(GVR.namespaces, NS), undefined);
   });
 });

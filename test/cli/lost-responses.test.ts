@@ -1,6 +1,6 @@
 // enable, federate and disable when the answer to a write is lost: the server did the write, the
-// client saw a reset. The one applier settles each such write by reading back (or, for a patch or a
-// delete, by sending it again), so the command ends as a clean run does and nothing is written twice.
+// client saw a reset. The one applier settles each such write by reading back (and, for a patch,
+// sending it again), so the command ends as a clean run does and nothing is written twice.
 // Join and unjoin get the same against real apiservers in test/e2e/faults.test.ts.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -91,6 +91,73 @@ describe('federate: the answer to a write is lost', () => {
     assert.deepEqual((cluster.peek(FEDERATED_DEPLOYMENTS, 'web', 'app')?.spec as { template: { spec: unknown } }).template.spec, { replicas: 5 });
   });
 
+  const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
+  const replicas = (cluster: FakeCluster, n: number) =>
+    cluster.modify(DEPLOYMENTS, 'web', 'app', (d) => {
+      (d.spec as { replicas: number }).replicas = n;
+    });
+  const templateOf = (cluster: FakeCluster) => (cluster.peek(FEDERATED_DEPLOYMENTS, 'web', 'app')?.spec as { template: { spec: unknown } }).template.spec;
+
+  test('TYPE NAME: the update of an existing federated object carries the resourceVersion it read (a real server refuses a custom resource update without one: 422)', async () => {
+    const cluster = host();
+    assert.equal((await run(cluster, 'federate', 'deploy', 'web', '-n', 'app')).code, 0);
+    const read = cluster.peek(FEDERATED_DEPLOYMENTS, 'web', 'app')!.metadata.resourceVersion;
+    replicas(cluster, 7);
+    const updated = await run(cluster, 'federate', 'deploy', 'web', '-n', 'app');
+    assert.equal(updated.code, 0, updated.stderr);
+    assert.equal(updated.stdout, 'federateddeployment.types.kubefed.io/web updated\n');
+    const sent = cluster.requestsOf('update', 'federateddeployments').map((r) => (r.body as KubeObject).metadata.resourceVersion);
+    assert.deepEqual(sent, [read]);
+    assert.deepEqual(templateOf(cluster), { replicas: 7 });
+  });
+
+  test('TYPE NAME: an update whose answer is lost before it arrived is sent again at the resourceVersion read back', async () => {
+    const cluster = host();
+    assert.equal((await run(cluster, 'federate', 'deploy', 'web', '-n', 'app')).code, 0);
+    replicas(cluster, 4);
+    // A controller writes the object after our read: the resend must use what the settling read found.
+    cluster.failOn({
+      verb: 'update',
+      resource: 'federateddeployments',
+      error: () => {
+        cluster.modify(FEDERATED_DEPLOYMENTS, 'web', 'app', (o) => {
+          o.metadata.annotations = { touched: 'by-a-controller' };
+        });
+        return lostAnswer();
+      },
+    });
+    const updated = await run(cluster, 'federate', 'deploy', 'web', '-n', 'app');
+    assert.equal(updated.code, 0, updated.stderr);
+    assert.equal(updated.stdout, 'federateddeployment.types.kubefed.io/web updated\n');
+    const sent = cluster.requestsOf('update', 'federateddeployments').map((r) => (r.body as KubeObject).metadata.resourceVersion);
+    assert.equal(sent.length, 2);
+    assert.notEqual(sent[1], sent[0], 'the resend carries the resourceVersion the read found');
+    assert.deepEqual(templateOf(cluster), { replicas: 4 });
+  });
+
+  test('TYPE NAME: an update that conflicts (the object changed after it was read: 409) fails cleanly, keeps the other change, and a re-run updates', async () => {
+    const cluster = host();
+    assert.equal((await run(cluster, 'federate', 'deploy', 'web', '-n', 'app')).code, 0);
+    replicas(cluster, 3);
+    let touched = false;
+    const touchOnce = () => {
+      if (touched) return;
+      touched = true;
+      cluster.modify(FEDERATED_DEPLOYMENTS, 'web', 'app', (o) => {
+        o.metadata.labels = { ...o.metadata.labels, touched: 'by-someone' };
+      });
+    };
+    cluster.after('get', 'federateddeployments', touchOnce).after('list', 'federateddeployments', touchOnce);
+    const conflicted = await run(cluster, 'federate', 'deploy', 'web', '-n', 'app');
+    assert.ok(touched, 'the object changed between the read and the update');
+    assert.equal(conflicted.code, 1, conflicted.stderr);
+    assert.match(conflicted.stderr, /^error: .*Error updating federated resource.*the object has been modified/m);
+    assert.equal(cluster.peek(FEDERATED_DEPLOYMENTS, 'web', 'app')?.metadata.labels?.touched, 'by-someone', 'the other change is not overwritten');
+    const again = await run(cluster, 'federate', 'deploy', 'web', '-n', 'app');
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(templateOf(cluster), { replicas: 3 });
+  });
+
   test('--contents: every write whose answer is lost still counts as written, once', async () => {
     const reference = host();
     const clean = await run(reference, 'federate', 'namespace', 'app', '--contents');
@@ -120,7 +187,23 @@ describe('disable: the answer to a write is lost', () => {
     assert.equal(result.stdout, clean.stdout);
     assert.equal(cluster.peek(GVR.customResourceDefinitions, CRD), undefined);
     assert.equal(cluster.peek(GVR.federatedTypeConfigs, 'deployments.apps', NS), undefined);
-    // Each lost write was sent once more: the patch is idempotent, a second delete answers 404 (done).
-    assert.deepEqual(writesOf(cluster), writesOf(reference).flatMap((write) => [write, write]));
+    // The patch, idempotent, was sent once more; each delete was found done by a GET (404), not sent again.
+    assert.deepEqual(writesOf(cluster), writesOf(reference).flatMap((write) => (write.startsWith('patch') ? [write, write] : [write])));
+    assert.equal(cluster.requestsOf('get', 'customresourcedefinitions').filter((r) => r.name === CRD).length, reference.requestsOf('get', 'customresourcedefinitions').filter((r) => r.name === CRD).length + 1);
   });
+});
+
+describe('orphaning-deletion: the answer to the patch is lost', () => {
+  for (const [verb, before, after] of [['enable', undefined, 'true'], ['disable', 'true', undefined]] as const) {
+    test(`${verb}: settled by a read and the patch sent again; the clean run's line, the annotation as asked`, async () => {
+      const cluster = new FakeCluster().installKubeFed().enableType('deployments.apps', RUNNING);
+      cluster.put(FEDERATED_DEPLOYMENTS, { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedDeployment', metadata: { name: 'web', namespace: 'app', ...(before ? { annotations: { 'kubefed.io/orphan': before } } : {}) }, spec: {} });
+      cluster.failOn({ verb: 'patch', resource: 'federateddeployments', afterApplied: true, error: lostAnswer() });
+      const result = await run(cluster, 'orphaning-deletion', verb, 'fdeploy', 'web', '-n', 'app');
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, `federateddeployment.types.kubefed.io/web orphaning deletion ${verb}d\n`);
+      assert.equal(cluster.peek(FEDERATED_DEPLOYMENTS, 'web', 'app')?.metadata.annotations?.['kubefed.io/orphan'], after);
+      assert.deepEqual(writesOf(cluster).filter((w) => w.startsWith('patch')), ['patch federateddeployments app/web', 'patch federateddeployments app/web']);
+    });
+  }
 });

@@ -6,7 +6,8 @@
 //   - the n-th write is forwarded and its answer dropped (connection reset after the apiserver answered):
 //     either the command succeeds (and KubeFed marks the cluster Ready) or it fails with one clean error
 //     line and both clusters hold exactly what they held before;
-//   - the same with a 503 in place of the answer (join);
+//   - the same with a 503 in place of the answer (join and unjoin); unjoin must then succeed: a
+//     delete whose outcome is unknown is settled by reading it back (404 or terminating = done);
 //   - SIGINT / SIGTERM while the n-th write is in flight (the apiserver has done it, its answer is held
 //     back until the signal is sent): exit 130 / 143 and both clusters as before.
 // Then: join right after unjoin (terminating namespace), 20 join/unjoin cycles without sleeps, and with
@@ -280,30 +281,51 @@ describe('join and unjoin survive real faults', { skip: needsHarness, timeout: 3
     await joinWithFault(t, hostSecretStep, () => plan.stallResponseOfWrite(hostSecretStep), 'response-stalled');
   });
 
-  test('unjoin: the answer to write n is lost, for every n: success removes everything; a failure is clean and a re-run succeeds', async (t) => {
+  /**
+   * unjoin with a fault on write n (member or host): every delete whose outcome is unknown is settled
+   * by reading (404 or terminating = done), so the run succeeds and both clusters are as before the
+   * join. (Before issue 19, a lost answer to the host Secret's DELETE made unjoin exit 1, and the
+   * re-run exit 1 too: "cluster is not joined".) A re-run then says there is nothing to unjoin.
+   */
+  async function unjoinWithFault(st: TestContext, n: number, inject: () => void, outcome: RequestRecord['outcome'], faulted: string[] = []): Promise<void> {
+    await resetMember();
+    const join = await direct(['join', MEMBER]);
+    assert.equal(join.code, 0, describeRun(join));
+    await recordToken();
+    plan.reset();
+    inject();
+    const result = await kubefedctl(env, unjoinArgs());
+    const detail = detailOf(result, plan);
+    const write = assertFaultApplied(plan, n, outcome, result);
+    st.diagnostic(`write ${n} = ${write.method} ${write.path} via ${write.via}: exit ${result.code}`);
+    faulted.push(`${write.via} ${write.method} ${write.path}`);
+    assert.equal(result.code, 0, `a write whose outcome is unknown is settled by reading\n${detail}`);
+    assert.equal(await kubefedCluster(), undefined, detail);
+    await waitForNamespaceGone(env, MEMBER, NS);
+    await expectClusters(baseline, `everything join created is gone from both clusters\n${detail}`);
+    plan.reset();
+    const again = await kubefedctl(env, unjoinArgs());
+    assert.equal(again.code, 1, `nothing left: not joined\n${detailOf(again, plan)}`);
+    assert.match(again.stderr, /is not joined/, detailOf(again, plan));
+    assert.equal(plan.writeCount, 0, `the re-run writes nothing\n${detailOf(again, plan)}`);
+  }
+
+  test('unjoin: the answer to write n is lost, for every n (member and host): exit 0, everything removed', async (t) => {
+    await recordSteps();
+    const faulted: string[] = [];
+    for (let n = 1; n <= unjoinSteps; n++) {
+      await t.test(`write ${n} of ${unjoinSteps}`, (st) => unjoinWithFault(st, n, () => plan.dropResponseOfWrite(n), 'response-dropped', faulted));
+    }
+    // Every write of the clean unjoin had its answer dropped once, the host's two deletes among them.
+    assert.ok(faulted.some((w) => w.startsWith(`${HOST} DELETE /api/v1/namespaces/${NS}/secrets/`)), `the host secret's DELETE was faulted\n${faulted.join('\n')}`);
+    assert.ok(faulted.includes(`${HOST} DELETE ${KFC_PATH}/${MEMBER}`), `the KubeFedCluster's DELETE was faulted\n${faulted.join('\n')}`);
+    assert.ok(faulted.some((w) => w.startsWith(`${MEMBER} `)), `member writes were faulted\n${faulted.join('\n')}`);
+  });
+
+  test('unjoin: write n is done but answered 503, for every n (member and host): exit 0, everything removed', async (t) => {
     await recordSteps();
     for (let n = 1; n <= unjoinSteps; n++) {
-      await t.test(`write ${n} of ${unjoinSteps}`, async (st) => {
-        await resetMember();
-        const join = await direct(['join', MEMBER]);
-        assert.equal(join.code, 0, describeRun(join));
-        await recordToken();
-        plan.reset();
-        plan.dropResponseOfWrite(n);
-        const result = await kubefedctl(env, unjoinArgs());
-        const detail = detailOf(result, plan);
-        const write = assertFaultApplied(plan, n, 'response-dropped', result);
-        st.diagnostic(`write ${n} = ${write.method} ${write.path} via ${write.via}: exit ${result.code}`);
-        if (result.code !== 0) {
-          assertCleanFailure(result, detail);
-          plan.reset();
-          const again = await kubefedctl(env, unjoinArgs());
-          assert.equal(again.code, 0, `re-running unjoin after the failure\n${detailOf(again, plan)}\n--- first run\n${detail}`);
-        }
-        assert.equal(await kubefedCluster(), undefined, detail);
-        await waitForNamespaceGone(env, MEMBER, NS);
-        await expectClusters(baseline, `everything join created is gone from both clusters\n${detail}`);
-      });
+      await t.test(`write ${n} of ${unjoinSteps}`, (st) => unjoinWithFault(st, n, () => plan.failWrite(n, 503, { forward: true }), 'failed-after-forwarding'));
     }
   });
 

@@ -131,6 +131,36 @@ describe('enable, federate --contents, disable and orphaning against KubeFed', {
     assert.ok(lines.length >= 7 && lines.every((line) => line.endsWith(' unchanged')), result.stdout);
   });
 
+  // Updating an existing Federated object is a PUT of a custom resource, which a real API server
+  // refuses without its resourceVersion (422): the in-memory fakes cannot prove this path.
+  test('a changed source: federate TYPE NAME and --contents say "updated", and the member gets the new content', async () => {
+    const patch = async (path: string, body: unknown) => {
+      const response = await env.adminRequest(HOST, 'PATCH', path, body);
+      assert.equal(response.status, 200, `PATCH ${path}: ${response.text}`);
+    };
+    await patch(`/api/v1/namespaces/${APP}/configmaps/settings`, { data: { extra: 'v2' } });
+    const single = await kubefedctl(env, ['federate', 'configmap', 'settings', '-n', APP, ...base]);
+    assert.equal(single.code, 0, describeRun(single));
+    assert.equal(single.stdout, 'federatedconfigmap.types.kubefed.io/settings updated\n', describeRun(single));
+    await env.waitFor(async () => (await getObject(env, MEMBER, `/api/v1/namespaces/${APP}/configmaps/settings`))?.data?.extra === 'v2', 60_000, { what: 'the new ConfigMap data in the member' });
+
+    await patch(`/apis/apps/v1/namespaces/${APP}/deployments/web`, { spec: { replicas: 3 } });
+    await patch(`/apis/e2e.kubefedctl.io/v1/namespaces/${APP}/widgets/blue`, { spec: { size: 5 } });
+    const contents = await kubefedctl(env, ['federate', 'namespace', APP, ...base, '--contents']);
+    assert.equal(contents.code, 0, describeRun(contents));
+    const lines = contents.stdout.trim().split('\n');
+    assert.ok(lines.includes('federateddeployment.types.kubefed.io/web updated'), describeRun(contents));
+    assert.ok(lines.includes('federatedwidget.types.kubefed.io/blue updated'), describeRun(contents));
+    assert.ok(lines.includes('federatedconfigmap.types.kubefed.io/settings unchanged'), `updated by the run before\n${describeRun(contents)}`);
+    assert.deepEqual(
+      lines.filter((line) => line.endsWith(' updated')).sort(),
+      ['federateddeployment.types.kubefed.io/web updated', 'federatedwidget.types.kubefed.io/blue updated'],
+      `only what changed is updated\n${describeRun(contents)}`,
+    );
+    await env.waitFor(async () => (await getObject(env, MEMBER, `/apis/apps/v1/namespaces/${APP}/deployments/web`))?.spec?.replicas === 3, 60_000, { what: 'replicas 3 in the member' });
+    await env.waitFor(async () => (await getObject(env, MEMBER, `/apis/e2e.kubefedctl.io/v1/namespaces/${APP}/widgets/blue`))?.spec?.size === 5, 60_000, { what: 'widget size 5 in the member' });
+  });
+
   test('orphaning-deletion enable: deleting the federated object leaves the member object in place', async () => {
     const enable = await kubefedctl(env, ['orphaning-deletion', 'enable', 'federatedsecret', 'db', '-n', APP, ...base]);
     assert.equal(enable.code, 0, describeRun(enable));

@@ -1,6 +1,7 @@
 // An in-memory API server behind the ClusterClient port, for command tests (kubectl's
 // TestFactory + fake REST client, in small). It keeps objects by group/resource/namespace/name
-// with resourceVersions, answers 404/409 the way a server does, serves discovery (Kubernetes
+// with resourceVersions, refuses what a real API server refuses where a bug could hide behind the
+// difference (see "What a real API server refuses" below), serves discovery (Kubernetes
 // 1.32's built-in types plus whatever CRDs it stores), logs every request, and can fail the Nth
 // call of a verb or react to a call (e.g. play a controller that updates status after a patch).
 //
@@ -38,6 +39,7 @@ import {
   NotFoundError,
   TimeoutError,
 } from '../../src/errors.js';
+import { errorFromResponse } from '../../src/cluster/api-errors.js';
 import { Readable } from 'node:stream';
 
 export type FakeVerb = 'get' | 'create' | 'update' | 'patch' | 'delete' | 'list' | 'watch' | 'serverGroups' | 'serverResources' | 'getRaw';
@@ -126,6 +128,8 @@ export function builtinOpenApiV2(): Record<string, unknown> {
 
 const CRD_RESOURCE = { group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions' };
 const NAMESPACES: GroupVersionResource = { group: '', version: 'v1', resource: 'namespaces' };
+const SERVICE_ACCOUNTS: GroupVersionResource = { group: '', version: 'v1', resource: 'serviceaccounts' };
+const CONFIG_MAPS: GroupVersionResource = { group: '', version: 'v1', resource: 'configmaps' };
 const FIXED_TIMESTAMP = '2024-01-01T00:00:00Z';
 const DEFAULT_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
@@ -206,7 +210,45 @@ export class FakeCluster implements ClusterClient {
     stored.metadata.resourceVersion = String(++this.#resourceVersion);
     this.#bucket(gvr).set(objectKey(stored.metadata.name ?? '', stored.metadata.namespace), stored);
     this.#emit(gvr, { type: existing ? 'MODIFIED' : 'ADDED', object: structuredClone(stored) });
+    if (!existing && sameResource(gvr, NAMESPACES)) this.#populateNamespace(stored.metadata.name ?? '');
     return structuredClone(stored);
+  }
+
+  /** What Kubernetes' controllers put in every new namespace (at once here; moments later on a real server). */
+  #populateNamespace(namespace: string): void {
+    this.put(SERVICE_ACCOUNTS, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace } });
+    this.put(CONFIG_MAPS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt', namespace }, data: { 'ca.crt': `CA of ${this.contextName}` } });
+  }
+
+  /**
+   * Puts a namespace in the Terminating state (deletionTimestamp set, waiting for its finalizer), as
+   * a delete does on a real server while the namespace controller empties it. finishTermination() ends it.
+   */
+  startTermination(namespace: string): this {
+    this.modify(NAMESPACES, namespace, undefined, (ns) => {
+      ns.metadata.deletionTimestamp = FIXED_TIMESTAMP;
+      ns.spec = { finalizers: ['kubernetes'] };
+      ns.status = { phase: 'Terminating' };
+    });
+    return this;
+  }
+
+  /** The namespace controller's work: everything in the namespace goes, then the namespace. */
+  finishTermination(namespace: string): this {
+    for (const [key, bucket] of this.#store) {
+      for (const object of [...bucket.values()]) {
+        if (object.metadata.namespace === namespace) this.remove(this.#gvrOfBucket(key, object), object.metadata.name ?? '', namespace);
+      }
+    }
+    this.remove(NAMESPACES, namespace);
+    return this;
+  }
+
+  #gvrOfBucket(bucketKey: string, object: KubeObject): GroupVersionResource {
+    const dot = bucketKey.indexOf('.');
+    const resource = dot < 0 ? bucketKey : bucketKey.slice(0, dot);
+    const group = dot < 0 ? '' : bucketKey.slice(dot + 1);
+    return { group, version: splitApiVersion(object.apiVersion).version, resource };
   }
 
   peek(gvr: GroupVersionResource, name: string, namespace?: string): KubeObject | undefined {
@@ -346,6 +388,8 @@ export class FakeCluster implements ClusterClient {
     this.#requireNamespace(gvr, namespace, 'create');
     // Like the API server: generateName gets a random 5-character suffix when no name is given.
     const name = object.metadata.name ?? (object.metadata.generateName ? `${object.metadata.generateName}${(++this.#uid).toString(36).padStart(5, 'x')}` : '');
+    this.#requireValidName(gvr, object.kind, name);
+    this.#requireNotTerminating(gvr, object.kind, name, namespace);
     if (this.peek(gvr, name, namespace) !== undefined) {
       throw apiError(409, `${qualifiedResource(gvr)} "${name}" already exists`, { reason: 'AlreadyExists', context: this.contextName, verb: 'create', target: name });
     }
@@ -366,6 +410,14 @@ export class FakeCluster implements ClusterClient {
     this.#requireServed(gvr, 'update');
     const existing = this.#requireExisting(gvr, name, namespace, 'update');
     const sentVersion = object.metadata.resourceVersion;
+    if (sentVersion === undefined && !this.#isBuiltin(gvr)) {
+      // Custom resources do not allow an unconditional update; most built-in types do (as on a 1.32 server).
+      throw apiError(422, `${object.kind}.${gvr.group} "${name}" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update`, {
+        context: this.contextName,
+        verb: 'update',
+        target: name,
+      });
+    }
     if (sentVersion !== undefined && sentVersion !== existing.metadata.resourceVersion) {
       throw apiError(409, `Operation cannot be fulfilled on ${qualifiedResource(gvr)} "${name}": the object has been modified; please apply your changes to the latest version and try again`, {
         context: this.contextName,
@@ -406,9 +458,14 @@ export class FakeCluster implements ClusterClient {
     const request: FakeRequest = { verb: 'delete', gvr, name, namespace, dryRun: options?.serverDryRun === true };
     await this.#begin(request);
     if (!this.#isServed(gvr)) return false;
-    if (this.peek(gvr, name, namespace) === undefined) return false;
+    const existing = this.peek(gvr, name, namespace);
+    if (existing === undefined) return false;
+    // A namespace already terminating answers 200 and stays until its finalizer is done (1.32's namespace storage).
+    if (sameResource(gvr, NAMESPACES) && existing.metadata.deletionTimestamp) return true;
     if (request.dryRun) return true;
-    this.remove(gvr, name, namespace);
+    // A namespace goes with everything in it (the namespace controller's work, done at once here).
+    if (sameResource(gvr, NAMESPACES)) this.finishTermination(name);
+    else this.remove(gvr, name, namespace);
     await this.#react(request);
     return true;
   }
@@ -560,11 +617,60 @@ export class FakeCluster implements ClusterClient {
     if (this.peek(NAMESPACES, namespace) === undefined) throw apiError(404, `namespaces "${namespace}" not found`, { context: this.contextName, verb, target: namespace });
   }
 
+  #isBuiltin(gvr: GroupVersionResource): boolean {
+    return this.#resources.some((entry) => entry.group === gvr.group && entry.name === gvr.resource);
+  }
+
+  /** Names as the API server validates them: 422 Invalid otherwise. */
+  #requireValidName(gvr: GroupVersionResource, kind: string, name: string): void {
+    const problem = nameProblem(gvr, name);
+    if (problem === undefined) return;
+    throw apiError(422, `${kind} "${name}" is invalid: metadata.name: Invalid value: "${name}": ${problem}`, { context: this.contextName, verb: 'create', target: name });
+  }
+
+  /** Admission refuses new objects in a namespace that is being deleted (403, as NamespaceLifecycle does). */
+  #requireNotTerminating(gvr: GroupVersionResource, kind: string, name: string, namespace: string | undefined): void {
+    if (namespace === undefined || !this.peek(NAMESPACES, namespace)?.metadata.deletionTimestamp) return;
+    const message = `${gvr.resource}${gvr.group ? `.${gvr.group}` : ''} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`;
+    throw errorFromResponse({
+      contextName: this.contextName,
+      verb: 'create',
+      target: `${kind} ${namespace}/${name}`,
+      status: 403,
+      body: JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message, reason: 'Forbidden', code: 403 }),
+      credentialsDescription: 'fake credentials',
+      userName: this.context.userName,
+      userMissing: false,
+    });
+  }
+
   #requireExisting(gvr: GroupVersionResource, name: string, namespace: string | undefined, verb: string): KubeObject {
     const existing = this.peek(gvr, name, namespace);
     if (existing === undefined) throw apiError(404, `${qualifiedResource(gvr)} "${name}" not found`, { context: this.contextName, verb, target: name });
     return existing;
   }
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * Why the API server would refuse this name, or undefined: namespaces are DNS-1123 labels, RBAC
+ * objects path segments (any name without "/" or "%", e.g. "kubefed-controller-manager:a-b"),
+ * everything else (custom resources too) DNS-1123 subdomains.
+ */
+export function nameProblem(gvr: GroupVersionResource, name: string): string | undefined {
+  if (name === '') return 'name or generateName is required';
+  if (gvr.group === 'rbac.authorization.k8s.io') {
+    if (name === '.' || name === '..') return `may not be '${name}'`;
+    return /[/%]/.test(name) ? `may not contain '${name.includes('/') ? '/' : '%'}'` : undefined;
+  }
+  if (sameResource(gvr, NAMESPACES)) {
+    return name.length <= 63 && DNS1123_LABEL.test(name) ? undefined : "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
+  }
+  return name.length <= 253 && DNS1123_SUBDOMAIN.test(name)
+    ? undefined
+    : "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
 }
 
 function objectKey(name: string, namespace: string | undefined): string {
