@@ -52,6 +52,8 @@ export interface FederateObjectOptions {
    * a warning, as the Go tool does.
    */
   annotationClusters?: readonly string[] | undefined;
+  /** The drop warning names --annotations=overrides (not where the flag does not exist: --krm). Default true. */
+  suggestAnnotationsFlag?: boolean | undefined;
 }
 
 /** --annotations: drop them with a warning (the Go tool's behaviour) or keep them as overrides. */
@@ -93,7 +95,7 @@ export function federateObject(target: KubeObject, federatedType: FederatedType,
   const overrides = hasAnnotations && annotationClusters !== undefined ? annotationOverrides(annotations, annotationClusters) : [];
   if (hasAnnotations && annotationClusters === undefined) {
     warnings.push(
-      `Annotations defined for ${kind} "${objectRef(target)}" will not appear in the template of the federated resource: ${formatGoMap(annotations)} (--annotations=overrides keeps them as per-cluster overrides)`,
+      `Annotations defined for ${kind} "${objectRef(target)}" will not appear in the template of the federated resource: ${formatGoMap(annotations)}${options.suggestAnnotationsFlag === false ? '' : ' (--annotations=overrides keeps them as per-cluster overrides)'}`,
     );
   }
   const labels = targetMetadata.labels;

@@ -142,6 +142,13 @@ describe('promote and federate --annotations=overrides against KubeFed', { timeo
       // Nothing else was placed: the other members have no such namespace from this promotion.
       for (const other of MEMBERS.filter((m) => m !== MEMBER)) assert.equal(await getObject(env, other, paths.deployment), undefined, `${other} got the Deployment`);
 
+      // preview --live (the engine promote asked first) agrees that KubeFed has nothing left to do.
+      await env.waitFor(async () => {
+        const preview = await kubefedctl(env, ['preview', 'deployments.apps', 'web', '-n', APP, '--live', '-o', 'json', ...base]);
+        const clusters = JSON.parse(preview.stdout || '{}').clusters as Array<{ name: string; items: Array<{ action: string }> }> | undefined;
+        return clusters?.find((cluster) => cluster.name === MEMBER)?.items[0]?.action === 'unchanged';
+      }, 60_000, { what: `preview --live showing the adopted Deployment unchanged in ${MEMBER}` });
+
       // Later changes to the template reach the member.
       await patch(HOST, FEDERATED('federateddeployments', APP, 'web'), { spec: { template: { spec: { replicas: 3 } } } });
       await patch(HOST, FEDERATED('federatedconfigmaps', APP, 'settings'), { spec: { template: { data: { mode: 'slow' } } } });
