@@ -82,9 +82,10 @@ export async function runPromote(options: PromoteOptions, env: CommandEnv): Prom
   const objectNamespace = target.namespaced ? namespace : undefined;
   const lives = await readTargets(member, target, objectNamespace, options, clusterName);
 
-  // Federated objects already on the host: a named object that has one is not promoted again.
-  // federateObject leaves the annotations out of the template; promote leaves them in the member object (KubeFed retains a member's annotations).
+  // federateObject leaves the annotations out of the template (its warning is not shown): they
+  // stay on the member object, since KubeFed retains a member's annotations when it updates.
   const promotionOf = (live: KubeObject, typeConfig: TypeConfig): Promotion => ({ live, typeConfig, federated: federateObject(live, federatedTypeOf(typeConfig), { clusters: [clusterName] }).object });
+  // Federated objects already on the host: a named object that has one is not promoted again.
   const units: Unit[] = [];
   const refusals: Error[] = [];
   const claimed = new Set<string>();
