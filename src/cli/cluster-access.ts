@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { CliContext, GlobalSettings } from './context.js';
 import type { AccessOptions, ClusterAccess } from './command-env.js';
+import type { Kubeconfig } from '../cluster/types.js';
 import { createLogger } from '../log.js';
 import { createClusterFactory } from '../cluster/factory.js';
 
@@ -20,7 +21,11 @@ export async function openClusterAccess(ctx: CliContext, settings: GlobalSetting
       : undefined;
   const factory = createClusterFactory({ explicitKubeconfig: kubeconfigFlag || undefined, env: ctx.env, homeDir: ctx.homeDir, logger, clientOptions });
   // Loaded now, so a missing or broken kubeconfig is reported with the command's other problems.
-  return { kubeconfig: factory.kubeconfig(), client: factory };
+  const clientFor = async (kubeconfig: Kubeconfig) => {
+    const { createClusterClient } = await import('../cluster/rest-client.js');
+    return createClusterClient(kubeconfig, undefined, { ...clientOptions, logger, env: ctx.env });
+  };
+  return { kubeconfig: factory.kubeconfig(), client: factory, clientFor };
 }
 
 /**

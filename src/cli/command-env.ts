@@ -19,6 +19,11 @@ export interface ClusterAccess {
   kubeconfig: Kubeconfig;
   /** One client per context (cached); undefined means the kubeconfig's current context. */
   client(context: string | undefined): Promise<ClusterClient>;
+  /**
+   * A client for a kubeconfig built in memory (a member's KubeFed-stored credentials), with the
+   * same request settings as client(). Optional so that hand-written fakes need not provide it.
+   */
+  clientFor?(kubeconfig: Kubeconfig): Promise<ClusterClient>;
 }
 
 /**

@@ -16,6 +16,7 @@ import { migrateCommand } from '../commands/migrate.js';
 import { orphaningDeletionCommand } from '../commands/orphaning.js';
 import { statusCommand } from '../commands/status.js';
 import { previewCommand } from '../commands/preview.js';
+import { promoteCommand } from '../commands/promote.js';
 import { unjoinCommand } from '../commands/unjoin.js';
 import { versionCommand } from '../commands/version.js';
 import type { CommandDefinition } from './command-definition.js';
@@ -54,6 +55,7 @@ const COMMANDS: readonly CommandDefinition[] = [
   enableCommand,
   disableCommand,
   federateCommand,
+  promoteCommand,
   joinCommand,
   unjoinCommand,
   orphaningDeletionCommand,

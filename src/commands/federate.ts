@@ -1,7 +1,7 @@
 // kubefedctl federate: offline (-f) and from a cluster (TYPE NAME). This module wires the command
 // and completes its options; run/federate-offline.ts and run/federate-online.ts do the work.
 
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import {
   type DryRunStrategy,
   type GlobalSubcommandFlags,
@@ -19,7 +19,7 @@ import {
 import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
 import { MultipleUsageErrors, UsageError } from '../errors.js';
-import type { Placement } from '../core/federate.js';
+import { ANNOTATIONS_MODES, type AnnotationsMode, type Placement } from '../core/federate.js';
 import type { OutputFormat } from '../core/printers.js';
 
 interface FederateFlags extends GlobalSubcommandFlags, OutputFlags {
@@ -35,10 +35,11 @@ interface FederateFlags extends GlobalSubcommandFlags, OutputFlags {
   passthroughKinds?: string[];
   passthroughHelmHooks?: boolean;
   krm?: boolean;
+  annotations?: AnnotationsMode;
 }
 
 export type FederateOptions =
-  | { mode: 'offline'; filenames: string[]; recursive: boolean; output: OutputFormat; placement: Placement; passthroughKinds: string[]; passthroughHelmHooks: boolean; ignoredFlags: string[] }
+  | { mode: 'offline'; filenames: string[]; recursive: boolean; output: OutputFormat; placement: Placement; passthroughKinds: string[]; passthroughHelmHooks: boolean; ignoredFlags: string[]; annotations: AnnotationsMode }
   | { mode: 'krm'; placement: Placement; passthroughKinds: string[]; ignoredFlags: string[] }
   | {
       mode: 'online';
@@ -50,6 +51,7 @@ export type FederateOptions =
       contents: boolean;
       skipApiResources: string[];
       placement: Placement;
+      annotations: AnnotationsMode;
       errorOnExisting: boolean;
       dryRun: DryRunStrategy;
       kubeconfig: string | undefined;
@@ -99,6 +101,12 @@ function registerFederate(command: Command, run: CommandRunner): void {
     command,
     '--passthrough-helm-hooks',
     'With -f: emit Helm hooks (objects annotated helm.sh/hook) unchanged, so they stay hooks. Helm 4 sends hooks to post-renderers; its kubefedctl plugin sets this.',
+  );
+  command.addOption(
+    new Option(
+      '--annotations <mode>',
+      'What to do with the annotations of the objects, which KubeFed strips from templates: drop (warn, as the Go tool does) or overrides (keep them as spec.overrides of every placed cluster, applied on create and update; offline this needs --placement-clusters). See docs/compatibility.md.',
+    ).choices(ANNOTATIONS_MODES),
   );
   addBooleanFlag(
     command,
@@ -163,11 +171,17 @@ function completeFederateOptions(args: string[], flags: FederateFlags): Federate
     if (args.length > 0) problems.push(`--krm takes no args (it reads a ResourceList on stdin). Got args: [${args.join(' ')}]`);
     if (flags.filename && flags.filename.length > 0) problems.push('--krm reads a ResourceList on stdin: it cannot be combined with -f/--filename');
     if (flags.output) problems.push('--krm always writes a ResourceList: -o/--output does not apply');
+    if (flags.annotations === 'overrides') problems.push('--annotations=overrides is not supported with --krm (use -f with --placement-clusters)');
     if (problems.length > 0) throw new MultipleUsageErrors(problems, { hint: "See 'kubefedctl federate --help'." });
     return { mode: 'krm', placement, passthroughKinds, ignoredFlags: offlineIgnoredFlags() };
   }
   if (flags.filename && flags.filename.length > 0) {
     if (args.length > 0) throw new UsageError(`Flag '--filename' does not take any args. Got args: [${args.join(' ')}]`);
+    if (flags.annotations === 'overrides' && placement.clusters === undefined) {
+      throw new UsageError('--annotations=overrides with -f needs --placement-clusters: overrides name each member cluster, and offline federate does not know the joined ones', {
+        hint: 'Add --placement-clusters c1,c2, or federate from the host cluster (TYPE NAME), which reads the joined clusters.',
+      });
+    }
     return {
       mode: 'offline',
       filenames: flags.filename,
@@ -177,6 +191,7 @@ function completeFederateOptions(args: string[], flags: FederateFlags): Federate
       passthroughKinds,
       passthroughHelmHooks: flags.passthroughHelmHooks === true,
       ignoredFlags: offlineIgnoredFlags(),
+      annotations: flags.annotations ?? 'drop',
     };
   }
   const problems: string[] = [];
@@ -197,6 +212,7 @@ function completeFederateOptions(args: string[], flags: FederateFlags): Federate
     contents: flags.contents === true,
     skipApiResources: flags.skipApiResources ?? [],
     placement,
+    annotations: flags.annotations ?? 'drop',
     errorOnExisting: flags.errorOnExisting === true,
     dryRun: dryRunStrategy(flags.dryRun),
     kubeconfig: flags.kubeconfig,

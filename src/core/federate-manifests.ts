@@ -1,7 +1,7 @@
 // Offline federate: parsed manifests in, federated objects out, all or nothing.
 
 import { type ManifestSource, parseManifests } from './manifest.js';
-import { type Placement, defaultFederatedType, federateObject } from './federate.js';
+import { type FederateObjectOptions, type Placement, defaultFederatedType, federateObject } from './federate.js';
 import type { KubeObject } from './types.js';
 
 export interface FederateManifestsResult {
@@ -36,7 +36,12 @@ export function passthroughMatcher(kinds: readonly string[], options: { helmHook
  * output at all. Offline there is no discovery: like the Go tool, an object is namespaced when it
  * carries metadata.namespace.
  */
-export function federateManifests(sources: readonly ManifestSource[], placement: Placement = {}, passthrough: (object: KubeObject) => boolean = () => false): FederateManifestsResult {
+export function federateManifests(
+  sources: readonly ManifestSource[],
+  placement: Placement = {},
+  passthrough: (object: KubeObject) => boolean = () => false,
+  options: Pick<FederateObjectOptions, 'annotationClusters'> = {},
+): FederateManifestsResult {
   const parsed = sources.flatMap((source) => parseManifests(source));
   const objects: KubeObject[] = [];
   const warnings: string[] = [];
@@ -47,7 +52,7 @@ export function federateManifests(sources: readonly ManifestSource[], placement:
     }
     const namespaced = typeof object.metadata.namespace === 'string' && object.metadata.namespace !== '';
     // The parsed objects are ours alone: the federated templates can reuse them instead of copies.
-    const result = federateObject(object, defaultFederatedType(object.kind, namespaced), placement, { consumeTarget: true });
+    const result = federateObject(object, defaultFederatedType(object.kind, namespaced), placement, { consumeTarget: true, annotationClusters: options.annotationClusters });
     objects.push(result.object);
     warnings.push(...result.warnings);
   }

@@ -46,6 +46,42 @@ export interface FederateObjectOptions {
    * it becomes the template without a copy. Otherwise the target is left untouched.
    */
   consumeTarget?: boolean;
+  /**
+   * --annotations=overrides: the member clusters whose spec.overrides carry the target's
+   * annotations (KubeFed strips annotations from the template). Undefined: they are dropped with
+   * a warning, as the Go tool does.
+   */
+  annotationClusters?: readonly string[] | undefined;
+  /** The drop warning names --annotations=overrides (not where the flag does not exist: --krm). Default true. */
+  suggestAnnotationsFlag?: boolean | undefined;
+}
+
+/** --annotations: drop them with a warning (the Go tool's behaviour) or keep them as overrides. */
+export const ANNOTATIONS_MODES = ['drop', 'overrides'] as const;
+export type AnnotationsMode = (typeof ANNOTATIONS_MODES)[number];
+
+/**
+ * Annotations the source cluster's own tools and controllers write, which are not the object's
+ * to carry to other clusters: kubectl apply's record of the host object, and the Deployment
+ * controller's revision counter (written back every sync, it would fight the member's controller).
+ */
+const SOURCE_CLUSTER_ANNOTATIONS = new Set(['kubectl.kubernetes.io/last-applied-configuration', 'deployment.kubernetes.io/revision']);
+
+/**
+ * spec.overrides that give every cluster the annotations as ONE whole value at /metadata/annotations
+ * with op "add". Why this form (KubeFed v0.10.0, pkg/controller/sync/dispatch/managed.go and
+ * retain.go): on create the member object is the template with metadata.annotations removed, so a
+ * per-key path (/metadata/annotations/foo) has no parent and the JSON patch fails
+ * (ApplyOverridesFailed); on update KubeFed first copies the member's annotations over, where "add"
+ * of the whole map replaces them, and "replace" (the default op) would fail on create. So "add" of
+ * the whole map is the one form that works on both. Its limit: the member's own annotations are
+ * replaced by these on every update.
+ */
+export function annotationOverrides(annotations: Readonly<Record<string, string>>, clusters: readonly string[]): Array<Record<string, unknown>> {
+  const value: Record<string, string> = {};
+  for (const key of Object.keys(annotations).sort()) if (!SOURCE_CLUSTER_ANNOTATIONS.has(key)) value[key] = annotations[key]!;
+  if (Object.keys(value).length === 0) return [];
+  return [...clusters].sort().map((clusterName) => ({ clusterName, clusterOverrides: [{ op: 'add', path: '/metadata/annotations', value: { ...value } }] }));
 }
 
 export function federateObject(target: KubeObject, federatedType: FederatedType, placement: Placement = {}, options: FederateObjectOptions = {}): FederateResult {
@@ -53,9 +89,13 @@ export function federateObject(target: KubeObject, federatedType: FederatedType,
   // Everything read from the target is read before the template (maybe the target itself) is stripped.
   const { kind, metadata: targetMetadata } = target;
   const annotations = targetMetadata.annotations;
-  if (annotations && Object.keys(annotations).length > 0) {
+  const hasAnnotations = annotations !== undefined && Object.keys(annotations).length > 0;
+  const annotationClusters = options.annotationClusters;
+  // Read before the target (maybe the template itself) is stripped.
+  const overrides = hasAnnotations && annotationClusters !== undefined ? annotationOverrides(annotations, annotationClusters) : [];
+  if (hasAnnotations && annotationClusters === undefined) {
     warnings.push(
-      `Annotations defined for ${kind} "${objectRef(target)}" will not appear in the template of the federated resource: ${formatGoMap(annotations)}`,
+      `Annotations defined for ${kind} "${objectRef(target)}" will not appear in the template of the federated resource: ${formatGoMap(annotations)}${options.suggestAnnotationsFlag === false ? '' : ' (--annotations=overrides keeps them as per-cluster overrides)'}`,
     );
   }
   const labels = targetMetadata.labels;
@@ -78,7 +118,7 @@ export function federateObject(target: KubeObject, federatedType: FederatedType,
       apiVersion: joinApiVersion(federatedType.group, federatedType.version),
       kind: federatedType.kind,
       metadata,
-      spec: { placement: placementSpec(placement), template },
+      spec: { placement: placementSpec(placement), template, ...(overrides.length > 0 ? { overrides } : {}) },
     },
     warnings,
   };

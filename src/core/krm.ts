@@ -70,7 +70,7 @@ export function federateResourceList(text: string, defaults: KrmSettings): Resou
     const file = fileOf(object);
     const orchestration = takeOrchestrationAnnotations(object);
     const namespaced = typeof object.metadata.namespace === 'string' && object.metadata.namespace !== '';
-    const federated = federateObject(object, defaultFederatedType(object.kind, namespaced), settings.placement, { consumeTarget: true });
+    const federated = federateObject(object, defaultFederatedType(object.kind, namespaced), settings.placement, { consumeTarget: true, suggestAnnotationsFlag: false });
     if (orchestration !== undefined) federated.object.metadata.annotations = orchestration;
     items.push(federated.object);
     for (const message of federated.warnings) results.push({ message, severity: 'warning', resourceRef: ref, ...(file ? { file } : {}) });

@@ -10,6 +10,7 @@ export const runUnjoin: Run<'runUnjoin', typeof import('./unjoin.js')> = async (
 export const runEnable: Run<'runEnable', typeof import('./enable.js')> = async (...args) => (await import('./enable.js')).runEnable(...args);
 export const runDisable: Run<'runDisable', typeof import('./disable.js')> = async (...args) => (await import('./disable.js')).runDisable(...args);
 export const runOnlineFederate: Run<'runOnlineFederate', typeof import('./federate-online.js')> = async (...args) => (await import('./federate-online.js')).runOnlineFederate(...args);
+export const runPromote: Run<'runPromote', typeof import('./promote.js')> = async (...args) => (await import('./promote.js')).runPromote(...args);
 export const runOrphaning: Run<'runOrphaning', typeof import('./orphaning.js')> = async (...args) => (await import('./orphaning.js')).runOrphaning(...args);
 export const runGet: Run<'runGet', typeof import('./get.js')> = async (...args) => (await import('./get.js')).runGet(...args);
 export const runStatus: Run<'runStatus', typeof import('./status.js')> = async (...args) => (await import('./status.js')).runStatus(...args);

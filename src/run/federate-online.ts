@@ -62,7 +62,8 @@ export async function runOnlineFederate(options: OnlineOptions, env: CommandEnv)
   const objectCount = sets.reduce((sum, set) => sum + set.objects.length, 0);
   reading?.succeed(`Read namespace "${options.resourceName}" and what is in it`);
 
-  const federated = sets.map((set) => ({ set, objects: set.objects.map((o) => federateObject(o, set.federatedType, options.placement)) }));
+  const annotationClusters = options.annotations === 'overrides' ? await overrideClusters(client, options) : undefined;
+  const federated = sets.map((set) => ({ set, objects: set.objects.map((o) => federateObject(o, set.federatedType, options.placement, { annotationClusters })) }));
   for (const { objects } of federated) for (const { warnings } of objects) for (const warning of warnings) ui.logger.warn(warning);
   if (options.contents) printContentsPlan(sets, skipped, ui, dryRun);
 
@@ -130,6 +131,18 @@ function applyCounted(applier: Applier, operations: readonly Operation[], bar: P
       return { op, error };
     }
   });
+}
+
+/**
+ * The clusters whose overrides carry annotations: the placement's list, else every joined
+ * cluster (a selector may match any of them, and an override for an unplaced cluster is unused).
+ */
+async function overrideClusters(client: ClusterClient, options: OnlineOptions): Promise<readonly string[]> {
+  if (options.placement.clusters !== undefined) return options.placement.clusters;
+  const { items } = await client.list(GVR.kubefedClusters, { namespace: options.kubefedNamespace }).catch((error: unknown) => {
+    throw prefixError(error, `Failed to list KubeFedClusters in namespace ${options.kubefedNamespace} (--annotations=overrides names each cluster)`);
+  });
+  return items.map((item) => item.metadata.name ?? '').filter((name) => name !== '');
 }
 
 /** The target object, and with --contents everything in its namespace worth federating, with the federated type of each. */
