@@ -17,6 +17,7 @@ import { orphaningDeletionCommand } from '../commands/orphaning.js';
 import { statusCommand } from '../commands/status.js';
 import { previewCommand } from '../commands/preview.js';
 import { unjoinCommand } from '../commands/unjoin.js';
+import { rotateCredentialsCommand } from '../commands/rotate-credentials.js';
 import { versionCommand } from '../commands/version.js';
 import type { CommandDefinition } from './command-definition.js';
 import { invokedCommandName, rootFlagsWithValue } from './argv.js';
@@ -56,6 +57,7 @@ const COMMANDS: readonly CommandDefinition[] = [
   federateCommand,
   joinCommand,
   unjoinCommand,
+  rotateCredentialsCommand,
   orphaningDeletionCommand,
   getCommand,
   statusCommand,
