@@ -17,5 +17,5 @@ export async function openClusterAccess(ctx: CliContext, settings: GlobalSetting
     : undefined;
   const factory = createClusterFactory({ explicitKubeconfig: kubeconfigFlag || undefined, env: ctx.env, homeDir: ctx.homeDir, logger, clientOptions });
   // Loaded now, so a missing or broken kubeconfig is reported with the command's other problems.
-  return { kubeconfig: factory.kubeconfig(), client: factory };
+  return { kubeconfig: factory.kubeconfig(), client: factory, clientOf: factory.clientOf };
 }

@@ -19,6 +19,11 @@ export interface ClusterAccess {
   kubeconfig: Kubeconfig;
   /** One client per context (cached); undefined means the kubeconfig's current context. */
   client(context: string | undefined): Promise<ClusterClient>;
+  /**
+   * A client for the one context of a kubeconfig built in memory (a member reached with the
+   * credentials KubeFed stores). Optional: fakes in tests may not build one.
+   */
+  clientOf?(kubeconfig: Kubeconfig): Promise<ClusterClient>;
 }
 
 /**

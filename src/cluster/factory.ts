@@ -20,6 +20,8 @@ export interface ClusterFactoryOptions {
 export interface ClusterFactoryWithKubeconfig extends ClusterFactory {
   /** The kubeconfig the clients use, loaded on first call (throws ConfigError like a client would). */
   kubeconfig(): Kubeconfig;
+  /** A client for the current context of another kubeconfig (built in memory), not cached. */
+  clientOf(kubeconfig: Kubeconfig): Promise<ClusterClient>;
 }
 
 export function createClusterFactory(options: ClusterFactoryOptions): ClusterFactoryWithKubeconfig {
@@ -46,5 +48,9 @@ export function createClusterFactory(options: ClusterFactoryOptions): ClusterFac
     }
     return client;
   };
-  return Object.assign(factory, { kubeconfig: getKubeconfig });
+  const clientOf = async (other: Kubeconfig): Promise<ClusterClient> => {
+    const { createClusterClient } = await import('./rest-client.js');
+    return createClusterClient(other, undefined, { ...options.clientOptions, logger: options.logger, env: options.env });
+  };
+  return Object.assign(factory, { kubeconfig: getKubeconfig, clientOf });
 }

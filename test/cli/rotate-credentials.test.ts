@@ -34,8 +34,8 @@ async function joined(options: { kubefedRebuilds?: boolean } = {}): Promise<{ ho
         kfc.status = { conditions: [{ type: 'Ready', status: 'True', reason: 'ClusterReady', lastProbeTime: new Date().toISOString(), lastTransitionTime: `2024-01-01T00:00:0${issued}Z` }] };
       });
     }, 5);
-  host.after('create', 'kubefedclusters', (request, cluster) => probe(cluster, request.name!));
-  if (options.kubefedRebuilds !== false) host.after('patch', 'kubefedclusters', (request, cluster) => probe(cluster, request.name!));
+  host.after('create', 'kubefedclusters', (request, cluster) => void probe(cluster, request.name!));
+  if (options.kubefedRebuilds !== false) host.after('patch', 'kubefedclusters', (request, cluster) => void probe(cluster, request.name!));
   const result = await runWithFakeEnv(['join', 'cluster2', '--host-cluster-context', 'cluster1', '--wait'], createFakeEnv([host, member]));
   assert.equal(result.code, 0, result.stderr);
   return { host, member };
