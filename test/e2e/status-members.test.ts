@@ -5,7 +5,8 @@
 // The members run kube-controller-manager but no kubelet or scheduler, so the states are real ones:
 // replicas 0 rolls out at once (finished); replicas 2 makes pods that stay Pending, so the rollout
 // waits for available replicas forever (in progress); the same with progressDeadlineSeconds 1 makes
-// the deployment controller report ProgressDeadlineExceeded (stuck). A status written through the
+// the deployment controller report ProgressDeadlineExceeded once a new pod template starts a
+// rollout (stuck). A status written through the
 // status subresource would not hold: the deployment controller writes the status back at its next
 // sync. --wait is proven to end when the last member finishes (after the override that holds it
 // back is removed), and to fail at its timeout naming the member that has not.
@@ -26,7 +27,7 @@ const cli = (...args: string[]) => kubefedctl(env, [...args, '--host-cluster-con
 const status = (...args: string[]) => cli('status', 'FederatedDeployment', 'web', '-n', APP, '--members', ...args);
 
 /** Overrides per cluster of the FederatedDeployment (JSON patches of the member object). */
-async function setOverrides(overrides: Record<string, Array<{ path: string; value: unknown }>>): Promise<void> {
+async function setOverrides(overrides: Record<string, Array<{ op?: string; path: string; value: unknown }>>): Promise<void> {
   const response = await env.adminRequest(HOST, 'PATCH', FDEPLOY, { spec: { overrides: Object.entries(overrides).map(([clusterName, clusterOverrides]) => ({ clusterName, clusterOverrides })) } });
   assert.equal(response.status, 200, response.text);
 }
@@ -117,7 +118,15 @@ describe('status --members against real members', { skip: MEMBERS.length < 2 && 
   });
 
   test('stuck on one member (ProgressDeadlineExceeded): reported as stuck, and --wait fails at once instead of waiting for its timeout', async () => {
-    await setOverrides({ [C3]: [{ path: '/spec/replicas', value: 2 }, { path: '/spec/progressDeadlineSeconds', value: 1 }] });
+    // A new pod template starts a rollout, which the deployment controller times out (a scale alone
+    // never does: a completed rollout cannot time out).
+    await setOverrides({
+      [C3]: [
+        { path: '/spec/replicas', value: 2 },
+        { path: '/spec/progressDeadlineSeconds', value: 1 },
+        { op: 'add', path: '/spec/template/metadata/annotations', value: { revision: 'stuck' } },
+      ],
+    });
     await env.waitFor(
       async () => ((await memberDeployment(C3))?.status?.conditions ?? []).some((c: { type: string; reason: string }) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded'),
       90_000,
