@@ -39,11 +39,17 @@ export interface MemberIdentity {
   clusterContext: string;
 }
 
+/** The commands that act on named member clusters. */
+export type MemberCommand = 'join' | 'unjoin' | 'rotate-credentials';
+
+/** How each command's messages call the member it acts on. */
+const MEMBER_WORD: Record<MemberCommand, string> = { join: 'joining', unjoin: 'unjoining', 'rotate-credentials': 'member' };
+
 /**
  * The members named on the command line: each name is also its context unless --cluster-context
  * is given, which then allows one name only.
  */
-export function resolveMembers(command: 'join' | 'unjoin', clusterNames: readonly string[], flags: ClusterIdentityFlags, kubeconfig: Kubeconfig | undefined, problems: Problem[]): MemberIdentity[] {
+export function resolveMembers(command: MemberCommand, clusterNames: readonly string[], flags: ClusterIdentityFlags, kubeconfig: Kubeconfig | undefined, problems: Problem[]): MemberIdentity[] {
   if (clusterNames.length === 0) problems.push({ kind: 'usage', code: 'CLUSTER_NAME_REQUIRED', message: 'CLUSTER_NAME is required' });
   if (flags.clusterContext && clusterNames.length > 1) {
     problems.push({ kind: 'usage', code: 'CLUSTER_CONTEXT_WITH_SEVERAL_NAMES', message: `--cluster-context names the context of one cluster, but ${clusterNames.length} cluster names were given` });
@@ -56,7 +62,7 @@ export function resolveMembers(command: 'join' | 'unjoin', clusterNames: readonl
     if (nameProblems.length > 0) problems.push({ kind: 'usage', code: 'INVALID_CLUSTER_NAME', message: `invalid cluster name "${name}": ${nameProblems.join('; ')}` });
     const clusterContext = flags.clusterContext || name;
     if (kubeconfig && clusterContext && !kubeconfig.contextNames.includes(clusterContext)) {
-      const how = flags.clusterContext ? '--cluster-context' : `the cluster name; pass --cluster-context if the ${command === 'join' ? 'joining' : 'unjoining'} cluster's context has another name`;
+      const how = flags.clusterContext ? '--cluster-context' : `the cluster name; pass --cluster-context if the ${MEMBER_WORD[command]} cluster's context has another name`;
       problems.push({ kind: 'config', code: 'CONTEXT_NOT_FOUND', subject: 'member', message: `context "${clusterContext}" does not exist (${how})` });
     }
     return { clusterName: name, clusterContext };
@@ -113,8 +119,9 @@ export interface MemberCommandBasics {
   host: HostIdentity;
 }
 
+
 export async function completeMemberCommand(
-  command: 'join' | 'unjoin',
+  command: MemberCommand,
   clusterNames: readonly string[],
   flags: ClusterIdentityFlags & { kubeconfig?: string; dryRun?: string; wait?: string; output?: string },
   env: CommandEnv,
@@ -122,7 +129,7 @@ export async function completeMemberCommand(
 ): Promise<MemberCommandBasics> {
   const dryRun = collectProblem(problems, () => dryRunStrategy(flags.dryRun)) ?? 'none';
   const waitTimeoutMs = collectProblem(problems, () => parseOptionalTimeout('--wait', flags.wait, DEFAULT_WAIT));
-  if (flags.output && dryRun === 'none') problems.push({ kind: 'usage', code: 'OUTPUT_NEEDS_DRY_RUN', message: `-o/--output prints the planned ${command === 'join' ? 'objects' : 'deletions'} and needs --dry-run` });
+  if (flags.output && dryRun === 'none') problems.push({ kind: 'usage', code: 'OUTPUT_NEEDS_DRY_RUN', message: `-o/--output prints the planned ${command === 'unjoin' ? 'deletions' : 'objects'} and needs --dry-run` });
   if (dryRun !== 'none' && waitTimeoutMs !== undefined) problems.push({ kind: 'usage', code: 'WAIT_WITH_DRY_RUN', message: '--wait cannot be combined with --dry-run' });
   const access = await openClusterAccessCollecting(env, flags.kubeconfig, problems);
   const members = resolveMembers(command, clusterNames, flags, access?.kubeconfig, problems);

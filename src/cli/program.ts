@@ -18,6 +18,7 @@ import { statusCommand } from '../commands/status.js';
 import { previewCommand } from '../commands/preview.js';
 import { promoteCommand } from '../commands/promote.js';
 import { unjoinCommand } from '../commands/unjoin.js';
+import { rotateCredentialsCommand } from '../commands/rotate-credentials.js';
 import { versionCommand } from '../commands/version.js';
 import type { CommandDefinition } from './command-definition.js';
 import { invokedCommandName, rootFlagsWithValue } from './argv.js';
@@ -58,6 +59,7 @@ const COMMANDS: readonly CommandDefinition[] = [
   promoteCommand,
   joinCommand,
   unjoinCommand,
+  rotateCredentialsCommand,
   orphaningDeletionCommand,
   getCommand,
   statusCommand,

@@ -356,7 +356,7 @@ async function waitFor(client: ClusterClient, op: WaitOperation, onEvent: Applie
       if (event.object.metadata.name !== op.name) return undefined;
       lastSeen = event.object;
       onEvent?.(op, event);
-      return conditionMet(op.until, event) ? event.object : undefined;
+      return conditionMet(op, event) ? event.object : undefined;
     });
   } catch (error) {
     if (!(error instanceof TimeoutError)) throw error;

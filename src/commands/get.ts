@@ -43,7 +43,7 @@ export const getCommand: CommandDefinition = {
 function registerGet(command: Command, run: CommandRunner): void {
   command
     .description(
-      'Display the clusters joined to the KubeFed control plane (the KubeFedClusters in the KubeFed namespace of the host cluster) as kubectl get would, with the readiness KubeFed reports for each. Secrets are never read.',
+      'Display the clusters joined to the KubeFed control plane (the KubeFedClusters in the KubeFed namespace of the host cluster) as kubectl get would, with the readiness KubeFed reports for each. Secrets are read only for the CREDENTIALS-AGE column of -o wide (when the credentials of each cluster were issued); their tokens are never printed.',
     );
   addGlobalSubcommandFlags(command, { dryRun: false });
   command

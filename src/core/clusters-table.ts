@@ -35,6 +35,8 @@ export interface ClusterSummary {
   proxyUrl: string | undefined;
   tls: string;
   secret: string | undefined;
+  /** When the Secret holding the cluster's credentials was created (join or the last rotate-credentials). */
+  credentialsCreated?: string | undefined;
 }
 
 /** The names `get` accepts for KubeFedClusters, as kubectl accepts plural, singular, short and qualified names. */
@@ -105,10 +107,15 @@ export interface ClustersTableOptions {
   noHeaders: boolean;
   /** ms since the epoch, for AGE and LAST-PROBE. */
   now: number;
+  /**
+   * -o wide: the creationTimestamp of each Secret the clusters name (by Secret name), for
+   * CREDENTIALS-AGE; a Secret missing here (not found, not readable) shows <unknown>.
+   */
+  secretsCreated?: ReadonlyMap<string, string> | undefined;
 }
 
 export const CLUSTER_COLUMNS = ['NAME', 'READY', 'KUBERNETES-VERSION', 'AGE'] as const;
-export const WIDE_CLUSTER_COLUMNS = ['API-ENDPOINT', 'PROXY-URL', 'TLS', 'SECRET', 'REASON', 'LAST-PROBE'] as const;
+export const WIDE_CLUSTER_COLUMNS = ['API-ENDPOINT', 'PROXY-URL', 'TLS', 'SECRET', 'CREDENTIALS-AGE', 'REASON', 'LAST-PROBE'] as const;
 
 export function clusterRow(summary: ClusterSummary, options: Pick<ClustersTableOptions, 'wide' | 'now'>): string[] {
   const row = [summary.name, summary.ready, summary.kubernetesVersion || NONE, ageSince(summary.creationTimestamp, options.now)];
@@ -119,6 +126,7 @@ export function clusterRow(summary: ClusterSummary, options: Pick<ClustersTableO
     summary.proxyUrl || NONE,
     summary.tls,
     summary.secret || NONE,
+    summary.secret ? (summary.credentialsCreated ? ageSince(summary.credentialsCreated, options.now) : '<unknown>') : NONE,
     summary.reason || NONE,
     summary.lastProbeTime ? ageSince(summary.lastProbeTime, options.now) : NONE,
   ];
@@ -126,7 +134,8 @@ export function clusterRow(summary: ClusterSummary, options: Pick<ClustersTableO
 
 /** The table of `get clusters`; "" for no objects, so the caller can say "No resources found". */
 export function renderClustersTable(objects: readonly KubeObject[], options: ClustersTableOptions): string {
-  return renderClusterSummaries(objects.map(summarizeCluster), options);
+  const summaries = objects.map(summarizeCluster).map((summary) => ({ ...summary, credentialsCreated: summary.secret ? options.secretsCreated?.get(summary.secret) : undefined }));
+  return renderClusterSummaries(summaries, options);
 }
 
 export function renderClusterSummaries(clusters: readonly ClusterSummary[], options: ClustersTableOptions): string {

@@ -112,6 +112,7 @@ const typeConfigArgument: ArgumentCompleter = (positional) => (positional.length
 const ARGUMENTS: Record<string, ArgumentCompleter> = {
   join: (positional) => ({ source: 'unjoined-contexts', exclude: positional }),
   unjoin: (positional) => ({ source: 'clusters', exclude: positional }),
+  'rotate-credentials': (positional) => ({ source: 'clusters', exclude: positional }),
   get: (positional) => {
     if (positional.length === 0) return { candidates: [{ value: 'clusters', description: 'the joined clusters (KubeFedClusters)' }] };
     return (CLUSTER_TYPE_NAMES as readonly string[]).includes(positional[0]!.toLowerCase()) ? { source: 'clusters', exclude: positional.slice(1) } : {};

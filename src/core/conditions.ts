@@ -2,7 +2,7 @@
 // watch events in and reports what these functions say.
 
 import { formatDuration } from './duration.js';
-import type { WaitCondition, WaitOperation } from './plan.js';
+import type { WaitOperation } from './plan.js';
 import { type KubeObject, isPlainObject } from './types.js';
 
 export interface WatchedEvent {
@@ -26,13 +26,21 @@ export function isClusterReady(object: KubeObject | undefined): boolean {
   return conditionsOf(object).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
-/** True when the event satisfies the condition. */
-export function conditionMet(until: WaitCondition, event: WatchedEvent): boolean {
-  switch (until) {
+/** The Ready condition's lastTransitionTime: a KubeFed client built after a spec change writes a new one. */
+export function readyTransitionTime(object: KubeObject | undefined): string | undefined {
+  const ready = conditionsOf(object).find((c) => c.type === 'Ready') as { lastTransitionTime?: unknown } | undefined;
+  return typeof ready?.lastTransitionTime === 'string' ? ready.lastTransitionTime : undefined;
+}
+
+/** True when the event satisfies the wait's condition. */
+export function conditionMet(wait: Pick<WaitOperation, 'until' | 'readyTransitionBefore'>, event: WatchedEvent): boolean {
+  switch (wait.until) {
     case 'token-issued':
       return event.type !== 'DELETED' && typeof (event.object.data as Record<string, unknown> | undefined)?.token === 'string';
     case 'cluster-ready':
       return event.type !== 'DELETED' && isClusterReady(event.object);
+    case 'cluster-ready-anew':
+      return event.type !== 'DELETED' && isClusterReady(event.object) && readyTransitionTime(event.object) !== wait.readyTransitionBefore;
     case 'propagation-stopped':
       return event.type === 'DELETED' || (isPlainObject(event.object.status) && event.object.status.propagationController === 'NotRunning');
     case 'deleted':
@@ -55,6 +63,11 @@ export function waitTimeoutText(op: WaitOperation, lastSeen: KubeObject | undefi
       return {
         message: `cluster "${op.name}" was joined but KubeFed did not report it Ready within ${seconds}: ${lastSeen ? describeConditions(lastSeen) : 'no conditions reported yet'}${conditionsOf(lastSeen).length === 0 ? ' (is the KubeFed controller running?)' : ''}`,
         hint: "Check that the KubeFed controller can reach the cluster's API endpoint (see --api-endpoint).",
+      };
+    case 'cluster-ready-anew':
+      return {
+        message: `KubeFed did not report cluster "${op.name}" Ready with the new credentials within ${seconds}: ${lastSeen ? describeConditions(lastSeen) : 'no conditions reported yet'}`,
+        hint: 'The old credentials were kept (not revoked). Check the KubeFed controller\'s log; once it reports the cluster Ready, run rotate-credentials again to finish (it deletes the old credentials).',
       };
     case 'propagation-stopped':
       // wait.ErrWaitTimeout's text, which the Go tool prints after its own prefix.

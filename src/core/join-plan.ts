@@ -63,6 +63,11 @@ export function joinNames(settings: Pick<JoinSettings, 'clusterName' | 'hostName
   return { serviceAccount, role: roleName(serviceAccount), healthCheckRole: healthCheckRoleName(serviceAccount, settings.namespace) };
 }
 
+/** The name of the Secret a KubeFedCluster's spec.secretRef names. */
+export function secretRefName(kubefedCluster: KubeObject | undefined): string | undefined {
+  return (kubefedCluster?.spec as { secretRef?: { name?: string } } | undefined)?.secretRef?.name;
+}
+
 export function managedLabels(clusterName: string): Record<string, string> {
   return { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [CLUSTER_NAME_LABEL]: clusterName };
 }

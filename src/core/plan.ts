@@ -60,7 +60,12 @@ export interface DeleteOperation extends OperationBase {
 }
 
 /** A condition to wait for; the predicates live in core/conditions.ts. */
-export type WaitCondition = 'token-issued' | 'cluster-ready' | 'propagation-stopped' | 'deleted';
+/**
+ * `cluster-ready-anew`: Ready, reported by clients KubeFed built after a spec change. KubeFed's
+ * health checker starts each rebuilt client with a fresh Ready condition (a new lastTransitionTime),
+ * while the clients it already had keep the condition's lastTransitionTime as long as it stays Ready.
+ */
+export type WaitCondition = 'token-issued' | 'cluster-ready' | 'cluster-ready-anew' | 'propagation-stopped' | 'deleted';
 
 export interface WaitOperation extends OperationBase {
   verb: 'wait';
@@ -70,6 +75,8 @@ export interface WaitOperation extends OperationBase {
   timeoutMs: number;
   /** What is waited for, as a person reads it: "the token of service account ns/name". */
   description: string;
+  /** For `cluster-ready-anew`: the Ready condition's lastTransitionTime before the change. */
+  readyTransitionBefore?: string | undefined;
 }
 
 /** Fails the apply with `error` when any object of `gvr` exists (a precondition re-checked right before the next write). */

@@ -7,6 +7,7 @@ type Run<K extends string, M extends Record<K, (...args: never[]) => unknown>> =
 
 export const runJoin: Run<'runJoin', typeof import('./join.js')> = async (...args) => (await import('./join.js')).runJoin(...args);
 export const runUnjoin: Run<'runUnjoin', typeof import('./unjoin.js')> = async (...args) => (await import('./unjoin.js')).runUnjoin(...args);
+export const runRotateCredentials: Run<'runRotateCredentials', typeof import('./rotate-credentials.js')> = async (...args) => (await import('./rotate-credentials.js')).runRotateCredentials(...args);
 export const runEnable: Run<'runEnable', typeof import('./enable.js')> = async (...args) => (await import('./enable.js')).runEnable(...args);
 export const runDisable: Run<'runDisable', typeof import('./disable.js')> = async (...args) => (await import('./disable.js')).runDisable(...args);
 export const runOnlineFederate: Run<'runOnlineFederate', typeof import('./federate-online.js')> = async (...args) => (await import('./federate-online.js')).runOnlineFederate(...args);

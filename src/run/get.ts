@@ -1,10 +1,10 @@
 // What `kubefedctl get clusters` does once its options are complete: read the KubeFedClusters
-// (never their Secrets) and print them, with kubectl get's exit codes and messages.
+// (their Secrets only for -o wide's CREDENTIALS-AGE, never their tokens) and print them, with kubectl get's exit codes and messages.
 
 import type { CommandEnv } from '../cli/command-env.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { GetOptions } from '../commands/get.js';
-import { clustersForOutput, renderClusterNames, renderClustersTable } from '../core/clusters-table.js';
+import { clustersForOutput, renderClusterNames, renderClustersTable, summarizeCluster } from '../core/clusters-table.js';
 import { GVR } from '../core/gvr.js';
 import { printJsonValue } from '../core/json.js';
 import type { KubeObject } from '../core/types.js';
@@ -34,12 +34,30 @@ export async function runGet(options: GetOptions, env: CommandEnv): Promise<void
       out.write(renderClusterNames(found));
       break;
     default: {
-      const table = renderClustersTable(found, { wide: options.output === 'wide', noHeaders: options.noHeaders, now: env.ctx.now?.() ?? Date.now() });
+      const wide = options.output === 'wide';
+      const secretsCreated = wide ? await credentialSecretsCreated(client, found, options.namespace) : undefined;
+      const table = renderClustersTable(found, { wide, noHeaders: options.noHeaders, now: env.ctx.now?.() ?? Date.now(), secretsCreated });
       out.write(table);
       if (table === '' && !notFound && !options.ignoreNotFound) env.ctx.stderr.write(`No resources found in ${options.namespace} namespace.\n`);
     }
   }
   if (notFound) throw notFound;
+}
+
+/**
+ * -o wide: when each cluster's credentials were issued, from its Secret's creationTimestamp (the
+ * Secret is read for its metadata only; its token is never printed). A Secret this user may not
+ * read, or that is gone, is left out (<unknown>): the table is still printed.
+ */
+async function credentialSecretsCreated(client: ClusterClient, clusters: readonly KubeObject[], namespace: string): Promise<Map<string, string>> {
+  const names = [...new Set(clusters.map((c) => summarizeCluster(c).secret).filter((name): name is string => name !== undefined))];
+  const secrets = await Promise.all(names.map((name) => client.get(GVR.secrets, name, namespace).catch(() => undefined)));
+  const created = new Map<string, string>();
+  secrets.forEach((secret, index) => {
+    const timestamp = secret?.metadata.creationTimestamp;
+    if (typeof timestamp === 'string') created.set(names[index]!, timestamp);
+  });
+  return created;
 }
 
 async function listClusters(client: ClusterClient, options: GetOptions): Promise<KubeObject[]> {

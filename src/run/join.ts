@@ -25,6 +25,7 @@ import {
   planJoinHost,
   planJoinMember,
   readyWait,
+  secretRefName,
 } from '../core/join-plan.js';
 import { isLoopbackEndpoint } from '../core/naming.js';
 import { type Operation, type WaitOperation, describeOperation, dryRunSuffix, inStageOrder, planObjects, printPlanText } from '../core/plan.js';
@@ -111,7 +112,7 @@ export async function observeJoinState(settings: Omit<JoinSettings, 'scope'>, cl
     if (object) rbac.set(`${gvr.resource}/${name}`, object);
   }
   // The secret a re-join writes: --secret-name's, else the one the KubeFedCluster already uses.
-  const referencedSecret = (kubefedCluster?.spec as { secretRef?: { name?: string } } | undefined)?.secretRef?.name;
+  const referencedSecret = secretRefName(kubefedCluster);
   const hostSecretName = settings.secretName ?? (settings.errorOnExisting ? undefined : referencedSecret);
   const hostSecret = hostSecretName ? await clients.host.get(GVR.secrets, hostSecretName, ns) : undefined;
   return { scope, observed: { memberNamespace, serviceAccount, tokenSecret, rbac, kubefedCluster, hostSecret } };

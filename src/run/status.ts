@@ -13,6 +13,7 @@ import { printJsonValue } from '../core/json.js';
 import { type FederatedTypeRef, controlPlaneReport, federatedObjectReport, federatedTypeNamed, renderControlPlane, renderFederatedObject } from '../core/status.js';
 import type { GroupVersionResource, KubeObject } from '../core/types.js';
 import { KubefedctlError, OperationError, prefixError } from '../errors.js';
+import { type MembersTarget, runMembersStatus } from './status-members.js';
 
 export async function runStatus(options: StatusOptions, env: CommandEnv): Promise<void> {
   const ui = env.ui({ machineOutput: options.output !== undefined });
@@ -21,6 +22,11 @@ export async function runStatus(options: StatusOptions, env: CommandEnv): Promis
   const now = env.ctx.now?.() ?? Date.now();
   let report: { problems: string[] };
   let text: string;
+  if (options.target === undefined && options.members) {
+    const namespace = options.namespace ?? access.kubeconfig.context(options.hostClusterContext).namespace;
+    await runMembersStatus(options, env, client, access, () => everyFederatedObject(client, options.kubefedNamespace, namespace));
+    return;
+  }
   if (options.target === undefined) {
     const [kubefedConfig, clusters, typeConfigs] = await Promise.all([
       client.get(GVR.kubefedConfigs, KUBEFED_CONFIG_NAME, options.kubefedNamespace).catch(notInstalled(client, 'kubefedconfigs')),
@@ -45,6 +51,15 @@ export async function runStatus(options: StatusOptions, env: CommandEnv): Promis
         hint: namespace && options.target.namespace === undefined ? `Looked in "${namespace}", the namespace of the host cluster context; name another with -n.` : undefined,
       });
     }
+    if (options.members) {
+      // The preview's reading of a FederatedTypeConfig, loaded only here (it is a bundle of its own).
+      const { toTypeConfig } = await import('../core/preview/inputs.js');
+      const typeConfig = typeConfigs.map(toTypeConfig).find((ftc) => ftc.federatedType.group === gvr.group && ftc.federatedType.pluralName === gvr.resource);
+      if (!typeConfig) throw new OperationError('NO_TYPE_CONFIG', `no FederatedTypeConfig in "${options.kubefedNamespace}" federates ${resource}, so which type it stands for in the members is unknown`);
+      const target: MembersTarget = { typeConfig, federatedGvr: gvr, name, namespace };
+      await runMembersStatus(options, env, client, access, async () => [target]);
+      return;
+    }
     const objectReport = federatedObjectReport(object, resource);
     report = objectReport;
     text = renderFederatedObject(objectReport, now);
@@ -59,6 +74,28 @@ export async function runStatus(options: StatusOptions, env: CommandEnv): Promis
   if (options.check && report.problems.length > 0) {
     throw new OperationError('CHECK_FAILED', `status check failed: ${report.problems.length === 1 ? report.problems[0]! : `${report.problems.length} problems (see the report)`}`);
   }
+}
+
+/** `status --members` without TYPE NAME: every object of every namespaced federated type in `namespace`. */
+async function everyFederatedObject(client: ClusterClient, kubefedNamespace: string, namespace: string): Promise<MembersTarget[]> {
+  const { toTypeConfig } = await import('../core/preview/inputs.js');
+  const typeConfigs = (await listKubeFed(client, GVR.federatedTypeConfigs, kubefedNamespace)).map(toTypeConfig).filter((ftc) => ftc.federatedType.scope === 'Namespaced');
+  const lists = await Promise.all(
+    typeConfigs.map(async (typeConfig) => {
+      const federated = typeConfig.federatedType;
+      const federatedGvr: GroupVersionResource = { group: federated.group, version: federated.version, resource: federated.pluralName };
+      const items = await client.list(federatedGvr, { namespace }).then(
+        (list) => list.items,
+        (error: unknown) => {
+          // A type whose federated CRD is not served has no objects.
+          if (error instanceof KubefedctlError && error.code === 'NOT_FOUND') return [];
+          throw error;
+        },
+      );
+      return items.map((object): MembersTarget => ({ typeConfig, federatedGvr, name: object.metadata.name ?? '', namespace }));
+    }),
+  );
+  return lists.flat();
 }
 
 async function listKubeFed(client: ClusterClient, gvr: GroupVersionResource, namespace: string): Promise<KubeObject[]> {

@@ -23,12 +23,18 @@ function hostWithClusters(contextName = 'cluster1', namespace = NS): FakeCluster
 }
 
 describe('get clusters (fake host)', () => {
-  test('lists the KubeFedClusters of the KubeFed namespace and reads nothing else, Secrets least of all', async () => {
+  test('lists the KubeFedClusters of the KubeFed namespace and reads nothing else; -o wide only the Secrets they name (for CREDENTIALS-AGE), never printing a token', async () => {
     const host = hostWithClusters();
+    const table = await runWithFakeEnv(['get', 'clusters'], createFakeEnv(host));
+    assert.equal(table.code, 0, table.stderr);
+    assert.deepEqual(host.requests.map(describeRequest), ['list kubefedclusters -n kube-federation-system']);
+    host.requests.length = 0;
     const result = await runWithFakeEnv(['get', 'clusters', '-o', 'wide'], createFakeEnv(host));
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /^NAME +READY +KUBERNETES-VERSION +AGE +API-ENDPOINT/);
-    assert.deepEqual(host.requests.map(describeRequest), ['list kubefedclusters -n kube-federation-system']);
+    assert.match(result.stdout, /^NAME +READY +KUBERNETES-VERSION +AGE +API-ENDPOINT .* CREDENTIALS-AGE /);
+    const named = host.all(GVR.kubefedClusters).map((c) => (c.spec as { secretRef?: { name?: string } }).secretRef?.name).filter(Boolean).sort();
+    assert.deepEqual(host.requests.map(describeRequest).sort(), ['list kubefedclusters -n kube-federation-system', ...named.map((name) => `get secrets kube-federation-system/${name}`)].sort());
+    assert.doesNotMatch(result.stdout + result.stderr, /c2VjcmV0|secret-token/);
   });
 
   test('named clusters are read one by one; -l goes to the server', async () => {

@@ -38,8 +38,8 @@ describe('get clusters and status against KubeFed', { timeout: 600_000 }, () => 
     const table = await cli('get', 'clusters', MEMBER, '-o', 'wide');
     assert.equal(table.code, 0, describeRun(table));
     const [header, row] = table.stdout.trimEnd().split('\n');
-    assert.match(header!, /^NAME +READY +KUBERNETES-VERSION +AGE +API-ENDPOINT +PROXY-URL +TLS +SECRET +REASON +LAST-PROBE$/);
-    assert.match(row!, new RegExp(`^${MEMBER} +True +v1\\.\\d+\\.\\d+ +\\d+s +${env.server(MEMBER).replace(/[.]/g, '\\.')} +<none> +ca-bundle +${MEMBER}-\\S+ +ClusterReady +\\d+s$`));
+    assert.match(header!, /^NAME +READY +KUBERNETES-VERSION +AGE +API-ENDPOINT +PROXY-URL +TLS +SECRET +CREDENTIALS-AGE +REASON +LAST-PROBE$/);
+    assert.match(row!, new RegExp(`^${MEMBER} +True +v1\\.\\d+\\.\\d+ +\\d+s +${env.server(MEMBER).replace(/[.]/g, '\\.')} +<none> +ca-bundle +${MEMBER}-\\S+ +\\d+s +ClusterReady +\\d+s$`));
     const json = await cli('get', 'clusters', MEMBER, '-o', 'json');
     const stored = await getObject(env, HOST, `/apis/core.kubefed.io/v1beta1/namespaces/${NS}/kubefedclusters/${MEMBER}`);
     const printed = JSON.parse(json.stdout);

@@ -735,7 +735,7 @@ export function matchesListOptions(object: KubeObject, options: ListOptions): bo
     const match = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!match) throw new Error(`fake: unsupported field selector term "${term}"`);
     const [, field, op, value] = match;
-    const actual = field === 'metadata.name' ? object.metadata.name : field === 'metadata.namespace' ? object.metadata.namespace : undefined;
+    const actual = field === 'metadata.name' ? object.metadata.name : field === 'metadata.namespace' ? object.metadata.namespace : field === 'type' ? (typeof object.type === 'string' ? object.type : '') : undefined;
     if (actual === undefined && field !== 'metadata.namespace') throw new Error(`fake: unsupported field selector "${field}"`);
     if (op === '!=' ? actual === value : (actual ?? '') !== value) return false;
   }

@@ -21,7 +21,7 @@ const values = (result: CompletionPlan) => result.candidates.map((c) => c.value)
 describe('completion engine (Cobra getCompletions over the commander tree)', () => {
   test('a new word at the root: the visible commands, sorted, with help; no files', () => {
     const result = plan('');
-    assert.deepEqual(values(result), ['completion', 'disable', 'enable', 'federate', 'get', 'help', 'join', 'migrate', 'orphaning-deletion', 'preview', 'promote', 'status', 'unjoin', 'version']);
+    assert.deepEqual(values(result), ['completion', 'disable', 'enable', 'federate', 'get', 'help', 'join', 'migrate', 'orphaning-deletion', 'preview', 'promote', 'rotate-credentials', 'status', 'unjoin', 'version']);
     assert.equal(result.directive, DIRECTIVE.noFileComp);
     assert.equal(result.candidates.find((c) => c.value === 'get')?.description, 'Display the joined clusters');
     assert.equal(result.dynamic, undefined);

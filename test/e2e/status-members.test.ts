@@ -1,0 +1,144 @@
+// status TYPE NAME --members against real members and the real KubeFed controller: each member's
+// Deployment judged as kubectl rollout status judges it, read with the credentials KubeFed stores
+// (and with --member-context).
+//
+// The members run kube-controller-manager but no kubelet or scheduler, so the states are real ones:
+// replicas 0 rolls out at once (finished); replicas 2 makes pods that stay Pending, so the rollout
+// waits for available replicas forever (in progress); the same with progressDeadlineSeconds 1 makes
+// the deployment controller report ProgressDeadlineExceeded once a new pod template starts a
+// rollout (stuck). A status written through the
+// status subresource would not hold: the deployment controller writes the status back at its next
+// sync. --wait is proven to end when the last member finishes (after the override that holds it
+// back is removed), and to fail at its timeout naming the member that has not.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type E2eEnv, loadE2eEnv, uniqueName } from './harness/env.js';
+import { NS, describeRun, getObject, kubefedctl, startKubefedctl, waitForNamespaceGone } from './support.js';
+
+const env: E2eEnv = loadE2eEnv();
+const HOST = env.hostCluster;
+const MEMBERS = env.clusters.filter((c) => c !== HOST).slice(0, 2);
+const [C2, C3] = MEMBERS as [string, string];
+const APP = uniqueName('e2e-rollout');
+const FED = '/apis/types.kubefed.io/v1beta1';
+const FDEPLOY = `${FED}/namespaces/${APP}/federateddeployments/web`;
+
+const cli = (...args: string[]) => kubefedctl(env, [...args, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig]);
+const status = (...args: string[]) => cli('status', 'FederatedDeployment', 'web', '-n', APP, '--members', ...args);
+
+/** Overrides per cluster of the FederatedDeployment (JSON patches of the member object). */
+async function setOverrides(overrides: Record<string, Array<{ op?: string; path: string; value: unknown }>>): Promise<void> {
+  const response = await env.adminRequest(HOST, 'PATCH', FDEPLOY, { spec: { overrides: Object.entries(overrides).map(([clusterName, clusterOverrides]) => ({ clusterName, clusterOverrides })) } });
+  assert.equal(response.status, 200, response.text);
+}
+
+async function memberDeployment(cluster: string): Promise<any> {
+  return getObject(env, cluster, `/apis/apps/v1/namespaces/${APP}/deployments/web`);
+}
+
+describe('status --members against real members', { skip: MEMBERS.length < 2 && 'needs two members (KUBEFEDCTL_E2E_CLUSTERS=3)', timeout: 900_000 }, () => {
+  before(async () => {
+    for (const member of MEMBERS) {
+      await cli('unjoin', member, '--force');
+      await waitForNamespaceGone(env, member, NS);
+      const join = await cli('join', member, '--wait=90s');
+      assert.equal(join.code, 0, describeRun(join));
+    }
+    for (const [path, body] of [
+      ['/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: APP } }],
+      [`${FED}/namespaces/${APP}/federatednamespaces`, { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: APP, namespace: APP }, spec: { placement: { clusters: MEMBERS.map((name) => ({ name })) } } }],
+      [`${FED}/namespaces/${APP}/federateddeployments`, {
+        apiVersion: 'types.kubefed.io/v1beta1',
+        kind: 'FederatedDeployment',
+        metadata: { name: 'web', namespace: APP },
+        spec: {
+          template: { spec: { replicas: 0, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'registry.invalid/web:1' }] } } } },
+          placement: { clusters: MEMBERS.map((name) => ({ name })) },
+        },
+      }],
+    ] as const) {
+      const created = await env.adminRequest(HOST, 'POST', path, body);
+      assert.equal(created.status, 201, created.text);
+    }
+  });
+
+  after(async () => {
+    await env.adminRequest(HOST, 'DELETE', `/api/v1/namespaces/${APP}`);
+    for (const member of MEMBERS) {
+      await cli('unjoin', member, '--force');
+      await waitForNamespaceGone(env, member, NS);
+    }
+  });
+
+  test('finished everywhere: every member rolled out (read with the credentials KubeFed stores), --check passes', async () => {
+    const done = await env.waitFor(
+      async () => {
+        const result = await status('--check');
+        return result.code === 0 ? result : undefined;
+      },
+      90_000,
+      { what: 'status --members --check passes with replicas 0 everywhere' },
+    );
+    for (const member of MEMBERS) assert.match(done.stdout, new RegExp(`^${member} +rolled-out +(\\d+)/\\1 +0/0 +0/0 +0/0 +deployment "web" successfully rolled out$`, 'm'), describeRun(done));
+    const viaContexts = await status('--check', '--member-context', `${C2}=${C2}`, '--member-context', `${C3}=${C3}`, '-o', 'json');
+    assert.equal(viaContexts.code, 0, describeRun(viaContexts));
+    assert.equal(JSON.parse(viaContexts.stdout).ok, true);
+    const namespaceCheck = await cli('status', '--check', '--members', '-n', APP);
+    assert.equal(namespaceCheck.code, 0, describeRun(namespaceCheck));
+    assert.match(namespaceCheck.stdout, new RegExp(`^Namespace ${APP}$`, 'm'), 'the FederatedNamespace is judged too (present and as rendered)');
+  });
+
+  test('in progress on one member: --check fails naming it; --wait times out naming it, and ends when it finishes, not before', async () => {
+    await setOverrides({ [C3]: [{ path: '/spec/replicas', value: 2 }] });
+    await env.waitFor(async () => (await memberDeployment(C3))?.status?.updatedReplicas === 2, 60_000, { what: `${C3} made 2 (Pending) replicas` });
+    const check = await status('--check');
+    assert.equal(check.code, 1, describeRun(check));
+    assert.match(check.stdout, new RegExp(`^${C3} +progressing +\\d+/\\d+ +2/2 +0/2 +0/2 +Waiting for deployment "web" rollout to finish: 0 of 2 updated replicas are available\\.\\.\\.$`, 'm'), describeRun(check));
+    assert.match(check.stdout, new RegExp(`^${C2} +rolled-out `, 'm'));
+    assert.equal(check.stderr, `error: status check failed: cluster "${C3}": Waiting for deployment "web" rollout to finish: 0 of 2 updated replicas are available...\n`);
+
+    // A timeout names the member that has not rolled out, and only it.
+    const timedOut = await status('--wait=3s');
+    assert.equal(timedOut.code, 1, describeRun(timedOut));
+    assert.match(timedOut.stderr, new RegExp(`^error: not every member rolled out within 3s: cluster "${C3}": Waiting for deployment "web" rollout to finish`, 'm'));
+    assert.doesNotMatch(timedOut.stderr, new RegExp(`cluster "${C2}"`));
+
+    const waiting = startKubefedctl(['status', 'FederatedDeployment', 'web', '-n', APP, '--members', '--wait=120s', '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig]);
+    const started = Date.now();
+    let ended: number | undefined;
+    void waiting.result.then(() => (ended = Date.now()));
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    assert.equal(ended, undefined, '--wait is still waiting while a member is in progress');
+    const released = Date.now();
+    await setOverrides({});
+    const result = await waiting.result;
+    assert.equal(result.code, 0, describeRun(result));
+    assert.ok(ended! - started >= 5_000 && ended! >= released, `--wait ended after the release (${ended! - started} ms after it started)`);
+    assert.match(result.stdout, new RegExp(`^${C3} +rolled-out `, 'm'));
+  });
+
+  test('stuck on one member (ProgressDeadlineExceeded): reported as stuck, and --wait fails at once instead of waiting for its timeout', async () => {
+    // A new pod template starts a rollout, which the deployment controller times out (a scale alone
+    // never does: a completed rollout cannot time out).
+    await setOverrides({
+      [C3]: [
+        { path: '/spec/replicas', value: 2 },
+        { path: '/spec/progressDeadlineSeconds', value: 1 },
+        { op: 'add', path: '/spec/template/metadata/annotations', value: { revision: 'stuck' } },
+      ],
+    });
+    await env.waitFor(
+      async () => ((await memberDeployment(C3))?.status?.conditions ?? []).some((c: { type: string; reason: string }) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded'),
+      90_000,
+      { what: `the deployment controller of ${C3} reports ProgressDeadlineExceeded` },
+    );
+    const started = Date.now();
+    const stuck = await status('--wait=60s');
+    assert.equal(stuck.code, 1, describeRun(stuck));
+    assert.ok(Date.now() - started < 30_000, 'a stuck rollout ends the wait without waiting for the timeout');
+    assert.match(stuck.stdout, new RegExp(`^${C3} +stuck +.*deployment "web" exceeded its progress deadline$`, 'm'), describeRun(stuck));
+    assert.match(stuck.stderr, new RegExp(`^error: not every member rolled out within 60s: cluster "${C3}": deployment "web" exceeded its progress deadline$`, 'm'));
+
+    await setOverrides({});
+  });
+});
