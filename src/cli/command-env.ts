@@ -19,6 +19,11 @@ export interface ClusterAccess {
   kubeconfig: Kubeconfig;
   /** One client per context (cached); undefined means the kubeconfig's current context. */
   client(context: string | undefined): Promise<ClusterClient>;
+  /**
+   * A client for a context of another kubeconfig than the user's (the credentials KubeFed stores for
+   * a member), made with the same logging and options as the user's clients; one per context.
+   */
+  clientFor(kubeconfig: Kubeconfig, context: string): Promise<ClusterClient>;
 }
 
 /**

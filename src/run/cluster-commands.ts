@@ -12,6 +12,7 @@ export const runDisable: Run<'runDisable', typeof import('./disable.js')> = asyn
 export const runOnlineFederate: Run<'runOnlineFederate', typeof import('./federate-online.js')> = async (...args) => (await import('./federate-online.js')).runOnlineFederate(...args);
 export const runOrphaning: Run<'runOrphaning', typeof import('./orphaning.js')> = async (...args) => (await import('./orphaning.js')).runOrphaning(...args);
 export const runGet: Run<'runGet', typeof import('./get.js')> = async (...args) => (await import('./get.js')).runGet(...args);
+export const runCutover: Run<'runCutover', typeof import('./migrate-execute.js')> = async (...args) => (await import('./migrate-execute.js')).runCutover(...args);
 export const runStatus: Run<'runStatus', typeof import('./status.js')> = async (...args) => (await import('./status.js')).runStatus(...args);
 export const runCompletionRequest: Run<'runCompletionRequest', typeof import('./completion.js')> = async (...args) => (await import('./completion.js')).runCompletionRequest(...args);
 export const openClusterAccess: Run<'openClusterAccess', typeof import('../cli/cluster-access.js')> = async (...args) => (await import('../cli/cluster-access.js')).openClusterAccess(...args);

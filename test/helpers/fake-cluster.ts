@@ -754,6 +754,13 @@ export function createFakeEnv(clusters: FakeCluster | FakeCluster[], options: Fa
       if (cluster === undefined) throw new ConfigError(`context "${context ?? ''}" does not exist`, { code: 'CONTEXT_NOT_FOUND' });
       return cluster;
     },
+    // Fake clusters answer by context name, whichever kubeconfig names it.
+    async clientFor(_kubeconfig, context) {
+      clientCalls.push(context);
+      const cluster = byContext.get(context);
+      if (cluster === undefined) throw new ConfigError(`context "${context}" does not exist`, { code: 'CONTEXT_NOT_FOUND' });
+      return cluster;
+    },
   };
   const env: CommandEnv = {
     ctx,
