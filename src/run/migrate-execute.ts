@@ -6,7 +6,7 @@
 
 import { createInterface } from 'node:readline';
 import type { CommandEnv, ClusterAccess } from '../cli/command-env.js';
-import type { Spinner, Ui } from '../cli/ui.js';
+import { type Spinner, type Ui, stderrIsInteractive } from '../cli/ui.js';
 import { Applier, mapWithConcurrency } from '../cluster/applier.js';
 import { type StoredMember, storedCredentialsContextName, storedCredentialsKubeconfig } from '../cluster/stored-credentials.js';
 import type { ClusterClient } from '../cluster/types.js';
@@ -37,7 +37,7 @@ import {
 import type { Operation } from '../core/plan.js';
 import type { GroupVersionResource, KubeObject } from '../core/types.js';
 import { isPlainObject } from '../core/types.js';
-import { InterruptedError, OperationError, TimeoutError, UsageError } from '../errors.js';
+import { InterruptedError, NotFoundError, OperationError, TimeoutError, UsageError } from '../errors.js';
 import { readHostManifests } from './migrate.js';
 import { unjoinMember } from './unjoin.js';
 
@@ -115,6 +115,7 @@ export async function runCutover(options: CutoverOptions, env: CommandEnv): Prom
   for (const wave of waves) for (const { typeConfig } of wave.inputs.preview.federated) templateResources.set(`${typeConfig.targetType.group}/${typeConfig.targetType.kind}`, { group: typeConfig.targetType.group, version: typeConfig.targetType.version, resource: typeConfig.targetType.pluralName });
   const session: Session = { options, env, ui, access, host, karmada, signal: env.interrupts.signal, members, templateResources };
 
+  await checkKarmadaServes(session, waves);
   const registered = await Promise.all(members.map(async (member) => clusterReady(await karmada.get(KARMADA.clusters, member.karmadaName))));
   const unregistration = await unregistrationState(session, waves);
   const work = waves.filter((wave) => wave.targets.length > 0);
@@ -148,11 +149,34 @@ export async function runCutover(options: CutoverOptions, env: CommandEnv): Prom
     }
   } catch (error) {
     if (error instanceof InterruptedError) {
-      throw new InterruptedError(error.message, { hint: 'Nothing is half-done: every phase is judged from the clusters. Run the same command again to continue.' });
+      throw new InterruptedError(String(env.interrupts.signal.reason ?? 'SIGINT'), { hint: 'Nothing is half-done: every phase is judged from the clusters. Run the same command again to continue.' });
     }
     throw error;
   } finally {
     guard.release();
+  }
+}
+
+/** Before any write: Karmada must serve every kind it will hold templates of (a CRD a member has may be missing there). */
+async function checkKarmadaServes(session: Session, waves: readonly Wave[]): Promise<void> {
+  const wanted = new Map<string, GroupVersionResource>();
+  for (const wave of waves) for (const { target } of wave.targets) wanted.set(`${target.resource}.${target.group}`, { group: target.group, version: target.version, resource: target.resource });
+  const byVersion = new Map<string, Promise<Set<string> | undefined>>();
+  const missing: string[] = [];
+  for (const [name, gvr] of wanted) {
+    const key = `${gvr.group}/${gvr.version}`;
+    if (!byVersion.has(key)) {
+      byVersion.set(key, session.karmada.serverResources(gvr.group, gvr.version).then((resources) => new Set(resources.map((resource) => resource.name)), (error: unknown) => {
+        if (error instanceof NotFoundError) return undefined;
+        throw error;
+      }));
+    }
+    if (!(await byVersion.get(key))?.has(gvr.resource)) missing.push(gvr.group === '' ? gvr.resource : name);
+  }
+  if (missing.length > 0) {
+    throw new OperationError('KARMADA_TYPE_NOT_SERVED', `Karmada does not serve ${missing.join(', ')}, which KubeFed propagates here; nothing was changed`, {
+      hint: `install its CustomResourceDefinition in Karmada (kubectl --context ${session.karmada.contextName} apply -f <the CRD the members have>), then run the same command again.`,
+    });
   }
 }
 
@@ -194,6 +218,8 @@ async function unregistrationState(session: Session, waves: readonly Wave[]): Pr
 
 async function phase<T>(session: Session, title: string, work: (spinner: Spinner) => Promise<T>): Promise<T> {
   if (session.signal.aborted) throw new InterruptedError(String(session.signal.reason ?? 'interrupted'));
+  // Without a terminal there is no spinner: a line per phase, so a CI log shows where it stands.
+  if (!stderrIsInteractive(session.env.ctx)) session.ui.info(`${title} ...`);
   const spinner = await session.ui.spinner(title);
   try {
     const result = await work(spinner);

@@ -65,7 +65,7 @@ describe('the orphan mark', () => {
   };
 
   test('records the value before, and a rerun converts the object as it was', () => {
-    for (const before of [undefined, { [ORPHAN_ANNOTATION]: 'true' }, { [ORPHAN_ANNOTATION]: 'false', other: 'x' }]) {
+    for (const before of [undefined, { [ORPHAN_ANNOTATION]: 'true' }, { [ORPHAN_ANNOTATION]: 'false', other: 'x' }] as Array<Record<string, string> | undefined>) {
       const original = federated(before);
       const once = marked(original);
       assert.equal(once.metadata.annotations?.[ORPHAN_ANNOTATION], 'true');
