@@ -383,7 +383,8 @@ async function adopt(session: Session, wave: Wave, spinner: Spinner): Promise<Ma
   }
   for (const object of [...objects].sort((a, b) => rank(a) - rank(b))) await ensure(applier, session.karmada, 'karmada', gvrOf(session, object), object);
 
-  const bound = wave.targets.filter((target) => !(target.target.kind === 'Namespace' && target.target.group === ''));
+  // FederatedNamespaces too: their Namespace has a ClusterPropagationPolicy (and so a binding) of its own.
+  const bound = wave.targets;
   let lastPending: string[] = [];
   await pollUntil(session, `Karmada to adopt the objects of ${wave.label}`, async () => {
     const pending: string[] = [];
