@@ -390,3 +390,36 @@ describe('migrate karmada --execute that Karmada cannot finish', { skip: skip ||
     }
   });
 });
+
+// The time a cut-over of many objects takes (KUBEFEDCTL_E2E_CUTOVER_OBJECTS=100 runs it; it is reported, not asserted).
+const MANY = Number(process.env['KUBEFEDCTL_E2E_CUTOVER_OBJECTS'] ?? 0);
+describe(`migrate karmada --execute of ${MANY} ConfigMaps in one namespace (timing)`, { skip: skip || (MANY > 0 ? undefined : 'KUBEFEDCTL_E2E_CUTOVER_OBJECTS is not set') }, () => {
+  const ns = `kfc-cut-n-${RUN}`;
+  before(async () => {
+    const joined = await kubefedctl(env, ['join', ...MEMBERS, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig, '--wait=120s']);
+    assert.equal(joined.code, 0, describeRun(joined));
+    await ok(HOST, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    await ok(HOST, 'POST', fedPath('federatednamespaces', ns), { apiVersion: TYPES, kind: 'FederatedNamespace', metadata: { name: ns, namespace: ns }, spec: { placement: { clusterSelector: {} } } });
+    for (let i = 0; i < MANY - 1; i++) {
+      await ok(HOST, 'POST', fedPath('federatedconfigmaps', ns), { apiVersion: TYPES, kind: 'FederatedConfigMap', metadata: { name: `c${i}`, namespace: ns }, spec: { template: { data: { i: String(i) } }, placement: { clusterSelector: {} } } });
+    }
+    await env.waitFor(async () => {
+      for (const member of MEMBERS) {
+        const list = await env.adminRequest(member, 'GET', `/api/v1/namespaces/${ns}/configmaps?labelSelector=kubefed.io%2Fmanaged%3Dtrue`);
+        if (list.status !== 200 || list.body.items.length < MANY - 1) return false;
+      }
+      return true;
+    }, 300_000, { what: `KubeFed to propagate ${MANY} objects` });
+  });
+  after(async () => {
+    await cleanUp([ns]);
+  });
+
+  test('is timed', async () => {
+    const started = Date.now();
+    const run = await kubefedctl(env, ['migrate', 'karmada', '--execute', '--yes', '--host-cluster-context', HOST, '--karmada-context', KARMADA_CONTEXT, '--kubeconfig', env.kubeconfig, '-n', ns, '--timeout', '10m'], { timeoutMs: 900_000 });
+    const seconds = (Date.now() - started) / 1000;
+    assert.equal(run.code, 0, describeRun(run));
+    process.stderr.write(`cut-over of ${MANY} Federated objects (${MEMBERS.length} members): ${seconds.toFixed(1)}s\n`);
+  });
+});
