@@ -355,14 +355,26 @@ function memberKey(cluster: string, target: CutoverTarget): string {
   return `${kind} ${namespace ? `${namespace}/` : ''}${name} in ${cluster}`;
 }
 
+/** Every member object of the wave where KubeFed placed it: one list per member, type and namespace, not a read per object. */
 async function readMemberObjects(session: Session, wave: Wave): Promise<Map<string, MemberObjectState | undefined>> {
   const states = new Map<string, MemberObjectState | undefined>();
+  const groups = new Map<string, { gvr: GroupVersionResource; namespace: string; targets: CutoverTarget[] }>();
+  for (const target of wave.targets) {
+    const { group, version, resource, namespace } = target.target;
+    const key = `${group}/${version}/${resource}/${namespace}`;
+    const entry = groups.get(key) ?? { gvr: { group, version, resource }, namespace, targets: [] };
+    entry.targets.push(target);
+    groups.set(key, entry);
+  }
   await mapWithConcurrency(session.members, MEMBER_CONCURRENCY, async (member) => {
     const client = await memberClient(session, member);
-    for (const target of wave.targets) {
-      if (!target.clusters.includes(member.karmadaName)) continue;
-      const { group, version, resource, namespace, name } = target.target;
-      states.set(memberKey(member.karmadaName, target), memberObjectState(await client.get({ group, version, resource }, name, namespace || undefined)));
+    for (const { gvr, namespace, targets } of groups.values()) {
+      const placedHere = targets.filter((target) => target.clusters.includes(member.karmadaName));
+      if (placedHere.length === 0) continue;
+      // Namespaces are cluster-scoped: the list is of all of them, which is what a namespace target needs.
+      const items = (await client.list(gvr, { namespace: namespace || undefined })).items;
+      const byName = new Map(items.map((item) => [item.metadata.name, item]));
+      for (const target of placedHere) states.set(memberKey(member.karmadaName, target), memberObjectState(byName.get(target.target.name)));
     }
   });
   return states;
@@ -388,9 +400,10 @@ async function adopt(session: Session, wave: Wave, spinner: Spinner): Promise<Ma
   let lastPending: string[] = [];
   await pollUntil(session, `Karmada to adopt the objects of ${wave.label}`, async () => {
     const pending: string[] = [];
+    const bindings = await listBindings(session, bound);
     for (const target of bound) {
       const { kind, namespace, name } = target.target;
-      const binding = await session.karmada.get(namespace ? KARMADA.resourceBindings : KARMADA.clusterResourceBindings, bindingName(kind, name), namespace || undefined);
+      const binding = bindings.get(`${namespace}/${bindingName(kind, name)}`);
       const expected = target.divided ? scheduledClusters(binding) : target.clusters;
       const verdict = bindingAdoption(binding, target.divided && expected.length === 0 ? target.clusters : expected);
       if (!verdict.adopted) pending.push(`${kind} ${namespace ? `${namespace}/` : ''}${name}: ${verdict.reason}`);
@@ -407,6 +420,16 @@ async function adopt(session: Session, wave: Wave, spinner: Spinner): Promise<Ma
     return problems.length === 0 ? true : (lastProblems = problems, undefined);
   }, () => lastProblems);
   return before;
+}
+
+/** The bindings of the targets' namespaces (and the cluster-scoped ones), one list each, by "namespace/name". */
+async function listBindings(session: Session, targets: readonly CutoverTarget[]): Promise<Map<string, KubeObject>> {
+  const byKey = new Map<string, KubeObject>();
+  for (const namespace of new Set(targets.map((target) => target.target.namespace))) {
+    const list = await session.karmada.list(namespace ? KARMADA.resourceBindings : KARMADA.clusterResourceBindings, { namespace: namespace || undefined });
+    for (const item of list.items) byKey.set(`${namespace}/${item.metadata.name}`, item);
+  }
+  return byKey;
 }
 
 function scheduledClusters(binding: KubeObject | undefined): string[] {
