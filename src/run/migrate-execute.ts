@@ -136,8 +136,9 @@ export async function runCutover(options: CutoverOptions, env: CommandEnv): Prom
     for (const [index, wave] of work.entries()) {
       const of = work.length > 1 ? ` (${index + 1} of ${work.length})` : '';
       await phase(session, `${wave.label}${of}: marking ${wave.targets.length} Federated objects for orphaning`, () => orphan(session, wave));
-      const before = await phase(session, `${wave.label}${of}: Karmada adopts ${wave.targets.length} objects`, (spinner) => adopt(session, wave, spinner));
+      const { before, unmanaged } = await phase(session, `${wave.label}${of}: Karmada adopts ${wave.targets.length} objects`, (spinner) => adopt(session, wave, spinner));
       await phase(session, `${wave.label}${of}: releasing the objects from KubeFed`, (spinner) => release(session, wave, before, spinner));
+      for (const key of unmanaged) ui.logger.warn(`${key}: KubeFed kept it there with no replicas; Karmada's division places none there, so it stays as it is, managed by nobody (delete it when you no longer need it)`);
       env.ctx.stdout.write(`${wave.label}: cut over to Karmada (${wave.targets.length} object${wave.targets.length === 1 ? '' : 's'}, ${before.size} in member clusters, none replaced)\n`);
     }
     const remaining = await unregistrationState(session, waves);
@@ -381,7 +382,7 @@ async function readMemberObjects(session: Session, wave: Wave): Promise<Map<stri
 }
 
 /** Applies the wave's Karmada objects and waits until Karmada has taken every member object over; returns their uids. */
-async function adopt(session: Session, wave: Wave, spinner: Spinner): Promise<Map<string, string>> {
+async function adopt(session: Session, wave: Wave, spinner: Spinner): Promise<{ before: Map<string, string>; unmanaged: string[] }> {
   const before = new Map<string, string>();
   for (const [key, state] of await readMemberObjects(session, wave)) if (state) before.set(key, state.uid);
 
@@ -398,9 +399,10 @@ async function adopt(session: Session, wave: Wave, spinner: Spinner): Promise<Ma
   // FederatedNamespaces too: their Namespace has a ClusterPropagationPolicy (and so a binding) of its own.
   const bound = wave.targets;
   let lastPending: string[] = [];
+  let bindings = new Map<string, KubeObject>();
   await pollUntil(session, `Karmada to adopt the objects of ${wave.label}`, async () => {
     const pending: string[] = [];
-    const bindings = await listBindings(session, bound);
+    bindings = await listBindings(session, bound);
     for (const target of bound) {
       const { kind, namespace, name } = target.target;
       const binding = bindings.get(`${namespace}/${bindingName(kind, name)}`);
@@ -409,8 +411,23 @@ async function adopt(session: Session, wave: Wave, spinner: Spinner): Promise<Ma
       if (!verdict.adopted) pending.push(`${kind} ${namespace ? `${namespace}/` : ''}${name}: ${verdict.reason}`);
     }
     spinner.update(`${wave.label}: Karmada adopted ${bound.length - pending.length} of ${bound.length} objects`);
-    return pending.length === 0 ? true : (lastPending = pending, undefined);
+    return pending.length === 0 ? true : ((lastPending = pending), undefined);
   }, () => lastPending);
+
+  // Replicas divided by an RSP: KubeFed keeps a 0-replica copy in placed clusters that get none,
+  // where Karmada's division places nothing. Those copies are not deleted (no member object ever
+  // is), but nobody will manage them: the run says so after the release.
+  const unmanaged: string[] = [];
+  for (const target of bound) {
+    if (!target.divided) continue;
+    const scheduled = scheduledClusters(bindings.get(`${target.target.namespace}/${bindingName(target.target.kind, target.target.name)}`));
+    for (const cluster of target.clusters) {
+      const key = memberKey(cluster, target);
+      if (scheduled.includes(cluster) || !before.has(key)) continue;
+      before.delete(key);
+      unmanaged.push(key);
+    }
+  }
 
   // The check: every member object KubeFed placed is the same object, now managed by Karmada.
   let lastProblems: string[] = [];
@@ -419,7 +436,7 @@ async function adopt(session: Session, wave: Wave, spinner: Spinner): Promise<Ma
     if (problems.some((problem) => / is missing| was replaced/.test(problem))) throw new OperationError('MEMBER_OBJECT_REPLACED', problems.join('; '), { hint: 'Nothing was released from KubeFed. Look at the member object and the Karmada Work for it before rerunning.' });
     return problems.length === 0 ? true : (lastProblems = problems, undefined);
   }, () => lastProblems);
-  return before;
+  return { before, unmanaged };
 }
 
 /** The bindings of the targets' namespaces (and the cluster-scoped ones), one list each, by "namespace/name". */

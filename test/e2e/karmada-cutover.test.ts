@@ -134,7 +134,10 @@ function scenario(suffix: string) {
     ...MEMBERS.filter((m) => m !== M2).map((member) => ({ cluster: member, path: `/api/v1/namespaces/${main}/secrets/token` })),
     ...(M3 ? [{ cluster: M3, path: `/apis/apps/v1/namespaces/${main}/deployments/web` }] : []),
   ];
-  return { canary, main, objects, rsp, placed, nowhere };
+  // KubeFed's RSP puts a 0-replica copy on a placed cluster without a weight; Karmada's division
+  // places nothing there: the copy is kept, managed by nobody (and the run says so).
+  const leftUnmanaged: Watched[] = M3 ? [{ cluster: M3, path: `/apis/apps/v1/namespaces/${main}/deployments/divided` }] : [];
+  return { canary, main, objects, rsp, placed, nowhere, leftUnmanaged };
 }
 
 function deployment(name: string, replicas: number) {
@@ -195,6 +198,12 @@ async function assertEndState(world: ReturnType<typeof scenario>): Promise<void>
   );
   for (const { cluster, path, check } of world.placed) check(await getObject(env, cluster, path));
   for (const { cluster, path } of world.nowhere) assert.equal(await getObject(env, cluster, path), undefined, `${path} must not be in ${cluster}`);
+  for (const { cluster, path } of world.leftUnmanaged) {
+    const object = await getObject(env, cluster, path);
+    assert.equal(object?.spec?.replicas, 0, `${path} stays in ${cluster} with 0 replicas`);
+    assert.equal(object.metadata.labels?.['kubefed.io/managed'], undefined);
+    assert.equal(object.metadata.labels?.['karmada.io/managed'], undefined);
+  }
   // KubeFed's objects are gone: the Federated objects, the RSP, the registrations, join's service accounts.
   for (const ns of [world.canary, world.main]) {
     for (const plural of ['federatednamespaces', 'federatedconfigmaps', 'federateddeployments', 'federatedsecrets']) {
@@ -274,7 +283,7 @@ describe('migrate karmada --execute on real KubeFed and Karmada controllers', { 
     for (const phase of ['register:', 'orphan:', 'adopt:', 'release:', 'unregister:']) assert.ok(dry.stdout.includes(phase), `--dry-run shows the ${phase} phase:\n${dry.stdout}`);
     assert.ok(dry.stdout.includes(`Deployment ${world.main}/web stays in: ${[M1, M2].sort().join(', ')}`), dry.stdout);
 
-    const poller = new Poller(world.placed);
+    const poller = new Poller([...world.placed, ...world.leftUnmanaged]);
     poller.start();
     const started = Date.now();
     const run = await kubefedctl(env, cutover(world), { timeoutMs: 600_000 });
@@ -285,6 +294,7 @@ describe('migrate karmada --execute on real KubeFed and Karmada controllers', { 
     process.stderr.write(`cut-over of ${world.objects.length} Federated objects to ${MEMBERS.length} members: ${seconds.toFixed(1)}s, ${poller.reads} poller reads\n`);
     assert.match(run.stdout, new RegExp(`namespace ${world.canary}: cut over to Karmada`));
     assert.match(run.stdout, /KubeFed released every member/);
+    for (const { cluster } of world.leftUnmanaged) assert.match(run.stderr, new RegExp(`Deployment ${world.main}/divided in ${cluster}: KubeFed kept it there with no replicas`));
     poller.assertNothingDeletedOrReplaced();
     await assertEndState(world);
 
@@ -305,7 +315,7 @@ describe('migrate karmada --execute stopped (SIGINT) in every phase, then run ag
 
   test('each run stops with exit 130 where it was, the next one continues, and the end state is the same', async () => {
     const phases = [/Registering \d+ clusters? with Karmada/, /: marking \d+ Federated objects/, /: Karmada adopts/, /: releasing the objects from KubeFed/, /\(2 of 2\): Karmada adopts/, /\(2 of 2\): releasing/, /Unjoining \d+ clusters? from KubeFed/];
-    const poller = new Poller(world.placed);
+    const poller = new Poller([...world.placed, ...world.leftUnmanaged]);
     poller.start();
     const outcomes: string[] = [];
     for (const [index, phase] of phases.entries()) {
