@@ -57,6 +57,9 @@ const KARMADA_POLICY_RESOURCES: Record<string, string> = {
 /** Overrides before the policies that dispatch, policies before templates: Karmada's first Work is already the final one. */
 const APPLY_ORDER = ['Namespace', 'ClusterOverridePolicy', 'OverridePolicy', 'ClusterPropagationPolicy', 'PropagationPolicy'];
 
+/** Findings of the printed conversion that --execute takes care of. */
+const EXECUTE_HANDLES = ['NO_IMPERSONATOR_SECRET'];
+
 const POLL_MS = 1000;
 const MEMBER_CONCURRENCY = 4;
 
@@ -100,7 +103,9 @@ export async function runCutover(options: CutoverOptions, env: CommandEnv): Prom
   const warn = (text: string) => ui.logger.warn(text);
 
   const waves = await readWaves(options, host, warn);
-  const findings = waves.flatMap((wave) => wave.result.findings);
+  // The clusters' findings are the same in every wave; what the cut-over does itself (the
+  // impersonator credentials) is no finding.
+  const findings = waves.flatMap((wave, index) => wave.result.findings.filter((finding) => (index === 0 || !finding.source.startsWith('KubeFedCluster ')) && !EXECUTE_HANDLES.includes(finding.code)));
   const counts = countBySeverity(findings);
   if (counts.error > 0 || counts.warning > 0) {
     env.ctx.stderr.write(renderReport({ target: 'karmada', findings, written: counts.error === 0 || options.allowLossy, objectCount: 0, runbook: [] }, 'text'));
