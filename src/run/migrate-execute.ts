@@ -126,7 +126,7 @@ export async function runCutover(options: CutoverOptions, env: CommandEnv): Prom
   const work = waves.filter((wave) => wave.targets.length > 0);
   const toRegister = members.filter((_, index) => !registered[index]);
   if (work.length === 0 && toRegister.length === 0 && !unregistration.due) {
-    ui.info(members.length === 0 ? 'Nothing to cut over: KubeFed has no Federated object and no member cluster here.' : `Nothing left to cut over${unregistration.reason ? ` (${unregistration.reason})` : ''}.`);
+    ui.info(`Nothing left to cut over: ${members.length === 0 ? 'KubeFed has no Federated object and no member cluster here' : unregistration.reason || 'every member is registered with Karmada'}.`);
     return;
   }
   if (options.dryRun === 'client') {
@@ -153,6 +153,8 @@ export async function runCutover(options: CutoverOptions, env: CommandEnv): Prom
     } else if (remaining.reason) {
       ui.info(`KubeFed keeps its member clusters: ${remaining.reason}. Cut those over next; the last run unjoins the members.`);
     }
+    // A signal after the last check still ends the run as interrupted: the caller asked it to stop.
+    if (env.interrupts.signal.aborted) throw new InterruptedError(String(env.interrupts.signal.reason ?? 'SIGINT'));
   } catch (error) {
     if (error instanceof InterruptedError) {
       throw new InterruptedError(String(env.interrupts.signal.reason ?? 'SIGINT'), { hint: 'Nothing is half-done: every phase is judged from the clusters. Run the same command again to continue.' });
@@ -471,19 +473,25 @@ function gvrOf(session: Session, object: KubeObject): GroupVersionResource {
 
 async function release(session: Session, wave: Wave, before: ReadonlyMap<string, string>, spinner: Spinner): Promise<void> {
   const applier = applierFor(session, [['host', session.host]]);
-  // Contents before FederatedNamespaces (cutoverTargets' order): KubeFed deletes what is in a namespace it stops federating.
-  for (const target of wave.targets) {
-    await applier.applyOne({ verb: 'delete', cluster: 'host', gvr: target.federatedResource, name: target.source.name, namespace: target.source.namespace || undefined });
-  }
+  const isNamespace = (target: CutoverTarget) => target.target.kind === 'Namespace' && target.target.group === '';
+  // KubeFed deletes from the members every object of a namespace it stops federating that is
+  // still federated, orphan annotation or not: the contents must be gone before their FederatedNamespace goes.
+  const contents = wave.targets.filter((target) => !isNamespace(target));
+  const namespaces = wave.targets.filter(isNamespace);
   for (const { object } of wave.inputs.preview.replicaSchedulingPreferences) {
     await applier.applyOne({ verb: 'delete', cluster: 'host', gvr: { group: 'scheduling.kubefed.io', version: 'v1alpha1', resource: 'replicaschedulingpreferences' }, name: object.metadata.name!, namespace: object.metadata.namespace });
   }
-  await pollUntil(session, `KubeFed to let go of the Federated objects of ${wave.label}`, async () => {
-    let left = 0;
-    for (const target of wave.targets) if ((await session.host.get(target.federatedResource, target.source.name, target.source.namespace || undefined)) !== undefined) left++;
-    spinner.update(`${wave.label}: KubeFed released ${wave.targets.length - left} of ${wave.targets.length} objects`);
-    return left === 0 ? true : undefined;
-  }, () => ['is the KubeFed controller running? It removes its finalizer from each Federated object']);
+  for (const [step, targets] of [['contents', contents], ['namespaces', namespaces]] as const) {
+    for (const target of targets) {
+      await applier.applyOne({ verb: 'delete', cluster: 'host', gvr: target.federatedResource, name: target.source.name, namespace: target.source.namespace || undefined });
+    }
+    await pollUntil(session, `KubeFed to let go of the Federated ${step} of ${wave.label}`, async () => {
+      let left = 0;
+      for (const target of targets) if ((await session.host.get(target.federatedResource, target.source.name, target.source.namespace || undefined)) !== undefined) left++;
+      spinner.update(`${wave.label}: KubeFed released ${targets.length - left} of ${targets.length} ${step}`);
+      return left === 0 ? true : undefined;
+    }, () => ['is the KubeFed controller running? It removes its finalizer from each Federated object']);
+  }
   // The check: the same member objects, no longer KubeFed's.
   const problems = memberObjectProblems(before, await readMemberObjects(session, wave), { kubefedManaged: false });
   if (problems.length > 0) throw new OperationError('RELEASE_CHECK_FAILED', problems.join('; '), { hint: 'Karmada manages these objects; look at them before rerunning.' });
