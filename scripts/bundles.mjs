@@ -20,6 +20,6 @@ export const APART = [
   // The commands that talk to clusters and the cluster layer (its entry loads each on first call):
   // an import of any of these modules gets the entry's exports (test/unit/bundles.test.ts checks
   // that every name imported from them is one).
-  { name: 'cluster-commands', entry: 'src/run/cluster-commands.ts', specifier: /(\/run\/(join|unjoin|enable|disable|federate-online|promote|rotate-credentials|orphaning|get|status|completion)|(^|\/)cluster-access)\.js$/ },
+  { name: 'cluster-commands', entry: 'src/run/cluster-commands.ts', specifier: /(\/run\/(join|unjoin|enable|disable|federate-online|promote|rotate-credentials|orphaning|migrate-execute|get|status|completion)|(^|\/)cluster-access)\.js$/ },
   { name: 'completion-scripts', entry: 'src/core/completion-scripts.ts', specifier: /\/core\/completion-scripts\.js$/ },
 ];

@@ -28,11 +28,12 @@ import {
 import { qualifiedNameProblems } from '../core/preview/label-selector.js';
 import { dns1123SubdomainProblems } from '../core/naming.js';
 import { MultipleUsageErrors, UsageError } from '../errors.js';
+import { parseDuration } from '../core/duration.js';
 
 interface MigrateFlags extends GlobalSubcommandFlags {
   filename?: string[];
   recursive?: boolean;
-  namespace?: string;
+  namespace?: string[];
   allNamespaces?: boolean;
   output?: MigrateOutputFormat;
   allowLossy?: boolean;
@@ -44,6 +45,11 @@ interface MigrateFlags extends GlobalSubcommandFlags {
   karmadaVersion?: string;
   keepTemplateAnnotations?: boolean;
   karmadaClusterNamespace?: string;
+  execute?: boolean;
+  karmadaContext?: string;
+  hostClusterName?: string;
+  yes?: boolean;
+  timeout?: string;
   // ocm
   mode?: OcmMode;
   workName?: string;
@@ -74,6 +80,25 @@ interface CommonMigrateOptions {
 
 export type MigrateOptions = CommonMigrateOptions & ({ target: 'karmada'; karmada: KarmadaMigrationOptions } | { target: 'ocm'; ocm: OcmMigrationOptions });
 
+/** `migrate karmada --execute`: the cut-over itself (run/migrate-execute.ts). */
+export interface CutoverOptions {
+  kubeconfig: string | undefined;
+  hostClusterContext: string | undefined;
+  karmadaContext: string;
+  /** join's --host-cluster-name, to find what join created in the members; default the host context's name. */
+  hostClusterName: string | undefined;
+  /** One wave per namespace, in the order given; 'all' with -A. */
+  namespaces: string[] | 'all';
+  kubefedNamespace: string | undefined;
+  karmada: KarmadaMigrationOptions;
+  allowLossy: boolean;
+  dryRun: 'none' | 'client';
+  yes: boolean;
+  timeoutMs: number;
+}
+
+const DEFAULT_CUTOVER_TIMEOUT_MS = 5 * 60_000;
+
 export const migrateCommand: CommandDefinition = {
   name: 'migrate',
   summary: 'Convert what KubeFed propagates for Karmada or Open Cluster Management',
@@ -97,6 +122,12 @@ function registerMigrate(command: Command, run: CommandRunner): void {
     .option('--karmada-version <version>', 'The Karmada release the output is for: preserveResourcesOnDeletion needs v1.12, suspension v1.11.', DEFAULT_KARMADA_VERSION)
     .option('--karmada-cluster-namespace <namespace>', "Namespace of the Clusters' Secrets in Karmada (karmadactl join uses karmada-cluster).", DEFAULT_KARMADA_CLUSTER_NAMESPACE);
   addBooleanFlag(karmada, '--keep-template-annotations', 'Keep the templates\' annotations, which KubeFed never propagated.');
+  addBooleanFlag(karmada, '--execute', 'Perform the cut-over instead of printing: register the members with Karmada (with credentials of its own), and per namespace mark the Federated objects for orphaning, apply the policies and templates and wait until Karmada has adopted every member object, then delete the Federated objects; once none is left, unjoin the members from KubeFed. Safe to stop and run again.');
+  karmada
+    .option('--karmada-context <context>', 'With --execute: the kubeconfig context of the Karmada API server.')
+    .option('--host-cluster-name <name>', 'With --execute: the --host-cluster-name the members were joined with (default: the host context\'s name), to find what join created in them.')
+    .option('--timeout <duration>', 'With --execute: how long to wait for Karmada to adopt a namespace\'s objects, for clusters to be Ready and for KubeFed to release its objects (e.g. 5m).', '5m');
+  addBooleanFlag(karmada, '-y, --yes', 'With --execute: do not ask for confirmation (required without a terminal).');
   karmada.addHelpText(
     'after',
     `
@@ -108,7 +139,12 @@ Examples:
   kubefedctl migrate karmada --host-cluster-context host -A --report report.json --report-format json > karmada.yaml
 
   # Karmada refuses cluster names over 48 characters or with dots
-  kubefedctl migrate karmada -f federated/ --rename cluster-1.eu-west-1.example.com=cluster-1`,
+  kubefedctl migrate karmada -f federated/ --rename cluster-1.eu-west-1.example.com=cluster-1
+
+  # The cut-over: see every phase and object, then a canary namespace, then the rest
+  kubefedctl migrate karmada --host-cluster-context host --karmada-context karmada -n shop --execute --dry-run
+  kubefedctl migrate karmada --host-cluster-context host --karmada-context karmada -n shop --execute
+  kubefedctl migrate karmada --host-cluster-context host --karmada-context karmada -A --execute --yes`,
   );
   karmada.action(migrateAction('karmada', run));
 
@@ -139,6 +175,16 @@ Examples:
 function migrateAction(target: MigrateOptions['target'], run: CommandRunner): (flags: MigrateFlags) => Promise<void> {
   return (flags) =>
     run(async (env) => {
+      if (target === 'karmada' && flags.execute) {
+        const cutover = completeCutoverOptions(flags);
+        const { runCutover } = await import('../run/migrate-execute.js');
+        await runCutover(cutover, env);
+        return;
+      }
+      for (const flag of ['karmadaContext', 'hostClusterName', 'yes'] as const) {
+        if (flags[flag] !== undefined) throw new UsageError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} only applies with --execute`, { hint: `See 'kubefedctl migrate ${target} --help'.` });
+      }
+      if ((flags.namespace?.length ?? 0) > 1) throw new UsageError('-n/--namespace is given more than once: several namespaces are cut over one at a time with --execute; printing takes one namespace or -A', { hint: `See 'kubefedctl migrate ${target} --help'.` });
       const options = completeMigrateOptions(target, flags);
       const { runMigrate } = await import('../run/migrate.js');
       await runMigrate(options, env);
@@ -151,7 +197,7 @@ function addInputFlags(command: Command): void {
   command.options.find((option) => option.long === '--dry-run')?.hideHelp();
   command.option('-f, --filename <path>', 'Manifests to migrate offline: a file, a directory (its .yaml, .yml and .json files) or - for stdin. May be repeated. Needs no cluster.', collectRepeated);
   addBooleanFlag(command, '-R, --recursive', 'With -f, process directories recursively.');
-  command.addOption(namespaceOption('From the host cluster: migrate the Federated objects of this namespace (default: the context\'s namespace).'));
+  command.addOption(namespaceOption('From the host cluster: migrate the Federated objects of this namespace (default: the context\'s namespace). With --execute it may be repeated: the namespaces are cut over one at a time, in the order given (a canary first).').argParser(collectRepeated));
   addBooleanFlag(command, '-A, --all-namespaces', 'From the host cluster: migrate the Federated objects of every namespace, and the cluster-scoped ones.');
   command.addOption(outputOption(MIGRATE_OUTPUT_FORMATS, 'Output format on stdout: yaml (a `# from:` comment on each document) or json (a List).').default('yaml'));
   addBooleanFlag(command, '--allow-lossy', 'Write the output even if something cannot be converted as KubeFed propagates it (the report says what is left out or approximated).');
@@ -191,7 +237,7 @@ function completeMigrateOptions(target: 'karmada' | 'ocm', flags: MigrateFlags):
       mode: 'online',
       kubeconfig: flags.kubeconfig,
       hostClusterContext: flags.hostClusterContext || undefined,
-      namespace: flags.namespace || undefined,
+      namespace: flags.namespace?.[0] || undefined,
       allNamespaces: flags.allNamespaces === true,
       kubefedNamespace: flags.kubefedNamespace || undefined,
     };
@@ -236,4 +282,39 @@ function completeMigrateOptions(target: 'karmada' | 'ocm', flags: MigrateFlags):
   }
   if (problems.length > 0) throw new MultipleUsageErrors(problems, { hint: `See 'kubefedctl migrate ${target} --help'.` });
   return options;
+}
+
+function completeCutoverOptions(flags: MigrateFlags): CutoverOptions {
+  const problems: string[] = [];
+  if ((flags.filename ?? []).length > 0) problems.push('--execute reads from the host cluster and cannot be combined with -f/--filename');
+  if (!flags.karmadaContext) problems.push('--execute needs --karmada-context: the kubeconfig context of the Karmada API server');
+  const namespaces = flags.namespace ?? [];
+  if (namespaces.length > 0 && flags.allNamespaces) problems.push('-n/--namespace and -A/--all-namespaces cannot be combined');
+  if (namespaces.length === 0 && !flags.allNamespaces) problems.push('--execute needs the namespaces to cut over: -n NS (repeatable, one at a time in that order) or -A for every namespace and the cluster-scoped Federated objects');
+  if (flags.output !== undefined && flags.output !== 'yaml') problems.push('--execute prints what it did, not objects: -o does not apply');
+  const dryRun = flags.dryRun === undefined || flags.dryRun === 'false' || flags.dryRun === 'none' ? 'none' : flags.dryRun === 'server' ? undefined : 'client';
+  if (dryRun === undefined) problems.push('--execute --dry-run=server is not supported: Karmada would adopt nothing, so no later phase could be checked; use --dry-run');
+  let timeoutMs = 0;
+  try {
+    timeoutMs = parseDuration('--timeout', flags.timeout ?? '5m');
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    problems.push(error.message);
+  }
+  const printable = completeMigrateOptions('karmada', { ...flags, namespace: undefined, allNamespaces: false, karmadaContext: undefined, hostClusterName: undefined, yes: undefined, timeout: undefined });
+  if (problems.length > 0) throw new MultipleUsageErrors(problems, { hint: "See 'kubefedctl migrate karmada --help'." });
+  if (printable.target !== 'karmada') throw new UsageError('internal: karmada options expected');
+  return {
+    kubeconfig: flags.kubeconfig,
+    hostClusterContext: flags.hostClusterContext || undefined,
+    karmadaContext: flags.karmadaContext!,
+    hostClusterName: flags.hostClusterName || undefined,
+    namespaces: flags.allNamespaces ? 'all' : namespaces,
+    kubefedNamespace: flags.kubefedNamespace || undefined,
+    karmada: printable.karmada,
+    allowLossy: flags.allowLossy === true,
+    dryRun: dryRun ?? 'none',
+    yes: flags.yes === true,
+    timeoutMs: timeoutMs || DEFAULT_CUTOVER_TIMEOUT_MS,
+  };
 }

@@ -14,6 +14,7 @@ export const runOnlineFederate: Run<'runOnlineFederate', typeof import('./federa
 export const runPromote: Run<'runPromote', typeof import('./promote.js')> = async (...args) => (await import('./promote.js')).runPromote(...args);
 export const runOrphaning: Run<'runOrphaning', typeof import('./orphaning.js')> = async (...args) => (await import('./orphaning.js')).runOrphaning(...args);
 export const runGet: Run<'runGet', typeof import('./get.js')> = async (...args) => (await import('./get.js')).runGet(...args);
+export const runCutover: Run<'runCutover', typeof import('./migrate-execute.js')> = async (...args) => (await import('./migrate-execute.js')).runCutover(...args);
 export const runStatus: Run<'runStatus', typeof import('./status.js')> = async (...args) => (await import('./status.js')).runStatus(...args);
 export const runCompletionRequest: Run<'runCompletionRequest', typeof import('./completion.js')> = async (...args) => (await import('./completion.js')).runCompletionRequest(...args);
 export const openClusterAccess: Run<'openClusterAccess', typeof import('../cli/cluster-access.js')> = async (...args) => (await import('../cli/cluster-access.js')).openClusterAccess(...args);

@@ -71,8 +71,17 @@ const RSP_GVR: GroupVersionResource = { group: SCHEDULING_GROUP, version: 'v1alp
 async function readHost(input: Extract<MigrateInput, { mode: 'online' }>, env: CommandEnv, warn: (text: string) => void): Promise<{ manifests: ManifestObject[]; hostContext: string }> {
   const access = await env.clusterAccess(input.kubeconfig);
   const client = await access.client(input.hostClusterContext);
-  const kubefedNamespace = input.kubefedNamespace ?? DEFAULT_KUBEFED_NAMESPACE;
   const namespace = input.allNamespaces ? undefined : (input.namespace ?? access.kubeconfig.context(input.hostClusterContext).namespace);
+  return { manifests: await readHostManifests(client, namespace, input.kubefedNamespace, warn), hostContext: client.contextName };
+}
+
+/**
+ * The KubeFedConfig, FederatedTypeConfigs, Federated objects and RSPs of one namespace (or, with
+ * undefined, of every namespace and the cluster-scoped ones), the KubeFedClusters and their Secrets.
+ */
+export async function readHostManifests(client: ClusterClient, namespace: string | undefined, kubefedNamespaceFlag: string | undefined, warn: (text: string) => void): Promise<ManifestObject[]> {
+  const kubefedNamespace = kubefedNamespaceFlag ?? DEFAULT_KUBEFED_NAMESPACE;
+  const allNamespaces = namespace === undefined;
   const objects: KubeObject[] = [];
   const config = await client.get(GVR.kubefedConfigs, 'kubefed', kubefedNamespace);
   if (config !== undefined) objects.push(config);
@@ -86,7 +95,7 @@ async function readHost(input: Extract<MigrateInput, { mode: 'online' }>, env: C
   for (const ftc of typeConfigs) {
     const { federatedType } = toTypeConfig(ftc);
     const namespaced = federatedType.scope === 'Namespaced';
-    if (!namespaced && !input.allNamespaces) continue;
+    if (!namespaced && !allNamespaces) continue;
     const gvr = { group: federatedType.group, version: federatedType.version, resource: federatedType.pluralName };
     objects.push(...(await listIfServed(client, gvr, namespaced ? namespace : undefined, warn)));
   }
@@ -101,7 +110,7 @@ async function readHost(input: Extract<MigrateInput, { mode: 'online' }>, env: C
     if (secret !== undefined) objects.push({ ...secret, apiVersion: 'v1', kind: 'Secret' });
   }
   const source = `context ${client.contextName}`;
-  return { manifests: objects.map((object, index) => ({ object, source, document: index + 1, line: 1 })), hostContext: client.contextName };
+  return objects.map((object, index) => ({ object, source, document: index + 1, line: 1 }));
 }
 
 async function listIfServed(client: ClusterClient, gvr: GroupVersionResource, namespace: string | undefined, warn: (text: string) => void): Promise<KubeObject[]> {

@@ -42,7 +42,7 @@ export async function runUnjoin(options: UnjoinOptions, env: CommandEnv): Promis
 
 type Clients = { host: ClusterClient; member: ClusterClient | undefined };
 
-async function unjoinMember(options: UnjoinOptions, target: UnjoinTarget, clients: Clients, ui: Ui, env: CommandEnv, spinner: Spinner | undefined): Promise<string> {
+export async function unjoinMember(options: UnjoinOptions, target: UnjoinTarget, clients: Clients, ui: Ui, env: CommandEnv, spinner: Spinner | undefined): Promise<string> {
   const observed = await observeUnjoin(target, clients, options.force, ui);
   const plan = planUnjoin(target, observed, options.waitTimeoutMs);
   if (options.dryRun === 'client') {

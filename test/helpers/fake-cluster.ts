@@ -860,6 +860,14 @@ export function createFakeEnv(clusters: FakeCluster | FakeCluster[], options: Fa
       if (cluster === undefined) throw new ConfigError(`context "${context ?? ''}" does not exist`, { code: 'CONTEXT_NOT_FOUND' });
       return cluster;
     },
+    // A kubeconfig built in memory (stored credentials) reaches the fake cluster of the same name.
+    async clientFor(other) {
+      const name = other.context().clusterName;
+      clientCalls.push(name);
+      const cluster = byContext.get(name);
+      if (cluster === undefined) throw new ConfigError(`no fake cluster "${name}"`, { code: 'CONTEXT_NOT_FOUND' });
+      return cluster;
+    },
   };
   const env: CommandEnv = {
     ctx,

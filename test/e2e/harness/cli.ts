@@ -6,6 +6,7 @@
 //           KUBEFEDCTL_E2E_KUBECONFIG=<file> skips up/down and points the suite at an existing environment;
 //           KUBEFEDCTL_E2E_KEEP=1 leaves the environment running after the tests.
 //   status  print what is running (pids, ports, RSS)
+//   KUBEFEDCTL_E2E_KARMADA=1 adds a Karmada control plane (context `karmada`) to up, status and down.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,6 +87,15 @@ async function status(): Promise<number> {
     if (c.controllerManager) rows.push([`${c.name} kube-controller-manager`, c.controllerManager.pid, '']);
   }
   if (state.kubefed) rows.push(['kubefed-controller-manager', state.kubefed.pid, `healthz 127.0.0.1:${state.kubefed.healthzPort}`]);
+  const k = state.karmada;
+  if (k) {
+    rows.push([`karmada kube-apiserver`, k.apiserver.apiserver.pid, `${k.apiserver.server} (context ${k.context}, Karmada ${k.version})`]);
+    if (k.apiserver.controllerManager) rows.push(['karmada kube-controller-manager', k.apiserver.controllerManager.pid, '']);
+    rows.push(['karmada-aggregated-apiserver', k.aggregatedApiserver.pid, `https://127.0.0.1:${k.aggregatedApiserver.port}`]);
+    rows.push(['karmada-webhook', k.webhook.pid, `https://127.0.0.1:${k.webhook.port}`]);
+    rows.push(['karmada-controller-manager', k.controllerManager.pid, `healthz 127.0.0.1:${k.controllerManager.healthPort}`]);
+    rows.push(['karmada-scheduler', k.scheduler.pid, `healthz 127.0.0.1:${k.scheduler.healthPort}`]);
+  }
   let total = 0;
   for (const [what, pid, extra] of rows) {
     const rss = rssKiB(pid);

@@ -4,8 +4,9 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node
 import { basename, join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import yaml from 'js-yaml';
-import { ensureBinaries } from './build.js';
-import { applyObject, kubeOk, kubeRequest, resourcePath, type Credentials } from './kube.js';
+import { ensureBinaries, ensureKarmadaBinaries } from './build.js';
+import { KARMADA_DAEMON_NAMES, karmadaHealthy, karmadaKubeconfigEntries, karmadaPorts, karmadaProcs, startKarmada } from './karmada.js';
+import { applyCrdsEstablished, applyObject, kubeRequest, resourcePath, type Credentials } from './kube.js';
 import { makeClusterPki } from './pki.js';
 import {
   findProcsMentioning,
@@ -24,6 +25,7 @@ import {
   KUBECONFIG_FILE,
   KUBEFED_LOCK_NAME,
   KUBEFED_NAMESPACE,
+  karmadaWanted,
   readState,
   REPO_ROOT,
   wantedClusterCount,
@@ -33,7 +35,7 @@ import {
   type ProcInfo,
 } from './state.js';
 
-const DAEMON_NAMES = new Set(['kube-apiserver', 'kube-controller-manager', 'etcd', 'kubefed-controller-manager']);
+const DAEMON_NAMES = new Set(['kube-apiserver', 'kube-controller-manager', 'etcd', 'kubefed-controller-manager', ...KARMADA_DAEMON_NAMES]);
 
 const log = (msg: string): void => {
   process.stderr.write(`e2e: ${msg}\n`);
@@ -68,7 +70,14 @@ function kubeconfigYaml(clusters: ClusterState[], current: string, userPerCluste
 function writeKubeconfigs(state: E2eState): void {
   const clusters = Object.values(state.clusters);
   for (const c of clusters) writeFileSync(c.adminKubeconfig, kubeconfigYaml([c], c.name, false), { mode: 0o600 });
-  writeFileSync(state.kubeconfig, kubeconfigYaml(clusters, state.hostCluster, true), { mode: 0o600 });
+  const merged = yaml.load(kubeconfigYaml(clusters, state.hostCluster, true)) as Record<string, unknown[]>;
+  if (state.karmada) {
+    const k = karmadaKubeconfigEntries(state.karmada);
+    merged['clusters']!.push(k.cluster);
+    merged['users']!.push(k.user);
+    merged['contexts']!.push(k.context);
+  }
+  writeFileSync(state.kubeconfig, yaml.dump(merged, { lineWidth: -1 }), { mode: 0o600 });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -148,6 +157,7 @@ function assertAlive(p: ProcInfo, what: string): void {
 }
 
 async function waitApiserver(c: ClusterState, timeoutMs = 120_000): Promise<void> {
+  // (also the Karmada apiserver's, which is not one of state.clusters)
   await waitFor(
     async () => {
       assertAlive(c.apiserver, `kube-apiserver ${c.name}`);
@@ -224,21 +234,7 @@ async function installKubefed(state: E2eState): Promise<void> {
     ...loadYamlDocs(join(chart, 'charts', 'controllermanager', 'crds', 'crds.yaml')),
     ...loadYamlDocs(join(chart, 'crds', 'crds.yaml')),
   ].filter((d) => d.kind === 'CustomResourceDefinition');
-  const crdPath = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
-  await Promise.all(crds.map((crd) => applyObject(creds, crdPath, crd)));
-  await Promise.all(
-    crds.map((crd) =>
-      waitFor(
-        async () => {
-          const r = await kubeOk(creds, 'GET', `${crdPath}/${crd.metadata.name}`);
-          const conds: Array<{ type: string; status: string }> = r.body?.status?.conditions ?? [];
-          return conds.some((c) => c.type === 'Established' && c.status === 'True');
-        },
-        60_000,
-        { what: `CRD ${crd.metadata.name} Established` },
-      ),
-    ),
-  );
+  await applyCrdsEstablished(creds, crds);
 
   // The KubeFedConfig the chart would render, with short durations for tests.
   const kfc = kubefedConfigObject(ns);
@@ -335,6 +331,9 @@ export async function isHealthy(state: E2eState | null, wantClusters: number): P
   if (!clusters.every((c) => c.controllerManager !== null)) return false;
   const ready = await Promise.all(clusters.map((c) => apiserverReady(c)));
   if (!ready.every(Boolean)) return false;
+  // A Karmada control plane when, and only when, it is asked for.
+  if (karmadaWanted() !== Boolean(state.karmada)) return false;
+  if (state.karmada && !(await karmadaHealthy(state.karmada))) return false;
   const host = state.clusters[state.hostCluster];
   return host !== undefined && (await kubefedLeader(host).catch(() => null)) !== null;
 }
@@ -352,6 +351,7 @@ export async function up(): Promise<E2eState> {
   }
 
   const { binaries, versions } = await ensureBinaries();
+  const karmadaBinaries = karmadaWanted() ? await ensureKarmadaBinaries() : undefined;
   const started = Date.now();
   mkdirSync(join(E2E_DIR, 'logs'), { recursive: true, mode: 0o700 });
 
@@ -454,27 +454,35 @@ export async function up(): Promise<E2eState> {
     }),
   );
 
+  if (karmadaBinaries) {
+    await startKarmada(state, karmadaBinaries, { apiserverArgs, waitApiserver, writeKubeconfigs, log });
+  }
+
   writeState(state);
   log(`environment up in ${((Date.now() - started) / 1000).toFixed(1)}s: ${names.join(', ')} (host ${HOST_CLUSTER}), KubeFed ${versions.kubefed}, Kubernetes ${versions.kubernetes}, etcd ${versions.etcd}`);
   return state;
 }
 
-function allProcs(state: E2eState): Array<{ what: string; p: ProcInfo }> {
-  const out: Array<{ what: string; p: ProcInfo }> = [];
-  if (state.kubefed) out.push({ what: 'kubefed-controller-manager', p: state.kubefed });
+type Phase = 'controller' | 'apiserver' | 'etcd';
+
+function allProcs(state: E2eState): Array<{ what: string; p: ProcInfo; phase: Phase }> {
+  const out: Array<{ what: string; p: ProcInfo; phase: Phase }> = [];
+  if (state.kubefed) out.push({ what: 'kubefed-controller-manager', p: state.kubefed, phase: 'controller' });
   for (const c of Object.values(state.clusters)) {
-    if (c.controllerManager) out.push({ what: `kube-controller-manager ${c.name}`, p: c.controllerManager });
+    if (c.controllerManager) out.push({ what: `kube-controller-manager ${c.name}`, p: c.controllerManager, phase: 'controller' });
   }
   for (const c of Object.values(state.clusters)) {
-    if (c.apiserver.pid > 0) out.push({ what: `kube-apiserver ${c.name}`, p: c.apiserver });
+    if (c.apiserver.pid > 0) out.push({ what: `kube-apiserver ${c.name}`, p: c.apiserver, phase: 'apiserver' });
   }
-  out.push({ what: 'etcd', p: state.etcd });
+  if (state.karmada) out.push(...karmadaProcs(state.karmada));
+  out.push({ what: 'etcd', p: state.etcd, phase: 'etcd' });
   return out;
 }
 
 function statePorts(state: E2eState): number[] {
   const ports = [state.etcd.clientPort, state.etcd.peerPort, ...Object.values(state.clusters).map((c) => c.port)];
   if (state.kubefed) ports.push(state.kubefed.healthzPort, state.kubefed.metricsPort);
+  if (state.karmada) ports.push(...karmadaPorts(state.karmada));
   return ports.filter((p) => p > 0);
 }
 
@@ -486,11 +494,7 @@ function statePorts(state: E2eState): number[] {
 export async function teardown(state: E2eState | null, verify: boolean): Promise<void> {
   const procs = state ? allProcs(state) : [];
   // Controllers first (so they do not log storms of errors), then apiservers, then etcd.
-  const groupsInOrder = [
-    procs.filter((x) => !x.what.startsWith('kube-apiserver') && x.what !== 'etcd'),
-    procs.filter((x) => x.what.startsWith('kube-apiserver')),
-    procs.filter((x) => x.what === 'etcd'),
-  ];
+  const groupsInOrder = (['controller', 'apiserver', 'etcd'] as const).map((phase) => procs.filter((x) => x.phase === phase));
   for (const group of groupsInOrder) await Promise.all(group.map((x) => stopProc(x.p)));
 
   const strays = findProcsMentioning(E2E_DIR + '/').filter((s) => DAEMON_NAMES.has(basename(s.argv[0] ?? '')));

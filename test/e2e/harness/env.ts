@@ -120,7 +120,8 @@ interface KubeconfigFile {
   'current-context'?: string;
 }
 
-function credsFromKubeconfig(file: string, context: string): Credentials {
+/** Credentials of one context of a kubeconfig file (token or client certificate; no exec plugins). */
+export function credsFromKubeconfig(file: string, context: string): Credentials {
   const cfg = yaml.load(readFileSync(file, 'utf8')) as KubeconfigFile;
   const base = dirname(file);
   const ctx = cfg.contexts?.find((c) => c.name === context)?.context;

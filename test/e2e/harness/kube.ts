@@ -1,6 +1,7 @@
 // Minimal Kubernetes REST client on node:https + JSON (no typed client: CRD schemas must pass through untouched).
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
+import { waitFor } from './procs.js';
 
 export interface Credentials {
   /** https://host:port (no trailing slash) */
@@ -119,4 +120,23 @@ export async function applyObject(creds: Credentials, collectionPath: string, ob
   const current = await kubeOk(creds, 'GET', itemPath);
   const next = { ...obj, metadata: { ...obj.metadata, resourceVersion: current.body.metadata.resourceVersion } };
   await kubeOk(creds, 'PUT', itemPath, next);
+}
+
+/** Creates (or replaces) CustomResourceDefinitions and waits until every one is Established. */
+export async function applyCrdsEstablished(creds: Credentials, crds: any[], timeoutMs = 60_000): Promise<void> {
+  const crdPath = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+  await Promise.all(crds.map((crd) => applyObject(creds, crdPath, crd)));
+  await Promise.all(
+    crds.map((crd) =>
+      waitFor(
+        async () => {
+          const r = await kubeOk(creds, 'GET', `${crdPath}/${crd.metadata.name}`);
+          const conds: Array<{ type: string; status: string }> = r.body?.status?.conditions ?? [];
+          return conds.some((c) => c.type === 'Established' && c.status === 'True');
+        },
+        timeoutMs,
+        { what: `CRD ${crd.metadata.name} Established` },
+      ),
+    ),
+  );
 }

@@ -50,6 +50,50 @@ export interface Binaries {
   kubectl: string;
 }
 
+/** Karmada's control-plane binaries and CRDs, built from the shared source tarball (KUBEFEDCTL_E2E_KARMADA=1). */
+export interface KarmadaBinaries {
+  version: string;
+  controllerManager: string;
+  scheduler: string;
+  aggregatedApiserver: string;
+  webhook: string;
+  /** charts/karmada/_crds/bases of the same source. */
+  crdDir: string;
+}
+
+/** Whether `up` also starts a Karmada control plane (KUBEFEDCTL_E2E_KARMADA=1). */
+export function karmadaWanted(): boolean {
+  const raw = process.env['KUBEFEDCTL_E2E_KARMADA']?.trim() ?? '';
+  if (raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  throw new Error(`KUBEFEDCTL_E2E_KARMADA must be 0 or 1, got ${JSON.stringify(raw)}`);
+}
+
+/** A Karmada process with the loopback ports it was given (0 = none). */
+export interface KarmadaProc extends ProcInfo {
+  port: number;
+  healthPort: number;
+  metricsPort: number;
+}
+
+/**
+ * The Karmada control plane: its kube-apiserver (a ClusterState like the others, etcd prefix /karmada, admin
+ * CN=system:admin) with a kube-controller-manager, then Karmada's own four processes.
+ */
+export interface KarmadaState {
+  /** Context name in the kubeconfig. */
+  context: string;
+  version: string;
+  binaries: KarmadaBinaries;
+  apiserver: ClusterState;
+  aggregatedApiserver: KarmadaProc;
+  webhook: KarmadaProc;
+  controllerManager: KarmadaProc;
+  scheduler: KarmadaProc;
+  /** Seconds from the start of the Karmada part of `up` to every component ready. */
+  readySeconds?: number;
+}
+
 export interface Versions {
   kubernetes: string;
   etcd: string;
@@ -67,7 +111,7 @@ export interface ProcInfo {
 /** caFile is the CA that signed the serving cert and the admin client cert (--client-ca-file, --root-ca-file). */
 export interface ClusterState extends ClusterPki {
   name: string;
-  role: 'host' | 'member';
+  role: 'host' | 'member' | 'karmada';
   /** https://127.0.0.1:<port> */
   server: string;
   port: number;
@@ -91,6 +135,8 @@ export interface E2eState {
   hostCluster: string;
   clusters: Record<string, ClusterState>;
   kubefed: (ProcInfo & { namespace: string; healthzPort: number; metricsPort: number }) | null;
+  /** Absent unless KUBEFEDCTL_E2E_KARMADA=1; null while it is being started. */
+  karmada?: KarmadaState | null;
 }
 
 export function readState(file = STATE_FILE): E2eState | null {
