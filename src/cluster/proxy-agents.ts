@@ -12,7 +12,8 @@ import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 
 import type { HttpProxyAgentOptions, HttpsProxyAgentOptions } from 'hpagent';
-import { HttpProxyAgent, HttpsProxyAgent, SocksClient } from './proxy-libs.js';
+import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import { SocksClient } from 'socks';
 
 import { ProxyError, hostOf, maskProxyCredentials } from './proxy.js';
 
