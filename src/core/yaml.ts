@@ -431,14 +431,20 @@ const DUMP_OPTIONS: yaml.DumpOptions = {
 export function toYaml(value: unknown): string {
   // The key order of the mapping js-yaml writes next: js-yaml hands every value to the replacer
   // just before it writes it, and sorts a mapping's keys first thing when it does.
-  let ranks = new Map<string, number>();
+  // Without digits in its keys the rule is a total order and the engine's sort may apply it; with
+  // them, the mapping's keys in our own order (a mapping has a few keys: a search of the short
+  // list is cheaper than a Map made per mapping).
+  let order: string[] | undefined;
   return yaml.dump(value, {
     ...DUMP_OPTIONS,
     replacer: (_key: string, item: unknown) => {
-      if (item !== null && typeof item === 'object' && !Array.isArray(item)) ranks = new Map(sortGoYamlKeys(Object.keys(item)).map((key, rank) => [key, rank]));
+      if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+        const keys = Object.keys(item);
+        order = keys.some((key) => DIGIT.test(key)) ? sortGoYamlKeys(keys) : undefined;
+      }
       return item;
     },
-    sortKeys: (a: string, b: string) => ranks.get(a)! - ranks.get(b)!,
+    sortKeys: (a: string, b: string) => (order === undefined ? compareGoYamlKeys(a, b) : order.indexOf(a) - order.indexOf(b)),
   });
 }
 
