@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// Node's own compile cache (Node >= 22.1) keeps V8's code for dist/ between runs, so a start skips
-// parsing and compiling it; on Node 20 it does not exist and the code is compiled each time.
-import module from 'node:module';
-
-module.enableCompileCache?.();
-const { main } = await import('../dist/main.js');
-await main(process.argv.slice(2));
+'use strict';
+// CommonJS (bin/package.json), like dist/main.cjs: no ES module loader to start.
+// Node's own compile cache (Node >= 22.1) keeps V8's code for dist/main.cjs between runs, so a
+// start skips parsing and compiling it; Node 20 has none and compiles it every time.
+require('node:module').enableCompileCache?.();
+require('../dist/main.cjs').main(process.argv.slice(2));

@@ -2,7 +2,7 @@
 // internals of Node (Module._load/_cache/_nodeModulePaths, vm.Script with hand-made code caches,
 // process.binding, process.moduleLoadList), no files of commander past its `exports` map, no
 // Proxy stand-ins for built-ins. Scans the sources that ship or build (bin/, scripts/, src/) and
-// the built entry (dist/main.js, which npm test builds first).
+// the build (dist/main.cjs, which npm test builds first).
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -52,8 +52,8 @@ describe('no private internals of Node or commander', () => {
     });
   }
   test('the built entry uses none of them either', () => {
-    const entry = path.join(ROOT, 'dist', 'main.js');
-    assert.ok(existsSync(entry), 'dist/main.js is built (npm test builds first)');
+    const entry = path.join(ROOT, 'dist', 'main.cjs');
+    assert.ok(existsSync(entry), 'dist/main.cjs is built (npm test builds first)');
     // esbuild's own require shim for CommonJS dependencies holds a Proxy: not ours, not a stand-in.
     for (const [what, pattern] of FORBIDDEN.filter(([, pattern]) => !pattern.source.includes('Proxy'))) assert.deepEqual(findUses([entry], pattern), [], what);
   });
