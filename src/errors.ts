@@ -18,37 +18,13 @@ export interface KubefedctlErrorOptions {
   cause?: unknown;
 }
 
-/** Where an error keeps the brands of the classes it was made from. */
-const BRANDS = Symbol.for('kubefedctl.error-brands');
-
 export class KubefedctlError extends Error {
-  /** The class's stable name (class names do not survive minification). */
-  static readonly brand: string = 'KubefedctlError';
-
-  /**
-   * Commands loaded from a bundle of their own (dist/run-*.cjs) carry their own copies of these
-   * classes, so `instanceof` asks for the class's brand instead of its identity: an error made by
-   * either copy is recognised by both.
-   */
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    const brands = (value as { [BRANDS]?: unknown } | null | undefined)?.[BRANDS];
-    return Array.isArray(brands) && brands.includes(this.brand);
-  }
-
   readonly code: string;
   readonly exitCode: ExitCode;
   readonly hint: string | undefined;
-  declare readonly [BRANDS]: readonly string[];
 
   constructor(code: string, exitCode: ExitCode, message: string, options: KubefedctlErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    const brands: string[] = [];
-    // Every class from new.target up to this one; a subclass declared elsewhere without a brand of
-    // its own is recognised as its nearest branded ancestor.
-    for (let type: unknown = new.target; type !== Error && typeof type === 'function'; type = Object.getPrototypeOf(type)) {
-      if (Object.hasOwn(type, 'brand')) brands.push((type as unknown as { brand: string }).brand);
-    }
-    Object.defineProperty(this, BRANDS, { value: brands });
     // Class names do not survive minification; the stable code does.
     this.name = `kubefedctl ${code}`;
     this.code = code;
@@ -59,8 +35,6 @@ export class KubefedctlError extends Error {
 
 /** Bad or missing arguments, unknown or conflicting flags. Exit 2. */
 export class UsageError extends KubefedctlError {
-  static override readonly brand: string = 'UsageError';
-
   constructor(message: string, options: KubefedctlErrorOptions & { code?: string } = {}) {
     super(options.code ?? 'USAGE', EXIT_CODES.usage, message, options);
   }
@@ -68,8 +42,6 @@ export class UsageError extends KubefedctlError {
 
 /** Several usage problems found at once (validation reports everything before failing). */
 export class MultipleUsageErrors extends UsageError {
-  static override readonly brand: string = 'MultipleUsageErrors';
-
   readonly problems: readonly string[];
   constructor(problems: readonly string[], options: KubefedctlErrorOptions = {}) {
     super(problems.length === 1 ? problems[0]! : `${problems.length} problems:\n  - ${problems.join('\n  - ')}`, {
@@ -82,8 +54,6 @@ export class MultipleUsageErrors extends UsageError {
 
 /** Kubeconfig unreadable, context not found, credentials plugin failed. Exit 1. */
 export class ConfigError extends KubefedctlError {
-  static override readonly brand: string = 'ConfigError';
-
   constructor(message: string, options: KubefedctlErrorOptions & { code?: string } = {}) {
     super(options.code ?? 'CONFIG', EXIT_CODES.failure, message, options);
   }
@@ -102,8 +72,6 @@ export interface ManifestLocation {
 
 /** Invalid input manifest. Exit 2. The message names file, document and field. */
 export class ManifestError extends KubefedctlError {
-  static override readonly brand: string = 'ManifestError';
-
   readonly location: ManifestLocation;
   readonly detail: string;
   constructor(location: ManifestLocation, detail: string, options: KubefedctlErrorOptions = {}) {
@@ -137,8 +105,6 @@ export interface ApiErrorDetails {
 
 /** A request to a cluster failed. Exit 1. */
 export class ClusterApiError extends KubefedctlError {
-  static override readonly brand: string = 'ClusterApiError';
-
   readonly details: ApiErrorDetails;
   constructor(details: ApiErrorDetails, options: KubefedctlErrorOptions & { code?: string } = {}) {
     const prefix = details.status === 0 ? `Unable to reach cluster "${details.context}"` : `Error from server (${details.reason ?? details.status})`;
@@ -151,40 +117,30 @@ export class ClusterApiError extends KubefedctlError {
 }
 
 export class NotFoundError extends ClusterApiError {
-  static override readonly brand: string = 'NotFoundError';
-
   constructor(details: ApiErrorDetails, options: KubefedctlErrorOptions = {}) {
     super(details, { ...options, code: 'NOT_FOUND' });
   }
 }
 
 export class AlreadyExistsError extends ClusterApiError {
-  static override readonly brand: string = 'AlreadyExistsError';
-
   constructor(details: ApiErrorDetails, options: KubefedctlErrorOptions = {}) {
     super(details, { ...options, code: 'ALREADY_EXISTS' });
   }
 }
 
 export class ConflictError extends ClusterApiError {
-  static override readonly brand: string = 'ConflictError';
-
   constructor(details: ApiErrorDetails, options: KubefedctlErrorOptions = {}) {
     super(details, { ...options, code: 'CONFLICT' });
   }
 }
 
 export class ForbiddenError extends ClusterApiError {
-  static override readonly brand: string = 'ForbiddenError';
-
   constructor(details: ApiErrorDetails, options: KubefedctlErrorOptions = {}) {
     super(details, { ...options, code: 'FORBIDDEN' });
   }
 }
 
 export class UnauthorizedError extends ClusterApiError {
-  static override readonly brand: string = 'UnauthorizedError';
-
   constructor(details: ApiErrorDetails, options: KubefedctlErrorOptions = {}) {
     super(details, { ...options, code: 'UNAUTHORIZED' });
   }
@@ -192,8 +148,6 @@ export class UnauthorizedError extends ClusterApiError {
 
 /** A condition did not become true in time (token, readiness, controller stop). Exit 1. */
 export class TimeoutError extends KubefedctlError {
-  static override readonly brand: string = 'TimeoutError';
-
   constructor(message: string, options: KubefedctlErrorOptions = {}) {
     super('TIMEOUT', EXIT_CODES.failure, message, options);
   }
@@ -201,8 +155,6 @@ export class TimeoutError extends KubefedctlError {
 
 /** A precondition of the operation failed (object already exists, control plane missing...). Exit 1. */
 export class OperationError extends KubefedctlError {
-  static override readonly brand: string = 'OperationError';
-
   constructor(code: string, message: string, options: KubefedctlErrorOptions = {}) {
     super(code, EXIT_CODES.failure, message, options);
   }
@@ -210,8 +162,6 @@ export class OperationError extends KubefedctlError {
 
 /** Some of several independent operations failed; one line each. Exit 1. */
 export class PartialFailureError extends KubefedctlError {
-  static override readonly brand: string = 'PartialFailureError';
-
   readonly failures: readonly Error[];
   constructor(summary: string, failures: readonly Error[], options: KubefedctlErrorOptions = {}) {
     super('PARTIAL_FAILURE', EXIT_CODES.failure, `${summary}:\n  - ${failures.map((f) => f.message).join('\n  - ')}`, options);
@@ -221,8 +171,6 @@ export class PartialFailureError extends KubefedctlError {
 
 /** A bug in kubefedctl. Always rendered with its stack. Exit 1. */
 export class InternalError extends KubefedctlError {
-  static override readonly brand: string = 'InternalError';
-
   constructor(message: string, options: KubefedctlErrorOptions = {}) {
     super('INTERNAL', EXIT_CODES.failure, message, options);
   }
@@ -231,8 +179,6 @@ export class InternalError extends KubefedctlError {
 
 /** The run was stopped by SIGINT or SIGTERM (after rolling back what it could). Exit 130 or 143. */
 export class InterruptedError extends KubefedctlError {
-  static override readonly brand: string = 'InterruptedError';
-
   constructor(signal: string, options: KubefedctlErrorOptions = {}) {
     super('INTERRUPTED', signal === 'SIGTERM' ? EXIT_CODES.terminated : EXIT_CODES.interrupted, `interrupted by ${signal}`, options);
   }

@@ -3,14 +3,12 @@
 // Node's own teardown of idle TLS/HTTP2 sessions and of the heap would add ~6 ms to every run.
 
 import { fstatSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Interrupts } from './command-env.js';
 import type { OutputStream } from './context.js';
 import { EXIT_CODES } from '../errors.js';
 import { runCli } from './run.js';
 import { restoreTerminal } from './ui.js';
 import { programNameOf } from './program-name.js';
-import { isCompletionRequest } from './completion-request.js';
 
 /**
  * stdout and stderr written with fs.writeSync. On Linux, writes to files, pipes and terminals are
@@ -123,11 +121,8 @@ function processInterrupts(stderr: OutputStream): Interrupts {
   };
 }
 
-/**
- * Runs one command line against the real process and ends it. bin/kubefedctl.js calls it; the
- * build's code-cache training run calls it several times, with `endProcess: false`.
- */
-export async function main(argv: readonly string[], { endProcess = true }: { endProcess?: boolean } = {}): Promise<number> {
+/** Runs one command line against the real process and ends it (bin/kubefedctl.js calls it). */
+export async function main(argv: readonly string[]): Promise<void> {
   const stderr = fdOutput(2);
   const code = await runCli(argv, {
     stdout: fdOutput(1),
@@ -143,18 +138,12 @@ export async function main(argv: readonly string[], { endProcess = true }: { end
     cwd: process.cwd(),
     // Only kubeconfig lookup needs it; the os module is loaded then.
     get homeDir() {
-      return (createRequire(__filename)('node:os') as typeof import('node:os')).homedir();
+      return process.getBuiltinModule('node:os').homedir();
     },
     programName: programNameOf(process.argv[1]),
   });
-  process.exitCode = code;
-  // Also after an interrupt (a wait cut short may still hold a watch open) and after a completion
-  // request (a request or an exec credential plugin still running after its deadline): nothing
-  // left running may keep the process alive.
-  if (endProcess || code === EXIT_CODES.interrupted || code === EXIT_CODES.terminated || isCompletionRequest(argv)) {
-    // Node >= 22.1 keeps its compile cache (bin/kubefedctl.js enables it) in memory until a normal exit.
-    (createRequire(__filename)('node:module') as { flushCompileCache?: () => void }).flushCompileCache?.();
-    process.exit(code);
-  }
-  return code;
+  // Node >= 22.10 keeps the compile cache (bin/kubefedctl.js enables it) in memory until a normal
+  // exit; process.exit is not one.
+  (process.getBuiltinModule('node:module') as { flushCompileCache?: () => void }).flushCompileCache?.();
+  process.exit(code);
 }

@@ -95,13 +95,21 @@ export class Applier {
 
   /**
    * Applies operations with at most `limit` in flight; every operation runs, and each result is
-   * an OperationResult or the error it failed with, in input order.
+   * an OperationResult or the error it failed with, in input order. `onSettled` hears of each as
+   * it finishes (a progress bar of finished writes; onStart reports only starts).
    */
-  async applyConcurrently(operations: readonly Operation[], limit: number): Promise<Array<OperationResult | { op: Operation; error: unknown }>> {
+  async applyConcurrently(
+    operations: readonly Operation[],
+    limit: number,
+    onSettled?: (succeeded: boolean) => void,
+  ): Promise<Array<OperationResult | { op: Operation; error: unknown }>> {
     return mapWithConcurrency(operations, limit, async (op) => {
       try {
-        return await this.applyOne(op);
+        const result = await this.applyOne(op);
+        onSettled?.(true);
+        return result;
       } catch (error) {
+        onSettled?.(false);
         return { op, error };
       }
     });

@@ -12,7 +12,8 @@ import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 
 import type { HttpProxyAgentOptions, HttpsProxyAgentOptions } from 'hpagent';
-import { HttpProxyAgent, HttpsProxyAgent, SocksClient } from './proxy-libs.js';
+import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import { SocksClient } from 'socks';
 
 import { ProxyError, hostOf, maskProxyCredentials } from './proxy.js';
 
@@ -22,8 +23,10 @@ const AGENT_OPTIONS = { keepAlive: true };
 
 export function createTunnelingAgent(serverUrl: URL, proxy: URL, serverTls: tls.ConnectionOptions): http.Agent {
   const secure = serverUrl.protocol === 'https:';
-  if (proxy.protocol === 'socks5:' || proxy.protocol === 'socks5h:') return secure ? new SocksHttpsAgent(proxy) : new SocksHttpAgent(proxy);
-  const options = { ...AGENT_OPTIONS, proxy: hpagentProxy(proxy), proxyRequestOptions: httpsProxyTrust(serverTls) };
+  // The server's TLS options are the agent's (see directAgent in transport.ts: a per-request
+  // checkServerIdentity keeps Node >= 22.23 from reusing the tunnel).
+  if (proxy.protocol === 'socks5:' || proxy.protocol === 'socks5h:') return secure ? new SocksHttpsAgent(proxy, serverTls) : new SocksHttpAgent(proxy);
+  const options = { ...AGENT_OPTIONS, ...(secure ? serverTls : {}), proxy: hpagentProxy(proxy), proxyRequestOptions: httpsProxyTrust(serverTls) };
   return secure ? new ConnectHttpsAgent(proxy, options) : new ConnectHttpAgent(proxy, options);
 }
 
@@ -101,8 +104,8 @@ function connectError(error: Error, proxyLabel: string, authority: string): Prox
 
 class SocksHttpsAgent extends https.Agent {
   readonly #proxy: URL;
-  constructor(proxy: URL) {
-    super(AGENT_OPTIONS);
+  constructor(proxy: URL, serverTls: tls.ConnectionOptions) {
+    super({ ...AGENT_OPTIONS, ...serverTls });
     this.#proxy = proxy;
   }
   override createConnection(options: https.RequestOptions, callback?: ConnectCallback): undefined {

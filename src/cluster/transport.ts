@@ -85,9 +85,14 @@ export async function createTransport(context: ContextInfo, credentials: Credent
  */
 const MAX_SOCKETS_PER_CLUSTER = 8;
 
-function directAgent(serverUrl: URL): http.Agent {
+/**
+ * The server's TLS options (CA, our checkServerIdentity) belong to the agent, not to each request:
+ * since Node 22.23/24.x, a request that brings a checkServerIdentity of its own gets a connection of
+ * its own that is never kept alive (no reuse, no maxSockets across a burst).
+ */
+function directAgent(serverUrl: URL, tlsOptions: tls.ConnectionOptions): http.Agent {
   const options = { keepAlive: true, maxSockets: MAX_SOCKETS_PER_CLUSTER };
-  return serverUrl.protocol === 'https:' ? new HttpsAgent(options) : new http.Agent(options);
+  return serverUrl.protocol === 'https:' ? new HttpsAgent({ ...options, ...tlsOptions }) : new http.Agent(options);
 }
 
 function parseServerUrl(context: ContextInfo): URL {
@@ -362,7 +367,7 @@ export class ApiTransport {
       }
     }
 
-    this.#agent ??= directAgent(this.#serverUrl);
+    this.#agent ??= directAgent(this.#serverUrl, this.#tlsOptions);
     const send = this.#serverUrl.protocol === 'https:' ? httpsRequest : http.request;
     return new Promise<Exchange>((resolve, reject) => {
       const request = send(url, {
@@ -370,7 +375,8 @@ export class ApiTransport {
         headers,
         agent: this.#agent,
         signal: controller.signal,
-        ...this.#tlsOptions,
+        // The server's TLS options are the agent's (directAgent, createProxyAgent); a client
+        // certificate from an exec plugin may change during the run, so it goes with each request.
         ...(credentials.cert !== undefined ? { cert: credentials.cert, key: credentials.key } : {}),
       });
       request.on('response', (response) => resolve(exchangeOf(response)));

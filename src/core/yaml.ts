@@ -422,7 +422,6 @@ function compareFromDifference(ar: readonly number[], br: readonly number[]): nu
  */
 const DUMP_OPTIONS: yaml.DumpOptions = {
   schema: DUMP_SCHEMA,
-  sortKeys: compareGoYamlKeys,
   noArrayIndent: true,
   lineWidth: -1,
   noRefs: true,
@@ -430,7 +429,47 @@ const DUMP_OPTIONS: yaml.DumpOptions = {
 };
 
 export function toYaml(value: unknown): string {
-  return yaml.dump(value, DUMP_OPTIONS);
+  // The key order of the mapping js-yaml writes next: js-yaml hands every value to the replacer
+  // just before it writes it, and sorts a mapping's keys first thing when it does.
+  // Without digits in its keys the rule is a total order and the engine's sort may apply it; with
+  // them, the mapping's keys in our own order (a mapping has a few keys: a search of the short
+  // list is cheaper than a Map made per mapping).
+  let order: string[] | undefined;
+  return yaml.dump(value, {
+    ...DUMP_OPTIONS,
+    replacer: (_key: string, item: unknown) => {
+      if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+        const keys = Object.keys(item);
+        order = keys.some((key) => DIGIT.test(key)) ? sortGoYamlKeys(keys) : undefined;
+      }
+      return item;
+    },
+    sortKeys: (a: string, b: string) => (order === undefined ? compareGoYamlKeys(a, b) : order.indexOf(a) - order.indexOf(b)),
+  });
+}
+
+/**
+ * Keys in go-yaml's order, by our own sort rather than Array.prototype.sort: where
+ * compareGoYamlKeys is not a total order (["x10", "x01y", "x1y"]) the algorithm decides, and V8's
+ * changed between Node 24 and 26. This one is Go's own for the maps we meet (sort.Sort's insertion
+ * sort up to 12 keys), then a merge sort: the order Go prints when its map yields the keys in the
+ * order of our input.
+ */
+function sortGoYamlKeys(keys: string[]): string[] {
+  if (keys.length <= 12) {
+    for (let i = 1; i < keys.length; i++) {
+      for (let j = i; j > 0 && compareGoYamlKeys(keys[j]!, keys[j - 1]!) < 0; j--) [keys[j], keys[j - 1]] = [keys[j - 1]!, keys[j]!];
+    }
+    return keys;
+  }
+  const middle = keys.length >> 1;
+  const left = sortGoYamlKeys(keys.slice(0, middle));
+  const right = sortGoYamlKeys(keys.slice(middle));
+  const merged: string[] = [];
+  let l = 0;
+  let r = 0;
+  while (l < left.length && r < right.length) merged.push(compareGoYamlKeys(right[r]!, left[l]!) < 0 ? right[r++]! : left[l++]!);
+  return merged.concat(left.slice(l), right.slice(r));
 }
 
 export { yaml as jsYaml };

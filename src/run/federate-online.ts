@@ -3,8 +3,8 @@
 // (-o) or apply them (bounded concurrency, each failure reported on its own); re-runs update.
 
 import type { CommandEnv } from '../cli/command-env.js';
-import type { ProgressBar, Ui } from '../cli/ui.js';
-import { Applier, type OperationResult, mapWithConcurrency } from '../cluster/applier.js';
+import type { Ui } from '../cli/ui.js';
+import { Applier } from '../cluster/applier.js';
 import { discoverApiResources } from '../cluster/discovery.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { FederateOptions } from '../commands/federate.js';
@@ -12,7 +12,7 @@ import { type ApiResource, type DiscoverySnapshot, groupQualifiedName, lookupApi
 import { type ServedFederatedType, federateObject, planFederatedWrites } from '../core/federate.js';
 import { GVR, gvrOf } from '../core/gvr.js';
 import { type ContentsType, namespaceContentTypes, skipReason } from '../core/namespace-contents.js';
-import { type DryRunStrategy, type Operation, resultLine } from '../core/plan.js';
+import { type DryRunStrategy, resultLine } from '../core/plan.js';
 import { printObjects } from '../core/printers.js';
 import { federatedTypeForTarget, typeConfigApiResource } from '../core/type-config.js';
 import { defaultEnableTypeDirective } from '../core/enable-directive.js';
@@ -97,7 +97,7 @@ export async function runOnlineFederate(options: OnlineOptions, env: CommandEnv)
         bar?.advance(false);
         fail(conflict);
       }
-      const results = await applyCounted(applier, plan.operations, bar);
+      const results = await applier.applyConcurrently(plan.operations, WRITE_CONCURRENCY, (succeeded) => bar?.advance(succeeded));
       // Printed in plan order, whatever order the concurrent writes finished in.
       for (const result of results) {
         if ('error' in result) {
@@ -114,23 +114,6 @@ export async function runOnlineFederate(options: OnlineOptions, env: CommandEnv)
   // Counted after the writes: what was done, not what was meant to be.
   if (options.contents) ui.info(contentsSummary({ written, failed: failures.length, total: objectCount, types: sets.length, skipped: skipped.length, dryRun }));
   if (failures.length > 0) throw new PartialFailureError(`${failures.length} federated resource(s) could not be written`, failures);
-}
-
-/**
- * Applier.applyConcurrently, counting each write on the bar as it finishes (the applier reports
- * only starts, and a bar of started writes would run ahead of what is done).
- */
-function applyCounted(applier: Applier, operations: readonly Operation[], bar: ProgressBar | undefined): Promise<Array<OperationResult | { op: Operation; error: unknown }>> {
-  return mapWithConcurrency(operations, WRITE_CONCURRENCY, async (op) => {
-    try {
-      const result = await applier.applyOne(op);
-      bar?.advance(true);
-      return result;
-    } catch (error) {
-      bar?.advance(false);
-      return { op, error };
-    }
-  });
 }
 
 /**

@@ -1,14 +1,23 @@
 // npm run bench: every figure is a ratio to a floor measured in the same run. Cluster figures
 // (join/unjoin) need a running environment: npm run e2e:up, or KUBEFEDCTL_E2E_KUBECONFIG.
+import { NODE_LINES, nodeBinary } from '../../scripts/node-lines.mjs';
 import { type Measurement, runOfflineBenchmarks } from './offline.js';
 
 function format(m: Measurement): string {
   const verdict = m.target === Infinity ? '' : ` (target <= ${m.target}x) ${m.ratio <= m.target ? 'ok' : 'OVER TARGET'}`;
-  return `${m.name.padEnd(44)} ${m.value.toFixed(1).padStart(8)} ${m.unit.padEnd(3)} floor ${m.floor.toFixed(1).padStart(8)} ${m.unit.padEnd(3)} ratio ${m.ratio.toFixed(2)}x${verdict}`;
+  return `${m.name.padEnd(52)} ${m.value.toFixed(1).padStart(8)} ${m.unit.padEnd(3)} floor ${m.floor.toFixed(1).padStart(8)} ${m.unit.padEnd(3)} ratio ${m.ratio.toFixed(2)}x${verdict}`;
 }
 
-const results: Measurement[] = runOfflineBenchmarks();
-for (const m of results) console.log(format(m));
+// The offline figures on this shell's Node and on each supported line (KUBEFEDCTL_BENCH_LINES=24,26
+// to choose; empty for this Node only). The compile cache lives in the system's temporary directory:
+// the first runs of each line fill it, the warm-up run of each comparison absorbs that.
+const lines = (process.env.KUBEFEDCTL_BENCH_LINES ?? Object.keys(NODE_LINES).join(',')).split(',').filter((line) => line !== '');
+const results: Measurement[] = [];
+for (const nodePath of [process.execPath, ...lines.map((line) => nodeBinary(NODE_LINES[line] ?? line))]) {
+  const measured = runOfflineBenchmarks(nodePath);
+  for (const m of measured) console.log(format(m));
+  results.push(...measured);
+}
 
 
 const { runClusterBenchmarks } = await import('./cluster.js');

@@ -127,7 +127,7 @@ try kubefedctl version ""
 
   function loadedBy(args: string[]): string[] {
     const file = path.join(dir, `modules-${args.length}.json`);
-    const result = spawnSync(process.execPath, ['--require', path.join(ROOT, 'test/helpers/record-modules.cjs'), path.join(BIN, 'kubefedctl.js'), ...args], {
+    const result = spawnSync(process.execPath, ['--import', path.join(ROOT, 'test/helpers/record-modules.mjs'), path.join(BIN, 'kubefedctl.js'), ...args], {
       env: { ...env(), RECORD_MODULES_FILE: file },
       encoding: 'utf8',
     });

@@ -1,7 +1,6 @@
 // Fake clusters for join and unjoin, served by fake-apiserver.ts: a host with KubeFed whose
 // controller marks each joined cluster Offline, NotReady, then Ready, and members whose token
-// controller fills in token Secrets. Used by the terminal tests and by the build's code-cache
-// training (scripts/train-code-cache.ts), so this module loads no test framework.
+// controller fills in token Secrets. Used by the terminal tests; loads no test framework.
 import { GVR } from '../../src/core/gvr.js';
 import type { KubeObject } from '../../src/core/types.js';
 import type { FakeRequest } from './fake-cluster.js';

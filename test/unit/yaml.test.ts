@@ -194,7 +194,6 @@ describe('key order as go-yaml v2 writes it (sorter.go)', () => {
     [['ab', 'a{'], ['a{', 'ab']],
     [['b', 'a', 'B', '_', '-', '0', '9', '10', '01', '001'], ['-', '_', '0', '01', '001', '9', '10', 'B', 'a', 'b']],
     [['a01', 'a1', 'a001', 'a10', 'a010'], ['a1', 'a01', 'a001', 'a10', 'a010']],
-    [['x10', 'x01y', 'x1y'], ['x1y', 'x01y', 'x10']],
     [['ä', 'z', 'a', 'é1'], ['a', 'z', 'ä', 'é1']],
     [['a٣', 'a3', 'a12', 'a٣4'], ['a3', 'a12', 'a٣', 'a٣4']],
     [['app.kubernetes.io/version', 'app.kubernetes.io/name', 'app', 'app.kubernetes.io/part-of'], ['app', 'app.kubernetes.io/name', 'app.kubernetes.io/part-of', 'app.kubernetes.io/version']],
@@ -206,6 +205,18 @@ describe('key order as go-yaml v2 writes it (sorter.go)', () => {
       assert.deepEqual(written.trimEnd().split('\n').map((line) => JSON.parse(line.replace(/: 1$/, '').replace(/^([^"].*)$/, '"$1"'))), expected);
     });
   }
+  test('a key set the rule does not order totally comes out the same on every Node line', () => {
+    // x1y < x01y < x10 < x1y: Go's output varies with its map's order (one run printed x1y, x01y,
+    // x10); Array.prototype.sort would leave it to the engine (Node 26 differs from 20-24). Ours is
+    // Go's insertion sort over the keys in input order.
+    const written = toYaml({ x10: 1, x01y: 1, x1y: 1 });
+    assert.equal(written, 'x01y: 1\nx10: 1\nx1y: 1\n');
+  });
+  test('more keys than an insertion sort takes are ordered too', () => {
+    const keys = Array.from({ length: 40 }, (_, i) => `file${(i * 7) % 40}`);
+    const written = toYaml(Object.fromEntries(keys.map((key) => [key, 1])));
+    assert.deepEqual(written.trimEnd().split('\n').map((line) => line.replace(/: 1$/, '')), Array.from({ length: 40 }, (_, i) => `file${i}`));
+  });
   test('digit runs longer than 15 digits compare as Go\'s wrapping int64', () => {
     // 9223372036854775808 wraps to -2^63 in Go's int64 arithmetic, so it sorts before "x1".
     assert.ok(compareGoYamlKeys('x9223372036854775808', 'x1') < 0);
