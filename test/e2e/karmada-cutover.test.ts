@@ -314,12 +314,17 @@ describe('migrate karmada --execute stopped (SIGINT) in every phase, then run ag
   });
 
   test('each run stops with exit 130 where it was, the next one continues, and the end state is the same', async () => {
-    const phases = [/Registering \d+ clusters? with Karmada/, /: marking \d+ Federated objects/, /: Karmada adopts/, /: releasing the objects from KubeFed/, /\(2 of 2\): Karmada adopts/, /\(2 of 2\): releasing/, /Unjoining \d+ clusters? from KubeFed/];
+    const inWave = (ns: string, phase: string) => new RegExp(`namespace ${ns}( \\(\\d of \\d\\))?: ${phase}`);
+    const phases = [
+      /Registering \d+ clusters? with Karmada/,
+      ...[world.canary, world.main].flatMap((ns) => [inWave(ns, 'marking'), inWave(ns, 'Karmada adopts'), inWave(ns, 'releasing')]),
+      /Unjoining \d+ clusters? from KubeFed/,
+    ];
     const poller = new Poller([...world.placed, ...world.leftUnmanaged]);
     poller.start();
     const outcomes: string[] = [];
     for (const [index, phase] of phases.entries()) {
-      const outcome = await interruptAt(world, phase, 200 + index * 150);
+      const outcome = await interruptAt(world, phase, 150 + (index % 3) * 150);
       outcomes.push(`${phase.source}: ${outcome.matched ? 'interrupted' : 'not reached'}, exit ${outcome.code}`);
       process.stderr.write(`--- run ${index + 1} (SIGINT at ${phase.source}), exit ${outcome.code}:\n${outcome.stderr.split('\n').filter((line) => !/^(info|warning) /.test(line)).join('\n')}\n`);
       if (outcome.code === 130) assert.match(outcome.stderr, /Run the same command again to continue/, outcome.stderr);
@@ -330,7 +335,7 @@ describe('migrate karmada --execute stopped (SIGINT) in every phase, then run ag
     await poller.stop();
     process.stderr.write(`interrupted cut-over: ${outcomes.join('; ')}\n`);
     assert.equal(last.code, 0, describeRun(last));
-    assert.ok(outcomes.filter((line) => line.includes('interrupted, exit 130')).length >= 3, `most phases were interrupted: ${outcomes.join('; ')}`);
+    assert.ok(outcomes.filter((line) => line.includes('interrupted, exit 130')).length >= 5, `most phases were interrupted: ${outcomes.join('; ')}`);
     poller.assertNothingDeletedOrReplaced();
     await assertEndState(world);
   });
@@ -339,40 +344,44 @@ describe('migrate karmada --execute stopped (SIGINT) in every phase, then run ag
 describe('migrate karmada --execute that Karmada cannot finish', { skip: skip || undefined }, () => {
   const ns = `kfc-cut-r-${RUN}`;
   const group = `cut${RUN}.example.com`;
+  // A kind of its own per run: KubeFed names the federated CRD after the kind alone.
+  const kind = `Gadget${RUN}`;
+  const plural = `gadget${RUN}s`;
   const crd = {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: `widgets.${group}` },
+    metadata: { name: `${plural}.${group}` },
     spec: {
       group,
-      names: { kind: 'Widget', plural: 'widgets', singular: 'widget', listKind: 'WidgetList' },
+      names: { kind, plural, singular: kind.toLowerCase(), listKind: `${kind}List` },
       scope: 'Namespaced',
       versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
     },
   };
-  const watched = MEMBERS.map((member) => ({ cluster: member, path: `/apis/${group}/v1/namespaces/${ns}/widgets/w` }));
+  const watched = MEMBERS.map((member) => ({ cluster: member, path: `/apis/${group}/v1/namespaces/${ns}/${plural}/w` }));
   const args = () => ['migrate', 'karmada', '--execute', '--yes', '--host-cluster-context', HOST, '--karmada-context', KARMADA_CONTEXT, '--kubeconfig', env.kubeconfig, '-n', ns, '--timeout', '60s'];
   before(async () => {
     for (const cluster of [HOST, ...MEMBERS]) await ok(cluster, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
     const joined = await kubefedctl(env, ['join', ...MEMBERS, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig, '--wait=120s']);
     assert.equal(joined.code, 0, describeRun(joined));
-    await env.waitFor(async () => (await env.adminRequest(HOST, 'GET', `/apis/${group}/v1/widgets`)).status === 200, 30_000, { what: 'the Widget CRD to be served' });
-    const enabled = await kubefedctl(env, ['enable', `widgets.${group}`, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig]);
+    await env.waitFor(async () => (await env.adminRequest(HOST, 'GET', `/apis/${group}/v1/${plural}`)).status === 200, 30_000, { what: 'the CRD to be served' });
+    const enabled = await kubefedctl(env, ['enable', `${plural}.${group}`, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig]);
     assert.equal(enabled.code, 0, describeRun(enabled));
     await ok(HOST, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     await ok(HOST, 'POST', fedPath('federatednamespaces', ns), { apiVersion: TYPES, kind: 'FederatedNamespace', metadata: { name: ns, namespace: ns }, spec: { placement: { clusterSelector: {} } } });
-    await env.waitFor(async () => (await env.adminRequest(HOST, 'GET', `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federatedwidgets`)).status === 200, 30_000, { what: 'FederatedWidget to be served' });
-    await ok(HOST, 'POST', `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federatedwidgets`, { apiVersion: TYPES, kind: 'FederatedWidget', metadata: { name: 'w', namespace: ns }, spec: { template: { spec: { size: 3 } }, placement: { clusterSelector: {} } } });
+    await env.waitFor(async () => (await env.adminRequest(HOST, 'GET', `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federated${plural}`)).status === 200, 30_000, { what: 'the Federated type to be served' });
+    await ok(HOST, 'POST', `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federated${plural}`, { apiVersion: TYPES, kind: `Federated${kind}`, metadata: { name: 'w', namespace: ns }, spec: { template: { spec: { size: 3 } }, placement: { clusterSelector: {} } } });
     await env.waitFor(async () => {
       for (const { cluster, path } of watched) if ((await getObject(env, cluster, path))?.metadata?.labels?.['kubefed.io/managed'] !== 'true') return false;
       return true;
-    }, 120_000, { what: 'KubeFed to propagate the Widget' });
+    }, 120_000, { what: 'KubeFed to propagate the object' });
   });
   after(async () => {
-    await kubefedctl(env, ['disable', `widgets.${group}`, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig, '--delete-federated-type-crd']);
+    const disabled = await kubefedctl(env, ['disable', `${plural}.${group}`, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig, '--delete-crd']);
+    assert.equal(disabled.code, 0, describeRun(disabled));
     await cleanUp([ns]);
-    for (const cluster of [HOST, ...MEMBERS]) await env.adminRequest(cluster, 'DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.${group}`);
-    await karmada!.request('DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.${group}`);
+    for (const cluster of [HOST, ...MEMBERS]) await env.adminRequest(cluster, 'DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${plural}.${group}`);
+    await karmada!.request('DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${plural}.${group}`);
   });
 
   test('stops before releasing anything from KubeFed, says what to fix, and finishes once it is fixed', async () => {
@@ -380,15 +389,15 @@ describe('migrate karmada --execute that Karmada cannot finish', { skip: skip ||
     poller.start();
     const refused = await kubefedctl(env, args(), { timeoutMs: 300_000 });
     assert.equal(refused.code, 1, describeRun(refused));
-    assert.match(refused.stderr, new RegExp(`Karmada does not serve widgets.${group.replaceAll('.', '\\.')}`), refused.stderr);
+    assert.match(refused.stderr, new RegExp(`Karmada does not serve ${plural}.${group.replaceAll('.', '\\.')}`), refused.stderr);
     assert.match(refused.stderr, /install its CustomResourceDefinition in Karmada/);
     // Nothing was released: the Federated objects are there and KubeFed still manages every member object.
-    assert.ok(await getObject(env, HOST, `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federatedwidgets/w`), 'the FederatedWidget is still there');
+    assert.ok(await getObject(env, HOST, `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federated${plural}/w`), 'the Federated object is still there');
     for (const { cluster, path } of watched) assert.equal((await getObject(env, cluster, path))?.metadata?.labels?.['kubefed.io/managed'], 'true', `${path} in ${cluster} is still KubeFed's`);
 
     const installed = await karmada!.request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
     assert.equal(installed.status, 201, installed.text);
-    await env.waitFor(async () => (await karmada!.request('GET', `/apis/${group}/v1/widgets`)).status === 200, 30_000, { what: 'Karmada to serve Widgets' });
+    await env.waitFor(async () => (await karmada!.request('GET', `/apis/${group}/v1/${plural}`)).status === 200, 30_000, { what: 'Karmada to serve the type' });
     const fixed = await kubefedctl(env, args(), { timeoutMs: 300_000 });
     await new Promise((resolve) => setTimeout(resolve, 2000));
     await poller.stop();
