@@ -3,10 +3,11 @@
 // arguments verbatim, and completes through `kubectl __complete kubefed ...`.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import yaml from 'js-yaml';
 import { type E2eEnv, type ExecOptions, type ExecResult, REPO_ROOT, loadE2eEnv } from './harness/env.js';
 import { NS, describeRun, kubefedctl, waitForNamespaceGone } from './support.js';
 
@@ -111,7 +112,10 @@ describe('kubectl plugin (real kubectl)', { skip: env.kubectlPath === undefined 
     assert.equal(output.stdout, 'wide\njson\nyaml\nname\n:4\n');
 
     const contexts = await run('__complete', 'kubefed', 'join', '--host-cluster-context', '');
-    assert.equal(contexts.stdout, `${env.clusters.join('\n')}\n:4\n`);
+    // Every context of the kubeconfig: with KUBEFEDCTL_E2E_KARMADA=1 it also has `karmada`.
+    const kubeconfigContexts = ((yaml.load(readFileSync(env.kubeconfig, 'utf8')) as { contexts: Array<{ name: string }> }).contexts ?? []).map((c) => c.name);
+    assert.ok(env.clusters.every((c) => kubeconfigContexts.includes(c)));
+    assert.equal(contexts.stdout, `${kubeconfigContexts.join('\n')}\n:4\n`);
 
     const types = await run('__complete', 'kubefed', 'status', 'federatedd');
     assert.equal(types.stdout, 'federateddeployments.types.kubefed.io\tFederatedDeployment (deployments.apps)\n:4\n');

@@ -83,7 +83,7 @@ function writeKubeconfigs(state: E2eState): void {
 // ---------------------------------------------------------------------------------------------------------
 // process arguments
 
-function apiserverArgs(c: Omit<ClusterState, 'apiserver' | 'controllerManager'>, etcdUrl: string): string[] {
+export function apiserverArgs(c: Omit<ClusterState, 'apiserver' | 'controllerManager'>, etcdUrl: string): string[] {
   return [
     `--etcd-servers=${etcdUrl}`,
     `--etcd-prefix=${c.etcdPrefix}`,
@@ -156,7 +156,7 @@ function assertAlive(p: ProcInfo, what: string): void {
   if (!isAlive(p.pid, p.bin)) throw new Error(`${what} (pid ${p.pid}) exited; last log lines from ${p.log}:\n${tailFile(p.log)}`);
 }
 
-async function waitApiserver(c: ClusterState, timeoutMs = 120_000): Promise<void> {
+export async function waitApiserver(c: ClusterState, timeoutMs = 120_000): Promise<void> {
   // (also the Karmada apiserver's, which is not one of state.clusters)
   await waitFor(
     async () => {

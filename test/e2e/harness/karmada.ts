@@ -224,6 +224,7 @@ async function proc(
  */
 export async function startKarmada(state: E2eState, binaries: KarmadaBinaries, hooks: KarmadaHooks): Promise<KarmadaState> {
   const started = Date.now();
+  const save = (): void => writeState(state, join(state.dir, 'state.json'));
   const dir = join(state.dir, 'karmada');
   const logs = join(state.dir, 'logs');
   const pki: KarmadaPki = await makeKarmadaPki(join(dir, 'pki'), AGGREGATED_SERVICE);
@@ -325,7 +326,7 @@ export async function startKarmada(state: E2eState, binaries: KarmadaBinaries, h
 
   // 1. The apiserver, then what the Karmada components expect to find in it.
   spawnRecorded(apiserver.apiserver);
-  writeState(state);
+  save();
   await hooks.waitApiserver(apiserver);
   const creds = karmadaCreds(k);
   for (const ns of [SYSTEM_NAMESPACE, 'karmada-cluster']) {
@@ -339,7 +340,7 @@ export async function startKarmada(state: E2eState, binaries: KarmadaBinaries, h
   // 2. The aggregated apiserver, reached through an ExternalName Service: Endpoints may not hold 127.0.0.1.
   spawnRecorded(k.aggregatedApiserver);
   spawnRecorded(k.webhook);
-  writeState(state);
+  save();
   const caPem = readFileSync(apiserver.caFile);
   await waitFor(
     async () => {
@@ -398,7 +399,7 @@ export async function startKarmada(state: E2eState, binaries: KarmadaBinaries, h
     ],
     join(logs, 'karmada-kube-controller-manager.log'),
   );
-  writeState(state);
+  save();
 
   // 4. The webhook must answer before it is registered: every entry fails closed.
   await waitFor(
@@ -416,7 +417,7 @@ export async function startKarmada(state: E2eState, binaries: KarmadaBinaries, h
   // 5. The controllers.
   spawnRecorded(k.controllerManager);
   spawnRecorded(k.scheduler);
-  writeState(state);
+  save();
   await Promise.all(
     [
       { p: k.controllerManager, what: 'karmada-controller-manager' },
@@ -434,7 +435,7 @@ export async function startKarmada(state: E2eState, binaries: KarmadaBinaries, h
   );
   assertAlive(apiserver.controllerManager, 'karmada kube-controller-manager');
   k.readySeconds = Math.round((Date.now() - started) / 100) / 10;
-  writeState(state);
+  save();
   hooks.log(`karmada ${k.version}: control plane ready in ${k.readySeconds}s (context ${KARMADA_CONTEXT}, ${k.apiserver.server})`);
   return k;
 }
