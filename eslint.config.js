@@ -25,7 +25,14 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       // node:test's describe/test return promises the runner itself awaits.
-      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'test', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'test', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] },
+          ],
+        },
+      ],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
       '@typescript-eslint/no-non-null-assertion': 'off',
@@ -60,21 +67,27 @@ export default tseslint.config(
     files: ['src/commands/**/*.ts'],
     rules: {
       // Command modules load for --help: cluster and run code only through the dynamic import in the action.
-      '@typescript-eslint/no-restricted-imports': restrict('src/commands registers and completes; cluster and run code load lazily from the action (see docs/architecture.md).', {
-        names: [...NODE_IO],
-        layers: ['cluster', 'run'],
-        allowTypeImports: true,
-      }),
+      '@typescript-eslint/no-restricted-imports': restrict(
+        'src/commands registers and completes; cluster and run code load lazily from the action (see docs/architecture.md).',
+        {
+          names: [...NODE_IO],
+          layers: ['cluster', 'run'],
+          allowTypeImports: true,
+        },
+      ),
     },
   },
   {
     files: ['src/run/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': restrict('src/run observes, plans and applies; commands and terminal UI belong to src/commands and src/cli (see docs/architecture.md).', {
-        names: TERMINAL_UI,
-        layers: ['commands'],
-        allowTypeImports: true,
-      }),
+      '@typescript-eslint/no-restricted-imports': restrict(
+        'src/run observes, plans and applies; commands and terminal UI belong to src/commands and src/cli (see docs/architecture.md).',
+        {
+          names: TERMINAL_UI,
+          layers: ['commands'],
+          allowTypeImports: true,
+        },
+      ),
     },
   },
   {

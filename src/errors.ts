@@ -176,7 +176,6 @@ export class InternalError extends KubefedctlError {
   }
 }
 
-
 /** The run was stopped by SIGINT or SIGTERM (after rolling back what it could). Exit 130 or 143. */
 export class InterruptedError extends KubefedctlError {
   constructor(signal: string, options: KubefedctlErrorOptions = {}) {

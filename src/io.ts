@@ -70,7 +70,13 @@ function attempt<T>(name: string, read: () => T): T {
 
 function unreadable(name: string, error: NodeJS.ErrnoException): UsageError {
   const reason =
-    error.code === 'ENOENT' ? 'no such file or directory' : error.code === 'EACCES' ? 'permission denied' : error.code === 'EISDIR' ? 'is a directory' : error.message;
+    error.code === 'ENOENT'
+      ? 'no such file or directory'
+      : error.code === 'EACCES'
+        ? 'permission denied'
+        : error.code === 'EISDIR'
+          ? 'is a directory'
+          : error.message;
   return new UsageError(`cannot read "${name}": ${reason}`, { code: 'UNREADABLE_FILE' });
 }
 

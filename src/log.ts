@@ -13,7 +13,11 @@ export interface Logger {
   warn(message: string): void;
 }
 
-export function createLogger(write: (text: string) => void, verbosity: number, options: { quiet?: boolean | undefined; painter?: { warning(text: string): string } | undefined } = {}): Logger {
+export function createLogger(
+  write: (text: string) => void,
+  verbosity: number,
+  options: { quiet?: boolean | undefined; painter?: { warning(text: string): string } | undefined } = {},
+): Logger {
   const warningLabel = options.painter ? options.painter.warning('Warning:') : 'Warning:';
   return {
     verbosity,

@@ -47,9 +47,7 @@ export function redactSecretPayload(value: unknown): unknown {
 
 /** Redacts bearer tokens and JWT-looking strings from free text. */
 export function redactText(text: string): string {
-  return text
-    .replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${REDACTED}`)
-    .replace(/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g, REDACTED);
+  return text.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${REDACTED}`).replace(/eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g, REDACTED);
 }
 
 function isSecretPayloadKey(key: string, child: unknown): child is Record<string, unknown> {

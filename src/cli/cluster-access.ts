@@ -9,7 +9,12 @@ import type { Kubeconfig } from '../cluster/types.js';
 import { createLogger } from '../log.js';
 import { createClusterFactory } from '../cluster/factory.js';
 
-export async function openClusterAccess(ctx: CliContext, settings: GlobalSettings, kubeconfigFlag: string | undefined, options: AccessOptions = {}): Promise<ClusterAccess> {
+export async function openClusterAccess(
+  ctx: CliContext,
+  settings: GlobalSettings,
+  kubeconfigFlag: string | undefined,
+  options: AccessOptions = {},
+): Promise<ClusterAccess> {
   const silent = options.silentWithTimeoutMs !== undefined;
   const logger = silent
     ? createLogger(() => {}, 0, { quiet: true })

@@ -17,7 +17,11 @@ export interface ClusterIdentityFlags {
  * Loads the kubeconfig; if that fails, the failure joins the list of problems, so a missing
  * CLUSTER_NAME is not hidden behind a missing kubeconfig.
  */
-export async function openClusterAccessCollecting(env: CommandEnv, kubeconfigFlag: string | undefined, problems: Problem[]): Promise<ClusterAccess | undefined> {
+export async function openClusterAccessCollecting(
+  env: CommandEnv,
+  kubeconfigFlag: string | undefined,
+  problems: Problem[],
+): Promise<ClusterAccess | undefined> {
   try {
     return await env.clusterAccess(kubeconfigFlag);
   } catch (error) {
@@ -49,20 +53,33 @@ const MEMBER_WORD: Record<MemberCommand, string> = { join: 'joining', unjoin: 'u
  * The members named on the command line: each name is also its context unless --cluster-context
  * is given, which then allows one name only.
  */
-export function resolveMembers(command: MemberCommand, clusterNames: readonly string[], flags: ClusterIdentityFlags, kubeconfig: Kubeconfig | undefined, problems: Problem[]): MemberIdentity[] {
+export function resolveMembers(
+  command: MemberCommand,
+  clusterNames: readonly string[],
+  flags: ClusterIdentityFlags,
+  kubeconfig: Kubeconfig | undefined,
+  problems: Problem[],
+): MemberIdentity[] {
   if (clusterNames.length === 0) problems.push({ kind: 'usage', code: 'CLUSTER_NAME_REQUIRED', message: 'CLUSTER_NAME is required' });
   if (flags.clusterContext && clusterNames.length > 1) {
-    problems.push({ kind: 'usage', code: 'CLUSTER_CONTEXT_WITH_SEVERAL_NAMES', message: `--cluster-context names the context of one cluster, but ${clusterNames.length} cluster names were given` });
+    problems.push({
+      kind: 'usage',
+      code: 'CLUSTER_CONTEXT_WITH_SEVERAL_NAMES',
+      message: `--cluster-context names the context of one cluster, but ${clusterNames.length} cluster names were given`,
+    });
   }
   const seen = new Set<string>();
   return clusterNames.map((name) => {
     if (seen.has(name)) problems.push({ kind: 'usage', code: 'DUPLICATE_CLUSTER_NAME', message: `cluster "${name}" is named twice` });
     seen.add(name);
     const nameProblems = dns1123SubdomainProblems(name);
-    if (nameProblems.length > 0) problems.push({ kind: 'usage', code: 'INVALID_CLUSTER_NAME', message: `invalid cluster name "${name}": ${nameProblems.join('; ')}` });
+    if (nameProblems.length > 0)
+      problems.push({ kind: 'usage', code: 'INVALID_CLUSTER_NAME', message: `invalid cluster name "${name}": ${nameProblems.join('; ')}` });
     const clusterContext = flags.clusterContext || name;
     if (kubeconfig && clusterContext && !kubeconfig.contextNames.includes(clusterContext)) {
-      const how = flags.clusterContext ? '--cluster-context' : `the cluster name; pass --cluster-context if the ${MEMBER_WORD[command]} cluster's context has another name`;
+      const how = flags.clusterContext
+        ? '--cluster-context'
+        : `the cluster name; pass --cluster-context if the ${MEMBER_WORD[command]} cluster's context has another name`;
       problems.push({ kind: 'config', code: 'CONTEXT_NOT_FOUND', subject: 'member', message: `context "${clusterContext}" does not exist (${how})` });
     }
     return { clusterName: name, clusterContext };
@@ -75,7 +92,12 @@ export function resolveHost(flags: ClusterIdentityFlags, kubeconfig: Kubeconfig 
   if (!kubeconfig) {
     // Already reported as a problem by openClusterAccessCollecting.
   } else if (!hostContext) {
-    problems.push({ kind: 'config', code: 'NO_HOST_CONTEXT', subject: 'host', message: 'no host cluster context: the kubeconfig has no current-context; pass --host-cluster-context' });
+    problems.push({
+      kind: 'config',
+      code: 'NO_HOST_CONTEXT',
+      subject: 'host',
+      message: 'no host cluster context: the kubeconfig has no current-context; pass --host-cluster-context',
+    });
   } else if (!kubeconfig.contextNames.includes(hostContext)) {
     problems.push({ kind: 'config', code: 'CONTEXT_NOT_FOUND', subject: 'host', message: `context "${hostContext}" does not exist (--host-cluster-context)` });
   }
@@ -85,7 +107,8 @@ export function resolveHost(flags: ClusterIdentityFlags, kubeconfig: Kubeconfig 
     if (/[/:]/.test(hostName)) problems.push({ kind: 'usage', code: 'INVALID_HOST_CLUSTER_NAME', message: 'host-cluster-name may not contain "/" or ":"' });
     else {
       const hostProblems = dns1123SubdomainProblems(hostName);
-      if (hostProblems.length > 0) problems.push({ kind: 'usage', code: 'INVALID_HOST_CLUSTER_NAME', message: `invalid --host-cluster-name "${hostName}": ${hostProblems.join('; ')}` });
+      if (hostProblems.length > 0)
+        problems.push({ kind: 'usage', code: 'INVALID_HOST_CLUSTER_NAME', message: `invalid --host-cluster-name "${hostName}": ${hostProblems.join('; ')}` });
     }
   } else if (hostContext) {
     hostName = hostContext;
@@ -119,7 +142,6 @@ export interface MemberCommandBasics {
   host: HostIdentity;
 }
 
-
 export async function completeMemberCommand(
   command: MemberCommand,
   clusterNames: readonly string[],
@@ -129,15 +151,25 @@ export async function completeMemberCommand(
 ): Promise<MemberCommandBasics> {
   const dryRun = collectProblem(problems, () => dryRunStrategy(flags.dryRun)) ?? 'none';
   const waitTimeoutMs = collectProblem(problems, () => parseOptionalTimeout('--wait', flags.wait, DEFAULT_WAIT));
-  if (flags.output && dryRun === 'none') problems.push({ kind: 'usage', code: 'OUTPUT_NEEDS_DRY_RUN', message: `-o/--output prints the planned ${command === 'unjoin' ? 'deletions' : 'objects'} and needs --dry-run` });
-  if (dryRun !== 'none' && waitTimeoutMs !== undefined) problems.push({ kind: 'usage', code: 'WAIT_WITH_DRY_RUN', message: '--wait cannot be combined with --dry-run' });
+  if (flags.output && dryRun === 'none')
+    problems.push({
+      kind: 'usage',
+      code: 'OUTPUT_NEEDS_DRY_RUN',
+      message: `-o/--output prints the planned ${command === 'unjoin' ? 'deletions' : 'objects'} and needs --dry-run`,
+    });
+  if (dryRun !== 'none' && waitTimeoutMs !== undefined)
+    problems.push({ kind: 'usage', code: 'WAIT_WITH_DRY_RUN', message: '--wait cannot be combined with --dry-run' });
   const access = await openClusterAccessCollecting(env, flags.kubeconfig, problems);
   const members = resolveMembers(command, clusterNames, flags, access?.kubeconfig, problems);
   const host = resolveHost(flags, access?.kubeconfig, problems);
   if (access && problems.length === 0) {
     // The clusters are known: their TLS handshakes can run while the command loads the rest.
     for (const context of new Set([host.hostContext, ...members.map((member) => member.clusterContext)])) {
-      if (access.kubeconfig.contextNames.includes(context)) void access.client(context).then((client) => client.preconnect(), () => {});
+      if (access.kubeconfig.contextNames.includes(context))
+        void access.client(context).then(
+          (client) => client.preconnect(),
+          () => {},
+        );
     }
   }
   return { dryRun, waitTimeoutMs, access, members, host };

@@ -115,12 +115,20 @@ export function kubefedNamespace(flags: GlobalSubcommandFlags): string {
 }
 
 export function outputOption(formats: readonly string[], description?: string): Option {
-  return new Option('-o, --output <format>', description ?? `Output format; the objects are printed instead of created. One of: ${formats.join('|')}.`).choices(formats);
+  return new Option('-o, --output <format>', description ?? `Output format; the objects are printed instead of created. One of: ${formats.join('|')}.`).choices(
+    formats,
+  );
 }
 
 /** Comma-separated list flags accumulate over repeats, as pflag's StringSlice. */
 export function collectCommaList(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+  return [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
 }
 
 export function collectRepeated(value: string, previous: string[] | undefined): string[] {

@@ -93,7 +93,9 @@ function processInterrupts(stderr: OutputStream): Interrupts {
     }
     const left = pending();
     const lead = restoreTerminal() ? '' : '\n';
-    stderr.write(`${lead}error: interrupted again; exiting without finishing the rollback.${left.length > 0 ? ` These may be left:\n  - ${left.map((step) => step.replace(/^(deleted|restored) /, '')).join('\n  - ')}` : ''}\n`);
+    stderr.write(
+      `${lead}error: interrupted again; exiting without finishing the rollback.${left.length > 0 ? ` These may be left:\n  - ${left.map((step) => step.replace(/^(deleted|restored) /, '')).join('\n  - ')}` : ''}\n`,
+    );
     process.exit(exitCodeOf(signal));
   };
   const install = () => {

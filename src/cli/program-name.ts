@@ -5,9 +5,16 @@ export const DEFAULT_PROGRAM_NAME = 'kubefedctl';
 
 /** kubectl-kubefed → "kubectl kubefed" (a `_` in a plugin file name stands for a `-` in the command); anything else → kubefedctl. */
 export function programNameOf(scriptPath: string | undefined): string {
-  const base = (scriptPath ?? '').split(/[\\/]/).pop()!.replace(/\.(c?js|mjs|cmd|exe)$/i, '');
+  const base = (scriptPath ?? '')
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/\.(c?js|mjs|cmd|exe)$/i, '');
   if (!base.startsWith('kubectl-') || base.length === 'kubectl-'.length) return DEFAULT_PROGRAM_NAME;
-  return `kubectl ${base.slice('kubectl-'.length).split('-').map((word) => word.replaceAll('_', '-')).join(' ')}`;
+  return `kubectl ${base
+    .slice('kubectl-'.length)
+    .split('-')
+    .map((word) => word.replaceAll('_', '-'))
+    .join(' ')}`;
 }
 
 /**

@@ -112,7 +112,12 @@ export interface ProgramState {
  * full (the others keep their headers, enough for root help and suggestions); without it, or for
  * a completion request (which completes against the whole tree), every command is.
  */
-export function createProgram(ctx: CliContext, state: ProgramState, overrides: { clusterAccess?: CommandEnv['clusterAccess'] } = {}, commandLine?: readonly string[]): Command {
+export function createProgram(
+  ctx: CliContext,
+  state: ProgramState,
+  overrides: { clusterAccess?: CommandEnv['clusterAccess'] } = {},
+  commandLine?: readonly string[],
+): Command {
   const programName = ctx.programName ?? DEFAULT_PROGRAM_NAME;
   const program = new Command(programName);
   // Examples and hints in help name `kubefedctl <command>`: under the plugin's name, its name.
@@ -134,7 +139,12 @@ export function createProgram(ctx: CliContext, state: ProgramState, overrides: {
       getErrHelpWidth: () => ctx.stderr.columns ?? 80,
     })
     .showSuggestionAfterError(true)
-    .addOption(new Option('-v, --v <level>', 'number for the log level verbosity (2: steps, 4: debug and stack traces, 6: HTTP requests, 8: bodies; secrets are always redacted)').argParser(parseLevel))
+    .addOption(
+      new Option(
+        '-v, --v <level>',
+        'number for the log level verbosity (2: steps, 4: debug and stack traces, 6: HTTP requests, 8: bodies; secrets are always redacted)',
+      ).argParser(parseLevel),
+    )
     .option('--no-color', 'Never colour output (also when NO_COLOR is set).')
     .addHelpText(
       'after',
@@ -173,7 +183,13 @@ Exit codes:
     ctx,
     settings: state.settings,
     ui: (options = {}) =>
-      createUi(ctx, { verbosity: state.settings.verbosity, quiet: state.settings.quiet, noColor: !state.settings.color, machineOutput: options.machineOutput ?? false, painter: state.settings.painter }),
+      createUi(ctx, {
+        verbosity: state.settings.verbosity,
+        quiet: state.settings.quiet,
+        noColor: !state.settings.color,
+        machineOutput: options.machineOutput ?? false,
+        painter: state.settings.painter,
+      }),
     clusterAccess: (kubeconfigFlag, options) => {
       const key = `${kubeconfigFlag ?? ''}\0${options?.silentWithTimeoutMs ?? ''}`;
       let access = accessByFlag.get(key);
@@ -195,7 +211,9 @@ Exit codes:
   program.hook('preAction', (_root, actionCommand) => {
     const globals = actionCommand.optsWithGlobals() as { v?: number; color?: boolean; quiet?: boolean };
     state.settings = { ...state.settings, verbosity: globals.v ?? 0, color: globals.color !== false, quiet: globals.quiet === true };
-    const used = IGNORED_KLOG_FLAGS.map(([flags]) => flags.split(' ')[0]!.replace(/^--/, '')).filter((name) => program.getOptionValueSource(camel(name)) === 'cli');
+    const used = IGNORED_KLOG_FLAGS.map(([flags]) => flags.split(' ')[0]!.replace(/^--/, '')).filter(
+      (name) => program.getOptionValueSource(camel(name)) === 'cli',
+    );
     state.ignoredFlagsUsed = used;
   });
 

@@ -37,9 +37,27 @@ export interface Glyphs {
   barTodo: string;
 }
 
-const UNICODE_GLYPHS: Glyphs = { frames: ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'], success: '✔', failure: '✖', pending: '·', separator: ' · ', ellipsis: '…', barDone: '━', barTodo: '─' };
+const UNICODE_GLYPHS: Glyphs = {
+  frames: ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'],
+  success: '✔',
+  failure: '✖',
+  pending: '·',
+  separator: ' · ',
+  ellipsis: '…',
+  barDone: '━',
+  barTodo: '─',
+};
 // Printable ASCII only: the Linux console's and old Windows consoles' fonts lack even √ and ×.
-const ASCII_GLYPHS: Glyphs = { frames: ['-', '\\', '|', '/'], success: '+', failure: 'x', pending: '.', separator: ' - ', ellipsis: '...', barDone: '#', barTodo: '-' };
+const ASCII_GLYPHS: Glyphs = {
+  frames: ['-', '\\', '|', '/'],
+  success: '+',
+  failure: 'x',
+  pending: '.',
+  separator: ' - ',
+  ellipsis: '...',
+  barDone: '#',
+  barTodo: '-',
+};
 
 export function glyphsFor(unicode: boolean): Glyphs {
   return unicode ? UNICODE_GLYPHS : ASCII_GLYPHS;

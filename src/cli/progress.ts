@@ -46,7 +46,6 @@ const SYNC_START = `${CSI}?2026h`;
 const SYNC_END = `${CSI}?2026l`;
 const FRAME_MS = 80;
 
-
 /** A piece of a live line: plain text, or text painted after the line is cut to the width. */
 type Segment = string | { text: string; paint: (text: string) => string };
 type Line = Segment[];
@@ -134,7 +133,11 @@ class Region {
   }
 
   #hook(): void {
-    const streams: OutputStream[] = [this.#options.stderr, ...(this.#options.stdout.isTTY ? [this.#options.stdout] : []), ...(this.#options.nodeStderr ? [this.#options.nodeStderr] : [])];
+    const streams: OutputStream[] = [
+      this.#options.stderr,
+      ...(this.#options.stdout.isTTY ? [this.#options.stdout] : []),
+      ...(this.#options.nodeStderr ? [this.#options.nodeStderr] : []),
+    ];
     const restores = streams.map((stream) => {
       const own = Object.hasOwn(stream, 'write');
       const original = stream.write as (chunk: string | Uint8Array, ...rest: unknown[]) => unknown;
@@ -267,7 +270,8 @@ function progressView(region: Region, glyphs: Glyphs, paint: Painter, title: str
   let done = 0;
   let failed = 0;
   meter.sample(started, 0);
-  const line = (now: number, columns: number, perSecond = meter.perSecond(now)) => progressLine({ title, done, failed, total, elapsedMs: now - started, perSecond }, columns - 2, unicode);
+  const line = (now: number, columns: number, perSecond = meter.perSecond(now)) =>
+    progressLine({ title, done, failed, total, elapsedMs: now - started, perSecond }, columns - 2, unicode);
   const view: View = {
     lines: (frame, now, columns) => [[{ text: frameOf(glyphs, frame), paint: paint.accent }, ` ${line(now, columns)}`]],
     // No rate or time left: nothing more will be done.
@@ -312,7 +316,8 @@ function tasksView(region: Region, glyphs: Glyphs, paint: Painter, title: string
   const view: View = {
     lines: (frame) => [[{ text: frameOf(glyphs, frame), paint: paint.accent }, ` ${title} (${finished()} of ${tasks.size} done)`], ...taskLines(frame)],
     interrupted: () => {
-      for (const task of tasks.values()) if (task.state === 'running' || task.state === 'pending') Object.assign(task, { state: 'failed', detail: `interrupted (${task.detail})` });
+      for (const task of tasks.values())
+        if (task.state === 'running' || task.state === 'pending') Object.assign(task, { state: 'failed', detail: `interrupted (${task.detail})` });
       return [[{ text: glyphs.failure, paint: paint.error }, ` ${title} (interrupted)`], ...taskLines(undefined)];
     },
   };
@@ -331,6 +336,10 @@ function tasksView(region: Region, glyphs: Glyphs, paint: Painter, title: string
       fail: (text) => set(name, 'failed', text),
       stop: () => set(name, 'done', 'done'),
     }),
-    finish: (ok, summary) => region.end(view, [[ok ? { text: glyphs.success, paint: paint.success } : { text: glyphs.failure, paint: paint.error }, ` ${summary}`], ...taskLines(undefined)]),
+    finish: (ok, summary) =>
+      region.end(view, [
+        [ok ? { text: glyphs.success, paint: paint.success } : { text: glyphs.failure, paint: paint.error }, ` ${summary}`],
+        ...taskLines(undefined),
+      ]),
   };
 }

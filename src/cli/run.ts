@@ -39,7 +39,9 @@ export async function runCli(argv: readonly string[], ctx: CliContext, overrides
     try {
       await program.parseAsync(args, { from: 'user' });
     } catch (error) {
-      const mispredicted = error instanceof UnregisteredCommandInvoked || (error instanceof CommanderError && error.code === 'commander.unknownCommand' && registersOneCommand(program));
+      const mispredicted =
+        error instanceof UnregisteredCommandInvoked ||
+        (error instanceof CommanderError && error.code === 'commander.unknownCommand' && registersOneCommand(program));
       if (!mispredicted) throw error;
       program = createProgram(ctx, state, overrides);
       table = flagTable(program);
@@ -64,7 +66,10 @@ function translateCommanderError(error: unknown, argv: readonly string[], subcom
   if (!(error instanceof CommanderError)) return error;
   if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 'exit-ok';
   // commander formats as "error: unknown option '--x'"; keep its words, our prefix.
-  let message = error.message.replace(/^error: /, '').replace(/\n\(Did you mean/, ' (did you mean').replace(/\n/g, ' ');
+  let message = error.message
+    .replace(/^error: /, '')
+    .replace(/\n\(Did you mean/, ' (did you mean')
+    .replace(/\n/g, ' ');
   const unknownCommand = /^unknown command '([^']+)'(.*)$/.exec(message);
   if (unknownCommand) message = `unknown command "${unknownCommand[1]}" for "kubefedctl"${unknownCommand[2]}`;
   const command = commandPath(argv, subcommands);

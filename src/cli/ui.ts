@@ -54,7 +54,13 @@ export async function loadPainter(ctx: CliContext, noColor: boolean): Promise<Pa
   if (!colorEnabled(ctx, noColor)) return PLAIN;
   const { Chalk } = await import('./tty-ui.js');
   const chalk = new Chalk({ level: 1 });
-  return { error: (text) => chalk.red(text), warning: (text) => chalk.yellow(text), success: (text) => chalk.green(text), accent: (text) => chalk.cyan(text), dim: (text) => chalk.dim(text) };
+  return {
+    error: (text) => chalk.red(text),
+    warning: (text) => chalk.yellow(text),
+    success: (text) => chalk.green(text),
+    accent: (text) => chalk.cyan(text),
+    dim: (text) => chalk.dim(text),
+  };
 }
 
 export interface Ui {
@@ -185,7 +191,12 @@ export function createUi(ctx: CliContext, options: UiOptions): Ui {
 }
 
 /** ` --host-cluster-context c1 --kubeconfig ./k`: the flags that name the same host in a command to run next. */
-export function hostClusterFlags(host: { hostContext: string | undefined; kubeconfig: string | undefined; namespace: string; defaultNamespace: string }): string {
+export function hostClusterFlags(host: {
+  hostContext: string | undefined;
+  kubeconfig: string | undefined;
+  namespace: string;
+  defaultNamespace: string;
+}): string {
   let flags = host.hostContext ? ` --host-cluster-context ${shellWord(host.hostContext)}` : '';
   if (host.kubeconfig) flags += ` --kubeconfig ${shellWord(host.kubeconfig)}`;
   if (host.namespace !== host.defaultNamespace) flags += ` --kubefed-namespace ${shellWord(host.namespace)}`;

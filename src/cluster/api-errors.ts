@@ -1,15 +1,7 @@
 // Translates what came back from an API server (or failed to) into the typed errors of
 // src/errors.ts, with kubectl's wording and a hint about what to check.
 
-import {
-  AlreadyExistsError,
-  ClusterApiError,
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  UnauthorizedError,
-  type ApiErrorDetails,
-} from '../errors.js';
+import { AlreadyExistsError, ClusterApiError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError, type ApiErrorDetails } from '../errors.js';
 import { formatDuration } from '../core/duration.js';
 import { isPlainObject } from '../core/types.js';
 
@@ -101,7 +93,9 @@ export function errorFromResponse(input: ResponseErrorInput): ClusterApiError {
           hint: `The namespace is still being deleted in context "${input.contextName}" (after an unjoin, for example); wait until it is gone (kubectl get namespace) and retry.`,
         });
       }
-      return new ForbiddenError(details, { hint: `Check the RBAC permissions of user "${input.userName}" on context "${input.contextName}" (kubectl auth can-i ${input.verb} ...).` });
+      return new ForbiddenError(details, {
+        hint: `Check the RBAC permissions of user "${input.userName}" on context "${input.contextName}" (kubectl auth can-i ${input.verb} ...).`,
+      });
     case 404:
       return new NotFoundError(details);
     case 409:
@@ -202,7 +196,6 @@ function messageOf(error: unknown): string {
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}...`;
 }
-
 
 /** Network failures that happen before a request is sent: the server cannot have acted on it. */
 const NOT_SENT_CODES = new Set([

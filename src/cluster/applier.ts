@@ -76,7 +76,7 @@ export class Applier {
    */
   async applyInOrder(operations: readonly Operation[]): Promise<OperationResult[]> {
     const results: OperationResult[] = [];
-    for (let start = 0; start < operations.length; ) {
+    for (let start = 0; start < operations.length;) {
       const stage = operations[start]!.stage;
       let end = start + 1;
       while (stage !== undefined && end < operations.length && operations[end]!.stage === stage) end++;
@@ -267,7 +267,12 @@ async function createWhenServed(client: ClusterClient, op: CreateOperation, obje
  * labels we sent (the create was done), a foreign one fails with FOREIGN_OBJECT (it is neither
  * adopted nor, on rollback, deleted), and none means the create did not happen: it is sent again.
  */
-export async function createSettled(client: ClusterClient, op: CreateOperation, object: KubeObject, writeOptions: { serverDryRun?: boolean }): Promise<KubeObject> {
+export async function createSettled(
+  client: ClusterClient,
+  op: CreateOperation,
+  object: KubeObject,
+  writeOptions: { serverDryRun?: boolean },
+): Promise<KubeObject> {
   const name = object.metadata.name!;
   const namespace = object.metadata.namespace;
   try {
@@ -277,10 +282,14 @@ export async function createSettled(client: ClusterClient, op: CreateOperation, 
     const found = await client.get(op.gvr, name, namespace);
     if (found && carriesLabels(found, object)) return found;
     if (found) {
-      throw new OperationError('FOREIGN_OBJECT', `the answer to the create of ${qualifiedName(op.gvr, name, namespace)} was lost, and the object found there does not carry the labels this run gave it: it was not created by this run and is left as it is`, {
-        cause: error,
-        hint: 'Check who created it; remove it if it is a leftover, then re-run.',
-      });
+      throw new OperationError(
+        'FOREIGN_OBJECT',
+        `the answer to the create of ${qualifiedName(op.gvr, name, namespace)} was lost, and the object found there does not carry the labels this run gave it: it was not created by this run and is left as it is`,
+        {
+          cause: error,
+          hint: 'Check who created it; remove it if it is a leftover, then re-run.',
+        },
+      );
     }
     return client.create(op.gvr, object, writeOptions);
   }
@@ -313,7 +322,13 @@ function holdsDesired(found: KubeObject, desired: KubeObject): boolean {
  * broken connection, writes are not): gone or being deleted means done; still there means the
  * delete never arrived, and it is sent again.
  */
-export async function deleteSettled(client: ClusterClient, gvr: Operation['gvr'], name: string, namespace: string | undefined, serverDryRun = false): Promise<boolean> {
+export async function deleteSettled(
+  client: ClusterClient,
+  gvr: Operation['gvr'],
+  name: string,
+  namespace: string | undefined,
+  serverDryRun = false,
+): Promise<boolean> {
   const options = { serverDryRun, propagationPolicy: 'Background' as const };
   try {
     return await client.delete(gvr, name, namespace, options);
@@ -330,7 +345,14 @@ export async function deleteSettled(client: ClusterClient, gvr: Operation['gvr']
  * A merge patch is idempotent: a lost answer is settled by reading (which also replaces a broken
  * connection; a write is never retried on one) and sending the patch again.
  */
-export async function patchSettled(client: ClusterClient, gvr: Operation['gvr'], name: string, namespace: string | undefined, patch: unknown, writeOptions: { serverDryRun?: boolean }): Promise<KubeObject> {
+export async function patchSettled(
+  client: ClusterClient,
+  gvr: Operation['gvr'],
+  name: string,
+  namespace: string | undefined,
+  patch: unknown,
+  writeOptions: { serverDryRun?: boolean },
+): Promise<KubeObject> {
   try {
     return await client.patch(gvr, name, namespace, patch, 'merge', writeOptions);
   } catch (error) {
@@ -360,12 +382,16 @@ async function waitFor(client: ClusterClient, op: WaitOperation, onEvent: Applie
   if (op.until === 'deleted') return waitUntilGone(client, op);
   let lastSeen: KubeObject | undefined;
   try {
-    return await client.watchUntil(op.gvr, { namespace: op.namespace, fieldSelector: `metadata.name=${op.name}`, timeoutMs: op.timeoutMs, description: op.description }, (event) => {
-      if (event.object.metadata.name !== op.name) return undefined;
-      lastSeen = event.object;
-      onEvent?.(op, event);
-      return conditionMet(op, event) ? event.object : undefined;
-    });
+    return await client.watchUntil(
+      op.gvr,
+      { namespace: op.namespace, fieldSelector: `metadata.name=${op.name}`, timeoutMs: op.timeoutMs, description: op.description },
+      (event) => {
+        if (event.object.metadata.name !== op.name) return undefined;
+        lastSeen = event.object;
+        onEvent?.(op, event);
+        return conditionMet(op, event) ? event.object : undefined;
+      },
+    );
   } catch (error) {
     if (!(error instanceof TimeoutError)) throw error;
     const { message, hint } = waitTimeoutText(op, lastSeen);
@@ -419,4 +445,3 @@ export async function mapWithConcurrency<T, R>(items: readonly T[], limit: numbe
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
-

@@ -194,7 +194,8 @@ function certificateLoader(user: KubeconfigUser): () => { cert?: string; key?: s
   let loaded: { cert?: string; key?: string } | undefined;
   return () => {
     if (loaded !== undefined) return loaded;
-    const cert = user.clientCertificateData !== undefined ? decodeBase64Pem(user.clientCertificateData) : readPem(user.clientCertificate, 'client-certificate', user.name);
+    const cert =
+      user.clientCertificateData !== undefined ? decodeBase64Pem(user.clientCertificateData) : readPem(user.clientCertificate, 'client-certificate', user.name);
     const key = user.clientKeyData !== undefined ? decodeBase64Pem(user.clientKeyData) : readPem(user.clientKey, 'client-key', user.name);
     loaded = cert !== undefined && key !== undefined ? { cert, key } : {};
     return loaded;
@@ -396,7 +397,10 @@ function execSpawnError(error: unknown, userName: string, exec: ExecCredentialCo
   if (code === 'EACCES') {
     return new ConfigError(`exec plugin "${exec.command}" of user "${userName}" is not executable (permission denied)`, { code: 'EXEC_PLUGIN', cause: error });
   }
-  return new ConfigError(`unable to run exec plugin "${exec.command}" of user "${userName}": ${(error as Error).message}`, { code: 'EXEC_PLUGIN', cause: error });
+  return new ConfigError(`unable to run exec plugin "${exec.command}" of user "${userName}": ${(error as Error).message}`, {
+    code: 'EXEC_PLUGIN',
+    cause: error,
+  });
 }
 
 function parseExecCredential(stdout: string, userName: string, exec: ExecCredentialConfig): ExecResult {

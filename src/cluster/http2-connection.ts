@@ -113,7 +113,9 @@ export class Http2Connection {
       });
       stream.once('error', (error: NodeJS.ErrnoException) => {
         // A stream the session dropped (reset, GOAWAY) is a broken connection to the caller.
-        reject(error.code?.startsWith('ERR_HTTP2') ? Object.assign(new Error(`connection reset (${error.code})`), { code: 'ECONNRESET', cause: error }) : error);
+        reject(
+          error.code?.startsWith('ERR_HTTP2') ? Object.assign(new Error(`connection reset (${error.code})`), { code: 'ECONNRESET', cause: error }) : error,
+        );
       });
       // A session the server closed ends its streams without an error: a request still waiting
       // for its answer would wait forever. (After a response or an error this changes nothing.)

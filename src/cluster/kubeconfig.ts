@@ -135,7 +135,10 @@ export function mergeKubeconfigFiles(files: readonly ParsedKubeconfigFile[]): Ku
     context(name?: string): ContextInfo {
       const { name: contextName, entry } = lookupContext(name);
       if (entry.cluster === '') {
-        throw new ConfigError(`context "${contextName}" names no cluster`, { code: 'KUBECONFIG_INVALID', hint: `Add "cluster: NAME" to the context in ${fileNames.join(', ')}.` });
+        throw new ConfigError(`context "${contextName}" names no cluster`, {
+          code: 'KUBECONFIG_INVALID',
+          hint: `Add "cluster: NAME" to the context in ${fileNames.join(', ')}.`,
+        });
       }
       const cluster = clusters.get(entry.cluster);
       if (cluster === undefined) {
@@ -191,7 +194,11 @@ function readKubeconfigText(file: string, explicit: boolean): string | undefined
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' && !explicit) return undefined;
     if (code === 'ENOENT') {
-      throw new ConfigError(`kubeconfig "${file}" does not exist`, { code: 'KUBECONFIG_NOT_FOUND', hint: 'Check the path given to --kubeconfig.', cause: error });
+      throw new ConfigError(`kubeconfig "${file}" does not exist`, {
+        code: 'KUBECONFIG_NOT_FOUND',
+        hint: 'Check the path given to --kubeconfig.',
+        cause: error,
+      });
     }
     const reason = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
     throw new ConfigError(`unable to read kubeconfig "${file}": ${reason}`, { code: 'KUBECONFIG_UNREADABLE', cause: error });
@@ -324,13 +331,7 @@ function parseContext(body: TypedFields): ContextEntry {
   };
 }
 
-function parseUser(
-  body: TypedFields,
-  where: string,
-  name: string,
-  file: string,
-  resolvePath: (p: string | undefined) => string | undefined,
-): KubeconfigUser {
+function parseUser(body: TypedFields, where: string, name: string, file: string, resolvePath: (p: string | undefined) => string | undefined): KubeconfigUser {
   const user: KubeconfigUser = {
     name,
     origin: file,

@@ -59,7 +59,7 @@ export function createOidcTokenSource(user: KubeconfigUser, deps: OidcDeps): Oid
   if (issuer === '') throw oidcConfigError(user, 'idp-issuer-url');
   if (clientId === '') throw oidcConfigError(user, 'client-id');
   if ((initial['extra-scopes'] ?? '') !== '') {
-    deps.logger?.log(2, 'extra-scopes auth provider field deprecated, refresh request don\'t send scopes');
+    deps.logger?.log(2, "extra-scopes auth provider field deprecated, refresh request don't send scopes");
   }
 
   const cache = deps.cache ?? PROCESS_CACHE;
@@ -111,7 +111,10 @@ async function refresh(user: KubeconfigUser, state: OidcState, deps: OidcDeps): 
   const config = state.config;
   const refreshToken = config['refresh-token'] ?? '';
   if (refreshToken === '') {
-    throw new ConfigError(`user "${user.name}": the OIDC id-token has expired, and there is no refresh-token to renew it`, { code: 'AUTH_PROVIDER', hint: LOGIN_HINT });
+    throw new ConfigError(`user "${user.name}": the OIDC id-token has expired, and there is no refresh-token to renew it`, {
+      code: 'AUTH_PROVIDER',
+      hint: LOGIN_HINT,
+    });
   }
   const idp = await idpClient(config, deps.env, user.name);
   const tokenUrl = await tokenEndpoint(idp, config['idp-issuer-url']!, user.name);
@@ -127,7 +130,8 @@ async function refresh(user: KubeconfigUser, state: OidcState, deps: OidcDeps): 
     );
   }
   const next: Record<string, string> = { ...config, 'id-token': idToken };
-  if (typeof answer.refresh_token === 'string' && answer.refresh_token !== '' && answer.refresh_token !== refreshToken) next['refresh-token'] = answer.refresh_token;
+  if (typeof answer.refresh_token === 'string' && answer.refresh_token !== '' && answer.refresh_token !== refreshToken)
+    next['refresh-token'] = answer.refresh_token;
 
   if (user.origin !== undefined) {
     persistAuthProviderConfig(user.origin, user.name, next);
@@ -166,7 +170,8 @@ async function idpClient(config: Record<string, string>, env: NodeJS.ProcessEnv,
     const tlsOptions = url.protocol === 'https:' && ca !== undefined ? { ca } : {};
     const proxyContext = { clusterName: 'identity provider' } as ContextInfo;
     const proxy = resolveProxy(proxyContext, env, url);
-    const agent = proxy !== undefined ? await createProxyAgent(url, proxy, tlsOptions) : url.protocol === 'https:' ? new https.Agent(tlsOptions) : new http.Agent();
+    const agent =
+      proxy !== undefined ? await createProxyAgent(url, proxy, tlsOptions) : url.protocol === 'https:' ? new https.Agent(tlsOptions) : new http.Agent();
     agents.set(url.origin, agent);
     return agent;
   };
@@ -178,7 +183,9 @@ async function idpClient(config: Record<string, string>, env: NodeJS.ProcessEnv,
       const request = module.request(url, { method, agent, headers: { Accept: 'application/json', ...headers }, timeout: IDP_TIMEOUT_MS }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, contentType: response.headers['content-type'] ?? '', body: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, contentType: response.headers['content-type'] ?? '', body: Buffer.concat(chunks).toString('utf8') }),
+        );
         response.on('error', reject);
       });
       request.on('timeout', () => request.destroy(new Error(`no answer within ${IDP_TIMEOUT_MS / 1000} s`)));
@@ -302,7 +309,8 @@ function parseTokenAnswer(answer: HttpAnswer, tokenUrl: URL, userName: string, s
     const detail = code !== undefined ? ` (${scrub(`${code}${description}`, secrets)})` : '';
     throw idpError(userName, `the token endpoint ${tokenUrl.href} answered ${answer.status}${detail}`, new TokenEndpointRefusal(code));
   }
-  if (fields === undefined) throw idpError(userName, `the token endpoint ${tokenUrl.href} answered with something that is not a token response`, new TokenEndpointRefusal());
+  if (fields === undefined)
+    throw idpError(userName, `the token endpoint ${tokenUrl.href} answered with something that is not a token response`, new TokenEndpointRefusal());
   if (typeof fields.access_token !== 'string' || fields.access_token === '') {
     throw idpError(userName, `the token endpoint ${tokenUrl.href} answered without an access_token`, new TokenEndpointRefusal());
   }
@@ -358,7 +366,10 @@ export function persistAuthProviderConfig(file: string, userName: string, config
     }
   } catch (error) {
     if (error instanceof ConfigError) throw error;
-    throw new ConfigError(`could not persist new tokens of user "${userName}" to ${file}: ${(error as Error).message}`, { code: 'AUTH_PROVIDER', cause: error });
+    throw new ConfigError(`could not persist new tokens of user "${userName}" to ${file}: ${(error as Error).message}`, {
+      code: 'AUTH_PROVIDER',
+      cause: error,
+    });
   } finally {
     unlinkSync(lock);
   }

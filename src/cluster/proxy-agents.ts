@@ -109,7 +109,9 @@ class SocksHttpsAgent extends https.Agent {
     this.#proxy = proxy;
   }
   override createConnection(options: https.RequestOptions, callback?: ConnectCallback): undefined {
-    return connectThroughSocks(this.#proxy, options, 443, callback, (socket, host, port) => tls.connect({ ...(options as tls.ConnectionOptions), host, port, socket }));
+    return connectThroughSocks(this.#proxy, options, 443, callback, (socket, host, port) =>
+      tls.connect({ ...(options as tls.ConnectionOptions), host, port, socket }),
+    );
   }
 }
 

@@ -41,7 +41,10 @@ export class RequestLog {
   response(request: LoggedRequest, response: LoggedResponse): void {
     if (!this.#logger.enabled(6)) return;
     const elapsed = Date.now() - response.startedAt;
-    this.#logger.log(6, `${request.method} ${request.url} ${response.status} ${response.statusMessage ?? ''} in ${elapsed} milliseconds`.replace(/ {2,}/g, ' '));
+    this.#logger.log(
+      6,
+      `${request.method} ${request.url} ${response.status} ${response.statusMessage ?? ''} in ${elapsed} milliseconds`.replace(/ {2,}/g, ' '),
+    );
     if (!this.#logger.enabled(8)) return;
     this.#logger.log(8, ['Response Headers:', ...headerLines(response.headers)].join('\n'));
     if (response.body !== '') this.#logger.log(8, `Response Body: ${this.#body(response.body, request.resource)}`);

@@ -11,17 +11,7 @@ import { createCredentialProvider, type ExecCredentialCache } from './credential
 import type { OidcCache } from './oidc.js';
 import { createTransport, type ApiTransport, type RequestSpec } from './transport.js';
 import { watchUntil } from './watch.js';
-import type {
-  ApiGroupInfo,
-  ApiResourceInfo,
-  ClusterClient,
-  ContextInfo,
-  Kubeconfig,
-  ListOptions,
-  PatchType,
-  WatchEvent,
-  WriteOptions,
-} from './types.js';
+import type { ApiGroupInfo, ApiResourceInfo, ClusterClient, ContextInfo, Kubeconfig, ListOptions, PatchType, WatchEvent, WriteOptions } from './types.js';
 
 export interface ClusterClientDeps {
   logger: Logger;
@@ -94,7 +84,10 @@ class RestClusterClient implements ClusterClient {
   }
 
   async get(gvr: GroupVersionResource, name: string, namespace?: string): Promise<KubeObject | undefined> {
-    const response = await this.#transport.request({ method: 'GET', path: resourcePath(gvr, namespace, name), verb: 'get', target: describeTarget(gvr, namespace, name), resource: gvr.resource }, [404]);
+    const response = await this.#transport.request(
+      { method: 'GET', path: resourcePath(gvr, namespace, name), verb: 'get', target: describeTarget(gvr, namespace, name), resource: gvr.resource },
+      [404],
+    );
     return response.status === 404 ? undefined : (response.json() as KubeObject);
   }
 
@@ -129,7 +122,14 @@ class RestClusterClient implements ClusterClient {
     return response.json() as KubeObject;
   }
 
-  async patch(gvr: GroupVersionResource, name: string, namespace: string | undefined, patch: unknown, type: PatchType, options: WriteOptions = {}): Promise<KubeObject> {
+  async patch(
+    gvr: GroupVersionResource,
+    name: string,
+    namespace: string | undefined,
+    patch: unknown,
+    type: PatchType,
+    options: WriteOptions = {},
+  ): Promise<KubeObject> {
     const response = await this.#transport.request({
       method: 'PATCH',
       path: resourcePath(gvr, namespace, name),
@@ -186,7 +186,14 @@ class RestClusterClient implements ClusterClient {
         continue: continueToken,
         resourceVersion: options.fromCache && continueToken === undefined ? '0' : undefined,
       };
-      const spec: RequestSpec = { method: 'GET', path: resourcePath(gvr, options.namespace), query, verb: 'list', target: describeTarget(gvr, options.namespace), resource: gvr.resource };
+      const spec: RequestSpec = {
+        method: 'GET',
+        path: resourcePath(gvr, options.namespace),
+        query,
+        verb: 'list',
+        target: describeTarget(gvr, options.namespace),
+        resource: gvr.resource,
+      };
       const response = await this.#transport.request(spec, continueToken !== undefined ? [410] : [], signal);
       if (response.status === 410) {
         // The continue token expired mid-way (compaction): start over in one unpaginated request, as kubectl's pager does.
@@ -204,14 +211,22 @@ class RestClusterClient implements ClusterClient {
       const kind = typeof list.kind === 'string' ? list.kind.replace(/List$/, '') : undefined;
       for (const item of Array.isArray(list.items) ? list.items : []) {
         if (!isPlainObject(item)) continue;
-        items.push({ ...item, apiVersion: typeof item.apiVersion === 'string' ? item.apiVersion : apiVersion, kind: typeof item.kind === 'string' ? item.kind : (kind ?? '') } as KubeObject);
+        items.push({
+          ...item,
+          apiVersion: typeof item.apiVersion === 'string' ? item.apiVersion : apiVersion,
+          kind: typeof item.kind === 'string' ? item.kind : (kind ?? ''),
+        } as KubeObject);
       }
       continueToken = typeof metadata.continue === 'string' && metadata.continue !== '' ? metadata.continue : undefined;
       if (continueToken === undefined) return { items, resourceVersion };
     }
   }
 
-  watchUntil<T>(gvr: GroupVersionResource, options: ListOptions & { timeoutMs: number; description: string }, until: (event: WatchEvent) => T | undefined): Promise<T> {
+  watchUntil<T>(
+    gvr: GroupVersionResource,
+    options: ListOptions & { timeoutMs: number; description: string },
+    until: (event: WatchEvent) => T | undefined,
+  ): Promise<T> {
     const collection = {
       path: resourcePath(gvr, options.namespace),
       target: describeTarget(gvr, options.namespace),
@@ -244,7 +259,8 @@ class RestClusterClient implements ClusterClient {
         const versions = (Array.isArray(group.versions) ? group.versions : [])
           .map((v) => (isPlainObject(v) && typeof v.version === 'string' ? v.version : undefined))
           .filter((v): v is string => v !== undefined);
-        const preferred = isPlainObject(group.preferredVersion) && typeof group.preferredVersion.version === 'string' ? group.preferredVersion.version : versions[0];
+        const preferred =
+          isPlainObject(group.preferredVersion) && typeof group.preferredVersion.version === 'string' ? group.preferredVersion.version : versions[0];
         if (preferred !== undefined) groups.push({ name: group.name, preferredVersion: preferred, versions });
       }
     }

@@ -180,9 +180,11 @@ export class ApiTransport {
   async #overHttp2(credentials: RequestCredentials, signal: AbortSignal): Promise<boolean> {
     if (this.#http2 === undefined || this.#serverSpeaksHttp2 === false) return false;
     if (this.#http2.usable(credentials.cert)) return true;
-    this.#connecting ??= this.#http2.connect(signal, credentials.cert !== undefined ? { cert: credentials.cert, key: credentials.key! } : undefined).finally(() => {
-      this.#connecting = undefined;
-    });
+    this.#connecting ??= this.#http2
+      .connect(signal, credentials.cert !== undefined ? { cert: credentials.cert, key: credentials.key! } : undefined)
+      .finally(() => {
+        this.#connecting = undefined;
+      });
     // A request that finds a connection attempt under way (another request's, or preconnect's)
     // still gives up when its own timeout or cancellation comes.
     this.#serverSpeaksHttp2 = await untilAborted(this.#connecting, signal);
@@ -361,7 +363,9 @@ export class ApiTransport {
     if (overHttp2) {
       const reusedSession = this.#http2!.sessionUsed;
       try {
-        return exchangeOf(await this.#http2!.request({ method: spec.method, path: url.slice(this.#serverUrl.origin.length), headers, payload, signal: controller.signal }));
+        return exchangeOf(
+          await this.#http2!.request({ method: spec.method, path: url.slice(this.#serverUrl.origin.length), headers, payload, signal: controller.signal }),
+        );
       } catch (error) {
         throw fail(error, reusedSession);
       }

@@ -145,7 +145,12 @@ export interface ClusterClient {
   update(gvr: GroupVersionResource, object: KubeObject, options?: WriteOptions): Promise<KubeObject>;
   patch(gvr: GroupVersionResource, name: string, namespace: string | undefined, patch: unknown, type: PatchType, options?: WriteOptions): Promise<KubeObject>;
   /** false when it was already gone (404). */
-  delete(gvr: GroupVersionResource, name: string, namespace?: string, options?: WriteOptions & { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan' }): Promise<boolean>;
+  delete(
+    gvr: GroupVersionResource,
+    name: string,
+    namespace?: string,
+    options?: WriteOptions & { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan' },
+  ): Promise<boolean>;
   /** Follows pagination. */
   list(gvr: GroupVersionResource, options?: ListOptions): Promise<{ items: KubeObject[]; resourceVersion: string }>;
   /**
@@ -153,7 +158,11 @@ export interface ClusterClient {
    * or rejects with TimeoutError after timeoutMs. Starts from a fresh list, so the current state
    * counts as ADDED events.
    */
-  watchUntil<T>(gvr: GroupVersionResource, options: ListOptions & { timeoutMs: number; description: string }, until: (event: WatchEvent) => T | undefined): Promise<T>;
+  watchUntil<T>(
+    gvr: GroupVersionResource,
+    options: ListOptions & { timeoutMs: number; description: string },
+    until: (event: WatchEvent) => T | undefined,
+  ): Promise<T>;
 
   /** Discovery: /api and /apis. */
   serverGroups(): Promise<ApiGroupInfo[]>;

@@ -46,7 +46,12 @@ export async function watchUntil<T>(
   }
 }
 
-async function watchLoop<T>(transport: ApiTransport, collection: WatchedCollection, until: (event: WatchEvent) => T | undefined, signal: AbortSignal): Promise<T> {
+async function watchLoop<T>(
+  transport: ApiTransport,
+  collection: WatchedCollection,
+  until: (event: WatchEvent) => T | undefined,
+  signal: AbortSignal,
+): Promise<T> {
   let resourceVersion: string | undefined;
   let connectFailures = 0;
   for (;;) {

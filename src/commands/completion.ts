@@ -113,7 +113,9 @@ export const completionRequestCommands: CommandDefinition[] = COMPLETION_REQUEST
 }));
 
 function registerCompletion(parent: Command, run: CommandRunner): void {
-  parent.description(`Generate the autocompletion script for ${SCRIPT_PROGRAM} for the specified shell.\nSee each sub-command's help for details on how to use the generated script.`);
+  parent.description(
+    `Generate the autocompletion script for ${SCRIPT_PROGRAM} for the specified shell.\nSee each sub-command's help for details on how to use the generated script.`,
+  );
   for (const { shell, long } of SHELLS) {
     parent
       .command(shell)

@@ -39,7 +39,17 @@ interface FederateFlags extends GlobalSubcommandFlags, OutputFlags {
 }
 
 export type FederateOptions =
-  | { mode: 'offline'; filenames: string[]; recursive: boolean; output: OutputFormat; placement: Placement; passthroughKinds: string[]; passthroughHelmHooks: boolean; ignoredFlags: string[]; annotations: AnnotationsMode }
+  | {
+      mode: 'offline';
+      filenames: string[];
+      recursive: boolean;
+      output: OutputFormat;
+      placement: Placement;
+      passthroughKinds: string[];
+      passthroughHelmHooks: boolean;
+      ignoredFlags: string[];
+      annotations: AnnotationsMode;
+    }
   | { mode: 'krm'; placement: Placement; passthroughKinds: string[]; ignoredFlags: string[] }
   | {
       mode: 'online';
@@ -70,26 +80,41 @@ export const federateCommand: CommandDefinition = {
 };
 
 function registerFederate(command: Command, run: CommandRunner): void {
-  command
-    .description(
-      'Federate creates a federated resource from a kubernetes resource: from the host cluster (TYPE-NAME RESOURCE-NAME), or offline from manifests (-f FILE|DIR|-), which needs no cluster and no kubeconfig.',
-    );
+  command.description(
+    'Federate creates a federated resource from a kubernetes resource: from the host cluster (TYPE-NAME RESOURCE-NAME), or offline from manifests (-f FILE|DIR|-), which needs no cluster and no kubeconfig.',
+  );
   addGlobalSubcommandFlags(command);
   command
     .addOption(namespaceOption('The namespace of the resource to federate.'))
-    .addOption(outputOption(['yaml', 'json'], 'If provided, the resources that would be created in the API by the command are instead output to stdout in the provided format. One of: yaml|json.'));
+    .addOption(
+      outputOption(
+        ['yaml', 'json'],
+        'If provided, the resources that would be created in the API by the command are instead output to stdout in the provided format. One of: yaml|json.',
+      ),
+    );
   addBooleanFlag(command, '-t, --enable-type', 'If true, attempt to enable federation of the API type of the resource before creating the federated resource.');
-  addBooleanFlag(command, '-c, --contents', 'Applicable only to namespaces. If provided, the command will federate all resources within the namespace after federating the namespace.');
-  command
-    .option(
-      '-f, --filename <path>',
-      'Manifests to federate offline: a file, a directory (its .yaml, .yml and .json files) or - for stdin. May be repeated. Only emits federated resources to standard output; needs no cluster.',
-      collectRepeated,
-    )
+  addBooleanFlag(
+    command,
+    '-c, --contents',
+    'Applicable only to namespaces. If provided, the command will federate all resources within the namespace after federating the namespace.',
+  );
+  command.option(
+    '-f, --filename <path>',
+    'Manifests to federate offline: a file, a directory (its .yaml, .yml and .json files) or - for stdin. May be repeated. Only emits federated resources to standard output; needs no cluster.',
+    collectRepeated,
+  );
   addBooleanFlag(command, '-R, --recursive', 'With -f, process directories recursively.');
   command
-    .option('-s, --skip-api-resources <names>', 'Comma-separated API resources to skip when federating namespace contents: short names, kinds, plurals, group-qualified plurals, or groups.', collectCommaList)
-    .option('--placement-clusters <names>', 'Comma-separated member clusters to place the federated resources in (spec.placement.clusters). Default: all joined clusters.', collectCommaList)
+    .option(
+      '-s, --skip-api-resources <names>',
+      'Comma-separated API resources to skip when federating namespace contents: short names, kinds, plurals, group-qualified plurals, or groups.',
+      collectCommaList,
+    )
+    .option(
+      '--placement-clusters <names>',
+      'Comma-separated member clusters to place the federated resources in (spec.placement.clusters). Default: all joined clusters.',
+      collectCommaList,
+    )
     .option('--cluster-selector <k=v,...>', 'Place in clusters whose labels match (spec.placement.clusterSelector.matchLabels).', collectCommaList);
   addErrorOnExistingFlag(command, 'Fail if the federated resource already exists instead of updating it to match.');
   command.option(
@@ -137,7 +162,10 @@ Examples:
     )
     .action((typeName: string | undefined, resourceName: string | undefined, flags: FederateFlags) =>
       run(async (env) => {
-        const options = completeFederateOptions([typeName, resourceName].filter((a): a is string => a !== undefined), flags);
+        const options = completeFederateOptions(
+          [typeName, resourceName].filter((a): a is string => a !== undefined),
+          flags,
+        );
         if (options.mode === 'offline') {
           const { runOfflineFederate } = await import('../run/federate-offline.js');
           await runOfflineFederate(options, env);
@@ -178,9 +206,12 @@ function completeFederateOptions(args: string[], flags: FederateFlags): Federate
   if (flags.filename && flags.filename.length > 0) {
     if (args.length > 0) throw new UsageError(`Flag '--filename' does not take any args. Got args: [${args.join(' ')}]`);
     if (flags.annotations === 'overrides' && placement.clusters === undefined) {
-      throw new UsageError('--annotations=overrides with -f needs --placement-clusters: overrides name each member cluster, and offline federate does not know the joined ones', {
-        hint: 'Add --placement-clusters c1,c2, or federate from the host cluster (TYPE NAME), which reads the joined clusters.',
-      });
+      throw new UsageError(
+        '--annotations=overrides with -f needs --placement-clusters: overrides name each member cluster, and offline federate does not know the joined ones',
+        {
+          hint: 'Add --placement-clusters c1,c2, or federate from the host cluster (TYPE NAME), which reads the joined clusters.',
+        },
+      );
     }
     return {
       mode: 'offline',

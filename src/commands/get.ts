@@ -41,13 +41,17 @@ export const getCommand: CommandDefinition = {
 };
 
 function registerGet(command: Command, run: CommandRunner): void {
-  command
-    .description(
-      'Display the clusters joined to the KubeFed control plane (the KubeFedClusters in the KubeFed namespace of the host cluster) as kubectl get would, with the readiness KubeFed reports for each. Secrets are read only for the CREDENTIALS-AGE column of -o wide (when the credentials of each cluster were issued); their tokens are never printed.',
-    );
+  command.description(
+    'Display the clusters joined to the KubeFed control plane (the KubeFedClusters in the KubeFed namespace of the host cluster) as kubectl get would, with the readiness KubeFed reports for each. Secrets are read only for the CREDENTIALS-AGE column of -o wide (when the credentials of each cluster were issued); their tokens are never printed.',
+  );
   addGlobalSubcommandFlags(command, { dryRun: false });
   command
-    .addOption(outputOption(CLUSTER_OUTPUT_FORMATS, 'Output format. One of: wide|json|yaml|name. wide adds API-ENDPOINT, PROXY-URL, TLS, SECRET, REASON and LAST-PROBE.'))
+    .addOption(
+      outputOption(
+        CLUSTER_OUTPUT_FORMATS,
+        'Output format. One of: wide|json|yaml|name. wide adds API-ENDPOINT, PROXY-URL, TLS, SECRET, REASON and LAST-PROBE.',
+      ),
+    )
     .addOption(new Option('--no-headers', "When using the default or wide output format, don't print headers."))
     .option('-l, --selector <selector>', 'Selector (label query) to filter on, supports =, ==, and != (e.g. -l key1=value1,key2=value2).');
   addBooleanFlag(command, '--ignore-not-found', 'If the requested cluster does not exist the command will return exit code 0.');
@@ -89,7 +93,10 @@ function completeGetOptions(type: string | undefined, rest: readonly string[], f
     for (const arg of [type, ...rest]) {
       const slash = arg.indexOf('/');
       const [argType, name] = slash < 0 ? [arg, ''] : [arg.slice(0, slash), arg.slice(slash + 1)];
-      if (slash < 0 || name === '') problems.push(`there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubefedctl get clusters/cluster2'): "${arg}"`);
+      if (slash < 0 || name === '')
+        problems.push(
+          `there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubefedctl get clusters/cluster2'): "${arg}"`,
+        );
       else if (!isClusterType(argType)) problems.push(`unknown resource type "${argType}": get shows clusters`);
       else names.push(name);
     }

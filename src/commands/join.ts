@@ -53,17 +53,14 @@ export interface JoinOptions {
 export const joinCommand: CommandDefinition = {
   name: 'join',
   summary: 'Register clusters with a KubeFed control plane',
-  arguments: [
-    ['[CLUSTER_NAME...]', 'names of the clusters to join (RFC 1123 subdomains); each is also its context unless --cluster-context is given'],
-  ],
+  arguments: [['[CLUSTER_NAME...]', 'names of the clusters to join (RFC 1123 subdomains); each is also its context unless --cluster-context is given']],
   register: registerJoin,
 };
 
 function registerJoin(command: Command, run: CommandRunner): void {
-  command
-    .description(
-      'Join registers Kubernetes clusters with a KubeFed control plane. The current context is assumed to host the control plane; otherwise use --host-cluster-context. Several clusters are joined concurrently, each rolled back on its own if it fails.',
-    );
+  command.description(
+    'Join registers Kubernetes clusters with a KubeFed control plane. The current context is assumed to host the control plane; otherwise use --host-cluster-context. Several clusters are joined concurrently, each rolled back on its own if it fails.',
+  );
   addGlobalSubcommandFlags(command);
   addClusterIdentityFlags(command);
   command.option(
@@ -98,12 +95,28 @@ async function completeJoinOptions(clusterNames: string[], flags: JoinFlags, env
   const tokenTimeoutMs = collectProblem(problems, () => parseDuration('--token-timeout', flags.tokenTimeout ?? '30s'));
   if (flags.secretName !== undefined) {
     const secretProblems = dns1123SubdomainProblems(flags.secretName);
-    if (secretProblems.length > 0) problems.push({ kind: 'usage', code: 'INVALID_SECRET_NAME', message: `invalid --secret-name "${flags.secretName}": ${secretProblems.join('; ')}` });
-    if (clusterNames.length > 1) problems.push({ kind: 'usage', code: 'SECRET_NAME_WITH_SEVERAL_CLUSTERS', message: '--secret-name names the secret of one cluster, but several cluster names were given' });
+    if (secretProblems.length > 0)
+      problems.push({ kind: 'usage', code: 'INVALID_SECRET_NAME', message: `invalid --secret-name "${flags.secretName}": ${secretProblems.join('; ')}` });
+    if (clusterNames.length > 1)
+      problems.push({
+        kind: 'usage',
+        code: 'SECRET_NAME_WITH_SEVERAL_CLUSTERS',
+        message: '--secret-name names the secret of one cluster, but several cluster names were given',
+      });
   }
   if (flags.apiEndpoint !== undefined) {
-    if (!/^https?:\/\/[^/]+/.test(flags.apiEndpoint)) problems.push({ kind: 'usage', code: 'INVALID_API_ENDPOINT', message: `invalid --api-endpoint "${flags.apiEndpoint}": expected an http(s) URL such as https://10.0.0.1:6443` });
-    if (clusterNames.length > 1) problems.push({ kind: 'usage', code: 'API_ENDPOINT_WITH_SEVERAL_CLUSTERS', message: '--api-endpoint names the endpoint of one cluster, but several cluster names were given' });
+    if (!/^https?:\/\/[^/]+/.test(flags.apiEndpoint))
+      problems.push({
+        kind: 'usage',
+        code: 'INVALID_API_ENDPOINT',
+        message: `invalid --api-endpoint "${flags.apiEndpoint}": expected an http(s) URL such as https://10.0.0.1:6443`,
+      });
+    if (clusterNames.length > 1)
+      problems.push({
+        kind: 'usage',
+        code: 'API_ENDPOINT_WITH_SEVERAL_CLUSTERS',
+        message: '--api-endpoint names the endpoint of one cluster, but several cluster names were given',
+      });
   }
   const { dryRun, waitTimeoutMs, members, host } = await completeMemberCommand('join', clusterNames, flags, env, problems);
   throwIfProblems(problems, 'join');

@@ -107,8 +107,9 @@ export const migrateCommand: CommandDefinition = {
 };
 
 function registerMigrate(command: Command, run: CommandRunner): void {
-  const parent = command
-    .description('Convert Federated objects, their placements and overrides, ReplicaSchedulingPreferences and member clusters into the objects of another multi-cluster system. Writes nothing to any cluster: the output goes to stdout, the report to stderr.');
+  const parent = command.description(
+    'Convert Federated objects, their placements and overrides, ReplicaSchedulingPreferences and member clusters into the objects of another multi-cluster system. Writes nothing to any cluster: the output goes to stdout, the report to stderr.',
+  );
 
   const karmada = parent
     .command('karmada')
@@ -118,15 +119,41 @@ function registerMigrate(command: Command, run: CommandRunner): void {
     );
   addInputFlags(karmada);
   karmada
-    .addOption(new Option('--empty-placement <mode>', 'What to write for an object KubeFed places in no cluster: suspend (a policy with suspension.dispatching: true), omit (the template only) or error.').choices(EMPTY_PLACEMENT_MODES).default('suspend'))
-    .option('--karmada-version <version>', 'The Karmada release the output is for: preserveResourcesOnDeletion needs v1.12, suspension v1.11.', DEFAULT_KARMADA_VERSION)
-    .option('--karmada-cluster-namespace <namespace>', "Namespace of the Clusters' Secrets in Karmada (karmadactl join uses karmada-cluster).", DEFAULT_KARMADA_CLUSTER_NAMESPACE);
-  addBooleanFlag(karmada, '--keep-template-annotations', 'Keep the templates\' annotations, which KubeFed never propagated.');
-  addBooleanFlag(karmada, '--execute', 'Perform the cut-over instead of printing: register the members with Karmada (with credentials of its own), and per namespace mark the Federated objects for orphaning, apply the policies and templates and wait until Karmada has adopted every member object, then delete the Federated objects; once none is left, unjoin the members from KubeFed. Safe to stop and run again.');
+    .addOption(
+      new Option(
+        '--empty-placement <mode>',
+        'What to write for an object KubeFed places in no cluster: suspend (a policy with suspension.dispatching: true), omit (the template only) or error.',
+      )
+        .choices(EMPTY_PLACEMENT_MODES)
+        .default('suspend'),
+    )
+    .option(
+      '--karmada-version <version>',
+      'The Karmada release the output is for: preserveResourcesOnDeletion needs v1.12, suspension v1.11.',
+      DEFAULT_KARMADA_VERSION,
+    )
+    .option(
+      '--karmada-cluster-namespace <namespace>',
+      "Namespace of the Clusters' Secrets in Karmada (karmadactl join uses karmada-cluster).",
+      DEFAULT_KARMADA_CLUSTER_NAMESPACE,
+    );
+  addBooleanFlag(karmada, '--keep-template-annotations', "Keep the templates' annotations, which KubeFed never propagated.");
+  addBooleanFlag(
+    karmada,
+    '--execute',
+    'Perform the cut-over instead of printing: register the members with Karmada (with credentials of its own), and per namespace mark the Federated objects for orphaning, apply the policies and templates and wait until Karmada has adopted every member object, then delete the Federated objects; once none is left, unjoin the members from KubeFed. Safe to stop and run again.',
+  );
   karmada
     .option('--karmada-context <context>', 'With --execute: the kubeconfig context of the Karmada API server.')
-    .option('--host-cluster-name <name>', 'With --execute: the --host-cluster-name the members were joined with (default: the host context\'s name), to find what join created in them.')
-    .option('--timeout <duration>', 'With --execute: how long to wait for Karmada to adopt a namespace\'s objects, for clusters to be Ready and for KubeFed to release its objects (e.g. 5m).', '5m');
+    .option(
+      '--host-cluster-name <name>',
+      "With --execute: the --host-cluster-name the members were joined with (default: the host context's name), to find what join created in them.",
+    )
+    .option(
+      '--timeout <duration>',
+      "With --execute: how long to wait for Karmada to adopt a namespace's objects, for clusters to be Ready and for KubeFed to release its objects (e.g. 5m).",
+      '5m',
+    );
   addBooleanFlag(karmada, '-y, --yes', 'With --execute: do not ask for confirmation (required without a terminal).');
   karmada.addHelpText(
     'after',
@@ -156,10 +183,26 @@ Examples:
     );
   addInputFlags(ocm);
   ocm
-    .addOption(new Option('--mode <mode>', 'manifestwork: one ManifestWork per cluster, in the cluster\'s namespace; replicaset: ManifestWorkReplicaSets and Placements.').choices(OCM_MODES).default('manifestwork'))
-    .option('--work-name <name>', 'manifestwork: the name of every cluster\'s ManifestWork (applying a second output with the same name replaces the first one\'s objects).', DEFAULT_OCM_WORK_NAME)
-    .option('--ocm-namespace <namespace>', 'replicaset: the hub namespace of the ManifestWorkReplicaSets and Placements (bind a ManagedClusterSet to it).', DEFAULT_OCM_NAMESPACE)
-    .option('--cluster-name-label <key>', 'replicaset: the ManagedCluster label that holds the cluster\'s name, which the Placements select by.', DEFAULT_CLUSTER_NAME_LABEL);
+    .addOption(
+      new Option('--mode <mode>', "manifestwork: one ManifestWork per cluster, in the cluster's namespace; replicaset: ManifestWorkReplicaSets and Placements.")
+        .choices(OCM_MODES)
+        .default('manifestwork'),
+    )
+    .option(
+      '--work-name <name>',
+      "manifestwork: the name of every cluster's ManifestWork (applying a second output with the same name replaces the first one's objects).",
+      DEFAULT_OCM_WORK_NAME,
+    )
+    .option(
+      '--ocm-namespace <namespace>',
+      'replicaset: the hub namespace of the ManifestWorkReplicaSets and Placements (bind a ManagedClusterSet to it).',
+      DEFAULT_OCM_NAMESPACE,
+    )
+    .option(
+      '--cluster-name-label <key>',
+      "replicaset: the ManagedCluster label that holds the cluster's name, which the Placements select by.",
+      DEFAULT_CLUSTER_NAME_LABEL,
+    );
   ocm.addHelpText(
     'after',
     `
@@ -182,9 +225,16 @@ function migrateAction(target: MigrateOptions['target'], run: CommandRunner): (f
         return;
       }
       for (const flag of ['karmadaContext', 'hostClusterName', 'yes'] as const) {
-        if (flags[flag] !== undefined) throw new UsageError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} only applies with --execute`, { hint: `See 'kubefedctl migrate ${target} --help'.` });
+        if (flags[flag] !== undefined)
+          throw new UsageError(`--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} only applies with --execute`, {
+            hint: `See 'kubefedctl migrate ${target} --help'.`,
+          });
       }
-      if ((flags.namespace?.length ?? 0) > 1) throw new UsageError('-n/--namespace is given more than once: several namespaces are cut over one at a time with --execute; printing takes one namespace or -A', { hint: `See 'kubefedctl migrate ${target} --help'.` });
+      if ((flags.namespace?.length ?? 0) > 1)
+        throw new UsageError(
+          '-n/--namespace is given more than once: several namespaces are cut over one at a time with --execute; printing takes one namespace or -A',
+          { hint: `See 'kubefedctl migrate ${target} --help'.` },
+        );
       const options = completeMigrateOptions(target, flags);
       const { runMigrate } = await import('../run/migrate.js');
       await runMigrate(options, env);
@@ -195,14 +245,32 @@ function addInputFlags(command: Command): void {
   addGlobalSubcommandFlags(command);
   // migrate never writes to a cluster: --dry-run is accepted (scripts pass it everywhere) and means nothing.
   command.options.find((option) => option.long === '--dry-run')?.hideHelp();
-  command.option('-f, --filename <path>', 'Manifests to migrate offline: a file, a directory (its .yaml, .yml and .json files) or - for stdin. May be repeated. Needs no cluster.', collectRepeated);
+  command.option(
+    '-f, --filename <path>',
+    'Manifests to migrate offline: a file, a directory (its .yaml, .yml and .json files) or - for stdin. May be repeated. Needs no cluster.',
+    collectRepeated,
+  );
   addBooleanFlag(command, '-R, --recursive', 'With -f, process directories recursively.');
-  command.addOption(namespaceOption('From the host cluster: migrate the Federated objects of this namespace (default: the context\'s namespace). With --execute it may be repeated: the namespaces are cut over one at a time, in the order given (a canary first).').argParser(collectRepeated));
+  command.addOption(
+    namespaceOption(
+      "From the host cluster: migrate the Federated objects of this namespace (default: the context's namespace). With --execute it may be repeated: the namespaces are cut over one at a time, in the order given (a canary first).",
+    ).argParser(collectRepeated),
+  );
   addBooleanFlag(command, '-A, --all-namespaces', 'From the host cluster: migrate the Federated objects of every namespace, and the cluster-scoped ones.');
-  command.addOption(outputOption(MIGRATE_OUTPUT_FORMATS, 'Output format on stdout: yaml (a `# from:` comment on each document) or json (a List).').default('yaml'));
-  addBooleanFlag(command, '--allow-lossy', 'Write the output even if something cannot be converted as KubeFed propagates it (the report says what is left out or approximated).');
+  command.addOption(
+    outputOption(MIGRATE_OUTPUT_FORMATS, 'Output format on stdout: yaml (a `# from:` comment on each document) or json (a List).').default('yaml'),
+  );
+  addBooleanFlag(
+    command,
+    '--allow-lossy',
+    'Write the output even if something cannot be converted as KubeFed propagates it (the report says what is left out or approximated).',
+  );
   command
-    .option('--rename <old=new>', 'Give a member cluster another name, everywhere in the output (repeatable). Needed for names the target refuses.', collectRepeated)
+    .option(
+      '--rename <old=new>',
+      'Give a member cluster another name, everywhere in the output (repeatable). Needed for names the target refuses.',
+      collectRepeated,
+    )
     .option('--report <file>', 'Write the report to this file instead of stderr.')
     .addOption(new Option('--report-format <format>', 'Report format: text or json.').choices(REPORT_FORMATS).default('text'));
 }
@@ -242,7 +310,8 @@ function completeMigrateOptions(target: 'karmada' | 'ocm', flags: MigrateFlags):
       kubefedNamespace: flags.kubefedNamespace || undefined,
     };
   }
-  const renames = collect(() => parseRenames(flags.rename ?? [], target === 'karmada' ? KARMADA_CLUSTER_NAMES : OCM_CLUSTER_NAMES)) ?? new Map<string, string>();
+  const renames =
+    collect(() => parseRenames(flags.rename ?? [], target === 'karmada' ? KARMADA_CLUSTER_NAMES : OCM_CLUSTER_NAMES)) ?? new Map<string, string>();
   const common: CommonMigrateOptions = {
     input,
     output: flags.output ?? 'yaml',
@@ -290,10 +359,14 @@ function completeCutoverOptions(flags: MigrateFlags): CutoverOptions {
   if (!flags.karmadaContext) problems.push('--execute needs --karmada-context: the kubeconfig context of the Karmada API server');
   const namespaces = flags.namespace ?? [];
   if (namespaces.length > 0 && flags.allNamespaces) problems.push('-n/--namespace and -A/--all-namespaces cannot be combined');
-  if (namespaces.length === 0 && !flags.allNamespaces) problems.push('--execute needs the namespaces to cut over: -n NS (repeatable, one at a time in that order) or -A for every namespace and the cluster-scoped Federated objects');
+  if (namespaces.length === 0 && !flags.allNamespaces)
+    problems.push(
+      '--execute needs the namespaces to cut over: -n NS (repeatable, one at a time in that order) or -A for every namespace and the cluster-scoped Federated objects',
+    );
   if (flags.output !== undefined && flags.output !== 'yaml') problems.push('--execute prints what it did, not objects: -o does not apply');
   const dryRun = flags.dryRun === undefined || flags.dryRun === 'false' || flags.dryRun === 'none' ? 'none' : flags.dryRun === 'server' ? undefined : 'client';
-  if (dryRun === undefined) problems.push('--execute --dry-run=server is not supported: Karmada would adopt nothing, so no later phase could be checked; use --dry-run');
+  if (dryRun === undefined)
+    problems.push('--execute --dry-run=server is not supported: Karmada would adopt nothing, so no later phase could be checked; use --dry-run');
   let timeoutMs = 0;
   try {
     timeoutMs = parseDuration('--timeout', flags.timeout ?? '5m');
@@ -301,7 +374,15 @@ function completeCutoverOptions(flags: MigrateFlags): CutoverOptions {
     if (!(error instanceof UsageError)) throw error;
     problems.push(error.message);
   }
-  const printable = completeMigrateOptions('karmada', { ...flags, namespace: undefined, allNamespaces: false, karmadaContext: undefined, hostClusterName: undefined, yes: undefined, timeout: undefined });
+  const printable = completeMigrateOptions('karmada', {
+    ...flags,
+    namespace: undefined,
+    allNamespaces: false,
+    karmadaContext: undefined,
+    hostClusterName: undefined,
+    yes: undefined,
+    timeout: undefined,
+  });
   if (problems.length > 0) throw new MultipleUsageErrors(problems, { hint: "See 'kubefedctl migrate karmada --help'." });
   if (printable.target !== 'karmada') throw new UsageError('internal: karmada options expected');
   return {

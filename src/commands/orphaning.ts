@@ -68,5 +68,13 @@ function completeOrphaningOptions(verb: OrphaningVerb, type: string | undefined,
   if (!type) problems.push('resource type is required');
   if (!name) problems.push('resource name is required');
   if (problems.length > 0) throw new MultipleUsageErrors(problems, { hint: `See 'kubefedctl orphaning-deletion ${verb} --help'.` });
-  return { verb, type: type!, name: name!, namespace: flags.namespace || undefined, output: flags.output, kubeconfig: flags.kubeconfig, hostClusterContext: flags.hostClusterContext || undefined };
+  return {
+    verb,
+    type: type!,
+    name: name!,
+    namespace: flags.namespace || undefined,
+    output: flags.output,
+    kubeconfig: flags.kubeconfig,
+    hostClusterContext: flags.hostClusterContext || undefined,
+  };
 }

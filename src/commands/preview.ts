@@ -92,10 +92,9 @@ export const previewCommand: CommandDefinition = {
 };
 
 function registerPreview(command: Command, run: CommandRunner): void {
-  command
-    .description(
-      'Shows, per member cluster, the objects KubeFed v0.10.0 would create there (placement, FederatedNamespaces, overrides, ReplicaSchedulingPreferences) and where it would fail. Offline from manifests (-f, no kubeconfig and no network needed), or online from the Federated objects of one type on the host cluster (TYPE [NAME]); with --live, also against what each member cluster holds now.',
-    );
+  command.description(
+    'Shows, per member cluster, the objects KubeFed v0.10.0 would create there (placement, FederatedNamespaces, overrides, ReplicaSchedulingPreferences) and where it would fail. Offline from manifests (-f, no kubeconfig and no network needed), or online from the Federated objects of one type on the host cluster (TYPE [NAME]); with --live, also against what each member cluster holds now.',
+  );
   command.option(
     '-f, --filename <path>',
     'Offline: Federated objects, FederatedNamespaces, ReplicaSchedulingPreferences, and optionally a KubeFedConfig, FederatedTypeConfigs and KubeFedClusters, from a file, a directory (its .yaml, .yml and .json files) or - for stdin. May be repeated.',
@@ -103,14 +102,34 @@ function registerPreview(command: Command, run: CommandRunner): void {
   );
   addBooleanFlag(command, '-R, --recursive', 'With -f, process directories recursively.');
   command
-    .option('--cluster <NAME[:key=value,...][:notready]>', 'Offline: a member cluster, with its labels; Ready unless marked notready. May be repeated.', collectRepeated)
-    .option('--clusters-file <file>', 'Offline: KubeFedCluster manifests (e.g. kubectl get kubefedclusters -n kube-federation-system -o yaml): names, labels and Ready conditions. May be repeated.', collectRepeated)
-    .option('--type-config <file>', "Offline: FederatedTypeConfig manifests; they replace the built-in ones of the same name (the types KubeFed's chart enables). May be repeated.", collectRepeated)
-    .addOption(namespaceOption('Online: the namespace of the Federated objects (default: the context\'s namespace).'))
+    .option(
+      '--cluster <NAME[:key=value,...][:notready]>',
+      'Offline: a member cluster, with its labels; Ready unless marked notready. May be repeated.',
+      collectRepeated,
+    )
+    .option(
+      '--clusters-file <file>',
+      'Offline: KubeFedCluster manifests (e.g. kubectl get kubefedclusters -n kube-federation-system -o yaml): names, labels and Ready conditions. May be repeated.',
+      collectRepeated,
+    )
+    .option(
+      '--type-config <file>',
+      "Offline: FederatedTypeConfig manifests; they replace the built-in ones of the same name (the types KubeFed's chart enables). May be repeated.",
+      collectRepeated,
+    )
+    .addOption(namespaceOption("Online: the namespace of the Federated objects (default: the context's namespace)."))
     .addOption(new Option('-A, --all-namespaces', 'Online: the Federated objects of every namespace.'));
-  addBooleanFlag(command, '--live', "Online: also read each member cluster's current objects, so actions are create, update, adopt, unchanged, delete... as KubeFed would decide them.");
+  addBooleanFlag(
+    command,
+    '--live',
+    "Online: also read each member cluster's current objects, so actions are create, update, adopt, unchanged, delete... as KubeFed would decide them.",
+  );
   command
-    .option('--member-context <CLUSTER=CONTEXT>', 'Online with --live: the kubeconfig context of a member cluster (default: the context named like the cluster). May be repeated.', collectRepeated)
+    .option(
+      '--member-context <CLUSTER=CONTEXT>',
+      'Online with --live: the kubeconfig context of a member cluster (default: the context named like the cluster). May be repeated.',
+      collectRepeated,
+    )
     .option('--kubeconfig <path>', 'Online: path to the kubeconfig file to use for CLI requests.')
     .option('--host-cluster-context <context>', 'Online: host cluster context')
     .option(
@@ -118,13 +137,33 @@ function registerPreview(command: Command, run: CommandRunner): void {
       `Namespace of the KubeFed control plane: where KubeFedClusters, the KubeFedConfig and FederatedTypeConfigs are read, and what scope Namespaced watches. (default: the input KubeFedConfig's namespace, else "${DEFAULT_KUBEFED_NAMESPACE}")`,
     )
     .addOption(new Option('--scope <scope>', "KubeFed's scope, instead of the KubeFedConfig's (default Cluster).").choices(['Cluster', 'Namespaced']));
-  addBooleanFlag(command, '--simulate-rsp', "Apply ReplicaSchedulingPreferences as KubeFed's scheduler would (placement and /spec/replicas overrides of their FederatedDeployment or FederatedReplicaSet). Online, the host's objects already carry the scheduler's result.");
+  addBooleanFlag(
+    command,
+    '--simulate-rsp',
+    "Apply ReplicaSchedulingPreferences as KubeFed's scheduler would (placement and /spec/replicas overrides of their FederatedDeployment or FederatedReplicaSet). Online, the host's objects already carry the scheduler's result.",
+  );
   command
     .option('--only-cluster <name>', 'Show one member cluster only; -o yaml then prints a plain stream for `kubectl --context <name> diff -f -`.')
-    .addOption(new Option('-o, --output <format>', 'Output format. One of: yaml|json|name. yaml heads each object with a comment naming its cluster, action and source.').choices(OUTPUT_FORMATS))
-    .option('--output-dir <dir>', 'Write one plain YAML stream per member cluster, <dir>/<cluster>.yaml (what --only-cluster <cluster> -o yaml prints), instead of printing the objects.');
-  addBooleanFlag(command, '--explain', "Print, per federated object, each member cluster's verdict and why (e.g. dropped: namespace has no FederatedNamespace), instead of the objects.");
-  addBooleanFlag(command, '--show-resource-version', 'Keep metadata.resourceVersion in the objects (hidden by default, so that kubectl diff does not conflict).');
+    .addOption(
+      new Option(
+        '-o, --output <format>',
+        'Output format. One of: yaml|json|name. yaml heads each object with a comment naming its cluster, action and source.',
+      ).choices(OUTPUT_FORMATS),
+    )
+    .option(
+      '--output-dir <dir>',
+      'Write one plain YAML stream per member cluster, <dir>/<cluster>.yaml (what --only-cluster <cluster> -o yaml prints), instead of printing the objects.',
+    );
+  addBooleanFlag(
+    command,
+    '--explain',
+    "Print, per federated object, each member cluster's verdict and why (e.g. dropped: namespace has no FederatedNamespace), instead of the objects.",
+  );
+  addBooleanFlag(
+    command,
+    '--show-resource-version',
+    'Keep metadata.resourceVersion in the objects (hidden by default, so that kubectl diff does not conflict).',
+  );
   command
     .addHelpText(
       'after',
@@ -152,7 +191,11 @@ Examples:
     .action((type: string | undefined, name: string | undefined, flags: PreviewFlags) =>
       run(async (env) => {
         const { parseClusterFlag } = await import('../core/preview/inputs.js');
-        const options = completePreviewOptions([type, name].filter((arg): arg is string => arg !== undefined), flags, parseClusterFlag);
+        const options = completePreviewOptions(
+          [type, name].filter((arg): arg is string => arg !== undefined),
+          flags,
+          parseClusterFlag,
+        );
         if (options.mode === 'offline') {
           const { runOfflinePreview } = await import('../run/preview-offline.js');
           await runOfflinePreview(options, env);
@@ -230,7 +273,8 @@ function completePreviewOptions(args: readonly string[], flags: PreviewFlags, pa
   ])) {
     problems.push(`${flag} applies to offline preview (-f); online, clusters and types are read from the host cluster`);
   }
-  if (args.length === 0) problems.push('TYPE is required: give -f FILE|DIR|- to preview manifests offline, or TYPE [NAME] to preview what is on the host cluster');
+  if (args.length === 0)
+    problems.push('TYPE is required: give -f FILE|DIR|- to preview manifests offline, or TYPE [NAME] to preview what is on the host cluster');
   const allNamespaces = flags.allNamespaces === true;
   if (allNamespaces && flags.namespace !== undefined) problems.push('-A/--all-namespaces and -n/--namespace cannot be combined');
   if (allNamespaces && args.length > 1) problems.push('a NAME cannot be combined with -A/--all-namespaces');

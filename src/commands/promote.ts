@@ -62,9 +62,17 @@ function registerPromote(command: Command, run: CommandRunner): void {
   addGlobalSubcommandFlags(command);
   command
     .addOption(namespaceOption('The namespace of the objects in the member cluster.'))
-    .addOption(outputOption(['yaml', 'json'], 'Print the objects promote would create (Federated objects, and the FederatedNamespace or host Namespace it needs) instead of creating them. One of: yaml|json.'))
+    .addOption(
+      outputOption(
+        ['yaml', 'json'],
+        'Print the objects promote would create (Federated objects, and the FederatedNamespace or host Namespace it needs) instead of creating them. One of: yaml|json.',
+      ),
+    )
     .option('--cluster <name>', 'The member cluster (KubeFedCluster name) the objects run in. They are placed on it only.')
-    .option('--cluster-context <context>', "The member's context in the kubeconfig. Default: the context named like the cluster if there is one, else the credentials KubeFed stores for the cluster (its KubeFedCluster and Secret).")
+    .option(
+      '--cluster-context <context>',
+      "The member's context in the kubeconfig. Default: the context named like the cluster if there is one, else the credentials KubeFed stores for the cluster (its KubeFedCluster and Secret).",
+    )
     .option('-l, --selector <selector>', 'Promote every object of the type whose labels match (e.g. app=web), instead of naming them.');
   addBooleanFlag(command, '--dependencies', 'Also promote the ConfigMaps, Secrets and ServiceAccount the pod template of each object uses.');
   command

@@ -45,7 +45,7 @@ const DEFAULT_READY_TIMEOUT = '2m';
 
 export const rotateCredentialsCommand: CommandDefinition = {
   name: 'rotate-credentials',
-  summary: "Give joined clusters new credentials and revoke the old ones",
+  summary: 'Give joined clusters new credentials and revoke the old ones',
   arguments: [['[CLUSTER_NAME...]', 'names of joined clusters; each is also its context unless --cluster-context is given']],
   register: registerRotateCredentials,
 };
@@ -58,7 +58,11 @@ function registerRotateCredentials(command: Command, run: CommandRunner): void {
   addClusterIdentityFlags(command);
   command
     .option('--token-timeout <duration>', 'How long to wait for the new service account token to be issued.', '30s')
-    .option('--timeout <duration>', 'How long to wait for KubeFed to report the cluster Ready with the new credentials before revoking the old ones.', DEFAULT_READY_TIMEOUT)
+    .option(
+      '--timeout <duration>',
+      'How long to wait for KubeFed to report the cluster Ready with the new credentials before revoking the old ones.',
+      DEFAULT_READY_TIMEOUT,
+    )
     .addOption(outputOption(['yaml', 'json'], 'With --dry-run, print the planned objects in this format instead of a summary. One of: yaml|json.'))
     .addOption(quietOption())
     .addHelpText(
@@ -80,5 +84,14 @@ async function completeRotateCredentialsOptions(clusterNames: string[], flags: R
   const timeoutMs = collectProblem(problems, () => parseDuration('--timeout', flags.timeout ?? DEFAULT_READY_TIMEOUT));
   const { dryRun, members, host } = await completeMemberCommand('rotate-credentials', clusterNames, flags, env, problems);
   throwIfProblems(problems, 'rotate-credentials');
-  return { members, ...host, namespace: kubefedNamespace(flags), tokenTimeoutMs: tokenTimeoutMs!, timeoutMs: timeoutMs!, dryRun, output: flags.output, kubeconfig: flags.kubeconfig };
+  return {
+    members,
+    ...host,
+    namespace: kubefedNamespace(flags),
+    tokenTimeoutMs: tokenTimeoutMs!,
+    timeoutMs: timeoutMs!,
+    dryRun,
+    output: flags.output,
+    kubeconfig: flags.kubeconfig,
+  };
 }

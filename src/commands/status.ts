@@ -3,7 +3,15 @@
 // This module wires the command and completes its options; run/status.ts reads and reports.
 
 import { type Command, Option } from 'commander';
-import { DEFAULT_WAIT, type GlobalSubcommandFlags, addGlobalSubcommandFlags, kubefedNamespace, namespaceOption, outputOption, parseDuration } from '../cli/flags.js';
+import {
+  DEFAULT_WAIT,
+  type GlobalSubcommandFlags,
+  addGlobalSubcommandFlags,
+  kubefedNamespace,
+  namespaceOption,
+  outputOption,
+  parseDuration,
+} from '../cli/flags.js';
 import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
 import { MultipleUsageErrors } from '../errors.js';
@@ -47,15 +55,19 @@ export const statusCommand: CommandDefinition = {
 };
 
 function registerStatus(command: Command, run: CommandRunner): void {
-  command
-    .description(
-      'Without arguments, status shows the KubeFed control plane: the KubeFedConfig (scope, resource adoption), the joined clusters and their readiness, and the enabled federated types with whether their propagation controllers run. With TYPE NAME it shows the Propagation condition of that federated object and its status in each cluster. --check exits 1 if any cluster is not Ready or any propagation is not OK.',
-    );
+  command.description(
+    'Without arguments, status shows the KubeFed control plane: the KubeFedConfig (scope, resource adoption), the joined clusters and their readiness, and the enabled federated types with whether their propagation controllers run. With TYPE NAME it shows the Propagation condition of that federated object and its status in each cluster. --check exits 1 if any cluster is not Ready or any propagation is not OK.',
+  );
   addGlobalSubcommandFlags(command, { dryRun: false });
   command
     .addOption(namespaceOption('Namespace of the federated object (default: the namespace of the host cluster context)'))
     .addOption(outputOption(['json', 'yaml'], 'Output format. One of: json|yaml.'))
-    .addOption(new Option('--check', 'Exit 1 if any cluster is not Ready or any propagation is not OK (the report is printed either way); with --members, if any member has not rolled out.'))
+    .addOption(
+      new Option(
+        '--check',
+        'Exit 1 if any cluster is not Ready or any propagation is not OK (the report is printed either way); with --members, if any member has not rolled out.',
+      ),
+    )
     .addOption(
       new Option(
         '--members',
@@ -63,11 +75,17 @@ function registerStatus(command: Command, run: CommandRunner): void {
       ),
     )
     .addOption(
-      new Option('--member-context <cluster=context>', 'With --members: reach a member through a kubeconfig context instead of the credentials KubeFed stores (repeatable).').argParser(
-        (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
-      ),
+      new Option(
+        '--member-context <cluster=context>',
+        'With --members: reach a member through a kubeconfig context instead of the credentials KubeFed stores (repeatable).',
+      ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
     )
-    .addOption(new Option('--wait [timeout]', `With --members: wait until every member has rolled out; exit 1 at the timeout, naming the clusters that have not (default timeout ${DEFAULT_WAIT}).`).preset(DEFAULT_WAIT))
+    .addOption(
+      new Option(
+        '--wait [timeout]',
+        `With --members: wait until every member has rolled out; exit 1 at the timeout, naming the clusters that have not (default timeout ${DEFAULT_WAIT}).`,
+      ).preset(DEFAULT_WAIT),
+    )
     .addHelpText(
       'after',
       `

@@ -44,17 +44,14 @@ export interface UnjoinOptions {
 export const unjoinCommand: CommandDefinition = {
   name: 'unjoin',
   summary: 'Remove the registration of clusters from a KubeFed control plane',
-  arguments: [
-    ['[CLUSTER_NAME...]', 'names of the joined clusters; each is also its context unless --cluster-context is given'],
-  ],
+  arguments: [['[CLUSTER_NAME...]', 'names of the joined clusters; each is also its context unless --cluster-context is given']],
   register: registerUnjoin,
 };
 
 function registerUnjoin(command: Command, run: CommandRunner): void {
-  command
-    .description(
-      'Unjoin removes the registration of Kubernetes clusters from a KubeFed control plane. The current context is assumed to host the control plane; otherwise use --host-cluster-context.',
-    );
+  command.description(
+    'Unjoin removes the registration of Kubernetes clusters from a KubeFed control plane. The current context is assumed to host the control plane; otherwise use --host-cluster-context.',
+  );
   addGlobalSubcommandFlags(command);
   addClusterIdentityFlags(command);
   command

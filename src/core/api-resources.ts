@@ -99,7 +99,12 @@ export function preferredResourceLists(snapshot: Pick<DiscoverySnapshot, 'groups
  */
 export function nameMatchesResource(name: string, resource: Pick<ApiResource, 'name' | 'singularName' | 'kind' | 'shortNames' | 'group'>): boolean {
   const lowered = name.toLowerCase();
-  if (lowered === resource.name || lowered === resource.singularName || lowered === resource.kind.toLowerCase() || lowered === `${resource.name}.${resource.group}`) {
+  if (
+    lowered === resource.name ||
+    lowered === resource.singularName ||
+    lowered === resource.kind.toLowerCase() ||
+    lowered === `${resource.name}.${resource.group}`
+  ) {
     return true;
   }
   return resource.shortNames.some((shortName) => shortName.toLowerCase() === lowered);
@@ -161,7 +166,8 @@ export class ApiResourceNotFoundError extends KubefedctlError {
     const notFound = `Unable to find api resource named "${typeName}".`;
     const message = options.discoveryError ? aggregate([options.discoveryError, notFound]) : notFound;
     const hints = [options.hint ?? NAME_FORMS_HINT];
-    if (options.targetVersion) hints.push(`--version ${options.targetVersion} only matches a type whose server-preferred version it is; try without --version.`);
+    if (options.targetVersion)
+      hints.push(`--version ${options.targetVersion} only matches a type whose server-preferred version it is; try without --version.`);
     if (options.discoveryError) hints.push('Some API groups could not be listed; the type may belong to one of them.');
     super('API_RESOURCE_NOT_FOUND', options.discoveryError ? EXIT_CODES.failure : EXIT_CODES.usage, message, { hint: hints.join(' ') });
     this.typeName = typeName;

@@ -44,7 +44,14 @@ export const BUILTIN_API_GROUPS: readonly DiscoveryGroup[] = [
 
 type Scope = 'Namespaced' | 'Cluster';
 
-function resource(groupVersion: string, name: string, kind: string, scope: Scope, shortNames: string[] = [], extra: { singularName?: string; scalable?: boolean } = {}): BuiltinApiResource {
+function resource(
+  groupVersion: string,
+  name: string,
+  kind: string,
+  scope: Scope,
+  shortNames: string[] = [],
+  extra: { singularName?: string; scalable?: boolean } = {},
+): BuiltinApiResource {
   const slash = groupVersion.indexOf('/');
   return {
     group: slash < 0 ? '' : groupVersion.slice(0, slash),

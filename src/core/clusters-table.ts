@@ -40,7 +40,15 @@ export interface ClusterSummary {
 }
 
 /** The names `get` accepts for KubeFedClusters, as kubectl accepts plural, singular, short and qualified names. */
-export const CLUSTER_TYPE_NAMES = ['clusters', 'cluster', 'kubefedclusters', 'kubefedcluster', 'kfc', 'kubefedclusters.core.kubefed.io', 'kubefedcluster.core.kubefed.io'] as const;
+export const CLUSTER_TYPE_NAMES = [
+  'clusters',
+  'cluster',
+  'kubefedclusters',
+  'kubefedcluster',
+  'kfc',
+  'kubefedclusters.core.kubefed.io',
+  'kubefedcluster.core.kubefed.io',
+] as const;
 
 export const CLUSTER_OUTPUT_FORMATS = ['wide', 'json', 'yaml', 'name'] as const;
 export type ClusterOutputFormat = (typeof CLUSTER_OUTPUT_FORMATS)[number];
@@ -52,7 +60,16 @@ export function clusterConditions(object: KubeObject): ClusterCondition[] {
   if (!Array.isArray(conditions)) return [];
   return conditions.flatMap((c): ClusterCondition[] =>
     isPlainObject(c) && typeof c.type === 'string'
-      ? [{ type: c.type, status: String(c.status ?? ''), reason: text(c.reason), message: text(c.message), lastProbeTime: text(c.lastProbeTime), lastTransitionTime: text(c.lastTransitionTime) }]
+      ? [
+          {
+            type: c.type,
+            status: String(c.status ?? ''),
+            reason: text(c.reason),
+            message: text(c.message),
+            lastProbeTime: text(c.lastProbeTime),
+            lastTransitionTime: text(c.lastTransitionTime),
+          },
+        ]
       : [],
   );
 }
@@ -134,14 +151,19 @@ export function clusterRow(summary: ClusterSummary, options: Pick<ClustersTableO
 
 /** The table of `get clusters`; "" for no objects, so the caller can say "No resources found". */
 export function renderClustersTable(objects: readonly KubeObject[], options: ClustersTableOptions): string {
-  const summaries = objects.map(summarizeCluster).map((summary) => ({ ...summary, credentialsCreated: summary.secret ? options.secretsCreated?.get(summary.secret) : undefined }));
+  const summaries = objects
+    .map(summarizeCluster)
+    .map((summary) => ({ ...summary, credentialsCreated: summary.secret ? options.secretsCreated?.get(summary.secret) : undefined }));
   return renderClusterSummaries(summaries, options);
 }
 
 export function renderClusterSummaries(clusters: readonly ClusterSummary[], options: ClustersTableOptions): string {
   if (clusters.length === 0) return '';
   const header = options.wide ? [...CLUSTER_COLUMNS, ...WIDE_CLUSTER_COLUMNS] : [...CLUSTER_COLUMNS];
-  return renderTable(options.noHeaders ? undefined : header, clusters.map((cluster) => clusterRow(cluster, options)));
+  return renderTable(
+    options.noHeaders ? undefined : header,
+    clusters.map((cluster) => clusterRow(cluster, options)),
+  );
 }
 
 /** -o name: kubefedcluster.core.kubefed.io/<name>, one per line. */

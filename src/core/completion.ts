@@ -170,7 +170,12 @@ export function planCompletion(root: CompletionCommand, words: readonly string[]
   }
 
   if (flag !== undefined && flagCompletion) {
-    if (flag.choices !== undefined) return done(flag.choices.filter((choice) => choice.startsWith(toComplete)).map((value) => ({ value })), DIRECTIVE.noFileComp, toComplete);
+    if (flag.choices !== undefined)
+      return done(
+        flag.choices.filter((choice) => choice.startsWith(toComplete)).map((value) => ({ value })),
+        DIRECTIVE.noFileComp,
+        toComplete,
+      );
     const source = flag.long === undefined ? undefined : FLAG_SOURCES[flag.long];
     if (source !== undefined) return { candidates: [], directive: DIRECTIVE.noFileComp, dynamic: { source, scope, exclude: [] }, toComplete };
     // A value with nothing to offer (a path, a duration): the shell's default, file names.
@@ -296,7 +301,9 @@ function flagNameCandidates(option: CompletionOption, toComplete: string): Candi
 }
 
 function requiredFlagCandidates(flags: Flags, changed: ReadonlySet<string>, toComplete: string): Candidate[] {
-  return [...flags.inherited, ...flags.local].filter((option) => option.mandatory && !changed.has(optionKey(option))).flatMap((option) => flagNameCandidates(option, toComplete));
+  return [...flags.inherited, ...flags.local]
+    .filter((option) => option.mandatory && !changed.has(optionKey(option)))
+    .flatMap((option) => flagNameCandidates(option, toComplete));
 }
 
 function availableCommands(command: CompletionCommand): CompletionCommand[] {
@@ -379,7 +386,11 @@ function isFlagArg(word: string): boolean {
  * Cobra's checkIfFlagCompletion: is the word under the cursor a flag's value, either after `=` or
  * as the word after a flag that takes one? Then that flag, the words without it, and the value part.
  */
-function checkIfFlagCompletion(flags: Flags, args: readonly string[], lastArg: string): { flag: CompletionOption | undefined; args: string[]; toComplete: string } | 'unknown-flag' {
+function checkIfFlagCompletion(
+  flags: Flags,
+  args: readonly string[],
+  lastArg: string,
+): { flag: CompletionOption | undefined; args: string[]; toComplete: string } | 'unknown-flag' {
   let flagName = '';
   let trimmed = [...args];
   let withEqual = false;
@@ -451,7 +462,11 @@ function parseFlags(flags: Flags, args: readonly string[]): ParsedFlags {
 /** --kubeconfig, --host-cluster-context and --kubefed-namespace wherever they stand on the line. */
 function scopeOf(flags: Flags, args: readonly string[]): CompletionScope {
   const scope: CompletionScope = { kubeconfig: undefined, hostClusterContext: undefined, kubefedNamespace: undefined };
-  const keys: Record<string, keyof CompletionScope> = { kubeconfig: 'kubeconfig', 'host-cluster-context': 'hostClusterContext', 'kubefed-namespace': 'kubefedNamespace' };
+  const keys: Record<string, keyof CompletionScope> = {
+    kubeconfig: 'kubeconfig',
+    'host-cluster-context': 'hostClusterContext',
+    'kubefed-namespace': 'kubefedNamespace',
+  };
   for (let index = 0; index < args.length; index++) {
     const word = args[index]!;
     if (word === '--') break;

@@ -19,7 +19,9 @@ interface Condition {
 
 export function conditionsOf(object: KubeObject | undefined): Condition[] {
   const conditions = isPlainObject(object?.status) ? object.status.conditions : undefined;
-  return Array.isArray(conditions) ? conditions.filter((c): c is Condition => isPlainObject(c) && typeof c.type === 'string' && typeof c.status === 'string') : [];
+  return Array.isArray(conditions)
+    ? conditions.filter((c): c is Condition => isPlainObject(c) && typeof c.type === 'string' && typeof c.status === 'string')
+    : [];
 }
 
 export function isClusterReady(object: KubeObject | undefined): boolean {
@@ -67,7 +69,7 @@ export function waitTimeoutText(op: WaitOperation, lastSeen: KubeObject | undefi
     case 'cluster-ready-anew':
       return {
         message: `KubeFed did not report cluster "${op.name}" Ready with the new credentials within ${seconds}: ${lastSeen ? describeConditions(lastSeen) : 'no conditions reported yet'}`,
-        hint: 'The old credentials were kept (not revoked). Check the KubeFed controller\'s log; once it reports the cluster Ready, run rotate-credentials again to finish (it deletes the old credentials).',
+        hint: "The old credentials were kept (not revoked). Check the KubeFed controller's log; once it reports the cluster Ready, run rotate-credentials again to finish (it deletes the old credentials).",
       };
     case 'propagation-stopped':
       // wait.ErrWaitTimeout's text, which the Go tool prints after its own prefix.

@@ -52,7 +52,10 @@ export function federateManifests(
     }
     const namespaced = typeof object.metadata.namespace === 'string' && object.metadata.namespace !== '';
     // The parsed objects are ours alone: the federated templates can reuse them instead of copies.
-    const result = federateObject(object, defaultFederatedType(object.kind, namespaced), placement, { consumeTarget: true, annotationClusters: options.annotationClusters });
+    const result = federateObject(object, defaultFederatedType(object.kind, namespaced), placement, {
+      consumeTarget: true,
+      annotationClusters: options.annotationClusters,
+    });
     objects.push(result.object);
     warnings.push(...result.warnings);
   }

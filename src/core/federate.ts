@@ -84,7 +84,12 @@ export function annotationOverrides(annotations: Readonly<Record<string, string>
   return [...clusters].sort().map((clusterName) => ({ clusterName, clusterOverrides: [{ op: 'add', path: '/metadata/annotations', value: { ...value } }] }));
 }
 
-export function federateObject(target: KubeObject, federatedType: FederatedType, placement: Placement = {}, options: FederateObjectOptions = {}): FederateResult {
+export function federateObject(
+  target: KubeObject,
+  federatedType: FederatedType,
+  placement: Placement = {},
+  options: FederateObjectOptions = {},
+): FederateResult {
   const warnings: string[] = [];
   // Everything read from the target is read before the template (maybe the target itself) is stripped.
   const { kind, metadata: targetMetadata } = target;
@@ -209,14 +214,31 @@ export function planFederatedWrites(
     const shown = `"${namespace ? `${namespace}/` : ''}${name}"`;
     const current = existing.get(`${namespace ?? ''}/${name}`);
     if (!current) {
-      operations.push({ verb: 'create', cluster: 'host', gvr, object, retryWhileNotServedMs: options.retryCreateWhileNotServedMs, messages: { done: `${ref} created`, failure: `Error creating federated resource ${shown}` } });
+      operations.push({
+        verb: 'create',
+        cluster: 'host',
+        gvr,
+        object,
+        retryWhileNotServedMs: options.retryCreateWhileNotServedMs,
+        messages: { done: `${ref} created`, failure: `Error creating federated resource ${shown}` },
+      });
     } else if (options.errorOnExisting) {
-      conflicts.push(new OperationError('ALREADY_EXISTS', `Error creating federated resource ${shown}: ${gvr.resource}.${gvr.group} "${name}" already exists`, { hint: 'Re-run without --error-on-existing to update it.' }));
+      conflicts.push(
+        new OperationError('ALREADY_EXISTS', `Error creating federated resource ${shown}: ${gvr.resource}.${gvr.group} "${name}" already exists`, {
+          hint: 'Re-run without --error-on-existing to update it.',
+        }),
+      );
     } else if (JSON.stringify(sortKeysDeep(current.spec)) === JSON.stringify(sortKeysDeep(object.spec))) {
       // The server returns keys sorted; compare content, not key order.
       operations.push({ verb: 'unchanged', cluster: 'host', gvr, name, namespace, messages: { done: `${ref} unchanged` } });
     } else {
-      operations.push({ verb: 'update', cluster: 'host', gvr, object: { ...current, spec: object.spec }, messages: { done: `${ref} updated`, failure: `Error updating federated resource ${shown}` } });
+      operations.push({
+        verb: 'update',
+        cluster: 'host',
+        gvr,
+        object: { ...current, spec: object.spec },
+        messages: { done: `${ref} updated`, failure: `Error updating federated resource ${shown}` },
+      });
     }
   }
   return { operations, conflicts };

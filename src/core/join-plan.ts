@@ -9,7 +9,17 @@ import { GVR } from './gvr.js';
 import { healthCheckRoleName, roleName, serviceAccountName } from './naming.js';
 // client-node's generated models type the built-in objects join builds; type-only, so nothing of
 // the library loads at run time.
-import type { RbacV1Subject, V1ClusterRole, V1ClusterRoleBinding, V1Namespace, V1PolicyRule, V1Role, V1RoleBinding, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
+import type {
+  RbacV1Subject,
+  V1ClusterRole,
+  V1ClusterRoleBinding,
+  V1Namespace,
+  V1PolicyRule,
+  V1Role,
+  V1RoleBinding,
+  V1Secret,
+  V1ServiceAccount,
+} from '@kubernetes/client-node';
 import type { Operation, WaitOperation, WriteOperation } from './plan.js';
 import type { GroupVersionResource, KubeObject } from './types.js';
 import { OperationError } from '../errors.js';
@@ -78,13 +88,21 @@ export function memberWrites(settings: JoinSettings, observed: ObservedJoinState
   const labels = managedLabels(settings.clusterName);
   const ns = settings.namespace;
   const writes: WriteOperation[] = [];
-  const conflict = (message: string) => new OperationError('ALREADY_EXISTS', message, { hint: 'Re-run with --error-on-existing=false to update the existing objects, or unjoin the cluster first.' });
+  const conflict = (message: string) =>
+    new OperationError('ALREADY_EXISTS', message, {
+      hint: 'Re-run with --error-on-existing=false to update the existing objects, or unjoin the cluster first.',
+    });
 
   if (observed.serviceAccount && settings.errorOnExisting) {
     throw conflict(`service account: ${names.serviceAccount} already exists in joining cluster: ${settings.clusterName}`);
   }
   if (!observed.memberNamespace) {
-    writes.push({ verb: 'create', cluster: 'member', gvr: GVR.namespaces, object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } } satisfies V1Namespace });
+    writes.push({
+      verb: 'create',
+      cluster: 'member',
+      gvr: GVR.namespaces,
+      object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels } } satisfies V1Namespace,
+    });
   }
   if (!observed.serviceAccount) {
     writes.push({
@@ -119,8 +137,19 @@ export function memberWrites(settings: JoinSettings, observed: ObservedJoinState
   const rbacGroup = 'rbac.authorization.k8s.io';
   const desired: Array<{ gvr: GroupVersionResource; object: KubeObject; what: string }> = [];
   const role = (gvr: GroupVersionResource, kind: 'Role' | 'ClusterRole', name: string, namespace: string | undefined, rules: V1PolicyRule[], what: string) =>
-    desired.push({ gvr, what, object: { apiVersion: `${rbacGroup}/v1`, kind, metadata: { name, ...(namespace ? { namespace } : {}), labels }, rules } satisfies V1Role | V1ClusterRole });
-  const binding = (gvr: GroupVersionResource, kind: 'RoleBinding' | 'ClusterRoleBinding', name: string, namespace: string | undefined, roleKind: 'Role' | 'ClusterRole', what: string) =>
+    desired.push({
+      gvr,
+      what,
+      object: { apiVersion: `${rbacGroup}/v1`, kind, metadata: { name, ...(namespace ? { namespace } : {}), labels }, rules } satisfies V1Role | V1ClusterRole,
+    });
+  const binding = (
+    gvr: GroupVersionResource,
+    kind: 'RoleBinding' | 'ClusterRoleBinding',
+    name: string,
+    namespace: string | undefined,
+    roleKind: 'Role' | 'ClusterRole',
+    what: string,
+  ) =>
     desired.push({
       gvr,
       what,
@@ -136,10 +165,30 @@ export function memberWrites(settings: JoinSettings, observed: ObservedJoinState
     role(GVR.roles, 'Role', names.role, ns, [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }], 'role');
     binding(GVR.roleBindings, 'RoleBinding', names.role, ns, 'Role', 'role binding');
     // The Go tool writes the verb "Get", which RBAC (case-sensitive) never matches.
-    role(GVR.clusterRoles, 'ClusterRole', names.healthCheckRole, undefined, [{ nonResourceURLs: ['/healthz'], verbs: ['get'] }, { apiGroups: [''], resources: ['nodes'], verbs: ['list'] }], 'health check cluster role');
+    role(
+      GVR.clusterRoles,
+      'ClusterRole',
+      names.healthCheckRole,
+      undefined,
+      [
+        { nonResourceURLs: ['/healthz'], verbs: ['get'] },
+        { apiGroups: [''], resources: ['nodes'], verbs: ['list'] },
+      ],
+      'health check cluster role',
+    );
     binding(GVR.clusterRoleBindings, 'ClusterRoleBinding', names.healthCheckRole, undefined, 'ClusterRole', 'health check cluster role binding');
   } else {
-    role(GVR.clusterRoles, 'ClusterRole', names.role, undefined, [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }, { nonResourceURLs: ['*'], verbs: ['get'] }], 'cluster role');
+    role(
+      GVR.clusterRoles,
+      'ClusterRole',
+      names.role,
+      undefined,
+      [
+        { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
+        { nonResourceURLs: ['*'], verbs: ['get'] },
+      ],
+      'cluster role',
+    );
     binding(GVR.clusterRoleBindings, 'ClusterRoleBinding', names.role, undefined, 'ClusterRole', 'cluster role binding');
   }
   for (const { gvr, object, what } of desired) {
@@ -194,7 +243,11 @@ export function hostSecretWrite(settings: JoinSettings, observed: ObservedJoinSt
       verb: 'update',
       cluster: 'host',
       gvr: GVR.secrets,
-      object: { ...existing, metadata: { ...existing.metadata, labels: { ...(existing.metadata.labels ?? {}), ...labels } }, data: { ...(data ?? {}), token: tokenBase64 } },
+      object: {
+        ...existing,
+        metadata: { ...existing.metadata, labels: { ...(existing.metadata.labels ?? {}), ...labels } },
+        data: { ...(data ?? {}), token: tokenBase64 },
+      },
     };
   }
   const metadata: KubeObject['metadata'] = settings.secretName
@@ -202,7 +255,12 @@ export function hostSecretWrite(settings: JoinSettings, observed: ObservedJoinSt
     : settings.generatedSecretName
       ? { name: settings.generatedSecretName, namespace: settings.namespace, labels }
       : { generateName: `${settings.clusterName}-`, namespace: settings.namespace, labels };
-  return { verb: 'create', cluster: 'host', gvr: GVR.secrets, object: { apiVersion: 'v1', kind: 'Secret', metadata, data: { token: tokenBase64 } } satisfies V1Secret };
+  return {
+    verb: 'create',
+    cluster: 'host',
+    gvr: GVR.secrets,
+    object: { apiVersion: 'v1', kind: 'Secret', metadata, data: { token: tokenBase64 } } satisfies V1Secret,
+  };
 }
 
 export function kubefedClusterSpec(settings: JoinSettings, secretName: string, tokenSecretCaBundle: string | undefined): Record<string, unknown> {
@@ -215,7 +273,12 @@ export function kubefedClusterSpec(settings: JoinSettings, secretName: string, t
   return spec;
 }
 
-export function kubefedClusterWrite(settings: JoinSettings, observed: ObservedJoinState, secretName: string, tokenSecretCaBundle: string | undefined): WriteOperation {
+export function kubefedClusterWrite(
+  settings: JoinSettings,
+  observed: ObservedJoinState,
+  secretName: string,
+  tokenSecretCaBundle: string | undefined,
+): WriteOperation {
   const spec = kubefedClusterSpec(settings, secretName, tokenSecretCaBundle);
   const existing = observed.kubefedCluster;
   if (!existing) {
@@ -327,7 +390,10 @@ export function planJoinHost(settings: JoinSettings, observed: ObservedJoinState
   const operations: Operation[] = [];
   const secret = hostSecretWrite(settings, observed, issued.token);
   if (secret) operations.push(secret);
-  const secretName = observed.hostSecret?.metadata.name ?? settings.secretName ?? (secret?.verb === 'create' ? (secret.object.metadata.name ?? `${secret.object.metadata.generateName ?? ''}<generated>`) : '');
+  const secretName =
+    observed.hostSecret?.metadata.name ??
+    settings.secretName ??
+    (secret?.verb === 'create' ? (secret.object.metadata.name ?? `${secret.object.metadata.generateName ?? ''}<generated>`) : '');
   operations.push(kubefedClusterWrite(settings, observed, secretName, issued.caCrt));
   return operations;
 }

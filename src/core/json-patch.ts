@@ -97,7 +97,11 @@ class Patcher {
       if (!Object.hasOwn(op, 'value')) throw new JsonPatchError(NIL_DEREFERENCE, true);
       const value = op.value;
       if (!Array.isArray(value) && !isPlainObject(value)) {
-        throw new JsonPatchError(value === null ? 'invalid value, expected object' : `json: cannot unmarshal ${goJsonType(value)} into Go value of type map[string]*jsonpatch.lazyNode`);
+        throw new JsonPatchError(
+          value === null
+            ? 'invalid value, expected object'
+            : `json: cannot unmarshal ${goJsonType(value)} into Go value of type map[string]*jsonpatch.lazyNode`,
+        );
       }
       this.root = cloneJsonValue(value);
       this.setSelf(value);
@@ -458,7 +462,6 @@ function readString(op: Record<string, unknown>, field: string, missing: string)
   return { value: raw };
 }
 
-
 /** strconv.Atoi on a 64-bit platform. */
 function atoi(text: string): bigint {
   const value = parseGoInt(text);
@@ -466,7 +469,6 @@ function atoi(text: string): bigint {
   if (value === 'range') throw new JsonPatchError(`strconv.Atoi: parsing ${JSON.stringify(text)}: value out of range`);
   return value;
 }
-
 
 function invalidIndex(index: bigint): JsonPatchError {
   return new JsonPatchError(`Unable to access invalid index: ${index}: ${INVALID_INDEX}`);

@@ -70,7 +70,10 @@ export function federateResourceList(text: string, defaults: KrmSettings): Resou
     const file = fileOf(object);
     const orchestration = takeOrchestrationAnnotations(object);
     const namespaced = typeof object.metadata.namespace === 'string' && object.metadata.namespace !== '';
-    const federated = federateObject(object, defaultFederatedType(object.kind, namespaced), settings.placement, { consumeTarget: true, suggestAnnotationsFlag: false });
+    const federated = federateObject(object, defaultFederatedType(object.kind, namespaced), settings.placement, {
+      consumeTarget: true,
+      suggestAnnotationsFlag: false,
+    });
     if (orchestration !== undefined) federated.object.metadata.annotations = orchestration;
     items.push(federated.object);
     for (const message of federated.warnings) results.push({ message, severity: 'warning', resourceRef: ref, ...(file ? { file } : {}) });
@@ -87,7 +90,9 @@ export function failedResourceList(message: string, apiVersion: string = RESOURC
 export function resourceListApiVersion(text: string): string | undefined {
   try {
     const value = parseYamlDocument(text, SOURCE);
-    return isPlainObject(value) && typeof value.apiVersion === 'string' && (RESOURCE_LIST_API_VERSIONS as readonly string[]).includes(value.apiVersion) ? value.apiVersion : undefined;
+    return isPlainObject(value) && typeof value.apiVersion === 'string' && (RESOURCE_LIST_API_VERSIONS as readonly string[]).includes(value.apiVersion)
+      ? value.apiVersion
+      : undefined;
   } catch {
     return undefined;
   }
@@ -106,15 +111,18 @@ function readResourceList(text: string): RawResourceList {
   } catch (error) {
     throw new ManifestError({ file: SOURCE }, `invalid YAML: ${(error as Error).message}`, { cause: error });
   }
-  const hint = 'Run kubefedctl federate --krm as a KRM function (kustomize exec function, kpt); it reads a config.kubernetes.io/v1 ResourceList on stdin. To federate plain manifests, use -f.';
+  const hint =
+    'Run kubefedctl federate --krm as a KRM function (kustomize exec function, kpt); it reads a config.kubernetes.io/v1 ResourceList on stdin. To federate plain manifests, use -f.';
   if (!isPlainObject(value)) throw new ManifestError({ file: SOURCE }, 'expected a ResourceList on standard input', { hint });
-  if (value.kind !== 'ResourceList') throw new ManifestError({ file: SOURCE, path: 'kind' }, `expected kind ResourceList, found ${JSON.stringify(value.kind ?? null)}`, { hint });
+  if (value.kind !== 'ResourceList')
+    throw new ManifestError({ file: SOURCE, path: 'kind' }, `expected kind ResourceList, found ${JSON.stringify(value.kind ?? null)}`, { hint });
   if (typeof value.apiVersion !== 'string' || !(RESOURCE_LIST_API_VERSIONS as readonly string[]).includes(value.apiVersion)) {
     throw new ManifestError({ file: SOURCE, path: 'apiVersion' }, `unsupported ResourceList apiVersion ${JSON.stringify(value.apiVersion ?? null)}`, {
       hint: `Supported: ${RESOURCE_LIST_API_VERSIONS.join(', ')}.`,
     });
   }
-  if (value.items !== undefined && value.items !== null && !Array.isArray(value.items)) throw new ManifestError({ file: SOURCE, path: 'items' }, 'items must be a sequence');
+  if (value.items !== undefined && value.items !== null && !Array.isArray(value.items))
+    throw new ManifestError({ file: SOURCE, path: 'items' }, 'items must be a sequence');
   return { apiVersion: value.apiVersion, items: Array.isArray(value.items) ? value.items : [], functionConfig: value.functionConfig };
 }
 
@@ -127,7 +135,10 @@ function functionSettings(config: unknown, defaults: KrmSettings): KrmSettings {
   let matchLabels: Record<string, string> | undefined;
   let passthroughKinds: string[] | undefined;
   if (config.kind === FEDERATE_FUNCTION_KIND) {
-    if (config.apiVersion !== FEDERATE_FUNCTION_API_VERSION) problems.push(`functionConfig of kind Federate must have apiVersion ${FEDERATE_FUNCTION_API_VERSION}, found ${JSON.stringify(config.apiVersion ?? null)}`);
+    if (config.apiVersion !== FEDERATE_FUNCTION_API_VERSION)
+      problems.push(
+        `functionConfig of kind Federate must have apiVersion ${FEDERATE_FUNCTION_API_VERSION}, found ${JSON.stringify(config.apiVersion ?? null)}`,
+      );
     const spec = isPlainObject(config.spec) ? config.spec : {};
     const placement = spec.placement;
     if (placement !== undefined && placement !== null) {
@@ -146,7 +157,13 @@ function functionSettings(config: unknown, defaults: KrmSettings): KrmSettings {
     if (spec.passthroughKinds !== undefined) passthroughKinds = stringList(spec.passthroughKinds, 'functionConfig.spec.passthroughKinds', problems);
   } else if (config.kind === 'ConfigMap') {
     const data = isPlainObject(config.data) ? config.data : {};
-    const list = (key: string): string[] | undefined => (typeof data[key] === 'string' ? (data[key] as string).split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+    const list = (key: string): string[] | undefined =>
+      typeof data[key] === 'string'
+        ? (data[key] as string)
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : undefined;
     clusters = list('placement-clusters');
     const selector = list('cluster-selector');
     if (selector !== undefined) {
@@ -159,7 +176,9 @@ function functionSettings(config: unknown, defaults: KrmSettings): KrmSettings {
     }
     passthroughKinds = list('passthrough-kinds');
   } else {
-    problems.push(`unsupported functionConfig kind ${JSON.stringify(config.kind ?? null)}: use kind ${FEDERATE_FUNCTION_KIND} (apiVersion ${FEDERATE_FUNCTION_API_VERSION}) or a ConfigMap`);
+    problems.push(
+      `unsupported functionConfig kind ${JSON.stringify(config.kind ?? null)}: use kind ${FEDERATE_FUNCTION_KIND} (apiVersion ${FEDERATE_FUNCTION_API_VERSION}) or a ConfigMap`,
+    );
   }
   if (clusters !== undefined && matchLabels !== undefined) {
     problems.push('functionConfig sets both placement clusters and a cluster selector: KubeFed ignores the selector when a cluster list is set');

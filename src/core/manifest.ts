@@ -118,12 +118,7 @@ function toManifestError(error: unknown, location: { file: string; document: num
   throw error;
 }
 
-function collectObjects(
-  value: unknown,
-  location: { file: string; document: number; line: number },
-  listIndex: number[],
-  out: ManifestObject[],
-): void {
+function collectObjects(value: unknown, location: { file: string; document: number; line: number }, listIndex: number[], out: ManifestObject[]): void {
   const where = (path?: string) => ({
     file: location.file,
     document: location.document,

@@ -147,7 +147,12 @@ export interface PlanNote {
  * The human form of a plan: a title, then each cluster's operations in plan order with its notes
  * after them. `clusterHeadings` names each role ("member cluster \"ctx\"").
  */
-export function printPlanText(title: string, operations: readonly Operation[], clusterHeadings: ReadonlyMap<string, string>, notes: readonly PlanNote[] = []): string {
+export function printPlanText(
+  title: string,
+  operations: readonly Operation[],
+  clusterHeadings: ReadonlyMap<string, string>,
+  notes: readonly PlanNote[] = [],
+): string {
   const lines = [title];
   for (const note of notes) if (note.cluster === undefined) lines.push(`  note: ${note.text}`);
   for (const [cluster, heading] of clusterHeadings) {
@@ -173,12 +178,20 @@ export function planObjects(operations: readonly Operation[], contextOf: (cluste
         objects.push(op.object);
         break;
       case 'patch':
-        objects.push({ ...typeOf, ...op.patch, metadata: { ...(op.patch.metadata as object | undefined), name: op.name, ...(op.namespace ? { namespace: op.namespace } : {}) } } as KubeObject);
+        objects.push({
+          ...typeOf,
+          ...op.patch,
+          metadata: { ...(op.patch.metadata as object | undefined), name: op.name, ...(op.namespace ? { namespace: op.namespace } : {}) },
+        } as KubeObject);
         break;
       case 'delete':
         objects.push({
           ...typeOf,
-          metadata: { name: op.name, ...(op.namespace ? { namespace: op.namespace } : {}), annotations: { 'kubefedctl.io/planned-operation': 'delete', 'kubefedctl.io/cluster': contextOf(op.cluster) } },
+          metadata: {
+            name: op.name,
+            ...(op.namespace ? { namespace: op.namespace } : {}),
+            annotations: { 'kubefedctl.io/planned-operation': 'delete', 'kubefedctl.io/cluster': contextOf(op.cluster) },
+          },
         });
         break;
       default:

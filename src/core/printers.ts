@@ -27,8 +27,6 @@ export function printJson(objects: readonly KubeObject[]): string {
   return printJsonValue(cleaned.length === 1 ? cleaned[0] : { apiVersion: 'v1', kind: 'List', items: cleaned });
 }
 
-
-
 export function printObjects(objects: readonly KubeObject[], format: OutputFormat): string {
   return format === 'json' ? printJson(objects) : printYaml(objects);
 }

@@ -47,7 +47,8 @@ export function podSpecDependencies(podSpec: Record<string, unknown>): Dependenc
     else if (!isOptional) known.optional = false;
   };
   const list = (value: unknown): Record<string, unknown>[] => (Array.isArray(value) ? value.filter(isPlainObject) : []);
-  const child = (value: unknown, key: string): Record<string, unknown> | undefined => (isPlainObject(value) && isPlainObject(value[key]) ? value[key] : undefined);
+  const child = (value: unknown, key: string): Record<string, unknown> | undefined =>
+    isPlainObject(value) && isPlainObject(value[key]) ? value[key] : undefined;
 
   for (const volume of list(podSpec.volumes)) {
     const configMap = child(volume, 'configMap');
@@ -88,7 +89,16 @@ export function isServerOwnedSecret(secret: KubeObject): boolean {
 }
 
 /** Metadata the API server sets; a PUT leaves it as it is, so it is no change. */
-const SERVER_METADATA = new Set(['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'managedFields', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds']);
+const SERVER_METADATA = new Set([
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'managedFields',
+  'selfLink',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+]);
 
 /**
  * What KubeFed's write turns `live` into `desired`, one line per changed leaf (`~ path: a -> b`,
@@ -138,7 +148,11 @@ export function adoptionVerdict(result: PreviewResult, cluster: string, source: 
   const error = result.errors.find((candidate) => same(candidate.source) && (candidate.cluster === cluster || candidate.cluster === null));
   const item = result.clusters.find((candidate) => candidate.name === cluster)?.items.find((candidate) => same(candidate.source));
   if (item?.action === 'conflict:AlreadyExists') {
-    return { ok: false, code: 'ADOPTION_DISABLED', message: 'KubeFed would not adopt it (adoptResources is Disabled in the KubeFedConfig): it would report AlreadyExists and never manage it' };
+    return {
+      ok: false,
+      code: 'ADOPTION_DISABLED',
+      message: 'KubeFed would not adopt it (adoptResources is Disabled in the KubeFedConfig): it would report AlreadyExists and never manage it',
+    };
   }
   if (item?.action === 'refused:ManagedLabelFalse') {
     return { ok: false, code: 'UNMANAGED_LABEL', message: 'it carries the label kubefed.io/managed=false, so KubeFed refuses to manage it' };
@@ -146,7 +160,11 @@ export function adoptionVerdict(result: PreviewResult, cluster: string, source: 
   if (error !== undefined) return { ok: false, code: 'KUBEFED_WOULD_FAIL', message: `KubeFed would fail: ${error.reason}: ${error.message}` };
   if (item === undefined || item.object === null || (item.action !== 'adopt' && item.action !== 'unchanged' && item.action !== 'update')) {
     const why = result.explanations.find((explanation) => same(explanation.source))?.clusters.find((verdict) => verdict.cluster === cluster);
-    return { ok: false, code: 'NOT_PLACED', message: `KubeFed would not place it in cluster "${cluster}"${item ? ` (${item.action})` : ''}${why ? `: ${why.verdict}, ${why.reason}` : ''}` };
+    return {
+      ok: false,
+      code: 'NOT_PLACED',
+      message: `KubeFed would not place it in cluster "${cluster}"${item ? ` (${item.action})` : ''}${why ? `: ${why.verdict}, ${why.reason}` : ''}`,
+    };
   }
   return { ok: true, action: item.action, changes: describeChanges(live, item.object) };
 }

@@ -48,7 +48,12 @@ function num(value: unknown): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
 
-function fieldsOf(object: KubeObject): { spec: Record<string, unknown>; status: Record<string, unknown>; generation: number | undefined; observed: number | undefined } {
+function fieldsOf(object: KubeObject): {
+  spec: Record<string, unknown>;
+  status: Record<string, unknown>;
+  generation: number | undefined;
+  observed: number | undefined;
+} {
   const spec = isPlainObject(object.spec) ? object.spec : {};
   const status = isPlainObject(object.status) ? object.status : {};
   return { spec, status, generation: num(object.metadata.generation), observed: num(status.observedGeneration) };
@@ -62,12 +67,29 @@ function deploymentRollout(object: KubeObject): Omit<MemberRollout, 'cluster'> {
   const current = num(status.replicas) ?? 0;
   const available = num(status.availableReplicas) ?? 0;
   const counts = { generation, observedGeneration: observed, replicas, updated, ready: num(status.readyReplicas) ?? 0, available };
-  if (generation !== undefined && (observed ?? 0) < generation) return { state: 'progressing', message: 'Waiting for deployment spec update to be observed...', ...counts };
+  if (generation !== undefined && (observed ?? 0) < generation)
+    return { state: 'progressing', message: 'Waiting for deployment spec update to be observed...', ...counts };
   const conditions = Array.isArray(status.conditions) ? status.conditions.filter(isPlainObject) : [];
-  if (conditions.some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded')) return { state: 'stuck', message: `deployment "${name}" exceeded its progress deadline`, ...counts };
-  if (updated < replicas) return { state: 'progressing', message: `Waiting for deployment "${name}" rollout to finish: ${updated} out of ${replicas} new replicas have been updated...`, ...counts };
-  if (current > updated) return { state: 'progressing', message: `Waiting for deployment "${name}" rollout to finish: ${current - updated} old replicas are pending termination...`, ...counts };
-  if (available < updated) return { state: 'progressing', message: `Waiting for deployment "${name}" rollout to finish: ${available} of ${updated} updated replicas are available...`, ...counts };
+  if (conditions.some((c) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded'))
+    return { state: 'stuck', message: `deployment "${name}" exceeded its progress deadline`, ...counts };
+  if (updated < replicas)
+    return {
+      state: 'progressing',
+      message: `Waiting for deployment "${name}" rollout to finish: ${updated} out of ${replicas} new replicas have been updated...`,
+      ...counts,
+    };
+  if (current > updated)
+    return {
+      state: 'progressing',
+      message: `Waiting for deployment "${name}" rollout to finish: ${current - updated} old replicas are pending termination...`,
+      ...counts,
+    };
+  if (available < updated)
+    return {
+      state: 'progressing',
+      message: `Waiting for deployment "${name}" rollout to finish: ${available} of ${updated} updated replicas are available...`,
+      ...counts,
+    };
   return { state: 'rolled-out', message: `deployment "${name}" successfully rolled out`, ...counts };
 }
 
@@ -82,18 +104,34 @@ function statefulSetRollout(object: KubeObject): Omit<MemberRollout, 'cluster'> 
   const ready = num(status.readyReplicas) ?? 0;
   const updated = num(status.updatedReplicas) ?? 0;
   const counts = { generation, observedGeneration: observed, replicas, updated, ready, available: num(status.availableReplicas) ?? 0 };
-  if (strategyType(spec) !== 'RollingUpdate') return { state: 'unknown', message: 'rollout status is only available for RollingUpdate strategy type', ...counts };
-  if (!observed || (generation !== undefined && generation > observed)) return { state: 'progressing', message: 'Waiting for statefulset spec update to be observed...', ...counts };
+  if (strategyType(spec) !== 'RollingUpdate')
+    return { state: 'unknown', message: 'rollout status is only available for RollingUpdate strategy type', ...counts };
+  if (!observed || (generation !== undefined && generation > observed))
+    return { state: 'progressing', message: 'Waiting for statefulset spec update to be observed...', ...counts };
   if (ready < replicas) return { state: 'progressing', message: `Waiting for ${replicas - ready} pods to be ready...`, ...counts };
   // The API server defaults rollingUpdate (partition 0), so this is the usual path, as in kubectl.
   const rolling = isPlainObject(spec.updateStrategy) && isPlainObject(spec.updateStrategy.rollingUpdate) ? spec.updateStrategy.rollingUpdate : undefined;
   if (rolling) {
     const partition = num(rolling.partition);
-    if (partition !== undefined && updated < replicas - partition) return { state: 'progressing', message: `Waiting for partitioned roll out to finish: ${updated} out of ${replicas - partition} new pods have been updated...`, ...counts };
+    if (partition !== undefined && updated < replicas - partition)
+      return {
+        state: 'progressing',
+        message: `Waiting for partitioned roll out to finish: ${updated} out of ${replicas - partition} new pods have been updated...`,
+        ...counts,
+      };
     return { state: 'rolled-out', message: `partitioned roll out complete: ${updated} new pods have been updated...`, ...counts };
   }
-  if (status.updateRevision !== status.currentRevision) return { state: 'progressing', message: `waiting for statefulset rolling update to complete ${updated} pods at revision ${String(status.updateRevision)}...`, ...counts };
-  return { state: 'rolled-out', message: `statefulset rolling update complete ${num(status.currentReplicas) ?? 0} pods at revision ${String(status.currentRevision)}...`, ...counts };
+  if (status.updateRevision !== status.currentRevision)
+    return {
+      state: 'progressing',
+      message: `waiting for statefulset rolling update to complete ${updated} pods at revision ${String(status.updateRevision)}...`,
+      ...counts,
+    };
+  return {
+    state: 'rolled-out',
+    message: `statefulset rolling update complete ${num(status.currentReplicas) ?? 0} pods at revision ${String(status.currentRevision)}...`,
+    ...counts,
+  };
 }
 
 function daemonSetRollout(object: KubeObject): Omit<MemberRollout, 'cluster'> {
@@ -103,10 +141,22 @@ function daemonSetRollout(object: KubeObject): Omit<MemberRollout, 'cluster'> {
   const updated = num(status.updatedNumberScheduled) ?? 0;
   const available = num(status.numberAvailable) ?? 0;
   const counts = { generation, observedGeneration: observed, replicas: desired, updated, ready: num(status.numberReady) ?? 0, available };
-  if (strategyType(spec) !== 'RollingUpdate') return { state: 'unknown', message: 'rollout status is only available for RollingUpdate strategy type', ...counts };
-  if (generation !== undefined && (observed ?? 0) < generation) return { state: 'progressing', message: 'Waiting for daemon set spec update to be observed...', ...counts };
-  if (updated < desired) return { state: 'progressing', message: `Waiting for daemon set "${name}" rollout to finish: ${updated} out of ${desired} new pods have been updated...`, ...counts };
-  if (available < desired) return { state: 'progressing', message: `Waiting for daemon set "${name}" rollout to finish: ${available} of ${desired} updated pods are available...`, ...counts };
+  if (strategyType(spec) !== 'RollingUpdate')
+    return { state: 'unknown', message: 'rollout status is only available for RollingUpdate strategy type', ...counts };
+  if (generation !== undefined && (observed ?? 0) < generation)
+    return { state: 'progressing', message: 'Waiting for daemon set spec update to be observed...', ...counts };
+  if (updated < desired)
+    return {
+      state: 'progressing',
+      message: `Waiting for daemon set "${name}" rollout to finish: ${updated} out of ${desired} new pods have been updated...`,
+      ...counts,
+    };
+  if (available < desired)
+    return {
+      state: 'progressing',
+      message: `Waiting for daemon set "${name}" rollout to finish: ${available} of ${desired} updated pods are available...`,
+      ...counts,
+    };
   return { state: 'rolled-out', message: `daemon set "${name}" successfully rolled out`, ...counts };
 }
 
@@ -115,7 +165,8 @@ function daemonSetRollout(object: KubeObject): Omit<MemberRollout, 'cluster'> {
  * the same length), scalars equal. Extra fields in `actual` (defaults) are fine.
  */
 export function holdsRendered(actual: unknown, expected: unknown): boolean {
-  if (Array.isArray(expected)) return Array.isArray(actual) && actual.length === expected.length && expected.every((item, index) => holdsRendered(actual[index], item));
+  if (Array.isArray(expected))
+    return Array.isArray(actual) && actual.length === expected.length && expected.every((item, index) => holdsRendered(actual[index], item));
   if (isPlainObject(expected)) return isPlainObject(actual) && Object.entries(expected).every(([key, value]) => holdsRendered(actual[key], value));
   return actual === expected;
 }
@@ -123,7 +174,14 @@ export function holdsRendered(actual: unknown, expected: unknown): boolean {
 /** The fields of a rendered object the member must hold: everything but status and server-set metadata. */
 function renderedFields(rendered: KubeObject): Record<string, unknown> {
   const { status: _status, metadata, ...rest } = rendered;
-  return { ...rest, metadata: { name: metadata.name, ...(metadata.namespace ? { namespace: metadata.namespace } : {}), ...(metadata.labels ? { labels: metadata.labels } : {}) } };
+  return {
+    ...rest,
+    metadata: {
+      name: metadata.name,
+      ...(metadata.namespace ? { namespace: metadata.namespace } : {}),
+      ...(metadata.labels ? { labels: metadata.labels } : {}),
+    },
+  };
 }
 
 /**
@@ -136,7 +194,8 @@ export function memberRollout(cluster: string, kind: string, live: KubeObject | 
   if (kind === 'Deployment') return { cluster, ...deploymentRollout(live) };
   if (kind === 'StatefulSet') return { cluster, ...statefulSetRollout(live) };
   if (kind === 'DaemonSet') return { cluster, ...daemonSetRollout(live) };
-  if (rendered && !holdsRendered(live, renderedFields(rendered))) return { cluster, state: 'progressing', message: `present, but not yet as KubeFed renders it` };
+  if (rendered && !holdsRendered(live, renderedFields(rendered)))
+    return { cluster, state: 'progressing', message: `present, but not yet as KubeFed renders it` };
   return { cluster, state: 'rolled-out', message: 'present and as KubeFed renders it' };
 }
 
@@ -160,7 +219,15 @@ export function renderMembersReport(report: MembersReport): string {
   const count = (value: number | undefined, of?: number | undefined) => (value === undefined ? '-' : of === undefined ? String(value) : `${value}/${of}`);
   const rows = report.clusters.map((c) =>
     workload
-      ? [c.cluster, c.state, c.generation === undefined ? '-' : `${c.observedGeneration ?? 0}/${c.generation}`, count(c.updated, c.replicas), count(c.ready, c.replicas), count(c.available, c.replicas), c.message]
+      ? [
+          c.cluster,
+          c.state,
+          c.generation === undefined ? '-' : `${c.observedGeneration ?? 0}/${c.generation}`,
+          count(c.updated, c.replicas),
+          count(c.ready, c.replicas),
+          count(c.available, c.replicas),
+          c.message,
+        ]
       : [c.cluster, c.state, c.message],
   );
   return `${head}${renderTable(header, rows)}`;

@@ -50,14 +50,22 @@ const SERVICE_ACCOUNT_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
 export function checkRotatable(settings: RotateSettings, observed: ObservedRotateState): void {
   const { serviceAccount } = joinNames(settings);
   if (!observed.kubefedCluster) {
-    throw new OperationError('NOT_JOINED', `cluster "${settings.clusterName}" is not joined: there is no KubeFedCluster "${settings.namespace}/${settings.clusterName}" in the host cluster`, {
-      hint: 'Check --host-cluster-context and --kubefed-namespace, or join the cluster first.',
-    });
+    throw new OperationError(
+      'NOT_JOINED',
+      `cluster "${settings.clusterName}" is not joined: there is no KubeFedCluster "${settings.namespace}/${settings.clusterName}" in the host cluster`,
+      {
+        hint: 'Check --host-cluster-context and --kubefed-namespace, or join the cluster first.',
+      },
+    );
   }
   if (!observed.serviceAccount) {
-    throw new OperationError('NO_SERVICE_ACCOUNT', `service account ${settings.namespace}/${serviceAccount} does not exist in cluster "${settings.clusterName}", so there is nothing to issue a new token for`, {
-      hint: `Pass --host-cluster-name if the cluster was joined with another host name, or join it again (kubefedctl join ${settings.clusterName} --error-on-existing=false).`,
-    });
+    throw new OperationError(
+      'NO_SERVICE_ACCOUNT',
+      `service account ${settings.namespace}/${serviceAccount} does not exist in cluster "${settings.clusterName}", so there is nothing to issue a new token for`,
+      {
+        hint: `Pass --host-cluster-name if the cluster was joined with another host name, or join it again (kubefedctl join ${settings.clusterName} --error-on-existing=false).`,
+      },
+    );
   }
 }
 
@@ -65,7 +73,12 @@ export function checkRotatable(settings: RotateSettings, observed: ObservedRotat
 export function tokenSecretsOf(settings: RotateSettings, observed: ObservedRotateState): KubeObject[] {
   const { serviceAccount } = joinNames(settings);
   return observed.memberSecrets
-    .filter((s) => s.type === SERVICE_ACCOUNT_TOKEN_TYPE && s.metadata.annotations?.[SERVICE_ACCOUNT_NAME_ANNOTATION] === serviceAccount && s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE)
+    .filter(
+      (s) =>
+        s.type === SERVICE_ACCOUNT_TOKEN_TYPE &&
+        s.metadata.annotations?.[SERVICE_ACCOUNT_NAME_ANNOTATION] === serviceAccount &&
+        s.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE,
+    )
     .sort((a, b) => String(a.metadata.creationTimestamp ?? '').localeCompare(String(b.metadata.creationTimestamp ?? '')));
 }
 
@@ -76,7 +89,12 @@ export function planNewToken(settings: RotateSettings, names: RotateNames, token
     apiVersion: 'v1',
     kind: 'Secret',
     type: SERVICE_ACCOUNT_TOKEN_TYPE,
-    metadata: { name: names.tokenSecret, namespace: settings.namespace, labels: managedLabels(settings.clusterName), annotations: { [SERVICE_ACCOUNT_NAME_ANNOTATION]: serviceAccount } },
+    metadata: {
+      name: names.tokenSecret,
+      namespace: settings.namespace,
+      labels: managedLabels(settings.clusterName),
+      annotations: { [SERVICE_ACCOUNT_NAME_ANNOTATION]: serviceAccount },
+    },
   };
   return [
     { verb: 'create', cluster: 'member', gvr: GVR.secrets, object: token as KubeObject, reason: 'new token' },
@@ -144,10 +162,28 @@ export function planRevoke(settings: RotateSettings, observed: ObservedRotateSta
   const tokens = tokenSecretsOf(settings, observed).filter((s) => s.metadata.name !== names.tokenSecret);
   const hostSecrets = new Map<string, KubeObject>();
   if (observed.hostSecret) hostSecrets.set(observed.hostSecret.metadata.name!, observed.hostSecret);
-  for (const secret of observed.labelledHostSecrets) if (secret.metadata.labels?.[CLUSTER_NAME_LABEL] === settings.clusterName && secret.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE) hostSecrets.set(secret.metadata.name!, secret);
+  for (const secret of observed.labelledHostSecrets)
+    if (secret.metadata.labels?.[CLUSTER_NAME_LABEL] === settings.clusterName && secret.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE)
+      hostSecrets.set(secret.metadata.name!, secret);
   hostSecrets.delete(names.hostSecret);
   return [
-    ...tokens.map((s): Operation => ({ verb: 'delete', cluster: 'member', gvr: GVR.secrets, name: s.metadata.name!, namespace: settings.namespace, reason: 'revokes the old token', stage: 1 })),
-    ...[...hostSecrets.values()].map((s): Operation => ({ verb: 'delete', cluster: 'host', gvr: GVR.secrets, name: s.metadata.name!, namespace: settings.namespace, reason: 'held the old token', stage: 1 })),
+    ...tokens.map((s): Operation => ({
+      verb: 'delete',
+      cluster: 'member',
+      gvr: GVR.secrets,
+      name: s.metadata.name!,
+      namespace: settings.namespace,
+      reason: 'revokes the old token',
+      stage: 1,
+    })),
+    ...[...hostSecrets.values()].map((s): Operation => ({
+      verb: 'delete',
+      cluster: 'host',
+      gvr: GVR.secrets,
+      name: s.metadata.name!,
+      namespace: settings.namespace,
+      reason: 'held the old token',
+      stage: 1,
+    })),
   ];
 }

@@ -85,7 +85,11 @@ export function summarizeTypeConfig(typeConfig: KubeObject): FederatedTypeSummar
 
 export function clusterProblem(cluster: ClusterSummary): string | undefined {
   if (cluster.ready === 'True') return undefined;
-  const why = cluster.reason ? ` (${cluster.reason}${cluster.message ? `: ${cluster.message}` : ''})` : cluster.ready === 'Unknown' ? ' (never probed: is the KubeFed controller running?)' : '';
+  const why = cluster.reason
+    ? ` (${cluster.reason}${cluster.message ? `: ${cluster.message}` : ''})`
+    : cluster.ready === 'Unknown'
+      ? ' (never probed: is the KubeFed controller running?)'
+      : '';
   return `cluster "${cluster.name}" is not Ready${why}`;
 }
 
@@ -189,13 +193,27 @@ export function federatedObjectReport(object: KubeObject, resource: string): Fed
   const observedGeneration = typeof status.observedGeneration === 'number' ? status.observedGeneration : undefined;
 
   const problems: string[] = [];
-  if (propagation === null) problems.push('no Propagation condition yet: the sync controller has not reconciled the object (is propagation of its type enabled and the controller running?)');
-  else if (propagation.status !== 'True') problems.push(`propagation is ${propagation.status || 'unknown'}${propagation.reason ? ` (${propagation.reason})` : ''}`);
+  if (propagation === null)
+    problems.push(
+      'no Propagation condition yet: the sync controller has not reconciled the object (is propagation of its type enabled and the controller running?)',
+    );
+  else if (propagation.status !== 'True')
+    problems.push(`propagation is ${propagation.status || 'unknown'}${propagation.reason ? ` (${propagation.reason})` : ''}`);
   if (generation !== undefined && observedGeneration !== undefined && observedGeneration < generation) {
     problems.push(`the status is of generation ${observedGeneration}, the object is at generation ${generation}: not yet reconciled`);
   }
   for (const cluster of clusters) if (cluster.status !== 'OK') problems.push(`cluster "${cluster.name}": ${cluster.status}`);
-  return { kind: object.kind, resource, name: object.metadata.name ?? '', namespace: object.metadata.namespace, generation, observedGeneration, propagation, clusters, problems };
+  return {
+    kind: object.kind,
+    resource,
+    name: object.metadata.name ?? '',
+    namespace: object.metadata.namespace,
+    generation,
+    observedGeneration,
+    propagation,
+    clusters,
+    problems,
+  };
 }
 
 export function renderFederatedObject(report: FederatedObjectReport, now: number): string {
@@ -213,7 +231,13 @@ export function renderFederatedObject(report: FederatedObjectReport, now: number
     ],
   ];
   if (report.generation !== undefined) rows.push(['Generation:', `${report.generation} (observed ${report.observedGeneration ?? 'none'})`]);
-  const clusters = report.clusters.length === 0 ? 'No clusters in the status.\n' : renderTable(['CLUSTER', 'STATUS'], report.clusters.map((c) => [c.name, c.status]));
+  const clusters =
+    report.clusters.length === 0
+      ? 'No clusters in the status.\n'
+      : renderTable(
+          ['CLUSTER', 'STATUS'],
+          report.clusters.map((c) => [c.name, c.status]),
+        );
   return `${renderTable(undefined, rows)}\n${clusters}`;
 }
 
@@ -256,9 +280,19 @@ export function federatedTypeNamed(typeConfigs: readonly KubeObject[], name: str
     if (!isPlainObject(value)) return undefined;
     const { group, version, kind, pluralName, scope } = value;
     if (typeof kind !== 'string' || typeof pluralName !== 'string') return undefined;
-    return { group: typeof group === 'string' ? group : '', version: typeof version === 'string' ? version : '', kind, plural: pluralName, scope: typeof scope === 'string' ? scope : 'Namespaced' };
+    return {
+      group: typeof group === 'string' ? group : '',
+      version: typeof version === 'string' ? version : '',
+      kind,
+      plural: pluralName,
+      scope: typeof scope === 'string' ? scope : 'Namespaced',
+    };
   };
-  const forms = (ref: { group: string; kind: string; plural: string }) => [ref.kind.toLowerCase(), ref.plural.toLowerCase(), groupQualifiedName(ref.plural, ref.group).toLowerCase()];
+  const forms = (ref: { group: string; kind: string; plural: string }) => [
+    ref.kind.toLowerCase(),
+    ref.plural.toLowerCase(),
+    groupQualifiedName(ref.plural, ref.group).toLowerCase(),
+  ];
   for (const byTarget of [false, true]) {
     for (const typeConfig of typeConfigs) {
       const spec = isPlainObject(typeConfig.spec) ? typeConfig.spec : {};
@@ -267,7 +301,13 @@ export function federatedTypeNamed(typeConfigs: readonly KubeObject[], name: str
       const target = refOf(spec.targetType);
       const names = byTarget ? [...(target ? forms(target) : []), (typeConfig.metadata.name ?? '').toLowerCase()] : forms(federated);
       if (names.includes(wanted)) {
-        return { group: federated.group, version: federated.version, resource: federated.plural, kind: federated.kind, namespaced: federated.scope !== 'Cluster' };
+        return {
+          group: federated.group,
+          version: federated.version,
+          resource: federated.plural,
+          kind: federated.kind,
+          namespaced: federated.scope !== 'Cluster',
+        };
       }
     }
   }

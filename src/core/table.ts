@@ -16,11 +16,7 @@ export function renderTable(header: readonly string[] | undefined, rows: Readonl
     widths.push(Math.max(MIN_WIDTH, widest + PADDING));
   }
   return lines
-    .map((line) =>
-      line
-        .map((cell, column) => (column < line.length - 1 ? cell + ' '.repeat(widths[column]! - displayWidth(cell)) : cell))
-        .join(''),
-    )
+    .map((line) => line.map((cell, column) => (column < line.length - 1 ? cell + ' '.repeat(widths[column]! - displayWidth(cell)) : cell)).join(''))
     .map((line) => `${line}\n`)
     .join('');
 }

@@ -29,10 +29,22 @@ export function planEnableWrites(state: EnableState, desired: { crd: KubeObject;
   const configName = desired.typeConfig.metadata.name ?? '';
   const writes: Operation[] = [];
   if (state.existingCrd === undefined) {
-    writes.push({ verb: 'create', cluster: 'host', gvr: GVR.customResourceDefinitions, object: desired.crd, messages: { done: `${CRD_RESOURCE_NAME}/${crdName} created`, failure: `Error creating CRD "${crdName}"` } });
+    writes.push({
+      verb: 'create',
+      cluster: 'host',
+      gvr: GVR.customResourceDefinitions,
+      object: desired.crd,
+      messages: { done: `${CRD_RESOURCE_NAME}/${crdName} created`, failure: `Error creating CRD "${crdName}"` },
+    });
   } else {
     const updated: KubeObject = { ...structuredClone(state.existingCrd), spec: structuredClone(desired.crd.spec) };
-    writes.push({ verb: 'update', cluster: 'host', gvr: GVR.customResourceDefinitions, object: updated, messages: { done: `${CRD_RESOURCE_NAME}/${crdName} updated`, failure: `Error updating CRD "${crdName}"` } });
+    writes.push({
+      verb: 'update',
+      cluster: 'host',
+      gvr: GVR.customResourceDefinitions,
+      object: updated,
+      messages: { done: `${CRD_RESOURCE_NAME}/${crdName} updated`, failure: `Error updating CRD "${crdName}"` },
+    });
   }
   if (state.existingTypeConfig === undefined) {
     const typeConfig: KubeObject = { ...structuredClone(desired.typeConfig), metadata: { ...desired.typeConfig.metadata, namespace: state.namespace } };
@@ -41,7 +53,10 @@ export function planEnableWrites(state: EnableState, desired: { crd: KubeObject;
       cluster: 'host',
       gvr: GVR.federatedTypeConfigs,
       object: typeConfig,
-      messages: { done: `${FTC_RESOURCE_NAME}/${configName} created in namespace ${state.namespace}`, failure: `Error creating FederatedTypeConfig "${configName}"` },
+      messages: {
+        done: `${FTC_RESOURCE_NAME}/${configName} created in namespace ${state.namespace}`,
+        failure: `Error creating FederatedTypeConfig "${configName}"`,
+      },
     });
   } else {
     const specPatch = createMergePatch(state.existingTypeConfig.spec ?? null, desired.typeConfig.spec ?? null);
@@ -52,7 +67,10 @@ export function planEnableWrites(state: EnableState, desired: { crd: KubeObject;
       name: configName,
       namespace: state.namespace,
       patch: specPatch === undefined ? {} : { spec: specPatch },
-      messages: { done: `${FTC_RESOURCE_NAME}/${configName} updated in namespace ${state.namespace}`, failure: `Error updating FederatedTypeConfig "${configName}"` },
+      messages: {
+        done: `${FTC_RESOURCE_NAME}/${configName} updated in namespace ${state.namespace}`,
+        failure: `Error updating FederatedTypeConfig "${configName}"`,
+      },
     });
   }
   return writes;
@@ -150,7 +168,10 @@ export function planDisable(state: DisableState): Operation[] {
       until: 'propagation-stopped',
       timeoutMs: state.timeoutMs,
       description: `the propagation controller of FederatedTypeConfig ${ref} to stop`,
-      messages: { done: `Propagation controller for FederatedTypeConfig ${ref} is stopped`, failure: `Unable to verify propagation controller for FederatedTypeConfig ${ref} is stopped` },
+      messages: {
+        done: `Propagation controller for FederatedTypeConfig ${ref} is stopped`,
+        failure: `Unable to verify propagation controller for FederatedTypeConfig ${ref} is stopped`,
+      },
     });
   }
   if (state.deleteCrd) {
@@ -164,7 +185,11 @@ export function planDisable(state: DisableState): Operation[] {
       cluster: 'host',
       gvr: GVR.customResourceDefinitions,
       name: federatedType.crdName,
-      messages: { done: `customresourcedefinition ${crd} deleted`, missing: `customresourcedefinition ${crd} does not exist`, failure: `Error deleting crd ${crd}` },
+      messages: {
+        done: `customresourcedefinition ${crd} deleted`,
+        missing: `customresourcedefinition ${crd} does not exist`,
+        failure: `Error deleting crd ${crd}`,
+      },
     });
   }
   if (existing !== undefined) {
@@ -174,7 +199,11 @@ export function planDisable(state: DisableState): Operation[] {
       gvr: GVR.federatedTypeConfigs,
       name: state.name,
       namespace: state.namespace,
-      messages: { done: `federatedtypeconfig ${ref} deleted`, missing: `federatedtypeconfig ${ref} does not exist`, failure: `Error deleting FederatedTypeConfig ${ref}` },
+      messages: {
+        done: `federatedtypeconfig ${ref} deleted`,
+        missing: `federatedtypeconfig ${ref} does not exist`,
+        failure: `Error deleting FederatedTypeConfig ${ref}`,
+      },
     });
   }
   return operations;

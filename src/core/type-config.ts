@@ -11,7 +11,6 @@ import { splitYamlStream } from './manifest.js';
 import { type JsonValue, type KubeObject, isPlainObject } from './types.js';
 import { jsYaml, parseYamlDocument, UnsafeIntegerError } from './yaml.js';
 
-
 export type Scope = 'Namespaced' | 'Cluster';
 
 /** An `APIResource` of a FederatedTypeConfig spec (targetType, federatedType). */
@@ -95,7 +94,10 @@ function apiResourceFields(resource: TypeConfigApiResource): Record<string, stri
   };
 }
 
-export function federatedTypeForTarget(target: ApiResource, directive: Pick<EnableTypeDirective, 'federatedGroup' | 'federatedVersion'>): TypeConfigApiResource {
+export function federatedTypeForTarget(
+  target: ApiResource,
+  directive: Pick<EnableTypeDirective, 'federatedGroup' | 'federatedVersion'>,
+): TypeConfigApiResource {
   return {
     group: directive.federatedGroup,
     version: directive.federatedVersion,
@@ -107,7 +109,13 @@ export function federatedTypeForTarget(target: ApiResource, directive: Pick<Enab
 
 /** GenerateTypeConfigForTarget: the FederatedTypeConfig, without namespace or status. */
 export function typeConfigForTarget(target: ApiResource, directive: Pick<EnableTypeDirective, 'federatedGroup' | 'federatedVersion'>): KubeObject {
-  const targetType: TypeConfigApiResource = { group: target.group, version: target.version, kind: target.kind, pluralName: target.name, scope: targetScope(target) };
+  const targetType: TypeConfigApiResource = {
+    group: target.group,
+    version: target.version,
+    kind: target.kind,
+    pluralName: target.name,
+    scope: targetScope(target),
+  };
   return {
     apiVersion: `${KUBEFED_CORE_GROUP}/${KUBEFED_CORE_VERSION}`,
     kind: 'FederatedTypeConfig',
@@ -228,7 +236,11 @@ export function federatedCrdName(federatedType: Pick<TypeConfigApiResource, 'plu
 }
 
 /** CrdForAPIResource: the CRD of the federated type (short names f<s>, status subresource). */
-export function federatedCrdForTarget(target: ApiResource, directive: Pick<EnableTypeDirective, 'federatedGroup' | 'federatedVersion'>, traits: TargetSchemaTraits): KubeObject {
+export function federatedCrdForTarget(
+  target: ApiResource,
+  directive: Pick<EnableTypeDirective, 'federatedGroup' | 'federatedVersion'>,
+  traits: TargetSchemaTraits,
+): KubeObject {
   const federatedType = federatedTypeForTarget(target, directive);
   const shortNames = target.shortNames.map((shortName) => `f${shortName}`);
   return {
@@ -361,7 +373,9 @@ export function checkFederatedTypeUnchanged(existing: KubeObject | undefined, de
   throw new OperationError(
     'FEDERATED_TYPE_CHANGED',
     `Federation is already enabled for "${qualifiedApiResourceName(typeConfigApiResource(existing, 'targetType'))}" with federated type "${qualifiedApiResourceName(current)}". Changing the federated type to "${qualifiedApiResourceName(wanted)}" is not supported.`,
-    { hint: `Disable the type first (kubefedctl disable ${existing.metadata.name ?? ''} --delete-crd), then enable it with the new federated group or version.` },
+    {
+      hint: `Disable the type first (kubefedctl disable ${existing.metadata.name ?? ''} --delete-crd), then enable it with the new federated group or version.`,
+    },
   );
 }
 
@@ -378,7 +392,9 @@ export function checkFederatedCrdTakeover(existingConfigs: readonly KubeObject[]
       throw new OperationError(
         'EQUIVALENT_TYPE_ENABLED',
         `Failed to enable "${qualifiedApiResourceName(desiredTarget)}". Federation of this type is already enabled for equivalent type "${qualifiedApiResourceName(existingTarget)}" by FederatedTypeConfig "${namespacedName(config)}"`,
-        { hint: `The two APIs serve the same objects; only one may be federated. Disable FederatedTypeConfig "${namespacedName(config)}" first to federate "${qualifiedApiResourceName(desiredTarget)}" instead.` },
+        {
+          hint: `The two APIs serve the same objects; only one may be federated. Disable FederatedTypeConfig "${namespacedName(config)}" first to federate "${qualifiedApiResourceName(desiredTarget)}" instead.`,
+        },
       );
     }
     if (config.metadata.name === desiredName) continue;

@@ -97,12 +97,18 @@ export function namespaceKeep(target: UnjoinTarget, member: ObservedMember): { r
   const namespace = member.namespace;
   const ns = target.namespace;
   if (!namespace) return undefined;
-  if (member.hostNamespace && member.hostNamespace.metadata.uid === namespace.metadata.uid) return { reason: `namespace "${ns}" is the host cluster's own control-plane namespace`, userMustAct: false };
-  if (!isManagedFor(namespace, target.clusterName)) return { reason: `namespace "${ns}" was not created by kubefedctl join for this cluster`, userMustAct: false };
+  if (member.hostNamespace && member.hostNamespace.metadata.uid === namespace.metadata.uid)
+    return { reason: `namespace "${ns}" is the host cluster's own control-plane namespace`, userMustAct: false };
+  if (!isManagedFor(namespace, target.clusterName))
+    return { reason: `namespace "${ns}" was not created by kubefedctl join for this cluster`, userMustAct: false };
   const others = member.foreignObjects ?? [];
   if (others.length > 0) return { reason: `namespace "${ns}" holds other objects (${firstFew(others)})`, userMustAct: false };
   const unchecked = member.uncheckedTypes ?? [];
-  if (unchecked.length > 0) return { reason: `namespace "${ns}" may hold other objects: could not list ${firstFew(unchecked)}; delete it yourself once it is empty`, userMustAct: true };
+  if (unchecked.length > 0)
+    return {
+      reason: `namespace "${ns}" may hold other objects: could not list ${firstFew(unchecked)}; delete it yourself once it is empty`,
+      userMustAct: true,
+    };
   return undefined;
 }
 
@@ -166,16 +172,40 @@ export function planUnjoin(target: UnjoinTarget, observed: ObservedUnjoin, waitM
   }
 
   const secretName = (observed.kubefedCluster?.spec as { secretRef?: { name?: string } } | undefined)?.secretRef?.name;
-  if (secretName) operations.push({ verb: 'delete', cluster: 'host', gvr: GVR.secrets, name: secretName, namespace: ns, reason: 'credentials referenced by the KubeFedCluster' });
+  if (secretName)
+    operations.push({
+      verb: 'delete',
+      cluster: 'host',
+      gvr: GVR.secrets,
+      name: secretName,
+      namespace: ns,
+      reason: 'credentials referenced by the KubeFedCluster',
+    });
   for (const secret of observed.labelledHostSecrets) {
     if (secret.metadata.name === secretName) continue;
-    operations.push({ verb: 'delete', cluster: 'host', gvr: GVR.secrets, name: secret.metadata.name!, namespace: ns, reason: 'credentials from an earlier join (labelled)' });
+    operations.push({
+      verb: 'delete',
+      cluster: 'host',
+      gvr: GVR.secrets,
+      name: secret.metadata.name!,
+      namespace: ns,
+      reason: 'credentials from an earlier join (labelled)',
+    });
   }
-  if (observed.kubefedCluster) operations.push({ verb: 'delete', cluster: 'host', gvr: GVR.kubefedClusters, name: target.clusterName, namespace: ns, reason: 'the cluster registration' });
+  if (observed.kubefedCluster)
+    operations.push({ verb: 'delete', cluster: 'host', gvr: GVR.kubefedClusters, name: target.clusterName, namespace: ns, reason: 'the cluster registration' });
   if (namespaceDeleted && waitMs !== undefined) operations.push(namespaceGoneWait(ns, target.clusterName, waitMs));
   return { operations, notes };
 }
 
 function namespaceGoneWait(namespace: string, clusterName: string, timeoutMs: number): WaitOperation {
-  return { verb: 'wait', cluster: 'member', gvr: GVR.namespaces, name: namespace, until: 'deleted', timeoutMs, description: `namespace "${namespace}" in cluster "${clusterName}" to be deleted` };
+  return {
+    verb: 'wait',
+    cluster: 'member',
+    gvr: GVR.namespaces,
+    name: namespace,
+    until: 'deleted',
+    timeoutMs,
+    description: `namespace "${namespace}" in cluster "${clusterName}" to be deleted`,
+  };
 }

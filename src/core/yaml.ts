@@ -116,8 +116,18 @@ function scalarType(tag: string, kind: 'int' | 'float' | 'bool' | 'null', predic
   });
 }
 
-const nullType = scalarType('null', 'null', (v) => v === null, () => 'null');
-const boolType = scalarType('bool', 'bool', (v) => typeof v === 'boolean', (v: boolean) => (v ? 'true' : 'false'));
+const nullType = scalarType(
+  'null',
+  'null',
+  (v) => v === null,
+  () => 'null',
+);
+const boolType = scalarType(
+  'bool',
+  'bool',
+  (v) => typeof v === 'boolean',
+  (v: boolean) => (v ? 'true' : 'false'),
+);
 // How the Go tool writes numbers: an object passes through JSON, and go-yaml reads each number's
 // JSON text back: an integral number whose text fits int64 or uint64 (strconv.ParseInt or
 // ParseUint) stays an int, so -0 and 3.0 are written "0" and "3". Every other number is a float64,
@@ -180,14 +190,27 @@ function applyGoKeyRules(event: yaml.EventType, loaderState: yaml.State): void {
   if (type === 'number') {
     if (isKey) state.result = formatGoFloatKey(result as number);
     // go-yaml reads these, but kubectl then fails to encode the object as JSON.
-    else if (!Number.isFinite(result)) throw nodeException(NonFiniteNumberError, state, start, (text) => `${text} cannot be represented in JSON; quote it if it is meant as a string`);
+    else if (!Number.isFinite(result))
+      throw nodeException(NonFiniteNumberError, state, start, (text) => `${text} cannot be represented in JSON; quote it if it is meant as a string`);
     return;
   }
   if (type === 'bigint') {
     // A key is converted with strconv.Itoa (int64); a uint64 key is one more unsupported key type.
     if (isKey && (result as bigint) < 2n ** 63n) state.result = String(result);
-    else if (isKey) throw nodeException(yaml.YAMLException, state, start, (text) => `the key ${text} is beyond int64, and kubectl accepts no uint64 key ("Unsupported map key"); quote it`);
-    else throw nodeException(UnsafeIntegerError, state, start, (text) => `the integer ${text} is larger than kubefedctl can carry exactly (2^53); quote it if it is meant as a string`);
+    else if (isKey)
+      throw nodeException(
+        yaml.YAMLException,
+        state,
+        start,
+        (text) => `the key ${text} is beyond int64, and kubectl accepts no uint64 key ("Unsupported map key"); quote it`,
+      );
+    else
+      throw nodeException(
+        UnsafeIntegerError,
+        state,
+        start,
+        (text) => `the integer ${text} is larger than kubefedctl can carry exactly (2^53); quote it if it is meant as a string`,
+      );
     return;
   }
   if (!isKey) return;
@@ -272,7 +295,8 @@ export function parseYamlDocument(text: string, filename: string): unknown {
 // The YAML 1.1 types (yaml.org/type) as readers implement them. The float pattern is PyYAML's
 // (the spec's own `\.[0-9.]*` would make "1.10.2" and "10.0.0.1" floats, which no reader does).
 const YAML11_INT = /^[-+]?(0b[01_]+|0[0-7_]+|0|[1-9][0-9_]*|0x[0-9a-fA-F_]+|[1-9][0-9_]*(:[0-5]?[0-9])+)$/;
-const YAML11_FLOAT = /^([-+]?[0-9][0-9_]*\.[0-9_]*([eE][-+][0-9]+)?|[-+]?\.[0-9][0-9_]*([eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))$/;
+const YAML11_FLOAT =
+  /^([-+]?[0-9][0-9_]*\.[0-9_]*([eE][-+][0-9]+)?|[-+]?\.[0-9][0-9_]*([eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))$/;
 // YAML 1.1 timestamps, widened to go-yaml v2's time.Parse layouts (one-digit month, day, hour,
 // minute and second; "," before the fraction).
 const TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(([Tt]|[ \t]+)[0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}([.,][0-9]*)?([ \t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?)?$/;
@@ -287,11 +311,7 @@ function otherReaderResolves(text: string): boolean {
   const first = text.charCodeAt(0);
   if (!isAsciiDigit(first) && first !== 43 && first !== 45 && first !== 46) return false;
   return (
-    YAML11_INT.test(text) ||
-    YAML11_FLOAT.test(text) ||
-    TIMESTAMP.test(text) ||
-    GO_BASE60_FLOAT.test(text) ||
-    YAML12_TYPES.some((type) => type.resolve(text))
+    YAML11_INT.test(text) || YAML11_FLOAT.test(text) || TIMESTAMP.test(text) || GO_BASE60_FLOAT.test(text) || YAML12_TYPES.some((type) => type.resolve(text))
   );
 }
 
@@ -331,7 +351,10 @@ export function compareGoYamlKeys(a: string, b: string): number {
     if (byDigits !== undefined) return byDigits;
   }
   // Digits (or anything outside ASCII) at the first difference: the full rule, on code points.
-  return compareFromDifference(Array.from(a, (ch) => ch.codePointAt(0)!), Array.from(b, (ch) => ch.codePointAt(0)!));
+  return compareFromDifference(
+    Array.from(a, (ch) => ch.codePointAt(0)!),
+    Array.from(b, (ch) => ch.codePointAt(0)!),
+  );
 }
 
 const LETTER = /\p{L}/u;

@@ -6,7 +6,16 @@
 import type { ClusterAccess, CommandEnv } from '../cli/command-env.js';
 import type { CompletionRequestOptions } from '../commands/completion.js';
 import { clusterReadiness } from '../core/clusters-table.js';
-import { type Candidate, DIRECTIVE, type DynamicRequest, describeDirective, descriptionsWanted, formatCompletionOutput, planCompletion, withDynamicCandidates } from '../core/completion.js';
+import {
+  type Candidate,
+  DIRECTIVE,
+  type DynamicRequest,
+  describeDirective,
+  descriptionsWanted,
+  formatCompletionOutput,
+  planCompletion,
+  withDynamicCandidates,
+} from '../core/completion.js';
 import { DEFAULT_KUBEFED_NAMESPACE } from '../core/constants.js';
 import { GVR } from '../core/gvr.js';
 import { summarizeTypeConfig } from '../core/status.js';

@@ -25,7 +25,9 @@ export async function runDisable(options: DisableOptions, env: CommandEnv): Prom
 
   // A dotted name is taken as the FederatedTypeConfig's name, so a type whose target API is gone
   // can still be disabled.
-  const name = options.name.includes('.') ? options.name : await findApiResource(client, options.name, '', ui.logger).then((target) => groupQualifiedName(target.name, target.group));
+  const name = options.name.includes('.')
+    ? options.name
+    : await findApiResource(client, options.name, '', ui.logger).then((target) => groupQualifiedName(target.name, target.group));
   const ref = quotedTypeConfigRef(namespace, name);
 
   const typeConfig = await client.get(GVR.federatedTypeConfigs, name, namespace).catch((error: unknown) => {
@@ -48,7 +50,8 @@ export async function runDisable(options: DisableOptions, env: CommandEnv): Prom
   });
   for (const op of planDisable({ namespace, name, typeConfig, deleteCrd: options.deleteCrd, regeneratedTypeConfig, timeoutMs: options.timeoutMs })) {
     // At a terminal, what it waits for and for how long, live.
-    const spinner = op.verb === 'wait' && options.dryRun === 'none' ? await ui.spinner(`Waiting for ${op.description} (up to ${formatDuration(op.timeoutMs)})`) : undefined;
+    const spinner =
+      op.verb === 'wait' && options.dryRun === 'none' ? await ui.spinner(`Waiting for ${op.description} (up to ${formatDuration(op.timeoutMs)})`) : undefined;
     const waited = op.verb === 'wait' ? op.description : '';
     const result = await applier.applyOne(op).catch((error: unknown) => {
       spinner?.fail(`Stopped waiting for ${waited}`);

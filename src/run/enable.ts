@@ -35,10 +35,17 @@ export async function runEnable(options: EnableOptions, env: CommandEnv): Promis
     env.ctx.stdout.write(printObjects([typeConfig, crd], options.output));
     return;
   }
-  await createTypeResources(client, { typeConfig, crd }, { namespace: options.namespace, dryRun: options.dryRun, logger: ui.logger }, (line) => env.ctx.stdout.write(`${line}\n`));
+  await createTypeResources(client, { typeConfig, crd }, { namespace: options.namespace, dryRun: options.dryRun, logger: ui.logger }, (line) =>
+    env.ctx.stdout.write(`${line}\n`),
+  );
   if (options.dryRun === 'none') {
     const target = typeConfigApiResource(typeConfig, 'targetType');
-    const flags = hostClusterFlags({ hostContext: options.hostClusterContext, kubeconfig: options.kubeconfig, namespace: options.namespace, defaultNamespace: DEFAULT_KUBEFED_NAMESPACE });
+    const flags = hostClusterFlags({
+      hostContext: options.hostClusterContext,
+      kubeconfig: options.kubeconfig,
+      namespace: options.namespace,
+      defaultNamespace: DEFAULT_KUBEFED_NAMESPACE,
+    });
     ui.nextSteps(`Next, federate an object of this type (${target.kind}):`, [
       `kubefedctl federate ${groupQualifiedName(target.pluralName, target.group)} <name>${target.scope === 'Namespaced' ? ' -n <namespace>' : ''}${flags}`,
     ]);
@@ -52,9 +59,15 @@ async function loadDirective(source: EnableOptions['directive'], env: CommandEnv
     text = source.file === '-' ? await readAll(env.ctx.stdin) : await readFile(path.resolve(env.ctx.cwd, source.file), 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file or directory'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : (error as Error).message;
     throw new UsageError(`Failed to load yaml from file "${source.file}": ${reason}`, { code: 'UNREADABLE_FILE' });
   }
   return parseEnableTypeDirective(source.file, text);
 }
-

@@ -12,7 +12,9 @@ export async function runOfflineFederate(options: Extract<FederateOptions, { mod
   for (const flag of options.ignoredFlags) ui.logger.warn(`${flag} is ignored with -f/--filename (offline federate reads only the manifests)`);
   const sources = await readManifestSources(options.filenames, { recursive: options.recursive, stdin: () => env.ctx.stdin, cwd: env.ctx.cwd });
   const annotationClusters = options.annotations === 'overrides' ? options.placement.clusters : undefined;
-  const result = federateManifests(sources, options.placement, passthroughMatcher(options.passthroughKinds, { helmHooks: options.passthroughHelmHooks }), { annotationClusters });
+  const result = federateManifests(sources, options.placement, passthroughMatcher(options.passthroughKinds, { helmHooks: options.passthroughHelmHooks }), {
+    annotationClusters,
+  });
   for (const warning of result.warnings) ui.logger.warn(warning);
   if (result.objects.length === 0) {
     ui.logger.warn('no objects found in the input; nothing to federate');

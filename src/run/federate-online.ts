@@ -63,12 +63,20 @@ export async function runOnlineFederate(options: OnlineOptions, env: CommandEnv)
   reading?.succeed(`Read namespace "${options.resourceName}" and what is in it`);
 
   const annotationClusters = options.annotations === 'overrides' ? await overrideClusters(client, options) : undefined;
-  const federated = sets.map((set) => ({ set, objects: set.objects.map((o) => federateObject(o, set.federatedType, options.placement, { annotationClusters })) }));
+  const federated = sets.map((set) => ({
+    set,
+    objects: set.objects.map((o) => federateObject(o, set.federatedType, options.placement, { annotationClusters })),
+  }));
   for (const { objects } of federated) for (const { warnings } of objects) for (const warning of warnings) ui.logger.warn(warning);
   if (options.contents) printContentsPlan(sets, skipped, ui, dryRun);
 
   if (options.output) {
-    env.ctx.stdout.write(printObjects(federated.flatMap((f) => f.objects.map((o) => o.object)), options.output));
+    env.ctx.stdout.write(
+      printObjects(
+        federated.flatMap((f) => f.objects.map((o) => o.object)),
+        options.output,
+      ),
+    );
     return;
   }
 
@@ -87,12 +95,20 @@ export async function runOnlineFederate(options: OnlineOptions, env: CommandEnv)
   try {
     for (const { set, objects } of federated) {
       if (set.needsEnable) {
-        const generated = await generateTypeResources(client, { ...defaultEnableTypeDirective(groupQualifiedName(set.target.name, set.target.group)), targetVersion: set.target.version }, ui.logger);
+        const generated = await generateTypeResources(
+          client,
+          { ...defaultEnableTypeDirective(groupQualifiedName(set.target.name, set.target.group)), targetVersion: set.target.version },
+          ui.logger,
+        );
         await createTypeResources(client, generated, { namespace: kubefedNs, dryRun, logger: ui.logger }, print);
       }
-      if (set.target.kind === 'Namespace') ui.logger.log(2, 'Resource to federate is a namespace. Given namespace will itself be the container for the federated namespace');
+      if (set.target.kind === 'Namespace')
+        ui.logger.log(2, 'Resource to federate is a namespace. Given namespace will itself be the container for the federated namespace');
       const wanted = objects.map((o) => o.object);
-      const plan = planFederatedWrites(set.federatedType, wanted, await existingFederatedObjects(client, set, wanted), { errorOnExisting: options.errorOnExisting, retryCreateWhileNotServedMs: CREATE_RETRY_MS });
+      const plan = planFederatedWrites(set.federatedType, wanted, await existingFederatedObjects(client, set, wanted), {
+        errorOnExisting: options.errorOnExisting,
+        retryCreateWhileNotServedMs: CREATE_RETRY_MS,
+      });
       for (const conflict of plan.conflicts) {
         bar?.advance(false);
         fail(conflict);
@@ -129,7 +145,12 @@ async function overrideClusters(client: ClusterClient, options: OnlineOptions): 
 }
 
 /** The target object, and with --contents everything in its namespace worth federating, with the federated type of each. */
-async function readForFederation(client: ClusterClient, options: OnlineOptions, namespace: string, ui: Ui): Promise<{ sets: ArtifactSet[]; skipped: Skipped[] }> {
+async function readForFederation(
+  client: ClusterClient,
+  options: OnlineOptions,
+  namespace: string,
+  ui: Ui,
+): Promise<{ sets: ArtifactSet[]; skipped: Skipped[] }> {
   const snapshot = await discoverApiResources(client);
   let target: ApiResource;
   try {
@@ -144,9 +165,13 @@ async function readForFederation(client: ClusterClient, options: OnlineOptions, 
   const typeConfigs = new TypeConfigs(client, options.kubefedNamespace, options);
   const object = await client.get(gvrOf(target), options.resourceName, target.namespaced ? namespace : undefined);
   if (!object) {
-    throw new OperationError('NOT_FOUND', `Error retrieving target ${target.kind} "${target.namespaced ? `${namespace}/` : ''}${options.resourceName}": not found`, {
-      hint: target.namespaced ? 'Check the name and -n/--namespace.' : 'Check the name.',
-    });
+    throw new OperationError(
+      'NOT_FOUND',
+      `Error retrieving target ${target.kind} "${target.namespaced ? `${namespace}/` : ''}${options.resourceName}": not found`,
+      {
+        hint: target.namespaced ? 'Check the name and -n/--namespace.' : 'Check the name.',
+      },
+    );
   }
   const sets: ArtifactSet[] = [await typeConfigs.artifactSet(target, [object])];
   const skipped: Skipped[] = [];
@@ -193,16 +218,26 @@ class TypeConfigs {
       return { target, needsEnable: false, federatedType: servedType(typeConfigApiResource(ftc, 'federatedType')) };
     }
     if (!this.options.enableType && !this.options.output) {
-      throw new OperationError('TYPE_NOT_ENABLED', `federatedtypeconfigs.core.kubefed.io "${name}" not found. Consider using '--enable-type' to optionally enable type while federating the resource`, {
-        hint: `Or enable it first: kubefedctl enable ${name}`,
-      });
+      throw new OperationError(
+        'TYPE_NOT_ENABLED',
+        `federatedtypeconfigs.core.kubefed.io "${name}" not found. Consider using '--enable-type' to optionally enable type while federating the resource`,
+        {
+          hint: `Or enable it first: kubefedctl enable ${name}`,
+        },
+      );
     }
     return { target, needsEnable: this.options.enableType, federatedType: servedType(federatedTypeForTarget(target, defaultEnableTypeDirective())) };
   }
 }
 
 function servedType(resource: { group?: string | undefined; version: string; kind: string; pluralName: string; scope: string }): ServedFederatedType {
-  return { group: resource.group ?? '', version: resource.version, kind: resource.kind, pluralName: resource.pluralName, namespaced: resource.scope === 'Namespaced' };
+  return {
+    group: resource.group ?? '',
+    version: resource.version,
+    kind: resource.kind,
+    pluralName: resource.pluralName,
+    namespaced: resource.scope === 'Namespaced',
+  };
 }
 
 async function namespaceContents(
@@ -215,9 +250,13 @@ async function namespaceContents(
 ): Promise<Array<{ type: ContentsType; objects: KubeObject[] }>> {
   if (snapshot.failures.length > 0) {
     const failed = snapshot.failures.map((f) => f.groupVersion).join(', ');
-    throw new OperationError('DISCOVERY_INCOMPLETE', `Error listing api resources: unable to retrieve the complete list of server APIs: ${snapshot.failures.map((f) => `${f.groupVersion}: ${f.message}`).join(', ')}`, {
-      hint: `Skip the failing API groups with --skip-api-resources ${[...new Set(snapshot.failures.map((f) => f.groupVersion.split('/')[0]))].join(',')} (failed: ${failed}).`,
-    });
+    throw new OperationError(
+      'DISCOVERY_INCOMPLETE',
+      `Error listing api resources: unable to retrieve the complete list of server APIs: ${snapshot.failures.map((f) => `${f.groupVersion}: ${f.message}`).join(', ')}`,
+      {
+        hint: `Skip the failing API groups with --skip-api-resources ${[...new Set(snapshot.failures.map((f) => f.groupVersion.split('/')[0]))].join(',')} (failed: ${failed}).`,
+      },
+    );
   }
   const types = namespaceContentTypes(preferredResourceLists(snapshot), skipApiResources);
   ui.logger.log(2, `Listing ${types.length} types in namespace "${namespace}": ${types.map((t) => t.name).join(', ')}`);
@@ -233,9 +272,13 @@ async function namespaceContents(
     }),
   );
   if (listErrors.length > 0) {
-    throw new OperationError('LIST_FAILED', `could not list ${listErrors.length} type(s) in namespace "${namespace}":\n  - ${listErrors.sort().join('\n  - ')}`, {
-      hint: 'Fix access to these types, or leave them out with --skip-api-resources.',
-    });
+    throw new OperationError(
+      'LIST_FAILED',
+      `could not list ${listErrors.length} type(s) in namespace "${namespace}":\n  - ${listErrors.sort().join('\n  - ')}`,
+      {
+        hint: 'Fix access to these types, or leave them out with --skip-api-resources.',
+      },
+    );
   }
   const result: Array<{ type: ContentsType; objects: KubeObject[] }> = [];
   for (const { type, items } of listed) {
@@ -265,13 +308,17 @@ function printContentsPlan(sets: ArtifactSet[], skipped: Skipped[], ui: Ui, dryR
   ui.info('Plan (nothing is written yet):');
   for (const line of padColumns(summarize ? [['TYPE', 'COUNT', 'PLAN'], ...summarizePlanRows(rows)] : [['TYPE', 'NAME', 'PLAN'], ...rows])) ui.info(line);
   const count = sets.reduce((sum, set) => sum + set.objects.length, 0);
-  ui.info(`Plan: federate ${formatCount(count)} object(s) of ${sets.length} type(s), skip ${formatCount(skipped.length)}${summarize ? ' (each object: --dry-run or -v=2)' : ''}`);
+  ui.info(
+    `Plan: federate ${formatCount(count)} object(s) of ${sets.length} type(s), skip ${formatCount(skipped.length)}${summarize ? ' (each object: --dry-run or -v=2)' : ''}`,
+  );
 }
 
 /** [type, name, plan] per object to federate, then per object skipped. */
 export function contentsPlanRows(sets: readonly ArtifactSet[], skipped: readonly Skipped[]): Array<[string, string, string]> {
   const rows: Array<[string, string, string]> = [];
-  for (const set of sets) for (const object of set.objects) rows.push([groupQualifiedName(set.target.name, set.target.group), object.metadata.name ?? '', `federate as ${set.federatedType.kind}`]);
+  for (const set of sets)
+    for (const object of set.objects)
+      rows.push([groupQualifiedName(set.target.name, set.target.group), object.metadata.name ?? '', `federate as ${set.federatedType.kind}`]);
   for (const skip of skipped) rows.push([skip.type, skip.name, `skipped: ${skip.reason}`]);
   return rows;
 }

@@ -65,10 +65,14 @@ async function listClusters(client: ClusterClient, options: GetOptions): Promise
     return (await client.list(GVR.kubefedClusters, { namespace: options.namespace, labelSelector: options.selector })).items;
   } catch (error) {
     if (error instanceof KubefedctlError && error.code === 'NOT_FOUND') {
-      throw new OperationError('KUBEFED_NOT_INSTALLED', `the server doesn't have a resource type "kubefedclusters" (${RESOURCE}) in context "${client.contextName}"`, {
-        hint: 'Is KubeFed installed on this cluster? Name the host cluster with --host-cluster-context.',
-        cause: error,
-      });
+      throw new OperationError(
+        'KUBEFED_NOT_INSTALLED',
+        `the server doesn't have a resource type "kubefedclusters" (${RESOURCE}) in context "${client.contextName}"`,
+        {
+          hint: 'Is KubeFed installed on this cluster? Name the host cluster with --host-cluster-context.',
+          cause: error,
+        },
+      );
     }
     throw error;
   }

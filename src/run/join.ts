@@ -49,8 +49,15 @@ export async function runJoin(options: JoinOptions, env: CommandEnv): Promise<vo
     return joinMember(options, member, { host, member: await access.client(member.clusterContext) }, scope, ui, env, spinner);
   });
   if (options.dryRun === 'none') {
-    const flags = hostClusterFlags({ hostContext: options.hostContext, kubeconfig: options.kubeconfig, namespace: options.namespace, defaultNamespace: DEFAULT_KUBEFED_NAMESPACE });
-    ui.nextSteps(`Next, federate a namespace and what is in it to the joined cluster${options.members.length > 1 ? 's' : ''}:`, [`kubefedctl federate namespace <namespace> --contents${flags}`]);
+    const flags = hostClusterFlags({
+      hostContext: options.hostContext,
+      kubeconfig: options.kubeconfig,
+      namespace: options.namespace,
+      defaultNamespace: DEFAULT_KUBEFED_NAMESPACE,
+    });
+    ui.nextSteps(`Next, federate a namespace and what is in it to the joined cluster${options.members.length > 1 ? 's' : ''}:`, [
+      `kubefedctl federate namespace <namespace> --contents${flags}`,
+    ]);
   }
 }
 
@@ -60,7 +67,10 @@ export async function readKubefedScope(host: ClusterClient, namespace: string): 
     config = await host.get(GVR.kubefedConfigs, KUBEFED_CONFIG_NAME, namespace);
   } catch (error) {
     if (error instanceof ClusterApiError && error.status === 404) config = undefined;
-    else throw new OperationError('KUBEFED_CONFIG', `Error retrieving KubeFedConfig "${namespace}/${KUBEFED_CONFIG_NAME}": ${(error as Error).message}`, { cause: error });
+    else
+      throw new OperationError('KUBEFED_CONFIG', `Error retrieving KubeFedConfig "${namespace}/${KUBEFED_CONFIG_NAME}": ${(error as Error).message}`, {
+        cause: error,
+      });
   }
   if (!config) {
     throw new OperationError(
@@ -77,7 +87,11 @@ export async function readKubefedScope(host: ClusterClient, namespace: string): 
  * Both clusters' current state of what join writes, read in parallel, together with the
  * KubeFedConfig's scope (the RBAC objects of both scopes are read, so nothing waits for it).
  */
-export async function observeJoinState(settings: Omit<JoinSettings, 'scope'>, clients: { host: ClusterClient; member: ClusterClient }, scopeRead: Promise<KubefedScope>): Promise<{ scope: KubefedScope; observed: ObservedJoinState }> {
+export async function observeJoinState(
+  settings: Omit<JoinSettings, 'scope'>,
+  clients: { host: ClusterClient; member: ClusterClient },
+  scopeRead: Promise<KubefedScope>,
+): Promise<{ scope: KubefedScope; observed: ObservedJoinState }> {
   const names = joinNames(settings);
   const ns = settings.namespace;
   const rbacOf = (scope: KubefedScope) =>
@@ -121,7 +135,15 @@ export async function observeJoinState(settings: Omit<JoinSettings, 'scope'>, cl
 type Clients = { host: ClusterClient; member: ClusterClient };
 
 /** Joins one member; returns its result line. */
-async function joinMember(options: JoinOptions, member: JoinOptions['members'][number], clients: Clients, scopeRead: Promise<KubefedScope>, ui: Ui, env: CommandEnv, spinner: Spinner | undefined): Promise<string> {
+async function joinMember(
+  options: JoinOptions,
+  member: JoinOptions['members'][number],
+  clients: Clients,
+  scopeRead: Promise<KubefedScope>,
+  ui: Ui,
+  env: CommandEnv,
+  spinner: Spinner | undefined,
+): Promise<string> {
   const log = ui.logger;
   const memberContext = clients.member.context;
   const common: Omit<JoinSettings, 'scope'> = {
@@ -144,10 +166,13 @@ async function joinMember(options: JoinOptions, member: JoinOptions['members'][n
     );
   }
   if (memberContext.tlsServerName) {
-    log.warn(`the kubeconfig sets tls-server-name "${memberContext.tlsServerName}" for cluster "${member.clusterName}", which a KubeFedCluster cannot carry; the controller verifies the endpoint's own name.`);
+    log.warn(
+      `the kubeconfig sets tls-server-name "${memberContext.tlsServerName}" for cluster "${member.clusterName}", which a KubeFedCluster cannot carry; the controller verifies the endpoint's own name.`,
+    );
   }
   const observed = afterNamespaceTermination(current);
-  if (observed.terminatingNamespace) log.warn(`namespace "${observed.terminatingNamespace}" in cluster "${member.clusterName}" is being deleted; waiting until it is gone before joining`);
+  if (observed.terminatingNamespace)
+    log.warn(`namespace "${observed.terminatingNamespace}" in cluster "${member.clusterName}" is being deleted; waiting until it is gone before joining`);
   // The member checks first, so a re-join reports what the Go tool's preflight reports.
   const memberPlan = planJoinMember(settings, observed, options.tokenTimeoutMs);
   checkHostConflicts(settings, observed);
@@ -156,7 +181,10 @@ async function joinMember(options: JoinOptions, member: JoinOptions['members'][n
     printJoinPlan(options, settings, observed, memberPlan, clients, env);
     return '';
   }
-  const hostSettings: JoinSettings = { ...settings, generatedSecretName: settings.secretName || observed.hostSecret ? undefined : generatedName(`${settings.clusterName}-`) };
+  const hostSettings: JoinSettings = {
+    ...settings,
+    generatedSecretName: settings.secretName || observed.hostSecret ? undefined : generatedName(`${settings.clusterName}-`),
+  };
   // --wait shows the KubeFedCluster's conditions each time they change.
   const conditions = {
     last: undefined as string | undefined,
@@ -174,14 +202,21 @@ async function joinMember(options: JoinOptions, member: JoinOptions['members'][n
       ['member', clients.member],
       ['host', clients.host],
     ]),
-    { dryRun: options.dryRun, logger: log, onStart: (op) => spinner?.update(describeStep(op)), onWaitEvent: (op, event) => conditions.seen(op, event.object), signal: env.interrupts.signal },
+    {
+      dryRun: options.dryRun,
+      logger: log,
+      onStart: (op) => spinner?.update(describeStep(op)),
+      onWaitEvent: (op, event) => conditions.seen(op, event.object),
+      signal: env.interrupts.signal,
+    },
   );
   const guard = env.interrupts.protect(() => applier.pendingUndo());
   try {
     const memberResults = await applier.applyInOrder(inStageOrder(sendable(memberPlan, options, settings, log)));
     const tokenSecret = memberResults.find((r) => r.op.verb === 'wait' && r.op.until === 'token-issued')?.object;
     const hostPlan = planJoinHost(hostSettings, observed, tokenSecret ? issuedToken(tokenSecret) : REDACTED_TOKEN);
-    if (!hostPlan.some((op) => op.gvr === GVR.secrets)) log.log(2, `Host secret ${settings.namespace}/${observed.hostSecret?.metadata.name ?? ''} already holds the token; reusing it`);
+    if (!hostPlan.some((op) => op.gvr === GVR.secrets))
+      log.log(2, `Host secret ${settings.namespace}/${observed.hostSecret?.metadata.name ?? ''} already holds the token; reusing it`);
     await applier.applyInOrder(hostPlan);
   } catch (error) {
     await rollBack(applier, member.clusterName, ui);
@@ -192,7 +227,9 @@ async function joinMember(options: JoinOptions, member: JoinOptions['members'][n
   // The join is complete: a cluster that does not become Ready is reported, not rolled back.
   const waitedForReady = options.waitTimeoutMs !== undefined && options.dryRun === 'none';
   if (waitedForReady) {
-    spinner?.note(`Waiting up to ${formatDuration(options.waitTimeoutMs!)} for KubeFed to report cluster "${member.clusterName}" Ready; its conditions as they change:`);
+    spinner?.note(
+      `Waiting up to ${formatDuration(options.waitTimeoutMs!)} for KubeFed to report cluster "${member.clusterName}" Ready; its conditions as they change:`,
+    );
     await applier.applyOne(readyWait(settings, options.waitTimeoutMs!)).catch((error: unknown) => {
       spinner?.fail(`Cluster "${member.clusterName}" joined, not Ready: ${conditions.last ?? 'KubeFed reported no conditions'}`);
       throw error;
@@ -226,7 +263,9 @@ function sendable(plan: Operation[], options: JoinOptions, settings: JoinSetting
   if (options.dryRun !== 'server') return plan;
   const created = new Set(plan.flatMap((op) => (op.verb === 'create' && op.gvr === GVR.namespaces ? [op.object.metadata.name!] : [])));
   if (created.size === 0) return plan;
-  log.warn(`namespace "${[...created].join('", "')}" does not exist yet in cluster "${settings.clusterName}", so --dry-run=server cannot check the objects join would create in it`);
+  log.warn(
+    `namespace "${[...created].join('", "')}" does not exist yet in cluster "${settings.clusterName}", so --dry-run=server cannot check the objects join would create in it`,
+  );
   return plan.filter((op) => {
     const namespace = op.verb === 'create' || op.verb === 'update' ? op.object.metadata.namespace : 'namespace' in op ? op.namespace : undefined;
     const checkable = !(op.cluster === 'member' && namespace !== undefined && created.has(namespace));
@@ -235,7 +274,14 @@ function sendable(plan: Operation[], options: JoinOptions, settings: JoinSetting
   });
 }
 
-function printJoinPlan(options: JoinOptions, settings: JoinSettings, observed: ObservedJoinState, memberPlan: Operation[], clients: Clients, env: CommandEnv): void {
+function printJoinPlan(
+  options: JoinOptions,
+  settings: JoinSettings,
+  observed: ObservedJoinState,
+  memberPlan: Operation[],
+  clients: Clients,
+  env: CommandEnv,
+): void {
   const caFromTokenSecret = settings.kubeconfigCaBundle ? undefined : '<ca.crt of the token secret>';
   const hostPlan = planJoinHost(settings, observed, { ...REDACTED_TOKEN, caCrt: caFromTokenSecret });
   const plan = [...memberPlan, ...hostPlan];
@@ -244,14 +290,21 @@ function printJoinPlan(options: JoinOptions, settings: JoinSettings, observed: O
       ['member', clients.member.contextName],
       ['host', clients.host.contextName],
     ]);
-    env.ctx.stdout.write(printObjects(planObjects(plan, (role) => contexts.get(role) ?? role).map((o) => redactObject(o) as KubeObject), options.output));
+    env.ctx.stdout.write(
+      printObjects(
+        planObjects(plan, (role) => contexts.get(role) ?? role).map((o) => redactObject(o) as KubeObject),
+        options.output,
+      ),
+    );
     return;
   }
   const headings = new Map([
     ['member', `member cluster "${clients.member.contextName}"`],
     ['host', `host cluster "${clients.host.contextName}" (KubeFed scope ${settings.scope})`],
   ]);
-  const notes = hostPlan.some((op) => op.gvr === GVR.secrets) ? [] : [{ cluster: 'host', text: `reuse secret ${settings.namespace}/${observed.hostSecret?.metadata.name ?? ''}` }];
+  const notes = hostPlan.some((op) => op.gvr === GVR.secrets)
+    ? []
+    : [{ cluster: 'host', text: `reuse secret ${settings.namespace}/${observed.hostSecret?.metadata.name ?? ''}` }];
   env.ctx.stdout.write(printPlanText(`Join of cluster "${settings.clusterName}" (dry run; nothing was changed):`, plan, headings, notes));
   env.ui().logger.log(2, `KubeFedCluster API endpoint would be ${settings.apiEndpoint}`);
 }

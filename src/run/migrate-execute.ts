@@ -111,19 +111,31 @@ export async function runCutover(options: CutoverOptions, env: CommandEnv): Prom
   const waves = await readWaves(options, host, warn);
   // The clusters' findings are the same in every wave; what the cut-over does itself (the
   // impersonator credentials) is no finding.
-  const findings = waves.flatMap((wave, index) => wave.result.findings.filter((finding) => (index === 0 || !finding.source.startsWith('KubeFedCluster ')) && !EXECUTE_HANDLES.includes(finding.code)));
+  const findings = waves.flatMap((wave, index) =>
+    wave.result.findings.filter((finding) => (index === 0 || !finding.source.startsWith('KubeFedCluster ')) && !EXECUTE_HANDLES.includes(finding.code)),
+  );
   const counts = countBySeverity(findings);
   if (counts.error > 0 || counts.warning > 0) {
     env.ctx.stderr.write(renderReport({ target: 'karmada', findings, written: counts.error === 0 || options.allowLossy, objectCount: 0, runbook: [] }, 'text'));
   }
   if (counts.error > 0 && !options.allowLossy) {
-    throw new OperationError('MIGRATION_INCOMPLETE', `${counts.error} finding${counts.error === 1 ? '' : 's'} cannot be migrated as KubeFed propagates ${counts.error === 1 ? 'it' : 'them'}; nothing was changed`, {
-      hint: 'See the errors above; fix them (kubefedctl migrate karmada prints the same report), or pass --allow-lossy to cut over the rest.',
-    });
+    throw new OperationError(
+      'MIGRATION_INCOMPLETE',
+      `${counts.error} finding${counts.error === 1 ? '' : 's'} cannot be migrated as KubeFed propagates ${counts.error === 1 ? 'it' : 'them'}; nothing was changed`,
+      {
+        hint: 'See the errors above; fix them (kubefedctl migrate karmada prints the same report), or pass --allow-lossy to cut over the rest.',
+      },
+    );
   }
   const members = readMembers(waves[0]!);
   const templateResources = new Map<string, GroupVersionResource>();
-  for (const wave of waves) for (const { typeConfig } of wave.inputs.preview.federated) templateResources.set(`${typeConfig.targetType.group}/${typeConfig.targetType.kind}`, { group: typeConfig.targetType.group, version: typeConfig.targetType.version, resource: typeConfig.targetType.pluralName });
+  for (const wave of waves)
+    for (const { typeConfig } of wave.inputs.preview.federated)
+      templateResources.set(`${typeConfig.targetType.group}/${typeConfig.targetType.kind}`, {
+        group: typeConfig.targetType.group,
+        version: typeConfig.targetType.version,
+        resource: typeConfig.targetType.pluralName,
+      });
   const session: Session = { options, env, ui, access, host, karmada, signal: env.interrupts.signal, members, templateResources };
 
   await checkKarmadaServes(session, waves);
@@ -132,7 +144,9 @@ export async function runCutover(options: CutoverOptions, env: CommandEnv): Prom
   const work = waves.filter((wave) => wave.targets.length > 0);
   const toRegister = members.filter((_, index) => !registered[index]);
   if (work.length === 0 && toRegister.length === 0 && !unregistration.due) {
-    ui.info(`Nothing left to cut over: ${members.length === 0 ? 'KubeFed has no Federated object and no member cluster here' : unregistration.reason || 'every member is registered with Karmada'}.`);
+    ui.info(
+      `Nothing left to cut over: ${members.length === 0 ? 'KubeFed has no Federated object and no member cluster here' : unregistration.reason || 'every member is registered with Karmada'}.`,
+    );
     return;
   }
   if (options.dryRun === 'client') {
@@ -143,19 +157,31 @@ export async function runCutover(options: CutoverOptions, env: CommandEnv): Prom
 
   const guard = env.interrupts.protect(() => ['nothing: every phase is safe to stop; run the same command again to continue']);
   try {
-    if (toRegister.length > 0) await phase(session, `Registering ${toRegister.length} cluster${toRegister.length === 1 ? '' : 's'} with Karmada`, (spinner) => registerMembers(session, toRegister, spinner));
+    if (toRegister.length > 0)
+      await phase(session, `Registering ${toRegister.length} cluster${toRegister.length === 1 ? '' : 's'} with Karmada`, (spinner) =>
+        registerMembers(session, toRegister, spinner),
+      );
     for (const [index, wave] of work.entries()) {
       const of = work.length > 1 ? ` (${index + 1} of ${work.length})` : '';
       await phase(session, `${wave.label}${of}: marking ${wave.targets.length} Federated objects for orphaning`, () => orphan(session, wave));
-      const { before, unmanaged } = await phase(session, `${wave.label}${of}: Karmada adopts ${wave.targets.length} objects`, (spinner) => adopt(session, wave, spinner));
+      const { before, unmanaged } = await phase(session, `${wave.label}${of}: Karmada adopts ${wave.targets.length} objects`, (spinner) =>
+        adopt(session, wave, spinner),
+      );
       await phase(session, `${wave.label}${of}: releasing the objects from KubeFed`, (spinner) => release(session, wave, before, spinner));
-      for (const key of unmanaged) ui.logger.warn(`${key}: KubeFed kept it there with no replicas; Karmada's division places none there, so it stays as it is, managed by nobody (delete it when you no longer need it)`);
-      env.ctx.stdout.write(`${wave.label}: cut over to Karmada (${wave.targets.length} object${wave.targets.length === 1 ? '' : 's'}, ${before.size} in member clusters, none replaced)\n`);
+      for (const key of unmanaged)
+        ui.logger.warn(
+          `${key}: KubeFed kept it there with no replicas; Karmada's division places none there, so it stays as it is, managed by nobody (delete it when you no longer need it)`,
+        );
+      env.ctx.stdout.write(
+        `${wave.label}: cut over to Karmada (${wave.targets.length} object${wave.targets.length === 1 ? '' : 's'}, ${before.size} in member clusters, none replaced)\n`,
+      );
     }
     const remaining = await unregistrationState(session, waves);
     if (remaining.due) {
       await phase(session, `Unjoining ${members.length} cluster${members.length === 1 ? '' : 's'} from KubeFed`, (spinner) => unregister(session, spinner));
-      env.ctx.stdout.write(`KubeFed released every member: ${members.map((member) => member.kubefedName).join(', ')} unjoined; Karmada manages them with credentials of its own\n`);
+      env.ctx.stdout.write(
+        `KubeFed released every member: ${members.map((member) => member.kubefedName).join(', ')} unjoined; Karmada manages them with credentials of its own\n`,
+      );
     } else if (remaining.reason) {
       ui.info(`KubeFed keeps its member clusters: ${remaining.reason}. Cut those over next; the last run unjoins the members.`);
     }
@@ -163,7 +189,9 @@ export async function runCutover(options: CutoverOptions, env: CommandEnv): Prom
     if (env.interrupts.signal.aborted) throw new InterruptedError(String(env.interrupts.signal.reason ?? 'SIGINT'));
   } catch (error) {
     if (error instanceof InterruptedError) {
-      throw new InterruptedError(String(env.interrupts.signal.reason ?? 'SIGINT'), { hint: 'Nothing is half-done: every phase is judged from the clusters. Run the same command again to continue.' });
+      throw new InterruptedError(String(env.interrupts.signal.reason ?? 'SIGINT'), {
+        hint: 'Nothing is half-done: every phase is judged from the clusters. Run the same command again to continue.',
+      });
     }
     throw error;
   } finally {
@@ -174,16 +202,24 @@ export async function runCutover(options: CutoverOptions, env: CommandEnv): Prom
 /** Before any write: Karmada must serve every kind it will hold templates of (a CRD a member has may be missing there). */
 async function checkKarmadaServes(session: Session, waves: readonly Wave[]): Promise<void> {
   const wanted = new Map<string, GroupVersionResource>();
-  for (const wave of waves) for (const { target } of wave.targets) wanted.set(`${target.resource}.${target.group}`, { group: target.group, version: target.version, resource: target.resource });
+  for (const wave of waves)
+    for (const { target } of wave.targets)
+      wanted.set(`${target.resource}.${target.group}`, { group: target.group, version: target.version, resource: target.resource });
   const byVersion = new Map<string, Promise<Set<string> | undefined>>();
   const missing: string[] = [];
   for (const [name, gvr] of wanted) {
     const key = `${gvr.group}/${gvr.version}`;
     if (!byVersion.has(key)) {
-      byVersion.set(key, session.karmada.serverResources(gvr.group, gvr.version).then((resources) => new Set(resources.map((resource) => resource.name)), (error: unknown) => {
-        if (error instanceof NotFoundError) return undefined;
-        throw error;
-      }));
+      byVersion.set(
+        key,
+        session.karmada.serverResources(gvr.group, gvr.version).then(
+          (resources) => new Set(resources.map((resource) => resource.name)),
+          (error: unknown) => {
+            if (error instanceof NotFoundError) return undefined;
+            throw error;
+          },
+        ),
+      );
     }
     if (!(await byVersion.get(key))?.has(gvr.resource)) missing.push(gvr.group === '' ? gvr.resource : name);
   }
@@ -199,7 +235,10 @@ async function readWaves(options: CutoverOptions, host: ClusterClient, warn: (te
   const waves: Wave[] = [];
   for (const namespace of namespaces) {
     // Objects an earlier run marked for orphaning are converted as they were before it.
-    const manifests = (await readHostManifests(host, namespace, options.kubefedNamespace, warn)).map((manifest) => ({ ...manifest, object: asBeforeCutover(manifest.object) }));
+    const manifests = (await readHostManifests(host, namespace, options.kubefedNamespace, warn)).map((manifest) => ({
+      ...manifest,
+      object: asBeforeCutover(manifest.object),
+    }));
     const inputs = readMigrationInputs(manifests, { kubefedNamespace: options.kubefedNamespace, builtinTypeConfigs: false });
     const result = migrateToKarmada(inputs, options.karmada);
     const names = new Map(result.clusterNames.map(({ kubefed, target }) => [kubefed, target]));
@@ -221,9 +260,11 @@ function readMembers(wave: Wave): Member[] {
 
 /** Unjoining is due once no Federated object is left anywhere on the host and members are still joined. */
 async function unregistrationState(session: Session, waves: readonly Wave[]): Promise<{ due: boolean; reason: string }> {
-  const joined = (await session.host.list(GVR.kubefedClusters, { namespace: session.options.kubefedNamespace ?? waves[0]!.inputs.preview.kubefedNamespace })).items.length;
+  const joined = (await session.host.list(GVR.kubefedClusters, { namespace: session.options.kubefedNamespace ?? waves[0]!.inputs.preview.kubefedNamespace }))
+    .items.length;
   if (joined === 0) return { due: false, reason: 'no member is joined to KubeFed any more' };
-  const everything = session.options.namespaces === 'all' ? waves[0]! : (await readWaves({ ...session.options, namespaces: 'all' }, session.host, () => {}))[0]!;
+  const everything =
+    session.options.namespaces === 'all' ? waves[0]! : (await readWaves({ ...session.options, namespaces: 'all' }, session.host, () => {}))[0]!;
   const left = everything.targets;
   if (left.length === 0) return { due: true, reason: '' };
   const namespaces = [...new Set(left.map((target) => target.source.namespace || '(cluster-scoped)'))].sort();
@@ -250,7 +291,14 @@ function applierFor(session: Session, clients: ReadonlyArray<readonly [string, C
 }
 
 /** Creates the object unless it exists; with `update`, rewrites an existing one whose data or spec differ. */
-async function ensure(applier: Applier, client: ClusterClient, cluster: string, gvr: GroupVersionResource, desired: KubeObject, update = false): Promise<KubeObject> {
+async function ensure(
+  applier: Applier,
+  client: ClusterClient,
+  cluster: string,
+  gvr: GroupVersionResource,
+  desired: KubeObject,
+  update = false,
+): Promise<KubeObject> {
   const found = await client.get(gvr, desired.metadata.name!, desired.metadata.namespace);
   if (found === undefined) return (await applier.applyOne({ verb: 'create', cluster, gvr, object: desired })).object!;
   const differs = ['data', 'spec'].some((key) => key in desired && JSON.stringify(found[key]) !== JSON.stringify(desired[key]));
@@ -301,7 +349,10 @@ async function registerMembers(session: Session, members: readonly Member[], spi
 async function registerMember(session: Session, member: Member): Promise<void> {
   const client = await memberClient(session, member);
   const where = `member:${member.kubefedName}`;
-  const applier = applierFor(session, [[where, client], ['karmada', session.karmada]]);
+  const applier = applierFor(session, [
+    [where, client],
+    ['karmada', session.karmada],
+  ]);
   for (const object of karmadaMemberAccess(member.karmadaName)) await ensure(applier, client, where, gvrOfKind(object.kind), object);
   const names = memberAccessNames(member.karmadaName);
   const [token, impersonatorToken] = await Promise.all([names.tokenSecret, names.impersonatorSecret].map((name) => waitForToken(session, client, name)));
@@ -309,9 +360,20 @@ async function registerMember(session: Session, member: Member): Promise<void> {
   const secretNamespace = session.options.karmada.clusterNamespace;
   const spec = isPlainObject(member.stored.kubefedCluster.spec) ? member.stored.kubefedCluster.spec : {};
   const caBundle = typeof spec.caBundle === 'string' && spec.caBundle !== '' ? spec.caBundle : undefined;
-  const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: secretNamespace, ...(secretNamespace === KARMADA_MEMBER_NAMESPACE ? {} : { labels: { [SKIP_AUTO_PROPAGATION_LABEL]: 'true' } }) } };
+  const namespace: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: secretNamespace, ...(secretNamespace === KARMADA_MEMBER_NAMESPACE ? {} : { labels: { [SKIP_AUTO_PROPAGATION_LABEL]: 'true' } }) },
+  };
   await ensure(applier, session.karmada, 'karmada', GVR.namespaces, namespace);
-  const objects = karmadaClusterRegistration({ cluster: member.cluster, secretNamespace, token: token!, impersonatorToken: impersonatorToken!, caBundle, clusterId: kubeSystem?.metadata.uid ?? '' });
+  const objects = karmadaClusterRegistration({
+    cluster: member.cluster,
+    secretNamespace,
+    token: token!,
+    impersonatorToken: impersonatorToken!,
+    caBundle,
+    clusterId: kubeSystem?.metadata.uid ?? '',
+  });
   for (const object of objects) {
     if (object.kind === 'Cluster') await ensureCluster(session, applier, object, member);
     else await ensure(applier, session.karmada, 'karmada', GVR.secrets, object, true);
@@ -339,10 +401,17 @@ async function ensureCluster(session: Session, applier: Applier, desired: KubeOb
   const secret = await session.karmada.get(GVR.secrets, ref.name, ref.namespace);
   const kubefedToken = isPlainObject(member.stored.secret?.data) ? member.stored.secret.data.token : undefined;
   if (secret && isPlainObject(secret.data) && secret.data.token === kubefedToken) {
-    session.ui.logger.warn(`cluster ${member.karmadaName} was registered with Karmada using KubeFed's token, which unjoin revokes: its Secret ${ref.namespace}/${ref.name} gets Karmada's own token`);
+    session.ui.logger.warn(
+      `cluster ${member.karmadaName} was registered with Karmada using KubeFed's token, which unjoin revokes: its Secret ${ref.namespace}/${ref.name} gets Karmada's own token`,
+    );
     const own = (desired.spec as { secretRef: { name: string; namespace: string } }).secretRef;
     const ours = await session.karmada.get(GVR.secrets, own.name, own.namespace);
-    await applier.applyOne({ verb: 'update', cluster: 'karmada', gvr: GVR.secrets, object: { ...secret, data: { ...secret.data, token: (ours?.data as Record<string, string> | undefined)?.token ?? '' } } });
+    await applier.applyOne({
+      verb: 'update',
+      cluster: 'karmada',
+      gvr: GVR.secrets,
+      object: { ...secret, data: { ...secret.data, token: (ours?.data as Record<string, string> | undefined)?.token ?? '' } },
+    });
   }
 }
 
@@ -363,13 +432,24 @@ async function orphan(session: Session, wave: Wave): Promise<void> {
     if (federated === undefined) continue;
     const patch = orphanPatch(federated);
     if (patch === undefined) continue;
-    await applier.applyOne({ verb: 'patch', cluster: 'host', gvr: target.federatedResource, name: target.source.name, namespace: target.source.namespace || undefined, patch } as Operation);
+    await applier.applyOne({
+      verb: 'patch',
+      cluster: 'host',
+      gvr: target.federatedResource,
+      name: target.source.name,
+      namespace: target.source.namespace || undefined,
+      patch,
+    } as Operation);
   }
   // The check: every Federated object of the wave now tells KubeFed to keep its member objects.
   for (const target of wave.targets) {
     const federated = await session.host.get(target.federatedResource, target.source.name, target.source.namespace || undefined);
     if (federated !== undefined && orphanPatch(federated) !== undefined) {
-      throw new OperationError('ORPHAN_NOT_SET', `${qualifiedName(target.federatedResource, target.source.name, target.source.namespace)} is not marked kubefed.io/orphan=true after the patch`, { hint: 'Something reverts the annotation (a GitOps tool?); pause it, then rerun.' });
+      throw new OperationError(
+        'ORPHAN_NOT_SET',
+        `${qualifiedName(target.federatedResource, target.source.name, target.source.namespace)} is not marked kubefed.io/orphan=true after the patch`,
+        { hint: 'Something reverts the annotation (a GitOps tool?); pause it, then rerun.' },
+      );
     }
   }
 }
@@ -417,7 +497,11 @@ async function adopt(session: Session, wave: Wave, spinner: Spinner): Promise<{ 
   const namespaces = new Set(objects.filter((object) => object.kind === 'Namespace').map((object) => object.metadata.name));
   // Templates need their namespace in Karmada; one KubeFed did not federate must not reach every member.
   for (const namespace of new Set(wave.targets.map((target) => target.target.namespace).filter((ns) => ns !== '' && !namespaces.has(ns)))) {
-    await ensure(applier, session.karmada, 'karmada', GVR.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { [SKIP_AUTO_PROPAGATION_LABEL]: 'true' } } });
+    await ensure(applier, session.karmada, 'karmada', GVR.namespaces, {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: namespace, labels: { [SKIP_AUTO_PROPAGATION_LABEL]: 'true' } },
+    });
   }
   for (const object of [...objects].sort((a, b) => rank(a) - rank(b))) await ensure(applier, session.karmada, 'karmada', gvrOf(session, object), object);
 
@@ -425,19 +509,24 @@ async function adopt(session: Session, wave: Wave, spinner: Spinner): Promise<{ 
   const bound = wave.targets;
   let lastPending: string[] = [];
   let bindings = new Map<string, KubeObject>();
-  await pollUntil(session, `Karmada to adopt the objects of ${wave.label}`, async () => {
-    const pending: string[] = [];
-    bindings = await listBindings(session, bound);
-    for (const target of bound) {
-      const { kind, namespace, name } = target.target;
-      const binding = bindings.get(`${namespace}/${bindingName(kind, name)}`);
-      const expected = target.divided ? scheduledClusters(binding) : target.clusters;
-      const verdict = bindingAdoption(binding, target.divided && expected.length === 0 ? target.clusters : expected);
-      if (!verdict.adopted) pending.push(`${kind} ${namespace ? `${namespace}/` : ''}${name}: ${verdict.reason}`);
-    }
-    spinner.update(`${wave.label}: Karmada adopted ${bound.length - pending.length} of ${bound.length} objects`);
-    return pending.length === 0 ? true : ((lastPending = pending), undefined);
-  }, () => lastPending);
+  await pollUntil(
+    session,
+    `Karmada to adopt the objects of ${wave.label}`,
+    async () => {
+      const pending: string[] = [];
+      bindings = await listBindings(session, bound);
+      for (const target of bound) {
+        const { kind, namespace, name } = target.target;
+        const binding = bindings.get(`${namespace}/${bindingName(kind, name)}`);
+        const expected = target.divided ? scheduledClusters(binding) : target.clusters;
+        const verdict = bindingAdoption(binding, target.divided && expected.length === 0 ? target.clusters : expected);
+        if (!verdict.adopted) pending.push(`${kind} ${namespace ? `${namespace}/` : ''}${name}: ${verdict.reason}`);
+      }
+      spinner.update(`${wave.label}: Karmada adopted ${bound.length - pending.length} of ${bound.length} objects`);
+      return pending.length === 0 ? true : ((lastPending = pending), undefined);
+    },
+    () => lastPending,
+  );
 
   // Replicas divided by an RSP: KubeFed keeps a 0-replica copy in placed clusters that get none,
   // where Karmada's division places nothing. Those copies are not deleted (no member object ever
@@ -456,11 +545,19 @@ async function adopt(session: Session, wave: Wave, spinner: Spinner): Promise<{ 
 
   // The check: every member object KubeFed placed is the same object, now managed by Karmada.
   let lastProblems: string[] = [];
-  await pollUntil(session, `every member object of ${wave.label} to carry karmada.io/managed`, async () => {
-    const problems = memberObjectProblems(before, await readMemberObjects(session, wave), { karmadaManaged: true });
-    if (problems.some((problem) => / is missing| was replaced/.test(problem))) throw new OperationError('MEMBER_OBJECT_REPLACED', problems.join('; '), { hint: 'Nothing was released from KubeFed. Look at the member object and the Karmada Work for it before rerunning.' });
-    return problems.length === 0 ? true : (lastProblems = problems, undefined);
-  }, () => lastProblems);
+  await pollUntil(
+    session,
+    `every member object of ${wave.label} to carry karmada.io/managed`,
+    async () => {
+      const problems = memberObjectProblems(before, await readMemberObjects(session, wave), { karmadaManaged: true });
+      if (problems.some((problem) => / is missing| was replaced/.test(problem)))
+        throw new OperationError('MEMBER_OBJECT_REPLACED', problems.join('; '), {
+          hint: 'Nothing was released from KubeFed. Look at the member object and the Karmada Work for it before rerunning.',
+        });
+      return problems.length === 0 ? true : ((lastProblems = problems), undefined);
+    },
+    () => lastProblems,
+  );
   return { before, unmanaged };
 }
 
@@ -476,12 +573,14 @@ async function listBindings(session: Session, targets: readonly CutoverTarget[])
 
 function scheduledClusters(binding: KubeObject | undefined): string[] {
   const spec = binding && isPlainObject(binding.spec) ? binding.spec : {};
-  return (Array.isArray(spec.clusters) ? spec.clusters : []).flatMap((target) => (isPlainObject(target) && typeof target.name === 'string' ? [target.name] : []));
+  return (Array.isArray(spec.clusters) ? spec.clusters : []).flatMap((target) =>
+    isPlainObject(target) && typeof target.name === 'string' ? [target.name] : [],
+  );
 }
 
 function gvrOf(session: Session, object: KubeObject): GroupVersionResource {
   const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0]! : '';
-  if (group === 'policy.karmada.io' || ['Namespace', 'Secret', 'Cluster'].includes(object.kind) && group === '') return gvrOfKind(object.kind);
+  if (group === 'policy.karmada.io' || (['Namespace', 'Secret', 'Cluster'].includes(object.kind) && group === '')) return gvrOfKind(object.kind);
   const found = session.templateResources.get(`${group}/${object.kind}`);
   if (found) return found;
   return gvrOfKind(object.kind);
@@ -497,22 +596,44 @@ async function release(session: Session, wave: Wave, before: ReadonlyMap<string,
   const contents = wave.targets.filter((target) => !isNamespace(target));
   const namespaces = wave.targets.filter(isNamespace);
   for (const { object } of wave.inputs.preview.replicaSchedulingPreferences) {
-    await applier.applyOne({ verb: 'delete', cluster: 'host', gvr: { group: 'scheduling.kubefed.io', version: 'v1alpha1', resource: 'replicaschedulingpreferences' }, name: object.metadata.name!, namespace: object.metadata.namespace });
+    await applier.applyOne({
+      verb: 'delete',
+      cluster: 'host',
+      gvr: { group: 'scheduling.kubefed.io', version: 'v1alpha1', resource: 'replicaschedulingpreferences' },
+      name: object.metadata.name!,
+      namespace: object.metadata.namespace,
+    });
   }
-  for (const [step, targets] of [['contents', contents], ['namespaces', namespaces]] as const) {
+  for (const [step, targets] of [
+    ['contents', contents],
+    ['namespaces', namespaces],
+  ] as const) {
     for (const target of targets) {
-      await applier.applyOne({ verb: 'delete', cluster: 'host', gvr: target.federatedResource, name: target.source.name, namespace: target.source.namespace || undefined });
+      await applier.applyOne({
+        verb: 'delete',
+        cluster: 'host',
+        gvr: target.federatedResource,
+        name: target.source.name,
+        namespace: target.source.namespace || undefined,
+      });
     }
-    await pollUntil(session, `KubeFed to let go of the Federated ${step} of ${wave.label}`, async () => {
-      let left = 0;
-      for (const target of targets) if ((await session.host.get(target.federatedResource, target.source.name, target.source.namespace || undefined)) !== undefined) left++;
-      spinner.update(`${wave.label}: KubeFed released ${targets.length - left} of ${targets.length} ${step}`);
-      return left === 0 ? true : undefined;
-    }, () => ['is the KubeFed controller running? It removes its finalizer from each Federated object']);
+    await pollUntil(
+      session,
+      `KubeFed to let go of the Federated ${step} of ${wave.label}`,
+      async () => {
+        let left = 0;
+        for (const target of targets)
+          if ((await session.host.get(target.federatedResource, target.source.name, target.source.namespace || undefined)) !== undefined) left++;
+        spinner.update(`${wave.label}: KubeFed released ${targets.length - left} of ${targets.length} ${step}`);
+        return left === 0 ? true : undefined;
+      },
+      () => ['is the KubeFed controller running? It removes its finalizer from each Federated object'],
+    );
   }
   // The check: the same member objects, no longer KubeFed's.
   const problems = memberObjectProblems(before, await readMemberObjects(session, wave), { kubefedManaged: false });
-  if (problems.length > 0) throw new OperationError('RELEASE_CHECK_FAILED', problems.join('; '), { hint: 'Karmada manages these objects; look at them before rerunning.' });
+  if (problems.length > 0)
+    throw new OperationError('RELEASE_CHECK_FAILED', problems.join('; '), { hint: 'Karmada manages these objects; look at them before rerunning.' });
 }
 
 // ---- unregister -----------------------------------------------------------------------------
@@ -525,7 +646,12 @@ async function unregister(session: Session, spinner: Spinner): Promise<void> {
     // KubeFed's own token goes with what unjoin deletes: Karmada's reaches the member throughout.
     const secret = await session.karmada.get(GVR.secrets, member.karmadaName, session.options.karmada.clusterNamespace);
     const token = secret && isPlainObject(secret.data) && typeof secret.data.token === 'string' ? secret.data.token : undefined;
-    if (token === undefined) throw new OperationError('KARMADA_CREDENTIALS_MISSING', `Karmada has no Secret ${session.options.karmada.clusterNamespace}/${member.karmadaName} with a token for cluster ${member.karmadaName}`, { hint: 'Rerun: the register phase writes it again.' });
+    if (token === undefined)
+      throw new OperationError(
+        'KARMADA_CREDENTIALS_MISSING',
+        `Karmada has no Secret ${session.options.karmada.clusterNamespace}/${member.karmadaName} with a token for cluster ${member.karmadaName}`,
+        { hint: 'Rerun: the register phase writes it again.' },
+      );
     const client = await memberClient(session, member, 'karmada', token);
     await unjoinMember(
       {
@@ -561,9 +687,12 @@ async function pollUntil<T>(session: Session, what: string, check: () => Promise
     if (value !== undefined) return value;
     if (Date.now() + POLL_MS > deadline) {
       const left = pending();
-      throw new TimeoutError(`timed out after ${Math.round(session.options.timeoutMs / 1000)}s waiting for ${what}${left.length > 0 ? `: ${left.slice(0, 5).join('; ')}${left.length > 5 ? `; and ${left.length - 5} more` : ''}` : ''}`, {
-        hint: 'Nothing was released from KubeFed that Karmada has not adopted. Fix what the message names (kubectl --context <karmada> describe resourcebinding …), then run the same command again (--timeout waits longer).',
-      });
+      throw new TimeoutError(
+        `timed out after ${Math.round(session.options.timeoutMs / 1000)}s waiting for ${what}${left.length > 0 ? `: ${left.slice(0, 5).join('; ')}${left.length > 5 ? `; and ${left.length - 5} more` : ''}` : ''}`,
+        {
+          hint: 'Nothing was released from KubeFed that Karmada has not adopted. Fix what the message names (kubectl --context <karmada> describe resourcebinding …), then run the same command again (--timeout waits longer).',
+        },
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
@@ -575,7 +704,9 @@ async function confirm(session: Session, work: readonly Wave[], toRegister: read
   const objects = work.reduce((sum, wave) => sum + wave.targets.length, 0);
   const question = `Cut over ${objects} Federated object${objects === 1 ? '' : 's'} (${work.map((wave) => wave.label).join(', ') || 'none'})${toRegister.length > 0 ? ` and register ${toRegister.length} cluster${toRegister.length === 1 ? '' : 's'}` : ''} from KubeFed on "${session.host.contextName}" to Karmada on "${session.karmada.contextName}"? [y/N] `;
   if (ctx.stdin.isTTY !== true || ctx.stderr.isTTY !== true) {
-    throw new UsageError('--execute changes the host, the members and Karmada: without a terminal to confirm at, pass --yes', { hint: 'Run it with --dry-run first to see every phase and object.' });
+    throw new UsageError('--execute changes the host, the members and Karmada: without a terminal to confirm at, pass --yes', {
+      hint: 'Run it with --dry-run first to see every phase and object.',
+    });
   }
   const readline = createInterface({ input: ctx.stdin, output: ctx.stderrStream?.() ?? process.stderr });
   const answer = await new Promise<string>((resolve) => readline.question(question, resolve));
@@ -589,7 +720,9 @@ function describePlan(session: Session, toRegister: readonly Member[], work: rea
     lines.push('', 'register: Karmada gets credentials of its own in each member, and a Cluster');
     for (const member of toRegister) {
       const names = memberAccessNames(member.karmadaName);
-      lines.push(`  ${member.kubefedName}: in the member: namespace ${KARMADA_MEMBER_NAMESPACE}, serviceaccounts ${names.serviceAccount} and karmada-impersonator with token Secrets, clusterrole(binding) ${names.clusterRole}; in Karmada: Secrets ${session.options.karmada.clusterNamespace}/${member.karmadaName}(-impersonator), cluster.cluster.karmada.io/${member.karmadaName}; wait until Ready`);
+      lines.push(
+        `  ${member.kubefedName}: in the member: namespace ${KARMADA_MEMBER_NAMESPACE}, serviceaccounts ${names.serviceAccount} and karmada-impersonator with token Secrets, clusterrole(binding) ${names.clusterRole}; in Karmada: Secrets ${session.options.karmada.clusterNamespace}/${member.karmadaName}(-impersonator), cluster.cluster.karmada.io/${member.karmadaName}; wait until Ready`,
+      );
     }
   }
   for (const wave of work) {
@@ -599,9 +732,19 @@ function describePlan(session: Session, toRegister: readonly Member[], work: rea
     const objects = wave.result.groups.filter((group) => group.source !== 'KubeFedClusters').flatMap((group) => group.objects);
     lines.push(`  adopt: apply ${objects.length} objects to Karmada, wait until each binding is scheduled and applied where KubeFed placed it`);
     for (const object of objects) lines.push(`    ${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}`);
-    for (const target of wave.targets) lines.push(`    ${target.target.kind} ${target.target.namespace ? `${target.target.namespace}/` : ''}${target.target.name} stays in: ${target.clusters.join(', ') || 'no cluster'}${target.divided ? ' (replicas divided by Karmada)' : ''}`);
-    lines.push(`  release: delete the Federated objects (KubeFed keeps their member objects)${wave.inputs.preview.replicaSchedulingPreferences.length > 0 ? ' and their ReplicaSchedulingPreferences' : ''}`);
+    for (const target of wave.targets)
+      lines.push(
+        `    ${target.target.kind} ${target.target.namespace ? `${target.target.namespace}/` : ''}${target.target.name} stays in: ${target.clusters.join(', ') || 'no cluster'}${target.divided ? ' (replicas divided by Karmada)' : ''}`,
+      );
+    lines.push(
+      `  release: delete the Federated objects (KubeFed keeps their member objects)${wave.inputs.preview.replicaSchedulingPreferences.length > 0 ? ' and their ReplicaSchedulingPreferences' : ''}`,
+    );
   }
-  lines.push('', unregistration.due || work.length > 0 ? `unregister: unjoin ${session.members.map((member) => member.kubefedName).join(', ')} from KubeFed once no Federated object is left${unregistration.reason ? ` (now: ${unregistration.reason})` : ''}` : `unregister: not yet (${unregistration.reason})`);
+  lines.push(
+    '',
+    unregistration.due || work.length > 0
+      ? `unregister: unjoin ${session.members.map((member) => member.kubefedName).join(', ')} from KubeFed once no Federated object is left${unregistration.reason ? ` (now: ${unregistration.reason})` : ''}`
+      : `unregister: not yet (${unregistration.reason})`,
+  );
   return `${lines.join('\n')}\n`;
 }

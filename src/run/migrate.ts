@@ -25,14 +25,16 @@ import { readManifestSources } from '../io.js';
 
 export async function runMigrate(options: MigrateOptions, env: CommandEnv): Promise<void> {
   const ui = env.ui({ machineOutput: true });
-  const { manifests, hostContext } = options.input.mode === 'offline' ? await readFiles(options.input, env) : await readHost(options.input, env, (text) => ui.logger.warn(text));
+  const { manifests, hostContext } =
+    options.input.mode === 'offline' ? await readFiles(options.input, env) : await readHost(options.input, env, (text) => ui.logger.warn(text));
   const inputs = readMigrationInputs(manifests, {
     kubefedNamespace: options.input.kubefedNamespace,
     builtinTypeConfigs: options.input.mode === 'offline',
   });
   const runbookContext = { hostContext, kubefedNamespace: inputs.preview.kubefedNamespace };
   const result = options.target === 'karmada' ? migrateToKarmada(inputs, options.karmada) : migrateToOcm(inputs, options.ocm);
-  const runbook = options.target === 'karmada' ? karmadaRunbook(result.sources, result.clusterNames, runbookContext) : ocmRunbook(result, options.ocm, runbookContext);
+  const runbook =
+    options.target === 'karmada' ? karmadaRunbook(result.sources, result.clusterNames, runbookContext) : ocmRunbook(result, options.ocm, runbookContext);
   const counts = countBySeverity(result.findings);
   const written = counts.error === 0 || options.allowLossy;
   const objectCount = result.groups.reduce((sum, group) => sum + group.objects.length, 0);
@@ -43,14 +45,18 @@ export async function runMigrate(options: MigrateOptions, env: CommandEnv): Prom
     try {
       writeFileSync(path.resolve(env.ctx.cwd, options.reportFile), report);
     } catch (error) {
-      throw new OperationError('REPORT_UNWRITABLE', `cannot write the report to "${options.reportFile}": ${(error as Error).message}`, { hint: 'Nothing was written to stdout. Choose a writable --report file.' });
+      throw new OperationError('REPORT_UNWRITABLE', `cannot write the report to "${options.reportFile}": ${(error as Error).message}`, {
+        hint: 'Nothing was written to stdout. Choose a writable --report file.',
+      });
     }
   }
   if (!written) {
     throw new OperationError(
       'MIGRATION_INCOMPLETE',
       `${counts.error} finding${counts.error === 1 ? '' : 's'} cannot be migrated as KubeFed propagates ${counts.error === 1 ? 'it' : 'them'}; nothing was written to stdout`,
-      { hint: `See the errors in the report${options.reportFile === undefined ? ' above' : ` (${options.reportFile})`}; fix the input, or pass --allow-lossy to write the rest.` },
+      {
+        hint: `See the errors in the report${options.reportFile === undefined ? ' above' : ` (${options.reportFile})`}; fix the input, or pass --allow-lossy to write the rest.`,
+      },
     );
   }
   if (objectCount === 0) {
@@ -68,7 +74,11 @@ async function readFiles(input: Extract<MigrateInput, { mode: 'offline' }>, env:
 const RSP_GVR: GroupVersionResource = { group: SCHEDULING_GROUP, version: 'v1alpha1', resource: 'replicaschedulingpreferences' };
 
 /** Everything migrate needs from the host cluster, as manifests named after the context. */
-async function readHost(input: Extract<MigrateInput, { mode: 'online' }>, env: CommandEnv, warn: (text: string) => void): Promise<{ manifests: ManifestObject[]; hostContext: string }> {
+async function readHost(
+  input: Extract<MigrateInput, { mode: 'online' }>,
+  env: CommandEnv,
+  warn: (text: string) => void,
+): Promise<{ manifests: ManifestObject[]; hostContext: string }> {
   const access = await env.clusterAccess(input.kubeconfig);
   const client = await access.client(input.hostClusterContext);
   const namespace = input.allNamespaces ? undefined : (input.namespace ?? access.kubeconfig.context(input.hostClusterContext).namespace);
@@ -79,7 +89,12 @@ async function readHost(input: Extract<MigrateInput, { mode: 'online' }>, env: C
  * The KubeFedConfig, FederatedTypeConfigs, Federated objects and RSPs of one namespace (or, with
  * undefined, of every namespace and the cluster-scoped ones), the KubeFedClusters and their Secrets.
  */
-export async function readHostManifests(client: ClusterClient, namespace: string | undefined, kubefedNamespaceFlag: string | undefined, warn: (text: string) => void): Promise<ManifestObject[]> {
+export async function readHostManifests(
+  client: ClusterClient,
+  namespace: string | undefined,
+  kubefedNamespaceFlag: string | undefined,
+  warn: (text: string) => void,
+): Promise<ManifestObject[]> {
   const kubefedNamespace = kubefedNamespaceFlag ?? DEFAULT_KUBEFED_NAMESPACE;
   const allNamespaces = namespace === undefined;
   const objects: KubeObject[] = [];
@@ -113,7 +128,12 @@ export async function readHostManifests(client: ClusterClient, namespace: string
   return objects.map((object, index) => ({ object, source, document: index + 1, line: 1 }));
 }
 
-async function listIfServed(client: ClusterClient, gvr: GroupVersionResource, namespace: string | undefined, warn: (text: string) => void): Promise<KubeObject[]> {
+async function listIfServed(
+  client: ClusterClient,
+  gvr: GroupVersionResource,
+  namespace: string | undefined,
+  warn: (text: string) => void,
+): Promise<KubeObject[]> {
   try {
     return (await client.list(gvr, { namespace })).items;
   } catch (error) {

@@ -51,8 +51,16 @@ async function runOne(member: MemberIdentity, title: string, ui: Ui, work: (memb
   }
 }
 
-async function runSeveral(members: readonly MemberIdentity[], words: { doing: string; failedTo: string }, ui: Ui, work: (member: MemberIdentity, spinner: Spinner) => Promise<string>): Promise<Result[]> {
-  const tasks = await ui.tasks(`${words.doing} ${members.length} clusters`, members.map((m) => m.clusterName));
+async function runSeveral(
+  members: readonly MemberIdentity[],
+  words: { doing: string; failedTo: string },
+  ui: Ui,
+  work: (member: MemberIdentity, spinner: Spinner) => Promise<string>,
+): Promise<Result[]> {
+  const tasks = await ui.tasks(
+    `${words.doing} ${members.length} clusters`,
+    members.map((m) => m.clusterName),
+  );
   const results = await mapWithConcurrency(members, MEMBER_CONCURRENCY, async (member): Promise<Result> => {
     const task = tasks.task(member.clusterName);
     task.update(words.doing.toLowerCase());

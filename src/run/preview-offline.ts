@@ -32,7 +32,12 @@ function onlyKind(manifests: ManifestObject[], kind: string, flag: string): Mani
     const { object } = manifest;
     if (object.kind !== kind || splitApiVersion(object.apiVersion).group !== KUBEFED_CORE_GROUP) {
       throw new ManifestError(
-        { file: manifest.source, document: manifest.document, line: manifest.line, ...(manifest.listIndex ? { path: `items[${manifest.listIndex.join('].items[')}]` } : {}) },
+        {
+          file: manifest.source,
+          document: manifest.document,
+          line: manifest.line,
+          ...(manifest.listIndex ? { path: `items[${manifest.listIndex.join('].items[')}]` } : {}),
+        },
         `${flag} reads ${kind} objects (${KUBEFED_CORE_GROUP}), not ${object.kind} ${object.apiVersion}`,
         { hint: '-f/--filename takes every kind preview reads.' },
       );

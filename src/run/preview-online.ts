@@ -64,9 +64,13 @@ export async function runOnlinePreview(options: OnlinePreviewOptions, env: Comma
   const typeConfig = findTypeConfig(typeConfigs, resource.group, resource.name);
   if (typeConfig === undefined) {
     const qualified = groupQualifiedName(resource.name, resource.group);
-    throw new OperationError('NOT_A_FEDERATED_TYPE', `${qualified} is neither the federated type nor the target type of a FederatedTypeConfig in namespace ${kubefedNamespace}`, {
-      hint: `kubectl get federatedtypeconfigs -n ${kubefedNamespace} lists the federated types; kubefedctl enable ${qualified} federates a type.`,
-    });
+    throw new OperationError(
+      'NOT_A_FEDERATED_TYPE',
+      `${qualified} is neither the federated type nor the target type of a FederatedTypeConfig in namespace ${kubefedNamespace}`,
+      {
+        hint: `kubectl get federatedtypeconfigs -n ${kubefedNamespace} lists the federated types; kubefedctl enable ${qualified} federates a type.`,
+      },
+    );
   }
   const { federatedType } = typeConfig;
   const federatedGvr: GroupVersionResource = { group: federatedType.group, version: federatedType.version, resource: federatedType.pluralName };
@@ -75,7 +79,8 @@ export async function runOnlinePreview(options: OnlinePreviewOptions, env: Comma
   const namespaceTypeConfig = typeConfigs.find((candidate) => candidate.targetType.kind === 'Namespace' && candidate.targetType.group === '');
   const readsNamespaces = namespaceTypeConfig !== undefined && typeConfig.targetType.scope === 'Namespaced' && typeConfig !== namespaceTypeConfig;
   const readsRsps = (RSP_TARGET_KINDS as readonly string[]).includes(federatedType.kind);
-  const where = objectNamespace === undefined ? (federatedType.scope === 'Namespaced' ? 'in any namespace' : '(cluster-scoped)') : `in namespace ${objectNamespace}`;
+  const where =
+    objectNamespace === undefined ? (federatedType.scope === 'Namespaced' ? 'in any namespace' : '(cluster-scoped)') : `in namespace ${objectNamespace}`;
 
   const [targets, federatedNamespaces, rsps] = await Promise.all([
     readTargets(host, federatedGvr, federatedType.kind, objectNamespace, options.resourceName),
@@ -83,7 +88,9 @@ export async function runOnlinePreview(options: OnlinePreviewOptions, env: Comma
     readsRsps ? readRsps(host, objectNamespace, options.resourceName) : Promise.resolve([]),
   ]);
   const withTypeMeta = (object: KubeObject, apiVersion: string, kind: string): KubeObject => ({ ...object, apiVersion, kind });
-  const targetKeys = new Set(targets.map((object) => sourceKey({ kind: federatedType.kind, namespace: object.metadata.namespace ?? '', name: object.metadata.name ?? '' })));
+  const targetKeys = new Set(
+    targets.map((object) => sourceKey({ kind: federatedType.kind, namespace: object.metadata.namespace ?? '', name: object.metadata.name ?? '' })),
+  );
 
   const manifests: ManifestObject[] = [];
   const add = (object: KubeObject) => {
@@ -103,19 +110,35 @@ export async function runOnlinePreview(options: OnlinePreviewOptions, env: Comma
 
   const inputs = readPreviewInputs(manifests, { kubefedNamespace, builtinTypeConfigs: false });
   for (const named of options.memberContexts.keys()) {
-    if (!inputs.clusters.some((cluster) => cluster.name === named)) ui.logger.warn(`--member-context names "${named}", which is not a KubeFedCluster in namespace ${kubefedNamespace}`);
+    if (!inputs.clusters.some((cluster) => cluster.name === named))
+      ui.logger.warn(`--member-context names "${named}", which is not a KubeFedCluster in namespace ${kubefedNamespace}`);
   }
   if (targets.length === 0) ui.logger.warn(`no ${federatedType.kind} found ${where}`);
   const engineOptions = { scope: options.scope, simulateRsp: options.simulateRsp };
   let result = previewFederation(inputs, engineOptions);
   if (options.live) {
     // The first pass tells which names each cluster's objects end up with (overrides may rename them).
-    const federatedTargets = inputs.federated.filter((federated) => targetKeys.has(sourceKey({ kind: federated.object.kind, namespace: federated.object.metadata.namespace ?? '', name: federated.object.metadata.name ?? '' })));
-    const live = await readLiveState(env, options, host, federatedTargets, inputs.clusters.filter((cluster) => cluster.ready).map((cluster) => cluster.name), result, ui);
+    const federatedTargets = inputs.federated.filter((federated) =>
+      targetKeys.has(
+        sourceKey({ kind: federated.object.kind, namespace: federated.object.metadata.namespace ?? '', name: federated.object.metadata.name ?? '' }),
+      ),
+    );
+    const live = await readLiveState(
+      env,
+      options,
+      host,
+      federatedTargets,
+      inputs.clusters.filter((cluster) => cluster.ready).map((cluster) => cluster.name),
+      result,
+      ui,
+    );
     result = warnItems(previewFederation(inputs, { ...engineOptions, live: live.lookup }), live.warningFor);
   }
   const shown = restrictToSources(result, (source) => targetKeys.has(sourceKey(source)));
-  const located: PreviewResult = { ...shown, explanations: shown.explanations.map((explanation) => ({ ...explanation, location: { file: `host cluster ${host.contextName}` } })) };
+  const located: PreviewResult = {
+    ...shown,
+    explanations: shown.explanations.map((explanation) => ({ ...explanation, location: { file: `host cluster ${host.contextName}` } })),
+  };
   printPreview(located, options, env, ui);
 }
 
@@ -134,12 +157,19 @@ async function readList(client: ClusterClient, gvr: GroupVersionResource, kind: 
   return items.map((item) => ({ ...item, apiVersion: joinApiVersion(gvr.group, gvr.version), kind }));
 }
 
-async function readTargets(host: ClusterClient, gvr: GroupVersionResource, kind: string, namespace: string | undefined, name: string | undefined): Promise<KubeObject[]> {
+async function readTargets(
+  host: ClusterClient,
+  gvr: GroupVersionResource,
+  kind: string,
+  namespace: string | undefined,
+  name: string | undefined,
+): Promise<KubeObject[]> {
   if (name === undefined) return readList(host, gvr, kind, namespace, `${kind} objects`);
   const object = await host.get(gvr, name, namespace).catch((error: unknown) => {
     throw prefixError(error, `Failed to retrieve ${kind} "${namespace ? `${namespace}/` : ''}${name}"`);
   });
-  if (object === undefined) throw new OperationError('NOT_FOUND', `${groupQualifiedName(gvr.resource, gvr.group)} "${name}" not found${namespace ? ` in namespace ${namespace}` : ''}`);
+  if (object === undefined)
+    throw new OperationError('NOT_FOUND', `${groupQualifiedName(gvr.resource, gvr.group)} "${name}" not found${namespace ? ` in namespace ${namespace}` : ''}`);
   return [{ ...object, apiVersion: joinApiVersion(gvr.group, gvr.version), kind }];
 }
 
@@ -160,7 +190,11 @@ async function readFederatedNamespaces(host: ClusterClient, typeConfig: TypeConf
 }
 
 async function readRsps(host: ClusterClient, namespace: string | undefined, name: string | undefined): Promise<KubeObject[]> {
-  const typed = (object: KubeObject): KubeObject => ({ ...object, apiVersion: joinApiVersion(RSP_GVR.group, RSP_GVR.version), kind: 'ReplicaSchedulingPreference' });
+  const typed = (object: KubeObject): KubeObject => ({
+    ...object,
+    apiVersion: joinApiVersion(RSP_GVR.group, RSP_GVR.version),
+    kind: 'ReplicaSchedulingPreference',
+  });
   try {
     if (name === undefined) return (await host.list(RSP_GVR, { namespace })).items.map(typed);
     const object = await host.get(RSP_GVR, name, namespace);
@@ -177,7 +211,9 @@ function noteScheduledRsp(rsp: KubeObject, targetKeys: ReadonlySet<string>, ui: 
   const kind = typeof spec?.targetKind === 'string' ? spec.targetKind : '';
   const ref = `${rsp.metadata.namespace}/${rsp.metadata.name}`;
   if (!targetKeys.has(sourceKey({ kind, namespace: rsp.metadata.namespace ?? '', name: rsp.metadata.name ?? '' }))) return;
-  ui.info(`ReplicaSchedulingPreference ${ref}: KubeFed's scheduler has already written its placement and replicas into ${kind} ${ref}, which is what is shown (--simulate-rsp schedules again)`);
+  ui.info(
+    `ReplicaSchedulingPreference ${ref}: KubeFed's scheduler has already written its placement and replicas into ${kind} ${ref}, which is what is shown (--simulate-rsp schedules again)`,
+  );
 }
 
 interface LiveRead {
@@ -204,7 +240,12 @@ async function readLiveState(
   ui: Ui,
 ): Promise<LiveRead> {
   const access = await env.clusterAccess(options.kubeconfig);
-  const bySource = new Map(federatedTargets.map((federated) => [sourceKey({ kind: federated.object.kind, namespace: federated.object.metadata.namespace ?? '', name: federated.object.metadata.name ?? '' }), federated]));
+  const bySource = new Map(
+    federatedTargets.map((federated) => [
+      sourceKey({ kind: federated.object.kind, namespace: federated.object.metadata.namespace ?? '', name: federated.object.metadata.name ?? '' }),
+      federated,
+    ]),
+  );
 
   // What to GET in each cluster: the target, plus the name overrides give it there if it differs.
   const wanted = new Map<string, Map<string, { ref: TargetRef; source: string }>>();
@@ -276,7 +317,9 @@ async function readLiveState(
   };
 
   const readHostNamespaces = async () => {
-    const names = [...bySource.values()].filter((federated) => federated.typeConfig.targetType.kind === 'Namespace' && federated.typeConfig.targetType.group === '').map((federated) => federated.object.metadata.name ?? '');
+    const names = [...bySource.values()]
+      .filter((federated) => federated.typeConfig.targetType.kind === 'Namespace' && federated.typeConfig.targetType.group === '')
+      .map((federated) => federated.object.metadata.name ?? '');
     await mapWithConcurrency(names, MEMBER_CONCURRENCY, async (name) => {
       const object = await host.get(GVR.namespaces, name).catch((error: unknown) => {
         throw prefixError(error, `Failed to read the host cluster's namespace ${name}`);
@@ -286,7 +329,8 @@ async function readLiveState(
   };
 
   await Promise.all([...readyClusters.map(readCluster), mapWithConcurrency([...bySource], MEMBER_CONCURRENCY, readVersions), readHostNamespaces()]);
-  for (const [cluster, reason] of unreachable) ui.logger.warn(`cannot read member cluster "${cluster}": ${reason}; its items show what KubeFed would do if it held none of them`);
+  for (const [cluster, reason] of unreachable)
+    ui.logger.warn(`cannot read member cluster "${cluster}": ${reason}; its items show what KubeFed would do if it held none of them`);
   for (const [key, reason] of itemErrors) ui.logger.warn(`member cluster "${key.split('|')[0]}": cannot read ${reason}; preview treats it as absent`);
 
   const sourceOf = (cluster: string, target: TargetRef) => wanted.get(cluster)?.get(targetKey(cluster, target))?.source;
@@ -300,7 +344,12 @@ async function readLiveState(
       return {
         object,
         recordedVersion: isTarget ? versions.get(source)?.get(cluster) : undefined,
-        isHostNamespace: target.kind === 'Namespace' && target.group === '' && object !== null && object.metadata.uid !== undefined && object.metadata.uid === hostNamespaceUids.get(target.name),
+        isHostNamespace:
+          target.kind === 'Namespace' &&
+          target.group === '' &&
+          object !== null &&
+          object.metadata.uid !== undefined &&
+          object.metadata.uid === hostNamespaceUids.get(target.name),
       };
     },
     warningFor: (cluster, item) => {

@@ -8,14 +8,7 @@ import path from 'node:path';
 import type { CommandEnv } from '../cli/command-env.js';
 import type { Ui } from '../cli/ui.js';
 import type { PreviewPrintOptions } from '../commands/preview.js';
-import {
-  type PreviewResult,
-  renderClusterStreams,
-  renderPreview,
-  renderPreviewErrors,
-  renderPreviewExplain,
-  selectClusters,
-} from '../core/preview/index.js';
+import { type PreviewResult, renderClusterStreams, renderPreview, renderPreviewErrors, renderPreviewExplain, selectClusters } from '../core/preview/index.js';
 import { OperationError } from '../errors.js';
 
 export function printPreview(result: PreviewResult, options: PreviewPrintOptions, env: CommandEnv, ui: Ui): void {

@@ -49,7 +49,11 @@ interface Unit {
   dependencies: Promotion[];
 }
 
-const DEPENDENCY_TYPES: Record<Dependency['kind'], GroupVersionResource> = { ConfigMap: GVR.configMaps, Secret: GVR.secrets, ServiceAccount: GVR.serviceAccounts };
+const DEPENDENCY_TYPES: Record<Dependency['kind'], GroupVersionResource> = {
+  ConfigMap: GVR.configMaps,
+  Secret: GVR.secrets,
+  ServiceAccount: GVR.serviceAccounts,
+};
 
 export async function runPromote(options: PromoteOptions, env: CommandEnv): Promise<void> {
   const ui = env.ui({ machineOutput: options.output !== undefined });
@@ -68,9 +72,13 @@ export async function runPromote(options: PromoteOptions, env: CommandEnv): Prom
   ]);
   const kubefedCluster = clusterObjects.find((object) => object.metadata.name === clusterName);
   if (kubefedCluster === undefined) {
-    throw new OperationError('CLUSTER_NOT_JOINED', `cluster "${clusterName}" is not joined: there is no KubeFedCluster "${clusterName}" in namespace ${kubefedNs}`, {
-      hint: `kubefedctl join ${clusterName} --host-cluster-context <host> joins it; 'kubefedctl get clusters' lists the joined ones.`,
-    });
+    throw new OperationError(
+      'CLUSTER_NOT_JOINED',
+      `cluster "${clusterName}" is not joined: there is no KubeFedCluster "${clusterName}" in namespace ${kubefedNs}`,
+      {
+        hint: `kubefedctl join ${clusterName} --host-cluster-context <host> joins it; 'kubefedctl get clusters' lists the joined ones.`,
+      },
+    );
   }
   const member = await memberClient(options, env, host, kubefedCluster, ui);
   const typeConfigs = typeConfigObjects.map(toTypeConfig);
@@ -84,7 +92,11 @@ export async function runPromote(options: PromoteOptions, env: CommandEnv): Prom
 
   // federateObject leaves the annotations out of the template (its warning is not shown): they
   // stay on the member object, since KubeFed retains a member's annotations when it updates.
-  const promotionOf = (live: KubeObject, typeConfig: TypeConfig): Promotion => ({ live, typeConfig, federated: federateObject(live, federatedTypeOf(typeConfig), { clusters: [clusterName] }).object });
+  const promotionOf = (live: KubeObject, typeConfig: TypeConfig): Promotion => ({
+    live,
+    typeConfig,
+    federated: federateObject(live, federatedTypeOf(typeConfig), { clusters: [clusterName] }).object,
+  });
   // Federated objects already on the host: a named object that has one is not promoted again.
   const units: Unit[] = [];
   const refusals: Error[] = [];
@@ -92,7 +104,15 @@ export async function runPromote(options: PromoteOptions, env: CommandEnv): Prom
   for (const live of lives) {
     const main = promotionOf(live, targetTypeConfig);
     if (await exists(host, main)) {
-      refusals.push(refusal(main, clusterName, 'ALREADY_FEDERATED', `${main.federated.kind} ${refOf(main.federated)} exists already on the host cluster`, `kubefedctl preview ${groupQualifiedName(target.name, target.group)} ${live.metadata.name} --live shows what KubeFed does with it.`));
+      refusals.push(
+        refusal(
+          main,
+          clusterName,
+          'ALREADY_FEDERATED',
+          `${main.federated.kind} ${refOf(main.federated)} exists already on the host cluster`,
+          `kubefedctl preview ${groupQualifiedName(target.name, target.group)} ${live.metadata.name} --live shows what KubeFed does with it.`,
+        ),
+      );
       continue;
     }
     const dependencies: Promotion[] = [];
@@ -125,11 +145,21 @@ export async function runPromote(options: PromoteOptions, env: CommandEnv): Prom
   }
   if (target.namespaced && namespaceTypeConfig !== undefined && memberNamespace !== undefined) {
     // A 404 (none, or the type's CRD not served) reads as undefined.
-    const existing = hostNamespaceUid === undefined ? undefined : await host.get(federatedGvr(namespaceTypeConfig), namespace, namespace).catch((error: unknown) => {
-      throw prefixError(error, `Failed to read ${namespaceTypeConfig.federatedType.kind} ${namespace}/${namespace}`);
-    });
+    const existing =
+      hostNamespaceUid === undefined
+        ? undefined
+        : await host.get(federatedGvr(namespaceTypeConfig), namespace, namespace).catch((error: unknown) => {
+            throw prefixError(error, `Failed to read ${namespaceTypeConfig.federatedType.kind} ${namespace}/${namespace}`);
+          });
     federatedNamespace = existing
-      ? { object: { ...existing, apiVersion: joinApiVersion(namespaceTypeConfig.federatedType.group, namespaceTypeConfig.federatedType.version), kind: namespaceTypeConfig.federatedType.kind }, planned: false }
+      ? {
+          object: {
+            ...existing,
+            apiVersion: joinApiVersion(namespaceTypeConfig.federatedType.group, namespaceTypeConfig.federatedType.version),
+            kind: namespaceTypeConfig.federatedType.kind,
+          },
+          planned: false,
+        }
       : { object: promotionOf(memberNamespace, namespaceTypeConfig).federated, planned: true };
     if (federatedNamespace.planned) shared.push({ object: federatedNamespace.object, gvr: federatedGvr(namespaceTypeConfig) });
   }
@@ -145,7 +175,16 @@ export async function runPromote(options: PromoteOptions, env: CommandEnv): Prom
   for (const promotion of planned) add(promotion.federated);
   const liveObjects = new Map<string, KubeObject>();
   const liveKey = (ref: Pick<TargetRef, 'group' | 'kind' | 'namespace' | 'name'>) => `${ref.group}|${ref.kind}|${ref.namespace}|${ref.name}`;
-  for (const promotion of planned) liveObjects.set(liveKey({ group: promotion.typeConfig.targetType.group, kind: promotion.live.kind, namespace: promotion.live.metadata.namespace ?? '', name: promotion.live.metadata.name ?? '' }), promotion.live);
+  for (const promotion of planned)
+    liveObjects.set(
+      liveKey({
+        group: promotion.typeConfig.targetType.group,
+        kind: promotion.live.kind,
+        namespace: promotion.live.metadata.namespace ?? '',
+        name: promotion.live.metadata.name ?? '',
+      }),
+      promotion.live,
+    );
   if (memberNamespace) liveObjects.set(liveKey({ group: '', kind: 'Namespace', namespace: '', name: namespace }), memberNamespace);
   const live = (cluster: string, ref: TargetRef): LiveState | undefined => {
     if (cluster !== clusterName) return undefined;
@@ -157,7 +196,10 @@ export async function runPromote(options: PromoteOptions, env: CommandEnv): Prom
 
   if (federatedNamespace?.planned && memberNamespace) {
     const verdict = adoptionVerdict(result, clusterName, sourceRef(federatedNamespace.object), memberNamespace);
-    if (!verdict.ok) throw new OperationError(verdict.code, `cannot promote namespace ${namespace} from cluster "${clusterName}": ${verdict.message}`, { hint: hintFor(verdict.code, kubefedNs) });
+    if (!verdict.ok)
+      throw new OperationError(verdict.code, `cannot promote namespace ${namespace} from cluster "${clusterName}": ${verdict.message}`, {
+        hint: hintFor(verdict.code, kubefedNs),
+      });
     showChanges(ui, `Namespace ${namespace}`, clusterName, verdict.changes);
   }
   const accepted: Unit[] = [];
@@ -172,18 +214,31 @@ export async function runPromote(options: PromoteOptions, env: CommandEnv): Prom
       } else showChanges(ui, `${promotion.live.kind} ${refOf(promotion.live)}`, clusterName, verdict.changes);
     }
     if (problems.length === 0) accepted.push(unit);
-    else refusals.push(new OperationError(code, `cannot promote ${unit.main.live.kind} ${refOf(unit.main.live)} from cluster "${clusterName}" (nothing of it is written): ${problems.join('; ')}`, { hint: hintFor(code, kubefedNs) }));
+    else
+      refusals.push(
+        new OperationError(
+          code,
+          `cannot promote ${unit.main.live.kind} ${refOf(unit.main.live)} from cluster "${clusterName}" (nothing of it is written): ${problems.join('; ')}`,
+          { hint: hintFor(code, kubefedNs) },
+        ),
+      );
   }
   for (const unit of accepted) {
     for (const promotion of [...unit.dependencies, unit.main]) {
       if (Object.keys(promotion.live.metadata.annotations ?? {}).length > 0) {
-        ui.logger.log(1, `${promotion.live.kind} ${refOf(promotion.live)}: its annotations stay in cluster "${clusterName}" (KubeFed keeps a member's annotations) but are not in the template`);
+        ui.logger.log(
+          1,
+          `${promotion.live.kind} ${refOf(promotion.live)}: its annotations stay in cluster "${clusterName}" (KubeFed keeps a member's annotations) but are not in the template`,
+        );
       }
     }
   }
 
   if (options.output) {
-    const objects = accepted.length === 0 ? [] : [...shared.map((write) => write.object), ...accepted.flatMap((unit) => [...unit.dependencies, unit.main].map((promotion) => promotion.federated))];
+    const objects =
+      accepted.length === 0
+        ? []
+        : [...shared.map((write) => write.object), ...accepted.flatMap((unit) => [...unit.dependencies, unit.main].map((promotion) => promotion.federated))];
     env.ctx.stdout.write(printObjects(objects, options.output));
   } else if (accepted.length > 0) {
     await applyPromotions(options, env, ui, host, shared, accepted, refusals);
@@ -198,7 +253,15 @@ function finish(failures: Error[], total: number): void {
   throw new PartialFailureError(`${failures.length} of ${total} object(s) could not be promoted`, failures);
 }
 
-async function applyPromotions(options: PromoteOptions, env: CommandEnv, ui: Ui, host: ClusterClient, shared: readonly HostWrite[], units: Unit[], failures: Error[]): Promise<void> {
+async function applyPromotions(
+  options: PromoteOptions,
+  env: CommandEnv,
+  ui: Ui,
+  host: ClusterClient,
+  shared: readonly HostWrite[],
+  units: Unit[],
+  failures: Error[],
+): Promise<void> {
   const print = (line: string) => env.ctx.stdout.write(`${line}\n`);
   const dryRun = options.dryRun;
   const appliers = new Set<Applier>();
@@ -241,8 +304,14 @@ async function applyPromotions(options: PromoteOptions, env: CommandEnv, ui: Ui,
       await rollBack(sharedApplier, 'the namespace', ui);
       return;
     }
-    await endOrphaning(sharedApplier, shared.filter((write) => write.object.kind !== 'Namespace'), ui, dryRun);
-    if (dryRun === 'none') ui.info(`KubeFed now adopts the promoted objects in cluster "${options.cluster}"; 'kubefedctl status' shows when it has${dryRunSuffix(dryRun)}`);
+    await endOrphaning(
+      sharedApplier,
+      shared.filter((write) => write.object.kind !== 'Namespace'),
+      ui,
+      dryRun,
+    );
+    if (dryRun === 'none')
+      ui.info(`KubeFed now adopts the promoted objects in cluster "${options.cluster}"; 'kubefedctl status' shows when it has${dryRunSuffix(dryRun)}`);
   } finally {
     guard.release();
   }
@@ -265,10 +334,19 @@ async function endOrphaning(applier: Applier, writes: readonly HostWrite[], ui: 
   // Nothing was created, so nothing carries the annotation.
   if (dryRun !== 'none') return;
   for (const { object, gvr } of writes) {
-    const op: Operation = { verb: 'patch', cluster: 'host', gvr, name: object.metadata.name!, namespace: object.metadata.namespace, patch: END_ORPHANING_PATCH as unknown as Record<string, unknown> };
+    const op: Operation = {
+      verb: 'patch',
+      cluster: 'host',
+      gvr,
+      name: object.metadata.name!,
+      namespace: object.metadata.namespace,
+      patch: END_ORPHANING_PATCH as unknown as Record<string, unknown>,
+    };
     await applier.applyOne(op).catch((error: unknown) => {
       if (!(error instanceof KubefedctlError)) throw error;
-      ui.logger.warn(`${object.kind} ${refOf(object)} keeps the annotation kubefed.io/orphan=true (deleting it leaves the member object in place): ${error.message}`);
+      ui.logger.warn(
+        `${object.kind} ${refOf(object)} keeps the annotation kubefed.io/orphan=true (deleting it leaves the member object in place): ${error.message}`,
+      );
     });
   }
 }
@@ -287,7 +365,8 @@ async function memberClient(options: PromoteOptions, env: CommandEnv, host: Clus
     ui.logger.log(2, `Reading cluster "${options.cluster}" through context "${context}"`);
     return access.client(context);
   }
-  if (access.clientFor === undefined) throw new OperationError('NO_STORED_CREDENTIALS', `no context for cluster "${options.cluster}"`, { hint: 'Name one with --cluster-context.' });
+  if (access.clientFor === undefined)
+    throw new OperationError('NO_STORED_CREDENTIALS', `no context for cluster "${options.cluster}"`, { hint: 'Name one with --cluster-context.' });
   const secretName = (kubefedCluster.spec as { secretRef?: { name?: unknown } } | undefined)?.secretRef?.name;
   const secret = typeof secretName === 'string' && secretName !== '' ? await host.get(GVR.secrets, secretName, options.kubefedNamespace) : undefined;
   ui.logger.log(2, `Reading cluster "${options.cluster}" with the credentials KubeFed stores for it (${storedCredentialsContext(options.cluster)})`);
@@ -298,10 +377,14 @@ function enabledTypeConfig(typeConfigs: readonly TypeConfig[], group: string, pl
   const found = typeConfigs.find((candidate) => candidate.targetType.group === group && candidate.targetType.pluralName === plural);
   const name = groupQualifiedName(plural, group);
   if (found === undefined) {
-    throw new OperationError('TYPE_NOT_ENABLED', `the type ${name} is not federated: there is no FederatedTypeConfig "${name}" in namespace ${kubefedNs}`, { hint: `Enable it first: kubefedctl enable ${name}` });
+    throw new OperationError('TYPE_NOT_ENABLED', `the type ${name} is not federated: there is no FederatedTypeConfig "${name}" in namespace ${kubefedNs}`, {
+      hint: `Enable it first: kubefedctl enable ${name}`,
+    });
   }
   if (!found.propagationEnabled) {
-    throw new OperationError('TYPE_NOT_ENABLED', `propagation of ${name} is disabled (FederatedTypeConfig ${name}): KubeFed would not adopt anything`, { hint: `kubefedctl enable ${name} enables it again.` });
+    throw new OperationError('TYPE_NOT_ENABLED', `propagation of ${name} is disabled (FederatedTypeConfig ${name}): KubeFed would not adopt anything`, {
+      hint: `kubefedctl enable ${name} enables it again.`,
+    });
   }
   return found;
 }
@@ -323,11 +406,21 @@ async function exists(host: ClusterClient, promotion: Promotion): Promise<boolea
   return found !== undefined;
 }
 
-async function readTargets(member: ClusterClient, target: ApiResource, namespace: string | undefined, options: PromoteOptions, clusterName: string): Promise<KubeObject[]> {
+async function readTargets(
+  member: ClusterClient,
+  target: ApiResource,
+  namespace: string | undefined,
+  options: PromoteOptions,
+  clusterName: string,
+): Promise<KubeObject[]> {
   const typed = (object: KubeObject): KubeObject => ({ ...object, apiVersion: joinApiVersion(target.group, target.version), kind: target.kind });
   if (options.selector !== undefined) {
     const { items } = await member.list(gvrOf(target), { namespace, labelSelector: options.selector });
-    if (items.length === 0) throw new OperationError('NOT_FOUND', `no ${target.kind} matches ${options.selector}${namespace ? ` in namespace ${namespace}` : ''} in cluster "${clusterName}"`);
+    if (items.length === 0)
+      throw new OperationError(
+        'NOT_FOUND',
+        `no ${target.kind} matches ${options.selector}${namespace ? ` in namespace ${namespace}` : ''} in cluster "${clusterName}"`,
+      );
     return items.map(typed).sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
   }
   const objects: KubeObject[] = [];
@@ -338,9 +431,13 @@ async function readTargets(member: ClusterClient, target: ApiResource, namespace
     else objects.push(typed(object));
   }
   if (missing.length > 0) {
-    throw new OperationError('NOT_FOUND', `${target.kind} ${missing.map((name) => `"${namespace ? `${namespace}/` : ''}${name}"`).join(', ')} not found in cluster "${clusterName}"`, {
-      hint: target.namespaced ? 'Check the names and -n/--namespace.' : 'Check the names.',
-    });
+    throw new OperationError(
+      'NOT_FOUND',
+      `${target.kind} ${missing.map((name) => `"${namespace ? `${namespace}/` : ''}${name}"`).join(', ')} not found in cluster "${clusterName}"`,
+      {
+        hint: target.namespaced ? 'Check the names and -n/--namespace.' : 'Check the names.',
+      },
+    );
   }
   return objects;
 }
@@ -361,7 +458,10 @@ async function readDependencies(member: ClusterClient, object: KubeObject, names
     const live = await member.get(gvrOfKind(dependency.kind), dependency.name, namespace);
     if (live === undefined) {
       if (dependency.optional) continue;
-      throw new OperationError('NOT_FOUND', `${object.kind} ${refOf(object)} uses ${dependency.kind} ${namespace}/${dependency.name}, which does not exist in cluster "${clusterName}"`);
+      throw new OperationError(
+        'NOT_FOUND',
+        `${object.kind} ${refOf(object)} uses ${dependency.kind} ${namespace}/${dependency.name}, which does not exist in cluster "${clusterName}"`,
+      );
     }
     const typed = { ...live, apiVersion: 'v1', kind: dependency.kind };
     if (dependency.kind === 'Secret' && isServerOwnedSecret(typed)) continue;

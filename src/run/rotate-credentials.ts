@@ -58,7 +58,14 @@ export async function observeRotateState(settings: RotateSettings, clients: Clie
   return { kubefedCluster, hostSecret, labelledHostSecrets: labelled.items, serviceAccount: sa, memberSecrets: memberSecrets.items };
 }
 
-async function rotateMember(options: RotateCredentialsOptions, clusterName: string, clients: Clients, ui: Ui, env: CommandEnv, spinner: Spinner | undefined): Promise<string> {
+async function rotateMember(
+  options: RotateCredentialsOptions,
+  clusterName: string,
+  clients: Clients,
+  ui: Ui,
+  env: CommandEnv,
+  spinner: Spinner | undefined,
+): Promise<string> {
   const settings: RotateSettings = { clusterName, hostName: options.hostName, namespace: options.namespace };
   spinner?.update('Reading the current credentials in both clusters');
   const observed = await observeRotateState(settings, clients);
@@ -92,10 +99,14 @@ async function rotateMember(options: RotateCredentialsOptions, clusterName: stri
     }
     if (state === 'unknown') {
       // Neither rolled back (KubeFed may be using the new Secret) nor revoked (it may not).
-      throw new OperationError('ROTATION_UNKNOWN', `rotating the credentials of cluster "${clusterName}" failed and whether KubeFed now uses secret ${settings.namespace}/${names.hostSecret} could not be read: ${(error as Error).message}`, {
-        hint: `Nothing was revoked. Run "kubefedctl rotate-credentials ${clusterName}" again: it deletes what this run left once KubeFed works with its own new token.`,
-        cause: error,
-      });
+      throw new OperationError(
+        'ROTATION_UNKNOWN',
+        `rotating the credentials of cluster "${clusterName}" failed and whether KubeFed now uses secret ${settings.namespace}/${names.hostSecret} could not be read: ${(error as Error).message}`,
+        {
+          hint: `Nothing was revoked. Run "kubefedctl rotate-credentials ${clusterName}" again: it deletes what this run left once KubeFed works with its own new token.`,
+          cause: error,
+        },
+      );
     }
     // The patch reached the server though its answer did not: roll forward.
     ui.logger.log(2, `KubeFedCluster "${clusterName}" points at ${names.hostSecret} although the switch failed with: ${(error as Error).message}; going on`);
@@ -106,13 +117,20 @@ async function rotateMember(options: RotateCredentialsOptions, clusterName: stri
 
   // Rolling forward: KubeFed uses the new Secret; the old credentials go once it works with them.
   const keep = (reason: string) =>
-    new OperationError('ROTATION_INCOMPLETE', `cluster "${clusterName}" now uses secret ${settings.namespace}/${names.hostSecret}, but ${reason}; its old credentials were kept (not revoked)`, {
-      hint: `Run "kubefedctl rotate-credentials ${clusterName}" again to finish: it issues a fresh token and deletes every older one.`,
-    });
+    new OperationError(
+      'ROTATION_INCOMPLETE',
+      `cluster "${clusterName}" now uses secret ${settings.namespace}/${names.hostSecret}, but ${reason}; its old credentials were kept (not revoked)`,
+      {
+        hint: `Run "kubefedctl rotate-credentials ${clusterName}" again to finish: it issues a fresh token and deletes every older one.`,
+      },
+    );
   try {
     await applier.applyOne(readyWithNewSecretWait(settings, observed, options.timeoutMs));
   } catch (error) {
-    if (error instanceof InterruptedError) ui.logger.warn(`cluster "${clusterName}" now uses secret ${settings.namespace}/${names.hostSecret}; its old credentials were kept (not revoked). Run "kubefedctl rotate-credentials ${clusterName}" again to finish.`);
+    if (error instanceof InterruptedError)
+      ui.logger.warn(
+        `cluster "${clusterName}" now uses secret ${settings.namespace}/${names.hostSecret}; its old credentials were kept (not revoked). Run "kubefedctl rotate-credentials ${clusterName}" again to finish.`,
+      );
     else if (error instanceof KubefedctlError) throw keep(error.message);
     throw error;
   }
@@ -144,7 +162,14 @@ function describeStep(op: Operation): string {
   return op.verb === 'wait' ? `Waiting for ${op.description} (up to ${formatDuration(op.timeoutMs)})` : describeOperation(op);
 }
 
-function printRotatePlan(options: RotateCredentialsOptions, settings: RotateSettings, observed: ObservedRotateState, names: RotateNames, clients: Clients, env: CommandEnv): void {
+function printRotatePlan(
+  options: RotateCredentialsOptions,
+  settings: RotateSettings,
+  observed: ObservedRotateState,
+  names: RotateNames,
+  clients: Clients,
+  env: CommandEnv,
+): void {
   const plan = [
     ...planNewToken(settings, names, options.tokenTimeoutMs),
     ...planSwitch(settings, observed, names, REDACTED_TOKEN.token),
@@ -156,7 +181,12 @@ function printRotatePlan(options: RotateCredentialsOptions, settings: RotateSett
       ['member', clients.member.contextName],
       ['host', clients.host.contextName],
     ]);
-    env.ctx.stdout.write(printObjects(planObjects(plan, (role) => contexts.get(role) ?? role).map((o) => redactObject(o) as KubeObject), options.output));
+    env.ctx.stdout.write(
+      printObjects(
+        planObjects(plan, (role) => contexts.get(role) ?? role).map((o) => redactObject(o) as KubeObject),
+        options.output,
+      ),
+    );
     return;
   }
   const headings = new Map([

@@ -29,7 +29,13 @@ export interface MembersTarget {
 
 const POLL_MS = 1_000;
 
-export async function runMembersStatus(options: StatusOptions, env: CommandEnv, host: ClusterClient, access: ClusterAccess, targets: () => Promise<MembersTarget[]>): Promise<void> {
+export async function runMembersStatus(
+  options: StatusOptions,
+  env: CommandEnv,
+  host: ClusterClient,
+  access: ClusterAccess,
+  targets: () => Promise<MembersTarget[]>,
+): Promise<void> {
   const ui = env.ui({ machineOutput: options.output !== undefined });
   const clients = new Map<string, Promise<ClusterClient>>();
   const memberClient = (cluster: string): Promise<ClusterClient> => {
@@ -42,7 +48,8 @@ export async function runMembersStatus(options: StatusOptions, env: CommandEnv, 
     return client;
   };
   const deadline = options.waitTimeoutMs === undefined ? undefined : Date.now() + options.waitTimeoutMs;
-  const spinner: Spinner | undefined = deadline === undefined ? undefined : await ui.spinner(`Waiting up to ${formatDuration(options.waitTimeoutMs!)} for every member to roll out`);
+  const spinner: Spinner | undefined =
+    deadline === undefined ? undefined : await ui.spinner(`Waiting up to ${formatDuration(options.waitTimeoutMs!)} for every member to roll out`);
   let reports: MembersReport[];
   for (;;) {
     reports = await Promise.all((await targets()).map((target) => readMembersReport(host, target, memberClient)));
@@ -70,14 +77,22 @@ export async function runMembersStatus(options: StatusOptions, env: CommandEnv, 
 }
 
 /** One federated object: where KubeFed placed it, and each member's verdict. */
-async function readMembersReport(host: ClusterClient, target: MembersTarget, memberClient: (cluster: string) => Promise<ClusterClient>): Promise<MembersReport> {
+async function readMembersReport(
+  host: ClusterClient,
+  target: MembersTarget,
+  memberClient: (cluster: string) => Promise<ClusterClient>,
+): Promise<MembersReport> {
   const { typeConfig } = target;
   const kind = typeConfig.targetType.kind;
   const federated = await host.get(target.federatedGvr, target.name, target.namespace);
   if (!federated) {
     throw new OperationError('NOT_FOUND', `${qualifiedName(target.federatedGvr, target.name, target.namespace)} not found`);
   }
-  const targetGvr: GroupVersionResource = { group: typeConfig.targetType.group, version: typeConfig.targetType.version, resource: typeConfig.targetType.pluralName };
+  const targetGvr: GroupVersionResource = {
+    group: typeConfig.targetType.group,
+    version: typeConfig.targetType.version,
+    resource: typeConfig.targetType.pluralName,
+  };
   // A Namespace's federated object lives in the namespace it federates; other targets are named like it.
   const namespace = typeConfig.targetType.scope === 'Namespaced' ? target.namespace : undefined;
   const rollouts = await Promise.all(
@@ -111,7 +126,11 @@ async function storedCredentialsClient(host: ClusterClient, access: ClusterAcces
   if (!kubefedCluster) throw new OperationError('NOT_JOINED', `no KubeFedCluster "${namespace}/${cluster}" in the host cluster`);
   const secretName = secretRefName(kubefedCluster);
   const secret = secretName ? await host.get(GVR.secrets, secretName, namespace) : undefined;
-  if (!secret) throw new OperationError('NO_CREDENTIALS', `the Secret of KubeFedCluster "${cluster}" (${namespace}/${secretName ?? ''}) does not exist`, { hint: `Pass --member-context ${cluster}=<context>.` });
-  if (!access.clientFor) throw new KubefedctlError('NO_CLIENT', EXIT_CODES.failure, `cannot build a client from the credentials of KubeFedCluster "${cluster}"`);
+  if (!secret)
+    throw new OperationError('NO_CREDENTIALS', `the Secret of KubeFedCluster "${cluster}" (${namespace}/${secretName ?? ''}) does not exist`, {
+      hint: `Pass --member-context ${cluster}=<context>.`,
+    });
+  if (!access.clientFor)
+    throw new KubefedctlError('NO_CLIENT', EXIT_CODES.failure, `cannot build a client from the credentials of KubeFedCluster "${cluster}"`);
   return access.clientFor(storedCredentialsKubeconfig(kubefedCluster, secret));
 }

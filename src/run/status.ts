@@ -10,7 +10,14 @@ import { groupQualifiedName, lookupApiResource } from '../core/api-resources.js'
 import { FEDERATED_GROUP, KUBEFED_CONFIG_NAME } from '../core/constants.js';
 import { GVR } from '../core/gvr.js';
 import { printJsonValue } from '../core/json.js';
-import { type FederatedTypeRef, controlPlaneReport, federatedObjectReport, federatedTypeNamed, renderControlPlane, renderFederatedObject } from '../core/status.js';
+import {
+  type FederatedTypeRef,
+  controlPlaneReport,
+  federatedObjectReport,
+  federatedTypeNamed,
+  renderControlPlane,
+  renderFederatedObject,
+} from '../core/status.js';
 import type { GroupVersionResource, KubeObject } from '../core/types.js';
 import { KubefedctlError, OperationError, prefixError } from '../errors.js';
 import { type MembersTarget, runMembersStatus } from './status-members.js';
@@ -33,7 +40,13 @@ export async function runStatus(options: StatusOptions, env: CommandEnv): Promis
       listKubeFed(client, GVR.kubefedClusters, options.kubefedNamespace),
       listKubeFed(client, GVR.federatedTypeConfigs, options.kubefedNamespace),
     ]);
-    const controlPlane = controlPlaneReport({ hostContext: client.contextName, kubefedNamespace: options.kubefedNamespace, kubefedConfig, clusters, typeConfigs });
+    const controlPlane = controlPlaneReport({
+      hostContext: client.contextName,
+      kubefedNamespace: options.kubefedNamespace,
+      kubefedConfig,
+      clusters,
+      typeConfigs,
+    });
     report = controlPlane;
     text = renderControlPlane(controlPlane, now);
   } else {
@@ -48,14 +61,21 @@ export async function runStatus(options: StatusOptions, env: CommandEnv): Promis
     });
     if (object === undefined) {
       throw new OperationError('NOT_FOUND', `${resource} "${name}" not found${namespace ? ` in namespace "${namespace}"` : ''}`, {
-        hint: namespace && options.target.namespace === undefined ? `Looked in "${namespace}", the namespace of the host cluster context; name another with -n.` : undefined,
+        hint:
+          namespace && options.target.namespace === undefined
+            ? `Looked in "${namespace}", the namespace of the host cluster context; name another with -n.`
+            : undefined,
       });
     }
     if (options.members) {
       // The preview's reading of a FederatedTypeConfig, loaded only here (it is a bundle of its own).
       const { toTypeConfig } = await import('../core/preview/inputs.js');
       const typeConfig = typeConfigs.map(toTypeConfig).find((ftc) => ftc.federatedType.group === gvr.group && ftc.federatedType.pluralName === gvr.resource);
-      if (!typeConfig) throw new OperationError('NO_TYPE_CONFIG', `no FederatedTypeConfig in "${options.kubefedNamespace}" federates ${resource}, so which type it stands for in the members is unknown`);
+      if (!typeConfig)
+        throw new OperationError(
+          'NO_TYPE_CONFIG',
+          `no FederatedTypeConfig in "${options.kubefedNamespace}" federates ${resource}, so which type it stands for in the members is unknown`,
+        );
       const target: MembersTarget = { typeConfig, federatedGvr: gvr, name, namespace };
       await runMembersStatus(options, env, client, access, async () => [target]);
       return;
@@ -72,14 +92,19 @@ export async function runStatus(options: StatusOptions, env: CommandEnv): Promis
   else out.write(text + (report.problems.length > 0 ? `\nProblems:\n${report.problems.map((p) => `  - ${p}\n`).join('')}` : ''));
 
   if (options.check && report.problems.length > 0) {
-    throw new OperationError('CHECK_FAILED', `status check failed: ${report.problems.length === 1 ? report.problems[0]! : `${report.problems.length} problems (see the report)`}`);
+    throw new OperationError(
+      'CHECK_FAILED',
+      `status check failed: ${report.problems.length === 1 ? report.problems[0]! : `${report.problems.length} problems (see the report)`}`,
+    );
   }
 }
 
 /** `status --members` without TYPE NAME: every object of every namespaced federated type in `namespace`. */
 async function everyFederatedObject(client: ClusterClient, kubefedNamespace: string, namespace: string): Promise<MembersTarget[]> {
   const { toTypeConfig } = await import('../core/preview/inputs.js');
-  const typeConfigs = (await listKubeFed(client, GVR.federatedTypeConfigs, kubefedNamespace)).map(toTypeConfig).filter((ftc) => ftc.federatedType.scope === 'Namespaced');
+  const typeConfigs = (await listKubeFed(client, GVR.federatedTypeConfigs, kubefedNamespace))
+    .map(toTypeConfig)
+    .filter((ftc) => ftc.federatedType.scope === 'Namespaced');
   const lists = await Promise.all(
     typeConfigs.map(async (typeConfig) => {
       const federated = typeConfig.federatedType;
@@ -106,10 +131,14 @@ async function listKubeFed(client: ClusterClient, gvr: GroupVersionResource, nam
 function notInstalled(client: ClusterClient, resource: string): (error: unknown) => never {
   return (error) => {
     if (error instanceof KubefedctlError && error.code === 'NOT_FOUND') {
-      throw new OperationError('KUBEFED_NOT_INSTALLED', `the server doesn't have a resource type "${resource}" (core.kubefed.io) in context "${client.contextName}"`, {
-        hint: 'Is KubeFed installed on this cluster? Name the host cluster with --host-cluster-context.',
-        cause: error,
-      });
+      throw new OperationError(
+        'KUBEFED_NOT_INSTALLED',
+        `the server doesn't have a resource type "${resource}" (core.kubefed.io) in context "${client.contextName}"`,
+        {
+          hint: 'Is KubeFed installed on this cluster? Name the host cluster with --host-cluster-context.',
+          cause: error,
+        },
+      );
     }
     throw error;
   };

@@ -16,7 +16,11 @@ import { OperationError, prefixError } from '../errors.js';
 import type { Logger } from '../log.js';
 
 /** GetResources: look the target up, read its schema, generate the FederatedTypeConfig and CRD. */
-export async function generateTypeResources(client: ClusterClient, directive: EnableTypeDirective, logger: Logger): Promise<{ target: ApiResource; typeConfig: KubeObject; crd: KubeObject }> {
+export async function generateTypeResources(
+  client: ClusterClient,
+  directive: EnableTypeDirective,
+  logger: Logger,
+): Promise<{ target: ApiResource; typeConfig: KubeObject; crd: KubeObject }> {
   const target = await findApiResource(client, directive.name, directive.targetVersion, logger);
   const typeConfig = typeConfigForTarget(target, directive);
   const traits = await readTargetSchemaTraits(client, target).catch((error: unknown) => {

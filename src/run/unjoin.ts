@@ -36,13 +36,27 @@ export async function runUnjoin(options: UnjoinOptions, env: CommandEnv): Promis
     const withoutContext = options.membersWithoutContext.includes(member.clusterName);
     if (withoutContext) ui.logger.warn(`context "${member.clusterContext}" does not exist; with --force only the host cluster is cleaned up`);
     const memberClient = withoutContext ? undefined : await access.client(member.clusterContext);
-    return unjoinMember(options, { clusterName: member.clusterName, hostName: options.hostName, namespace: options.namespace }, { host, member: memberClient }, ui, env, spinner);
+    return unjoinMember(
+      options,
+      { clusterName: member.clusterName, hostName: options.hostName, namespace: options.namespace },
+      { host, member: memberClient },
+      ui,
+      env,
+      spinner,
+    );
   });
 }
 
 type Clients = { host: ClusterClient; member: ClusterClient | undefined };
 
-export async function unjoinMember(options: UnjoinOptions, target: UnjoinTarget, clients: Clients, ui: Ui, env: CommandEnv, spinner: Spinner | undefined): Promise<string> {
+export async function unjoinMember(
+  options: UnjoinOptions,
+  target: UnjoinTarget,
+  clients: Clients,
+  ui: Ui,
+  env: CommandEnv,
+  spinner: Spinner | undefined,
+): Promise<string> {
   const observed = await observeUnjoin(target, clients, options.force, ui);
   const plan = planUnjoin(target, observed, options.waitTimeoutMs);
   if (options.dryRun === 'client') {
@@ -67,7 +81,10 @@ export async function unjoinMember(options: UnjoinOptions, target: UnjoinTarget,
       // Host objects are what unjoin is about; member cleanup failures only stop a non-forced unjoin.
       if (op.verb === 'wait' || !options.force || op.cluster === 'host') {
         if (error instanceof ClusterApiError && op.verb !== 'wait') {
-          throw new OperationError('UNJOIN_DELETE', `could not delete ${description}: ${error.message}`, { cause: error, hint: op.cluster === 'member' ? 'Re-run with --force to remove the registration anyway.' : undefined });
+          throw new OperationError('UNJOIN_DELETE', `could not delete ${description}: ${error.message}`, {
+            cause: error,
+            hint: op.cluster === 'member' ? 'Re-run with --force to remove the registration anyway.' : undefined,
+          });
         }
         throw error;
       }
@@ -106,9 +123,13 @@ async function observeUnjoin(target: UnjoinTarget, clients: Clients, force: bool
   // that failed part way) shows that it was joined to this host: a re-run removes what is left.
   // Member objects alone prove nothing: they may belong to a join of the same cluster to another host.
   if (!kubefedCluster && !force && labelledHostSecrets.items.length === 0) {
-    throw new OperationError('NOT_JOINED', `cluster "${target.clusterName}" is not joined: there is no KubeFedCluster "${ns}/${target.clusterName}" in host cluster "${clients.host.contextName}"`, {
-      hint: 'Check the cluster name and --kubefed-namespace; --force cleans up leftovers of a partial join and succeeds.',
-    });
+    throw new OperationError(
+      'NOT_JOINED',
+      `cluster "${target.clusterName}" is not joined: there is no KubeFedCluster "${ns}/${target.clusterName}" in host cluster "${clients.host.contextName}"`,
+      {
+        hint: 'Check the cluster name and --kubefed-namespace; --force cleans up leftovers of a partial join and succeeds.',
+      },
+    );
   }
   return { kubefedCluster, labelledHostSecrets: labelledHostSecrets.items, member };
 }
@@ -138,8 +159,16 @@ async function observeMember(target: UnjoinTarget, member: ClusterClient, host: 
     member.context.server === host.context.server ? Promise.resolve(undefined) : otherNamespaceContents(member, ns).catch((error: unknown) => ({ error }));
   const [foundClusterScoped, labelledClusterScoped, ownLists, [namespace, hostNamespace], others] = await Promise.all([
     Promise.all(clusterScoped.map(([gvr, name]) => member.get(gvr, name))),
-    Promise.all(LABELLED_MEMBER_TYPES.filter((type) => !type.namespaced).map(({ gvr }) => member.list(gvr, { labelSelector: selector }).then((list) => ({ gvr, items: list.items })))),
-    Promise.all(LABELLED_MEMBER_TYPES.filter((type) => type.namespaced).map(({ gvr }) => member.list(gvr, { namespace: ns }).then((list) => ({ gvr, items: list.items })))),
+    Promise.all(
+      LABELLED_MEMBER_TYPES.filter((type) => !type.namespaced).map(({ gvr }) =>
+        member.list(gvr, { labelSelector: selector }).then((list) => ({ gvr, items: list.items })),
+      ),
+    ),
+    Promise.all(
+      LABELLED_MEMBER_TYPES.filter((type) => type.namespaced).map(({ gvr }) =>
+        member.list(gvr, { namespace: ns }).then((list) => ({ gvr, items: list.items })),
+      ),
+    ),
     namespaceRead,
     othersRead,
   ]);
@@ -148,9 +177,10 @@ async function observeMember(target: UnjoinTarget, member: ClusterClient, host: 
     const object = namespace === undefined ? foundClusterScoped[clusterScoped.findIndex(([g, n]) => g === gvr && n === name)] : inNamespace(gvr, name);
     return object ? [{ gvr, object }] : [];
   });
-  const labelled = [...labelledClusterScoped, ...ownLists.map(({ gvr, items }) => ({ gvr, items: items.filter((item) => isManagedFor(item, target.clusterName)) }))].flatMap(({ gvr, items }) =>
-    items.map((object) => ({ gvr, object })),
-  );
+  const labelled = [
+    ...labelledClusterScoped,
+    ...ownLists.map(({ gvr, items }) => ({ gvr, items: items.filter((item) => isManagedFor(item, target.clusterName)) })),
+  ].flatMap(({ gvr, items }) => items.map((object) => ({ gvr, object })));
   const observed: ObservedMember = { byName, labelled, namespace, hostNamespace };
   if (others && namespace && namespaceKeep(target, observed) === undefined) {
     if ('error' in others) throw others.error;
@@ -200,7 +230,8 @@ async function otherNamespaceContents(member: ClusterClient, ns: string): Promis
       } catch (error) {
         // A type that went away since discovery (404) or cannot be listed after all (405) holds
         // nothing; anything else (403, 5xx, a timeout) leaves the question open.
-        if (!(error instanceof ClusterApiError && (error.status === 404 || error.status === 405))) unchecked.push(`${qualifiedResource(gvr)} (${shortReason(error)})`);
+        if (!(error instanceof ClusterApiError && (error.status === 404 || error.status === 405)))
+          unchecked.push(`${qualifiedResource(gvr)} (${shortReason(error)})`);
         return [];
       }
     }),
@@ -213,13 +244,25 @@ function shortReason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function printUnjoinPlan(clusterName: string, operations: Operation[], notes: ReturnType<typeof planUnjoin>['notes'], clients: Clients, options: UnjoinOptions, env: CommandEnv): void {
+function printUnjoinPlan(
+  clusterName: string,
+  operations: Operation[],
+  notes: ReturnType<typeof planUnjoin>['notes'],
+  clients: Clients,
+  options: UnjoinOptions,
+  env: CommandEnv,
+): void {
   const contexts = new Map([
     ['member', clients.member?.contextName ?? ''],
     ['host', clients.host.contextName],
   ]);
   if (options.output) {
-    env.ctx.stdout.write(printObjects(planObjects(operations, (role) => contexts.get(role) ?? role), options.output));
+    env.ctx.stdout.write(
+      printObjects(
+        planObjects(operations, (role) => contexts.get(role) ?? role),
+        options.output,
+      ),
+    );
     return;
   }
   const headings = new Map<string, string>();

@@ -34,13 +34,20 @@ describe('the built CLI behind a proxy', () => {
       const proxy = await start();
       harness.defer(() => proxy.close());
       const proxyUrl = proxy.url.replace('://', '://u:proxy-password@');
-      const kubeconfig = writeKubeconfig(harness.dir, { server: server.url, 'certificate-authority': tlsFile('ca.crt'), 'proxy-url': proxyUrl }, { token: 't' });
+      const kubeconfig = writeKubeconfig(
+        harness.dir,
+        { server: server.url, 'certificate-authority': tlsFile('ca.crt'), 'proxy-url': proxyUrl },
+        { token: 't' },
+      );
 
       const { status, stderr } = await runCli(['enable', 'deployments.apps', '--kubeconfig', kubeconfig, '-v=6']);
       assert.equal(status, 1, stderr);
       assert.match(stderr, /Error from server \(Forbidden\)/, 'the answer came from the API server, through the tunnel');
       assert.ok(proxy.targets.length >= 1 && proxy.targets.every((target) => target === `127.0.0.1:${server.port}`), String(proxy.targets));
-      assert.ok(proxy.credentials.every((presented) => /^(Basic dTpwcm94eS1wYXNzd29yZA==|u:proxy-password)$/.test(presented)), 'the proxy saw the credentials');
+      assert.ok(
+        proxy.credentials.every((presented) => /^(Basic dTpwcm94eS1wYXNzd29yZA==|u:proxy-password)$/.test(presented)),
+        'the proxy saw the credentials',
+      );
       assert.ok(server.requests.length >= 1);
       assert.doesNotMatch(stderr, /proxy-password/);
     });

@@ -59,7 +59,11 @@ function execUser(mode: string, exec: Partial<ExecCredentialConfig> = {}, env: R
 
 describe('static credentials', () => {
   it('sends a bearer token and impersonation headers', async () => {
-    const provider = createCredentialProvider(CONTEXT, { name: 'alice', token: 'static-token', impersonate: 'bob', impersonateGroups: ['g1', 'g2'], impersonateUserExtra: { 'scopes.example/x': ['a'] } }, deps());
+    const provider = createCredentialProvider(
+      CONTEXT,
+      { name: 'alice', token: 'static-token', impersonate: 'bob', impersonateGroups: ['g1', 'g2'], impersonateUserExtra: { 'scopes.example/x': ['a'] } },
+      deps(),
+    );
     const credentials = await provider.current();
     assert.equal(credentials.headers.Authorization, 'Bearer static-token');
     assert.equal(credentials.headers['Impersonate-User'], 'bob');
@@ -82,11 +86,19 @@ describe('static credentials', () => {
   });
 
   it('loads client certificates from data or from files', async () => {
-    const fromData = await createCredentialProvider(CONTEXT, { name: 'a', clientCertificateData: base64(tlsText('client.crt')), clientKeyData: base64(tlsText('client.key')) }, deps()).current();
+    const fromData = await createCredentialProvider(
+      CONTEXT,
+      { name: 'a', clientCertificateData: base64(tlsText('client.crt')), clientKeyData: base64(tlsText('client.key')) },
+      deps(),
+    ).current();
     assert.equal(fromData.cert, tlsText('client.crt'));
     assert.equal(fromData.key, tlsText('client.key'));
     assert.equal(fromData.headers.Authorization, undefined);
-    const fromFiles = await createCredentialProvider(CONTEXT, { name: 'a', clientCertificate: tlsFile('client.crt'), clientKey: tlsFile('client.key') }, deps()).current();
+    const fromFiles = await createCredentialProvider(
+      CONTEXT,
+      { name: 'a', clientCertificate: tlsFile('client.crt'), clientKey: tlsFile('client.key') },
+      deps(),
+    ).current();
     assert.equal(fromFiles.cert, tlsText('client.crt'));
   });
 
@@ -97,8 +109,14 @@ describe('static credentials', () => {
   });
 
   it('rejects conflicting or incomplete methods the way client-go does', () => {
-    assert.throws(() => createCredentialProvider(CONTEXT, { name: 'alice', token: 't', username: 'u', password: 'p' }, deps()), /more than one authentication method found for user "alice"/);
-    assert.throws(() => createCredentialProvider(CONTEXT, { name: 'alice', clientCertificate: tlsFile('client.crt') }, deps()), /client certificate but no client key/);
+    assert.throws(
+      () => createCredentialProvider(CONTEXT, { name: 'alice', token: 't', username: 'u', password: 'p' }, deps()),
+      /more than one authentication method found for user "alice"/,
+    );
+    assert.throws(
+      () => createCredentialProvider(CONTEXT, { name: 'alice', clientCertificate: tlsFile('client.crt') }, deps()),
+      /client certificate but no client key/,
+    );
     assert.throws(
       () => createCredentialProvider(CONTEXT, { name: 'alice', authProvider: { name: 'gcp', config: {} } }, deps()),
       (error: unknown) => error instanceof ConfigError && /gcp auth-provider/.test(error.message) && /gke-gcloud-auth-plugin/.test(error.hint ?? ''),
@@ -106,7 +124,11 @@ describe('static credentials', () => {
   });
 
   it('reports an unreadable client key file by name', async () => {
-    const provider = createCredentialProvider(CONTEXT, { name: 'alice', clientCertificate: tlsFile('client.crt'), clientKey: '/nonexistent/client.key' }, deps());
+    const provider = createCredentialProvider(
+      CONTEXT,
+      { name: 'alice', clientCertificate: tlsFile('client.crt'), clientKey: '/nonexistent/client.key' },
+      deps(),
+    );
     await assert.rejects(provider.current(), (error: unknown) => error instanceof ConfigError && error.message.includes('/nonexistent/client.key'));
   });
 });
@@ -179,7 +201,10 @@ describe('exec credential plugins', () => {
       () => createCredentialProvider(CONTEXT, execUser('token', { apiVersion: 'client.authentication.k8s.io/v1alpha1' }), deps()),
       (error: unknown) => error instanceof ConfigError && /v1alpha1, which is no longer supported/.test(error.message) && /v1beta1/.test(error.hint ?? ''),
     );
-    assert.throws(() => createCredentialProvider(CONTEXT, execUser('token', { apiVersion: 'client.authentication.k8s.io/v1' }), deps()), /interactiveMode must be specified/);
+    assert.throws(
+      () => createCredentialProvider(CONTEXT, execUser('token', { apiVersion: 'client.authentication.k8s.io/v1' }), deps()),
+      /interactiveMode must be specified/,
+    );
     assert.equal(pluginRuns(logFile).length, 0);
   });
 
@@ -197,7 +222,10 @@ describe('exec credential plugins', () => {
 
   it('reports a failing plugin with its exit code, and retries on the next request', async () => {
     const provider = createCredentialProvider(CONTEXT, execUser('fail'), deps());
-    await assert.rejects(provider.current(), (error: unknown) => error instanceof ConfigError && error.exitCode === 1 && /failed with exit code 3/.test(error.message));
+    await assert.rejects(
+      provider.current(),
+      (error: unknown) => error instanceof ConfigError && error.exitCode === 1 && /failed with exit code 3/.test(error.message),
+    );
     assert.match(stderrText, /you are not logged in/);
     await assert.rejects(provider.current());
     assert.equal(pluginRuns(logFile).length, 2, 'failures are not cached');
@@ -208,7 +236,10 @@ describe('exec credential plugins', () => {
       createCredentialProvider(CONTEXT, execUser('garbage'), deps()).current(),
       (error: unknown) => error instanceof ConfigError && /not an ExecCredential/.test(error.message) && !error.message.includes('this is not'),
     );
-    await assert.rejects(createCredentialProvider(CONTEXT, execUser('wrong-version'), deps()).current(), /configured to use API version client.authentication.k8s.io\/v1beta1/);
+    await assert.rejects(
+      createCredentialProvider(CONTEXT, execUser('wrong-version'), deps()).current(),
+      /configured to use API version client.authentication.k8s.io\/v1beta1/,
+    );
     await assert.rejects(createCredentialProvider(CONTEXT, execUser('empty-status'), deps()).current(), /didn't return a token or a client certificate/);
   });
 

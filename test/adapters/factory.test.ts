@@ -47,7 +47,10 @@ describe('createClusterFactory', () => {
   it('reports kubeconfig and context problems as ConfigError, and does not cache failures', async () => {
     const factory = createClusterFactory({ explicitKubeconfig: dir.write('config.yaml', TWO_CONTEXTS), env: {}, homeDir: dir.path, logger: SILENT_LOGGER });
     await assert.rejects(factory('three'), (error: unknown) => error instanceof ConfigError && error.message === 'context "three" does not exist');
-    await assert.rejects(factory('bad-ca'), (error: unknown) => error instanceof ConfigError && /unable to read certificate-authority ".*does-not-exist\.crt"/.test(error.message));
+    await assert.rejects(
+      factory('bad-ca'),
+      (error: unknown) => error instanceof ConfigError && /unable to read certificate-authority ".*does-not-exist\.crt"/.test(error.message),
+    );
     dir.write('does-not-exist.crt', 'not really a certificate');
     assert.equal((await factory('bad-ca')).contextName, 'bad-ca', 'fixed on disk, so the retry succeeds');
 

@@ -41,7 +41,13 @@ async function startUpstream(): Promise<Upstream> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const entry: Seen = { method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, body: Buffer.concat(chunks).toString(), answered: false };
+      const entry: Seen = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        authorization: req.headers.authorization,
+        body: Buffer.concat(chunks).toString(),
+        answered: false,
+      };
       seen.push(entry);
       if ((req.url ?? '').includes('watch=1')) {
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -85,12 +91,21 @@ interface Reply {
 
 const clientAgent = new https.Agent({ keepAlive: true, ca: tlsText('ca.crt') });
 
-function call(proxy: FaultProxy, method: string, pathAndQuery: string, body?: string, options: { timeoutMs?: number; agent?: https.Agent } = {}): Promise<Reply> {
+function call(
+  proxy: FaultProxy,
+  method: string,
+  pathAndQuery: string,
+  body?: string,
+  options: { timeoutMs?: number; agent?: https.Agent } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = https.request(`${proxy.url}${pathAndQuery}`, {
       method,
       agent: options.agent ?? clientAgent,
-      headers: { authorization: 'Bearer secret-token-value', ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) },
+      headers: {
+        authorization: 'Bearer secret-token-value',
+        ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
+      },
       ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
     });
     req.on('timeout', () => req.destroy(Object.assign(new Error('client timeout'), { code: 'CLIENT_TIMEOUT' })));
@@ -113,7 +128,14 @@ describe('fault proxy', { timeout: 20_000 }, () => {
   before(async () => {
     upstream = await startUpstream();
     plan = new FaultPlan();
-    proxy = await startFaultProxy({ upstream: upstream.url, upstreamCa: tlsText('ca.crt'), cert: tlsText('server.crt'), key: tlsText('server.key'), plan, label: 'member' });
+    proxy = await startFaultProxy({
+      upstream: upstream.url,
+      upstreamCa: tlsText('ca.crt'),
+      cert: tlsText('server.crt'),
+      key: tlsText('server.key'),
+      plan,
+      label: 'member',
+    });
   });
   after(async () => {
     clientAgent.destroy();
@@ -125,7 +147,7 @@ describe('fault proxy', { timeout: 20_000 }, () => {
     upstream.seen.length = 0;
   });
 
-  it('forwards requests with the caller\'s Authorization; numbers POST/PUT/PATCH/DELETE but not reads or dry-run writes', async () => {
+  it("forwards requests with the caller's Authorization; numbers POST/PUT/PATCH/DELETE but not reads or dry-run writes", async () => {
     const reads = await call(proxy, 'GET', '/api/v1/namespaces?limit=500');
     assert.equal(reads.status, 200);
     assert.match(reads.body, /"url":"\/api\/v1\/namespaces\?limit=500"/);
@@ -207,10 +229,13 @@ describe('fault proxy', { timeout: 20_000 }, () => {
     assert.ok(write, 'the write reached the apiserver');
     assert.equal(write.body, '{"metadata":{"name":"sa"}}');
     assert.equal(write.answered, true, 'the apiserver had written its whole answer');
-    assert.deepEqual(plan.writes.map((w) => [w.write, w.outcome, w.upstreamStatus, w.fault]), [
-      [1, 'forwarded', 201, undefined],
-      [2, 'response-dropped', 201, 'drop-response'],
-    ]);
+    assert.deepEqual(
+      plan.writes.map((w) => [w.write, w.outcome, w.upstreamStatus, w.fault]),
+      [
+        [1, 'forwarded', 201, undefined],
+        [2, 'response-dropped', 201, 'drop-response'],
+      ],
+    );
     // Only that connection is gone: the next request works.
     assert.equal((await call(proxy, 'DELETE', '/api/v1/namespaces/x')).status, 200);
     assert.equal(plan.writes[2]!.outcome, 'forwarded');
@@ -230,17 +255,23 @@ describe('fault proxy', { timeout: 20_000 }, () => {
     plan.failWrite(2, 500, { forward: true });
     const first = await call(proxy, 'POST', '/api/v1/namespaces', '{}');
     assert.equal(first.status, 503);
-    assert.deepEqual({ ...JSON.parse(first.body), message: undefined }, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: undefined, reason: 'ServiceUnavailable', code: 503 });
+    assert.deepEqual(
+      { ...JSON.parse(first.body), message: undefined },
+      { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: undefined, reason: 'ServiceUnavailable', code: 503 },
+    );
     assert.equal(upstream.seen.length, 0);
     const second = await call(proxy, 'POST', '/api/v1/namespaces', '{}');
     assert.equal(second.status, 500);
     assert.equal(JSON.parse(second.body).reason, 'InternalError');
     assert.equal(upstream.seen.length, 1);
     assert.equal(upstream.seen[0]!.answered, true);
-    assert.deepEqual(plan.writes.map((w) => [w.outcome, w.upstreamStatus, w.fault]), [
-      ['failed-without-forwarding', undefined, 'fail-503'],
-      ['failed-after-forwarding', 201, 'fail-500-after-forwarding'],
-    ]);
+    assert.deepEqual(
+      plan.writes.map((w) => [w.outcome, w.upstreamStatus, w.fault]),
+      [
+        ['failed-without-forwarding', undefined, 'fail-503'],
+        ['failed-after-forwarding', 201, 'fail-500-after-forwarding'],
+      ],
+    );
   });
 
   it('holdWrite: nothing is forwarded until release(); reads are not held', async () => {
@@ -249,10 +280,20 @@ describe('fault proxy', { timeout: 20_000 }, () => {
     const record = await hold.arrived;
     assert.equal(record.outcome, 'held');
     assert.equal((await call(proxy, 'GET', '/api/v1/namespaces/a')).status, 200);
-    assert.deepEqual(upstream.seen.map((s) => s.method), ['GET'], 'the held PUT has not been forwarded');
+    assert.deepEqual(
+      upstream.seen.map((s) => s.method),
+      ['GET'],
+      'the held PUT has not been forwarded',
+    );
     hold.release();
     assert.equal((await pending).status, 200);
-    assert.deepEqual(upstream.seen.map((s) => [s.method, s.body]), [['GET', ''], ['PUT', '{"held":true}']]);
+    assert.deepEqual(
+      upstream.seen.map((s) => [s.method, s.body]),
+      [
+        ['GET', ''],
+        ['PUT', '{"held":true}'],
+      ],
+    );
     assert.equal(plan.writes[0]!.outcome, 'forwarded');
   });
 
@@ -271,7 +312,11 @@ describe('fault proxy', { timeout: 20_000 }, () => {
     hold.release();
     assert.equal(plan.writes[0]!.outcome, 'abandoned');
     assert.equal((await call(proxy, 'GET', '/healthz')).status, 200);
-    assert.deepEqual(upstream.seen.map((s) => s.url), ['/healthz'], 'the abandoned POST never reached the apiserver');
+    assert.deepEqual(
+      upstream.seen.map((s) => s.url),
+      ['/healthz'],
+      'the abandoned POST never reached the apiserver',
+    );
     agent.destroy();
   });
 
@@ -334,24 +379,37 @@ describe('fault proxy', { timeout: 20_000 }, () => {
 
   it('stallResponseOfWrite: forwarded and answered upstream, the client hears nothing until its own timeout', async () => {
     plan.stallResponseOfWrite(1);
-    await assert.rejects(call(proxy, 'POST', '/api/v1/namespaces', '{}', { timeoutMs: 300, agent: new https.Agent({ ca: tlsText('ca.crt') }) }), (error: NodeJS.ErrnoException) => error.code === 'CLIENT_TIMEOUT');
+    await assert.rejects(
+      call(proxy, 'POST', '/api/v1/namespaces', '{}', { timeoutMs: 300, agent: new https.Agent({ ca: tlsText('ca.crt') }) }),
+      (error: NodeJS.ErrnoException) => error.code === 'CLIENT_TIMEOUT',
+    );
     assert.equal(upstream.seen.length, 1);
     assert.equal(upstream.seen[0]!.answered, true);
     assert.equal(plan.writes[0]!.outcome, 'response-stalled');
   });
 
   it('one plan shared by two proxies numbers their writes in one sequence', async () => {
-    const host = await startFaultProxy({ upstream: upstream.url, upstreamCa: tlsText('ca.crt'), cert: tlsText('server.crt'), key: tlsText('server.key'), plan, label: 'host' });
+    const host = await startFaultProxy({
+      upstream: upstream.url,
+      upstreamCa: tlsText('ca.crt'),
+      cert: tlsText('server.crt'),
+      key: tlsText('server.key'),
+      plan,
+      label: 'host',
+    });
     try {
       plan.failWrite(3, 409);
       await call(proxy, 'POST', '/api/v1/namespaces', '{}');
       await call(host, 'POST', '/api/v1/namespaces/x/secrets', '{}');
       assert.equal((await call(host, 'POST', '/apis/core.kubefed.io/v1beta1/namespaces/x/kubefedclusters', '{}')).status, 409);
-      assert.deepEqual(plan.writes.map((w) => `${w.write} ${w.via} ${w.method} ${w.path} ${w.outcome}`), [
-        '1 member POST /api/v1/namespaces forwarded',
-        '2 host POST /api/v1/namespaces/x/secrets forwarded',
-        '3 host POST /apis/core.kubefed.io/v1beta1/namespaces/x/kubefedclusters failed-without-forwarding',
-      ]);
+      assert.deepEqual(
+        plan.writes.map((w) => `${w.write} ${w.via} ${w.method} ${w.path} ${w.outcome}`),
+        [
+          '1 member POST /api/v1/namespaces forwarded',
+          '2 host POST /api/v1/namespaces/x/secrets forwarded',
+          '3 host POST /apis/core.kubefed.io/v1beta1/namespaces/x/kubefedclusters failed-without-forwarding',
+        ],
+      );
       assert.equal(plan.describeWrites().split('\n').length, 3);
     } finally {
       await host.close();
@@ -378,7 +436,10 @@ describe('fault proxy', { timeout: 20_000 }, () => {
       try {
         const reply = await call(own, 'GET', '/version', undefined, { agent: new https.Agent({ ca: tlsText('ca.crt') }) });
         assert.equal(reply.status, 200);
-        await assert.rejects(call(own, 'GET', '/version', undefined, { agent: new https.Agent({ ca: tlsText('other-ca.crt') }) }), /self-signed|unable to verify|certificate/);
+        await assert.rejects(
+          call(own, 'GET', '/version', undefined, { agent: new https.Agent({ ca: tlsText('other-ca.crt') }) }),
+          /self-signed|unable to verify|certificate/,
+        );
       } finally {
         await own.close();
       }

@@ -16,7 +16,9 @@ describe('connections to the API server', () => {
       (request, response) => {
         if (request.query.get('watch') === '1') {
           response.writeHead(200, { 'Content-Type': 'application/json' });
-          response.write(`${JSON.stringify({ type: 'MODIFIED', object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'token', resourceVersion: '11' }, data: { token: base64('t') } } })}\n`);
+          response.write(
+            `${JSON.stringify({ type: 'MODIFIED', object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'token', resourceVersion: '11' }, data: { token: base64('t') } } })}\n`,
+          );
           return;
         }
         if (request.path.endsWith('/secrets')) {
@@ -44,14 +46,18 @@ describe('connections to the API server', () => {
     );
     assert.equal((await client.create(CONFIGMAPS, configMap('new'))).metadata.name, 'new');
     assert.equal(await client.get(CONFIGMAPS, 'missing', 'default'), undefined, 'a 404 over h2 is "absent"');
-    const token = await client.watchUntil(SECRETS, { namespace: 'default', timeoutMs: 5000, description: 'the token' }, (event) => (event.type === 'MODIFIED' ? event.object : undefined));
+    const token = await client.watchUntil(SECRETS, { namespace: 'default', timeoutMs: 5000, description: 'the token' }, (event) =>
+      event.type === 'MODIFIED' ? event.object : undefined,
+    );
     assert.equal(token.metadata.name, 'token');
     assert.equal(server.tlsConnections(), 1, 'one TLS handshake for the whole run');
     assert.equal(server.requests.length, 34);
   });
 
   it('h2: server errors keep their meaning (status, reason, message)', async () => {
-    const server = await harness.serve((_request, response) => sendStatus(response, 403, 'Forbidden', 'configmaps is forbidden: User "u" cannot get'), { http2: true });
+    const server = await harness.serve((_request, response) => sendStatus(response, 403, 'Forbidden', 'configmaps is forbidden: User "u" cannot get'), {
+      http2: true,
+    });
     const client = await harness.connect(trusted(server));
     await assert.rejects(client.get(CONFIGMAPS, 'x', 'default'), isApiError(403, /configmaps is forbidden/));
   });

@@ -85,7 +85,11 @@ describe('in-cluster configuration', () => {
     const server = await startFakeApiServer((_request, response) => sendJson(response, 200, {}));
     t.after(() => server.close());
     writeServiceAccount({ token: 't', 'ca.crt': tlsText('other-ca.crt') });
-    const client = await createClusterClient(loadInPod(podEnv({ host: '127.0.0.1', port: server.port })), undefined, { logger: SILENT_LOGGER, env: {}, execCache: new Map() });
+    const client = await createClusterClient(loadInPod(podEnv({ host: '127.0.0.1', port: server.port })), undefined, {
+      logger: SILENT_LOGGER,
+      env: {},
+      execCache: new Map(),
+    });
     t.after(() => client.close?.());
     await assert.rejects(client.getRaw('/api'), /certificate|unknown authority|verify/i);
     assert.equal(server.requests.length, 0);
@@ -150,8 +154,14 @@ describe('in-cluster configuration', () => {
 
   it('is not possible without both service variables or without a token file; the error says which', () => {
     writeServiceAccount({ token: 't' });
-    assert.throws(() => loadInPod({ KUBERNETES_SERVICE_HOST: '10.0.0.1' }), (error: unknown) => error instanceof ConfigError && error.code === 'NO_KUBECONFIG');
-    assert.throws(() => loadInPod({}), (error: unknown) => error instanceof ConfigError && error.code === 'NO_KUBECONFIG' && !/In-cluster/.test(error.hint ?? ''));
+    assert.throws(
+      () => loadInPod({ KUBERNETES_SERVICE_HOST: '10.0.0.1' }),
+      (error: unknown) => error instanceof ConfigError && error.code === 'NO_KUBECONFIG',
+    );
+    assert.throws(
+      () => loadInPod({}),
+      (error: unknown) => error instanceof ConfigError && error.code === 'NO_KUBECONFIG' && !/In-cluster/.test(error.hint ?? ''),
+    );
 
     const withoutToken = dir.file('no-token');
     mkdirSync(withoutToken);
@@ -160,7 +170,9 @@ describe('in-cluster configuration', () => {
       (error: unknown) =>
         error instanceof ConfigError &&
         error.code === 'NO_KUBECONFIG' &&
-        (error.hint ?? '').includes(`In-cluster configuration is not possible either: KUBERNETES_SERVICE_HOST is set, but there is no service-account token at ${path.join(withoutToken, 'token')}`),
+        (error.hint ?? '').includes(
+          `In-cluster configuration is not possible either: KUBERNETES_SERVICE_HOST is set, but there is no service-account token at ${path.join(withoutToken, 'token')}`,
+        ),
     );
   });
 });

@@ -64,7 +64,10 @@ describe('loadKubeconfig: which files', () => {
     const home = makeTempDir();
     try {
       mkdirSync(home.file('.kube'));
-      home.write('.kube/config', 'apiVersion: v1\nclusters: [{name: c, cluster: {server: "https://home.test"}}]\ncontexts: [{name: home, context: {cluster: c}}]\ncurrent-context: home\n');
+      home.write(
+        '.kube/config',
+        'apiVersion: v1\nclusters: [{name: c, cluster: {server: "https://home.test"}}]\ncontexts: [{name: home, context: {cluster: c}}]\ncurrent-context: home\n',
+      );
       const config = loadKubeconfig({ env: {}, homeDir: home.path });
       assert.deepEqual(config.files, [home.file('.kube/config')]);
       assert.equal(config.context().server, 'https://home.test');
@@ -83,12 +86,18 @@ describe('loadKubeconfig: which files', () => {
         /--kubeconfig/.test(error.hint ?? '') &&
         /KUBECONFIG/.test(error.hint ?? ''),
     );
-    assert.throws(() => fromEnv(MISSING), (error: unknown) => error instanceof ConfigError && /none of the files in KUBECONFIG exist/.test(error.message));
+    assert.throws(
+      () => fromEnv(MISSING),
+      (error: unknown) => error instanceof ConfigError && /none of the files in KUBECONFIG exist/.test(error.message),
+    );
   });
 
   it('reports invalid YAML and unreadable files with the file name', () => {
     const invalid = fixture('invalid-yaml.yaml');
-    assert.throws(() => fromEnv(invalid), (error: unknown) => error instanceof ConfigError && error.message.includes(invalid) && /not valid YAML/.test(error.message));
+    assert.throws(
+      () => fromEnv(invalid),
+      (error: unknown) => error instanceof ConfigError && error.message.includes(invalid) && /not valid YAML/.test(error.message),
+    );
     assert.throws(
       () => fromEnv(fixture('duplicate-names.yaml')),
       (error: unknown) => error instanceof ConfigError && /duplicate cluster name "twice"/.test(error.message),
@@ -99,9 +108,15 @@ describe('loadKubeconfig: which files', () => {
       chmodSync(file, 0o000);
       // root reads anything; only assert the permission path when it applies.
       if (process.getuid?.() !== 0) {
-        assert.throws(() => fromEnv(file), (error: unknown) => error instanceof ConfigError && error.message.includes(file) && /permission denied/.test(error.message));
+        assert.throws(
+          () => fromEnv(file),
+          (error: unknown) => error instanceof ConfigError && error.message.includes(file) && /permission denied/.test(error.message),
+        );
       }
-      assert.throws(() => fromEnv(dir.path), (error: unknown) => error instanceof ConfigError && error.message.includes(dir.path));
+      assert.throws(
+        () => fromEnv(dir.path),
+        (error: unknown) => error instanceof ConfigError && error.message.includes(dir.path),
+      );
     } finally {
       dir.remove();
     }
@@ -154,13 +169,19 @@ describe('loadKubeconfig: contexts', () => {
   });
 
   it('rejects a context whose cluster is not defined', () => {
-    assert.throws(() => special().context('dangling-cluster'), (error: unknown) => error instanceof ConfigError && /cluster "not-defined" of context "dangling-cluster"/.test(error.message));
+    assert.throws(
+      () => special().context('dangling-cluster'),
+      (error: unknown) => error instanceof ConfigError && /cluster "not-defined" of context "dangling-cluster"/.test(error.message),
+    );
   });
 
   it('asks for --context when there is no current-context', () => {
     const config = fromEnv(NO_CURRENT);
     assert.equal(config.currentContext, undefined);
-    assert.throws(() => config.context(), (error: unknown) => error instanceof ConfigError && /current-context/.test(error.message) && /"quiet-ctx"/.test(error.hint ?? ''));
+    assert.throws(
+      () => config.context(),
+      (error: unknown) => error instanceof ConfigError && /current-context/.test(error.message) && /"quiet-ctx"/.test(error.hint ?? ''),
+    );
   });
 });
 
@@ -195,11 +216,17 @@ describe('loadKubeconfig: YAML and types as kubectl reads them', () => {
       '- name: c',
       '  cluster:',
       '    server: https://c.example.test',
-      ...cluster.split('\n').filter(Boolean).map((line) => `    ${line}`),
+      ...cluster
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => `    ${line}`),
       'users:',
       '- name: u',
       '  user:',
-      ...user.split('\n').filter(Boolean).map((line) => `    ${line}`),
+      ...user
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => `    ${line}`),
       'contexts:',
       '- name: c',
       '  context: {cluster: c, user: u}',
@@ -216,7 +243,18 @@ describe('loadKubeconfig: YAML and types as kubectl reads them', () => {
     }
   }
 
-  const booleans: Array<[string, boolean]> = [['yes', true], ['Yes', true], ['on', true], ['ON', true], ['y', true], ['true', true], ['off', false], ['no', false], ['N', false], ['False', false]];
+  const booleans: Array<[string, boolean]> = [
+    ['yes', true],
+    ['Yes', true],
+    ['on', true],
+    ['ON', true],
+    ['y', true],
+    ['true', true],
+    ['off', false],
+    ['no', false],
+    ['N', false],
+    ['False', false],
+  ];
   for (const [text, expected] of booleans) {
     it(`reads insecure-skip-tls-verify: ${text} as ${expected}, as YAML 1.1 does`, () => {
       assert.equal(load(kubeconfig(`insecure-skip-tls-verify: ${text}`, 'token: t')).context().insecureSkipTlsVerify, expected);
@@ -224,22 +262,49 @@ describe('loadKubeconfig: YAML and types as kubectl reads them', () => {
   }
 
   it('keeps quoted strings as written: an exec env value "0123", a token "12345"', () => {
-    const config = load(kubeconfig('', 'token: "12345"\nexec:\n  apiVersion: client.authentication.k8s.io/v1\n  command: plugin\n  env:\n  - {name: PIN, value: "0123"}\n  - {name: FLAG, value: "yes"}'));
+    const config = load(
+      kubeconfig(
+        '',
+        'token: "12345"\nexec:\n  apiVersion: client.authentication.k8s.io/v1\n  command: plugin\n  env:\n  - {name: PIN, value: "0123"}\n  - {name: FLAG, value: "yes"}',
+      ),
+    );
     assert.equal(config.user?.('c')?.token, '12345');
-    assert.deepEqual(config.user?.('c')?.exec?.env, [{ name: 'PIN', value: '0123' }, { name: 'FLAG', value: 'yes' }]);
+    assert.deepEqual(config.user?.('c')?.exec?.env, [
+      { name: 'PIN', value: '0123' },
+      { name: 'FLAG', value: 'yes' },
+    ]);
   });
 
   const refused: Array<[string, string, RegExp]> = [
-    ['a quoted "true" where a boolean belongs', kubeconfig('insecure-skip-tls-verify: "true"', 'token: t'), /clusters "c": insecure-skip-tls-verify must be true or false, found the string "true"/],
-    ['an unquoted 0123 exec env value (the octal int 83)', kubeconfig('', 'exec:\n  command: plugin\n  env:\n  - {name: PIN, value: 0123}'), /users "u": exec\.env\[0\]: value must be a string, found the number 83/],
+    [
+      'a quoted "true" where a boolean belongs',
+      kubeconfig('insecure-skip-tls-verify: "true"', 'token: t'),
+      /clusters "c": insecure-skip-tls-verify must be true or false, found the string "true"/,
+    ],
+    [
+      'an unquoted 0123 exec env value (the octal int 83)',
+      kubeconfig('', 'exec:\n  command: plugin\n  env:\n  - {name: PIN, value: 0123}'),
+      /users "u": exec\.env\[0\]: value must be a string, found the number 83/,
+    ],
     ['an unquoted numeric token', kubeconfig('', 'token: 12345'), /users "u": token must be a string, found the number 12345/],
-    ['a context named no (the boolean false)', kubeconfig('', 'token: t').replace('- name: c\n  context', '- name: no\n  context'), /contexts\[0\]: name must be a string, found the boolean false/],
-    ['a non-string exec argument', kubeconfig('', 'exec:\n  command: plugin\n  args: [--port, 8080]'), /exec: args\[1\] must be a string, found the number 8080/],
+    [
+      'a context named no (the boolean false)',
+      kubeconfig('', 'token: t').replace('- name: c\n  context', '- name: no\n  context'),
+      /contexts\[0\]: name must be a string, found the boolean false/,
+    ],
+    [
+      'a non-string exec argument',
+      kubeconfig('', 'exec:\n  command: plugin\n  args: [--port, 8080]'),
+      /exec: args\[1\] must be a string, found the number 8080/,
+    ],
     ['a null key', kubeconfig('', 'token: t', '~: x'), /not valid YAML: a mapping key is null/],
   ];
   for (const [what, text, message] of refused) {
     it(`refuses ${what}, as kubectl does, naming the field`, () => {
-      assert.throws(() => load(text), (error: unknown) => error instanceof ConfigError && error.code === 'KUBECONFIG_INVALID' && message.test(error.message));
+      assert.throws(
+        () => load(text),
+        (error: unknown) => error instanceof ConfigError && error.code === 'KUBECONFIG_INVALID' && message.test(error.message),
+      );
     });
   }
 });

@@ -15,7 +15,18 @@ import type { OidcCache } from '../../src/cluster/oidc.js';
 import { createClusterClient } from '../../src/cluster/rest-client.js';
 import type { ContextInfo, Kubeconfig } from '../../src/cluster/types.js';
 import { ConfigError } from '../../src/errors.js';
-import { base64, capturingLogger, makeTempDir, sendJson, startFakeApiServer, tlsFile, tlsText, type CapturingLogger, type FakeApiServer, type TempDir } from './helpers/fixtures.js';
+import {
+  base64,
+  capturingLogger,
+  makeTempDir,
+  sendJson,
+  startFakeApiServer,
+  tlsFile,
+  tlsText,
+  type CapturingLogger,
+  type FakeApiServer,
+  type TempDir,
+} from './helpers/fixtures.js';
 import { type FakeIdp, type IdpOptions, startFakeIdp, unsignedJwt } from './oidc-idp.js';
 
 const CLIENT_SECRET = 'client-secret-value';
@@ -23,7 +34,14 @@ const FIRST_REFRESH = 'refresh-initial-0123456789';
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const EXPIRED_ID_TOKEN = unsignedJwt({ sub: 'alice', exp: nowSeconds() - 60, serial: 0 });
 /** For the credential-provider tests, which send no request. */
-const CONTEXT: ContextInfo = { name: 'c', clusterName: 'c', userName: 'alice', namespace: 'default', server: 'https://127.0.0.1:1', insecureSkipTlsVerify: false };
+const CONTEXT: ContextInfo = {
+  name: 'c',
+  clusterName: 'c',
+  userName: 'alice',
+  namespace: 'default',
+  server: 'https://127.0.0.1:1',
+  insecureSkipTlsVerify: false,
+};
 
 let dir: TempDir;
 let cache: OidcCache;
@@ -132,10 +150,17 @@ describe('oidc auth-provider', () => {
     assert.equal(provider.discoveryRequests, 1);
     assert.equal(provider.tokenRequests.length, 1, 'one refresh, then the new id-token is used');
     const [grant] = provider.tokenRequests;
-    assert.deepEqual(grant!.form, { grant_type: 'refresh_token', refresh_token: FIRST_REFRESH }, 'credentials in the Basic header first; extra-scopes not sent');
+    assert.deepEqual(
+      grant!.form,
+      { grant_type: 'refresh_token', refresh_token: FIRST_REFRESH },
+      'credentials in the Basic header first; extra-scopes not sent',
+    );
     assert.deepEqual(grant!.basic, { id: 'kubefedctl', secret: CLIENT_SECRET });
     const newIdToken = provider.issued[0]!;
-    assert.deepEqual(server.requests.map((r) => r.headers.authorization), [`Bearer ${newIdToken}`, `Bearer ${newIdToken}`]);
+    assert.deepEqual(
+      server.requests.map((r) => r.headers.authorization),
+      [`Bearer ${newIdToken}`, `Bearer ${newIdToken}`],
+    );
     assert.match(logger.text(), /extra-scopes auth provider field deprecated/);
 
     const users = readUsers(file);
@@ -213,19 +238,31 @@ describe('oidc auth-provider', () => {
   it('sends a valid id-token as it is, and refreshes one that expires within 10 seconds', async () => {
     const provider = await idp();
     const valid = unsignedJwt({ exp: nowSeconds() + 3600 });
-    const fresh = createCredentialProvider(CONTEXT, { name: 'alice', authProvider: { name: 'oidc', config: oidcConfig(provider, { 'id-token': valid }) } }, { env: {}, oidcCache: cache });
+    const fresh = createCredentialProvider(
+      CONTEXT,
+      { name: 'alice', authProvider: { name: 'oidc', config: oidcConfig(provider, { 'id-token': valid }) } },
+      { env: {}, oidcCache: cache },
+    );
     assert.equal((await fresh.current()).headers.Authorization, `Bearer ${valid}`);
     assert.equal(provider.tokenRequests.length, 0);
 
     const nearlyExpired = unsignedJwt({ exp: nowSeconds() + 5 });
-    const closeToExpiry = createCredentialProvider(CONTEXT, { name: 'bob', authProvider: { name: 'oidc', config: oidcConfig(provider, { 'id-token': nearlyExpired }) } }, { env: {}, oidcCache: cache });
+    const closeToExpiry = createCredentialProvider(
+      CONTEXT,
+      { name: 'bob', authProvider: { name: 'oidc', config: oidcConfig(provider, { 'id-token': nearlyExpired }) } },
+      { env: {}, oidcCache: cache },
+    );
     assert.equal((await closeToExpiry.current()).headers.Authorization, `Bearer ${provider.issued[0]}`);
     assert.equal(provider.tokenRequests.length, 1);
   });
 
   it('keeps the expiry per user: one user refreshing does not make another send a stale token', async () => {
     const provider = await idp({ rotateRefreshTokens: false });
-    const alice = createCredentialProvider(CONTEXT, { name: 'alice', authProvider: { name: 'oidc', config: oidcConfig(provider, { 'id-token': unsignedJwt({ exp: nowSeconds() + 3600 }) }) } }, { env: {}, oidcCache: cache });
+    const alice = createCredentialProvider(
+      CONTEXT,
+      { name: 'alice', authProvider: { name: 'oidc', config: oidcConfig(provider, { 'id-token': unsignedJwt({ exp: nowSeconds() + 3600 }) }) } },
+      { env: {}, oidcCache: cache },
+    );
     const bob = createCredentialProvider(CONTEXT, { name: 'bob', authProvider: { name: 'oidc', config: oidcConfig(provider) } }, { env: {}, oidcCache: cache });
     await alice.current();
     const bobHeader = (await bob.current()).headers.Authorization;
@@ -235,11 +272,20 @@ describe('oidc auth-provider', () => {
 
   it('sends the client credentials in the form body when the provider refuses HTTP Basic', async () => {
     const provider = await idp({ credentialsInBody: true });
-    const credentials = createCredentialProvider(CONTEXT, { name: 'alice', authProvider: { name: 'oidc', config: oidcConfig(provider) } }, { env: {}, oidcCache: cache });
+    const credentials = createCredentialProvider(
+      CONTEXT,
+      { name: 'alice', authProvider: { name: 'oidc', config: oidcConfig(provider) } },
+      { env: {}, oidcCache: cache },
+    );
     assert.equal((await credentials.current()).headers.Authorization, `Bearer ${provider.issued[0]}`);
     assert.equal(provider.tokenRequests.length, 2);
     assert.equal(provider.tokenRequests[1]!.basic, undefined);
-    assert.deepEqual(provider.tokenRequests[1]!.form, { grant_type: 'refresh_token', refresh_token: FIRST_REFRESH, client_id: 'kubefedctl', client_secret: CLIENT_SECRET });
+    assert.deepEqual(provider.tokenRequests[1]!.form, {
+      grant_type: 'refresh_token',
+      refresh_token: FIRST_REFRESH,
+      client_id: 'kubefedctl',
+      client_secret: CLIENT_SECRET,
+    });
   });
 
   it('trusts idp-certificate-authority-data, and refuses a provider its CA did not sign', async () => {
@@ -251,13 +297,20 @@ describe('oidc auth-provider', () => {
 
     const untrusted = oidcConfig(provider, { 'idp-certificate-authority': tlsFile('other-ca.crt') });
     const bad = createCredentialProvider(CONTEXT, { name: 'bob', authProvider: { name: 'oidc', config: untrusted } }, { env: {}, oidcCache: cache });
-    await assert.rejects(bad.current(), (error: unknown) => error instanceof ConfigError && error.code === 'AUTH_PROVIDER' && /cannot reach .*openid-configuration/.test(error.message));
+    await assert.rejects(
+      bad.current(),
+      (error: unknown) => error instanceof ConfigError && error.code === 'AUTH_PROVIDER' && /cannot reach .*openid-configuration/.test(error.message),
+    );
   });
 
   it('fails with a hint, and without the refresh token in the message, when the provider refuses it', async () => {
     const provider = await idp();
     const stale = 'refresh-revoked-9876543210';
-    const credentials = createCredentialProvider(CONTEXT, { name: 'alice', authProvider: { name: 'oidc', config: oidcConfig(provider, { 'refresh-token': stale }) } }, { env: {}, oidcCache: cache });
+    const credentials = createCredentialProvider(
+      CONTEXT,
+      { name: 'alice', authProvider: { name: 'oidc', config: oidcConfig(provider, { 'refresh-token': stale }) } },
+      { env: {}, oidcCache: cache },
+    );
     await assert.rejects(credentials.current(), (error: unknown) => {
       assert.ok(error instanceof ConfigError);
       assert.match(error.message, /answered 400 \(invalid_grant: Token is not active: REDACTED\)/);
@@ -269,7 +322,8 @@ describe('oidc auth-provider', () => {
 
   it('reports what is missing: a refresh-token, an id_token in the answer, the issuer or client id', async () => {
     const provider = await idp({ omitIdToken: true });
-    const make = (config: Record<string, string>, name = 'alice') => createCredentialProvider(CONTEXT, { name, authProvider: { name: 'oidc', config } }, { env: {}, oidcCache: cache });
+    const make = (config: Record<string, string>, name = 'alice') =>
+      createCredentialProvider(CONTEXT, { name, authProvider: { name: 'oidc', config } }, { env: {}, oidcCache: cache });
 
     const noRefresh = oidcConfig(provider);
     delete noRefresh['refresh-token'];
@@ -280,13 +334,16 @@ describe('oidc auth-provider', () => {
     await assert.rejects(make({ ...oidcConfig(provider), 'id-token': 'not-a-jwt' }, 'erin').current(), /is not a valid JWT/);
   });
 
-  it('does not send a request, and leaves another writer\'s lock alone, when the tokens cannot be written back', async () => {
+  it("does not send a request, and leaves another writer's lock alone, when the tokens cannot be written back", async () => {
     const provider = await idp();
     const server = await apiServer();
     const file = writeAliceConfig('config', provider, server);
     writeFileSync(`${file}.lock`, '');
     const client = await connect(loadKubeconfig({ explicitPath: file, env: {}, homeDir: dir.path }));
-    await assert.rejects(client.getRaw('/api'), (error: unknown) => error instanceof ConfigError && /could not persist new tokens .*\/config\.lock exists/.test(error.message));
+    await assert.rejects(
+      client.getRaw('/api'),
+      (error: unknown) => error instanceof ConfigError && /could not persist new tokens .*\/config\.lock exists/.test(error.message),
+    );
     assert.equal(server.requests.length, 0);
     assert.ok(existsSync(`${file}.lock`));
     assert.equal(readUsers(file)[0]!.user['auth-provider'].config['id-token'], EXPIRED_ID_TOKEN);

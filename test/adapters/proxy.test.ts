@@ -86,7 +86,13 @@ describe('proxies', () => {
     it(`reaches a plain http:// server through ${label} proxy`, async () => {
       const server = http.createServer((request, response) => sendJson(response, 200, { path: request.url }));
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      harness.defer(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+      harness.defer(
+        () =>
+          new Promise<void>((resolve) => {
+            server.closeAllConnections();
+            server.close(() => resolve());
+          }),
+      );
       const port = (server.address() as net.AddressInfo).port;
       const proxy = await proxyFor(start);
       const client = await harness.connect({ server: `http://127.0.0.1:${port}`, 'proxy-url': proxy.url });
@@ -105,7 +111,9 @@ describe('proxies', () => {
 
     const wrong = await harness.connect(trusted(server, { 'proxy-url': `http://deploy:guessed-secret@127.0.0.1:${port}` }));
     await assert.rejects(wrong.getRaw('/api'), (error: unknown) => {
-      unreachable(new RegExp(`^proxy http://deploy:\\*\\*\\*@127\\.0\\.0\\.1:${port} refused CONNECT 127\\.0\\.0\\.1:${server.port}: 407 Proxy Authentication Required$`))(error);
+      unreachable(
+        new RegExp(`^proxy http://deploy:\\*\\*\\*@127\\.0\\.0\\.1:${port} refused CONNECT 127\\.0\\.0\\.1:${server.port}: 407 Proxy Authentication Required$`),
+      )(error);
       assert.doesNotMatch(`${(error as Error).message} ${(error as ClusterApiError).hint ?? ''}`, /guessed-secret/);
       return true;
     });
@@ -119,7 +127,10 @@ describe('proxies', () => {
 
     const rude = await proxyFor(() => startConnectProxy({ hangUp: true }));
     const client = await harness.connect(trusted(server, { 'proxy-url': rude.url }));
-    await assert.rejects(client.getRaw('/api'), unreachable(/^proxy http:\/\/127\.0\.0\.1:\d+ closed the connection without answering CONNECT 127\.0\.0\.1:\d+$/));
+    await assert.rejects(
+      client.getRaw('/api'),
+      unreachable(/^proxy http:\/\/127\.0\.0\.1:\d+ closed the connection without answering CONNECT 127\.0\.0\.1:\d+$/),
+    );
     assert.equal(server.requests.length, 0);
   });
 
@@ -173,7 +184,10 @@ describe('proxies', () => {
     const server = await harness.serve(okHandler);
     const proxy = await proxyFor(() => startSocks5Proxy({ replyWith: 5 }));
     const client = await harness.connect(trusted(server, { 'proxy-url': proxy.url }));
-    await assert.rejects(client.getRaw('/api'), unreachable(new RegExp(`^proxy socks5://127\\.0\\.0\\.1:\\d+ could not connect to 127\\.0\\.0\\.1:${server.port}: connection refused$`)));
+    await assert.rejects(
+      client.getRaw('/api'),
+      unreachable(new RegExp(`^proxy socks5://127\\.0\\.0\\.1:\\d+ could not connect to 127\\.0\\.0\\.1:${server.port}: connection refused$`)),
+    );
 
     const port = await closedPort();
     const absent = await harness.connect(trusted(server, { 'proxy-url': `socks5://127.0.0.1:${port}` }));
@@ -184,7 +198,9 @@ describe('proxies', () => {
     it(`lets a ${scheme} proxy resolve the server's host name, as Go's SOCKS5 dialer does`, async () => {
       const server = await harness.serve(okHandler);
       const proxy = await proxyFor(() => startSocks5Proxy());
-      const client = await harness.connect(trusted(server, { server: `https://localhost:${server.port}`, 'proxy-url': proxy.url.replace('socks5:', `${scheme}:`) }));
+      const client = await harness.connect(
+        trusted(server, { server: `https://localhost:${server.port}`, 'proxy-url': proxy.url.replace('socks5:', `${scheme}:`) }),
+      );
       assert.ok(await client.getRaw('/api'));
       assert.deepEqual(proxy.targets, [`localhost:${server.port}`]);
     });
@@ -244,13 +260,23 @@ describe('proxy resolution', () => {
     assert.equal(resolveProxy(context({ proxyUrl: 'socks5://kube-proxy:1080' }), env, https)?.href, 'socks5://kube-proxy:1080');
     assert.equal(resolveProxy(context(), env, https)?.href, 'http://secure-proxy:3128/');
     assert.equal(resolveProxy(context(), env, http)?.href, 'http://plain-proxy:3128/');
-    assert.equal(resolveProxy(context(), { https_proxy: 'lower-case-proxy:8080' }, https)?.href, 'http://lower-case-proxy:8080/', 'lower case, and http:// assumed');
+    assert.equal(
+      resolveProxy(context(), { https_proxy: 'lower-case-proxy:8080' }, https)?.href,
+      'http://lower-case-proxy:8080/',
+      'lower case, and http:// assumed',
+    );
     assert.equal(resolveProxy(context(), { HTTPS_PROXY: 'http://p:1', NO_PROXY: '.example.com' }, https), undefined);
     assert.equal(resolveProxy(context(), {}, https), undefined);
   });
 
   it('rejects proxy URLs it cannot use with a ConfigError naming where they came from', () => {
-    assert.throws(() => resolveProxy(context({ proxyUrl: 'ftp://p:21' }), {}, https), (e: unknown) => e instanceof ConfigError && /proxy-url of cluster "c" uses unsupported proxy scheme "ftp"/.test(e.message));
-    assert.throws(() => resolveProxy(context(), { HTTPS_PROXY: 'http://[bad' }, https), (e: unknown) => e instanceof ConfigError && /^HTTPS_PROXY "http:\/\/\[bad" is not a valid URL/.test(e.message));
+    assert.throws(
+      () => resolveProxy(context({ proxyUrl: 'ftp://p:21' }), {}, https),
+      (e: unknown) => e instanceof ConfigError && /proxy-url of cluster "c" uses unsupported proxy scheme "ftp"/.test(e.message),
+    );
+    assert.throws(
+      () => resolveProxy(context(), { HTTPS_PROXY: 'http://[bad' }, https),
+      (e: unknown) => e instanceof ConfigError && /^HTTPS_PROXY "http:\/\/\[bad" is not a valid URL/.test(e.message),
+    );
   });
 });

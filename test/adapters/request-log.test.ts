@@ -13,7 +13,8 @@ describe('logging', () => {
     const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'testing' }, data: { token: base64('secret-value-xyz') } };
     const server = await harness.serve((request, response) => {
       if (request.method === 'POST') sendJson(response, 201, JSON.parse(request.body));
-      else if (request.path.endsWith('/secrets')) sendJson(response, 200, { apiVersion: 'v1', kind: 'SecretList', metadata: {}, items: [{ metadata: { name: 's' }, data: secret.data }] });
+      else if (request.path.endsWith('/secrets'))
+        sendJson(response, 200, { apiVersion: 'v1', kind: 'SecretList', metadata: {}, items: [{ metadata: { name: 's' }, data: secret.data }] });
       else sendJson(response, 200, { kind: 'TokenRequest', status: { token: 'issued-token-abc' } });
     });
     const logger = capturingLogger(8);
@@ -61,7 +62,8 @@ describe('logging', () => {
 describe('logging of Secret bodies', () => {
   it('redacts Secret values in patches and raw reads at -v=9, and keeps other bodies readable', async () => {
     const server = await harness.serve((request, response) => {
-      if (request.path.endsWith('/secrets/s')) sendJson(response, 200, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { password: 'raw-read-secret' } });
+      if (request.path.endsWith('/secrets/s'))
+        sendJson(response, 200, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { password: 'raw-read-secret' } });
       else sendJson(response, 200, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { colour: 'blue' } });
     });
     const logger = capturingLogger(9);
@@ -113,9 +115,17 @@ describe('redact', () => {
   });
 
   it('redacts the secrets of an oidc auth-provider config and of an OAuth token response', () => {
-    const provider = { name: 'oidc', config: { 'client-id': 'fleet', 'client-secret': 's3cret', 'id-token': 'eyJ.a.b', 'refresh-token': 'r1', 'idp-issuer-url': 'https://idp.example' } };
+    const provider = {
+      name: 'oidc',
+      config: { 'client-id': 'fleet', 'client-secret': 's3cret', 'id-token': 'eyJ.a.b', 'refresh-token': 'r1', 'idp-issuer-url': 'https://idp.example' },
+    };
     assert.deepEqual(redactObject({ user: { 'auth-provider': provider } }), {
-      user: { 'auth-provider': { name: 'oidc', config: { 'client-id': 'fleet', 'client-secret': REDACTED, 'id-token': REDACTED, 'refresh-token': REDACTED, 'idp-issuer-url': 'https://idp.example' } } },
+      user: {
+        'auth-provider': {
+          name: 'oidc',
+          config: { 'client-id': 'fleet', 'client-secret': REDACTED, 'id-token': REDACTED, 'refresh-token': REDACTED, 'idp-issuer-url': 'https://idp.example' },
+        },
+      },
     });
     assert.deepEqual(redactObject({ access_token: 'a', id_token: 'i', refresh_token: 'r', client_secret: 'c', token_type: 'Bearer' }), {
       access_token: REDACTED,
@@ -132,10 +142,16 @@ describe('redact', () => {
       items: [{ metadata: { name: 'a' }, data: { k: REDACTED } }],
     });
     assert.deepEqual(redactSecretPayload({ stringData: { k: 'v' } }), { stringData: { k: REDACTED } });
-    assert.deepEqual(redactSecretPayload([{ op: 'add', path: '/data/k', value: 'v' }, { op: 'remove', path: '/data/j' }]), [
-      { op: 'add', path: '/data/k', value: REDACTED },
-      { op: 'remove', path: '/data/j' },
-    ]);
+    assert.deepEqual(
+      redactSecretPayload([
+        { op: 'add', path: '/data/k', value: 'v' },
+        { op: 'remove', path: '/data/j' },
+      ]),
+      [
+        { op: 'add', path: '/data/k', value: REDACTED },
+        { op: 'remove', path: '/data/j' },
+      ],
+    );
   });
 
   it('redacts bearer tokens and JWTs in text', () => {

@@ -44,7 +44,10 @@ describe('authentication', () => {
     });
     await client.getRaw('/api');
     await Promise.all([client.getRaw('/api'), client.getRaw('/apis')]);
-    assert.deepEqual(server.requests.map((r) => r.headers.authorization), Array(3).fill('Bearer exec-plugin-token'));
+    assert.deepEqual(
+      server.requests.map((r) => r.headers.authorization),
+      Array(3).fill('Bearer exec-plugin-token'),
+    );
     const runs = pluginRuns(log);
     assert.equal(runs.length, 1);
     assert.equal(runs[0]?.execInfo?.spec.cluster?.server, server.url);
@@ -54,11 +57,18 @@ describe('authentication', () => {
 
   it('re-runs the exec plugin once after a 401 and retries the request', async () => {
     const server = await harness.serve((request, response) =>
-      request.headers.authorization === 'Bearer rotating-token-2' ? sendJson(response, 200, { ok: true }) : sendStatus(response, 401, 'Unauthorized', 'Unauthorized'),
+      request.headers.authorization === 'Bearer rotating-token-2'
+        ? sendJson(response, 200, { ok: true })
+        : sendStatus(response, 401, 'Unauthorized', 'Unauthorized'),
     );
     const log = harness.dir.file('plugin.log');
     const client = await harness.connect(trusted(server), {
-      exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: process.execPath, args: [CREDENTIAL_PLUGIN, '--mode', 'rotate'], env: [{ name: 'PLUGIN_LOG', value: log }] },
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1beta1',
+        command: process.execPath,
+        args: [CREDENTIAL_PLUGIN, '--mode', 'rotate'],
+        env: [{ name: 'PLUGIN_LOG', value: log }],
+      },
     });
     assert.deepEqual(await client.getRaw('/version'), { ok: true });
     assert.equal(pluginRuns(log).length, 2);
@@ -84,9 +94,15 @@ describe('authentication', () => {
       'ghost.yaml',
       `apiVersion: v1\nclusters: [{name: c, cluster: {server: "${server.url}", certificate-authority: "${tlsFile('ca.crt')}"}}]\ncontexts: [{name: ghost, context: {cluster: c, user: ghost-user}}]\n`,
     );
-    const client = await createClusterClient(loadKubeconfig({ explicitPath: file, env: {}, homeDir: harness.dir.path }), 'ghost', { logger: SILENT_LOGGER, env: {} });
+    const client = await createClusterClient(loadKubeconfig({ explicitPath: file, env: {}, homeDir: harness.dir.path }), 'ghost', {
+      logger: SILENT_LOGGER,
+      env: {},
+    });
     harness.defer(() => client.close?.());
-    await assert.rejects(client.getRaw('/api'), (error: unknown) => error instanceof UnauthorizedError && /"ghost-user", which the kubeconfig does not define/.test(error.hint ?? ''));
+    await assert.rejects(
+      client.getRaw('/api'),
+      (error: unknown) => error instanceof UnauthorizedError && /"ghost-user", which the kubeconfig does not define/.test(error.hint ?? ''),
+    );
     assert.equal(server.requests[0]?.headers.authorization, undefined);
   });
 });
@@ -99,12 +115,17 @@ describe('requests', () => {
       sendJson(response, 200, { kind: 'APIVersions', versions: ['v1'] });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    harness.defer(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
+    harness.defer(
+      () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    );
     const client = await harness.connect({ server: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }, { token: 'proxy-token' });
     assert.deepEqual(await client.getRaw('/api'), { kind: 'APIVersions', versions: ['v1'] });
     assert.deepEqual(seen, ['GET /api Bearer proxy-token']);
   });
-
 
   it('builds core, group, namespaced and cluster-scoped URLs and maps get 404 to undefined', async () => {
     const server = await harness.serve((request, response) => {
@@ -188,18 +209,29 @@ describe('requests', () => {
     });
     const client = await harness.connect(trusted(server));
     const result = await client.list(DEPLOYMENTS, { namespace: 'testing', labelSelector: 'app=web', limit: 2 });
-    assert.deepEqual(result.items.map((i) => i.metadata.name), all);
+    assert.deepEqual(
+      result.items.map((i) => i.metadata.name),
+      all,
+    );
     assert.ok(result.items.every((i) => i.apiVersion === 'apps/v1' && i.kind === 'Deployment'));
     assert.equal(result.resourceVersion, '100');
     assert.equal(server.requests.length, 3);
-    assert.deepEqual(server.requests.map((r) => r.query.get('continue')), [null, '2', '4']);
+    assert.deepEqual(
+      server.requests.map((r) => r.query.get('continue')),
+      [null, '2', '4'],
+    );
     assert.ok(server.requests.every((r) => r.query.get('labelSelector') === 'app=web' && r.path === '/apis/apps/v1/namespaces/testing/deployments'));
   });
 
   it('lists from the watch cache when asked (resourceVersion=0 on the first page only), and consistently otherwise', async () => {
     const server = await harness.serve((request, response) => {
       const start = Number(request.query.get('continue') ?? '0');
-      sendJson(response, 200, { apiVersion: 'v1', kind: 'ConfigMapList', metadata: { resourceVersion: '7', ...(start === 0 ? { continue: '1' } : {}) }, items: [{ metadata: { name: `cm-${start}` } }] });
+      sendJson(response, 200, {
+        apiVersion: 'v1',
+        kind: 'ConfigMapList',
+        metadata: { resourceVersion: '7', ...(start === 0 ? { continue: '1' } : {}) },
+        items: [{ metadata: { name: `cm-${start}` } }],
+      });
     });
     const client = await harness.connect(trusted(server));
     const configMaps = { group: '', version: 'v1', resource: 'configmaps' };
@@ -207,7 +239,12 @@ describe('requests', () => {
     await client.list(configMaps, { namespace: 'testing' });
     assert.deepEqual(
       server.requests.map((r) => [r.query.get('continue'), r.query.get('resourceVersion')]),
-      [[null, '0'], ['1', null], [null, null], ['1', null]],
+      [
+        [null, '0'],
+        ['1', null],
+        [null, null],
+        ['1', null],
+      ],
     );
   });
 
@@ -224,7 +261,15 @@ describe('requests', () => {
           kind: 'APIResourceList',
           groupVersion: 'apps/v1',
           resources: [
-            { name: 'deployments', singularName: 'deployment', namespaced: true, kind: 'Deployment', verbs: ['get', 'list'], shortNames: ['deploy'], categories: ['all'] },
+            {
+              name: 'deployments',
+              singularName: 'deployment',
+              namespaced: true,
+              kind: 'Deployment',
+              verbs: ['get', 'list'],
+              shortNames: ['deploy'],
+              categories: ['all'],
+            },
             { name: 'deployments/status', singularName: '', namespaced: true, kind: 'Deployment', verbs: ['get'] },
           ],
         });
@@ -236,7 +281,17 @@ describe('requests', () => {
       { name: 'apps', preferredVersion: 'v1', versions: ['v1'] },
     ]);
     assert.deepEqual(await client.serverResources('apps', 'v1'), [
-      { group: 'apps', version: 'v1', name: 'deployments', singularName: 'deployment', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], verbs: ['get', 'list'], categories: ['all'] },
+      {
+        group: 'apps',
+        version: 'v1',
+        name: 'deployments',
+        singularName: 'deployment',
+        kind: 'Deployment',
+        namespaced: true,
+        shortNames: ['deploy'],
+        verbs: ['get', 'list'],
+        categories: ['all'],
+      },
     ]);
     assert.equal(server.requests.at(-1)?.path, '/apis/apps/v1');
   });
@@ -260,7 +315,8 @@ describe('error mapping', () => {
       const scenario = request.path.split('/').at(-1);
       if (scenario === 'notfound') sendStatus(response, 404, 'NotFound', 'namespaces "nope" not found');
       else if (scenario === 'exists') sendStatus(response, 409, 'AlreadyExists', 'configmaps "a" already exists');
-      else if (scenario === 'conflict') sendStatus(response, 409, 'Conflict', 'the object has been modified; please apply your changes to the latest version and try again');
+      else if (scenario === 'conflict')
+        sendStatus(response, 409, 'Conflict', 'the object has been modified; please apply your changes to the latest version and try again');
       else if (scenario === 'forbidden') sendStatus(response, 403, 'Forbidden', 'configmaps is forbidden: User "bob" cannot create resource "configmaps"');
       else {
         response.writeHead(500, { 'Content-Type': 'text/plain' });
@@ -268,16 +324,31 @@ describe('error mapping', () => {
       }
     });
     const client = await harness.connect(trusted(server));
-    await assert.rejects(client.update(CONFIGMAPS, configMap('notfound')), (e: unknown) => e instanceof NotFoundError && e.message === 'Error from server (NotFound): namespaces "nope" not found');
-    await assert.rejects(client.update(CONFIGMAPS, configMap('exists')), (e: unknown) => e instanceof AlreadyExistsError && e.status === 409 && /already exists/.test(e.message));
+    await assert.rejects(
+      client.update(CONFIGMAPS, configMap('notfound')),
+      (e: unknown) => e instanceof NotFoundError && e.message === 'Error from server (NotFound): namespaces "nope" not found',
+    );
+    await assert.rejects(
+      client.update(CONFIGMAPS, configMap('exists')),
+      (e: unknown) => e instanceof AlreadyExistsError && e.status === 409 && /already exists/.test(e.message),
+    );
     await assert.rejects(client.update(CONFIGMAPS, configMap('conflict')), (e: unknown) => e instanceof ConflictError && /has been modified/.test(e.message));
     await assert.rejects(
       client.update(CONFIGMAPS, configMap('forbidden')),
-      (e: unknown) => e instanceof ForbiddenError && /cannot create resource/.test(e.message) && e.details.verb === 'update' && e.details.target === 'configmaps testing/forbidden',
+      (e: unknown) =>
+        e instanceof ForbiddenError &&
+        /cannot create resource/.test(e.message) &&
+        e.details.verb === 'update' &&
+        e.details.target === 'configmaps testing/forbidden',
     );
     await assert.rejects(
       client.update(CONFIGMAPS, configMap('boom')),
-      (e: unknown) => e instanceof ClusterApiError && !(e instanceof NotFoundError) && e.status === 500 && e.details.reason === 'InternalError' && /etcd is on fire/.test(e.message),
+      (e: unknown) =>
+        e instanceof ClusterApiError &&
+        !(e instanceof NotFoundError) &&
+        e.status === 500 &&
+        e.details.reason === 'InternalError' &&
+        /etcd is on fire/.test(e.message),
     );
   });
 
@@ -287,7 +358,10 @@ describe('error mapping', () => {
     await assert.rejects(client.list(CONFIGMAPS), (error: unknown) => {
       assert.ok(error instanceof ClusterApiError);
       assert.equal(error.status, 0);
-      assert.match(error.message, new RegExp(`^Unable to reach cluster "test": GET https://127\\.0\\.0\\.1:${port}/api/v1/configmaps\\?limit=500: connection refused$`));
+      assert.match(
+        error.message,
+        new RegExp(`^Unable to reach cluster "test": GET https://127\\.0\\.0\\.1:${port}/api/v1/configmaps\\?limit=500: connection refused$`),
+      );
       assert.match(error.hint ?? '', /cluster is running/);
       return true;
     });
@@ -301,7 +375,11 @@ describe('error mapping', () => {
     const client = await harness.connect(trusted(server));
     await assert.rejects(
       client.get(CONFIGMAPS, 'a', 'testing'),
-      (e: unknown) => e instanceof ClusterApiError && e.details.reason === 'InvalidResponse' && /not JSON \(text\/html\)/.test(e.message) && /Kubernetes API server/.test(e.hint ?? ''),
+      (e: unknown) =>
+        e instanceof ClusterApiError &&
+        e.details.reason === 'InvalidResponse' &&
+        /not JSON \(text\/html\)/.test(e.message) &&
+        /Kubernetes API server/.test(e.hint ?? ''),
     );
     assert.equal(await client.getRaw('/healthz'), '<html>login portal</html>', 'getRaw hands back non-JSON text as is');
   });
@@ -326,7 +404,8 @@ describe('a connection reset on a reused connection', () => {
           // The server reads the request (and, for the DELETE, would have done it), then the connection dies.
           const firstRead = request.method === 'GET' && request.path.endsWith('/configmaps/flaky') && resetReads++ === 0;
           // Over HTTP/2 the connection is the session's (its socket refuses to be destroyed directly).
-          if (firstRead || request.method === 'DELETE') ((response as { stream?: { session: { destroy(): void } } }).stream?.session ?? response.socket)?.destroy();
+          if (firstRead || request.method === 'DELETE')
+            ((response as { stream?: { session: { destroy(): void } } }).stream?.session ?? response.socket)?.destroy();
           else sendJson(response, 200, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'flaky', namespace: 'testing' } });
         },
         { http2 },

@@ -52,7 +52,10 @@ describe('TLS towards the API server', () => {
   it('verifies against tls-server-name when the server address is not in the certificate', async () => {
     const server = await harness.serve(okHandler, { cert: 'named-server' });
     const withoutName = await harness.connect(trusted(server));
-    await assert.rejects(withoutName.getRaw('/api'), (error: unknown) => isApiError(0, /not valid for this host/)(error) && /tls-server-name/.test((error as ClusterApiError).hint ?? ''));
+    await assert.rejects(
+      withoutName.getRaw('/api'),
+      (error: unknown) => isApiError(0, /not valid for this host/)(error) && /tls-server-name/.test((error as ClusterApiError).hint ?? ''),
+    );
     const withName = await harness.connect(trusted(server, { 'tls-server-name': 'apiserver.fixture.test' }));
     assert.ok(await withName.getRaw('/api'));
   });

@@ -17,7 +17,12 @@ describe('watchUntil', () => {
         response.writeHead(200, { 'Content-Type': 'application/json' });
         onWatch(++attempts, response, request.query.get('resourceVersion'));
       } else {
-        sendJson(response, 200, { apiVersion: 'v1', kind: 'SecretList', metadata: { resourceVersion: '10' }, items: [{ metadata: { name: 'token', resourceVersion: '10' }, data: {} }] });
+        sendJson(response, 200, {
+          apiVersion: 'v1',
+          kind: 'SecretList',
+          metadata: { resourceVersion: '10' },
+          items: [{ metadata: { name: 'token', resourceVersion: '10' }, data: {} }],
+        });
       }
     });
   }
@@ -46,14 +51,20 @@ describe('watchUntil', () => {
     assert.equal(token, base64('sa-token'));
     assert.deepEqual(seen, ['ADDED:10', 'BOOKMARK:15', 'MODIFIED:20', 'MODIFIED:30']);
     const watches = server.requests.filter((r) => r.query.get('watch') === '1');
-    assert.deepEqual(watches.map((r) => r.query.get('resourceVersion')), ['10', '20']);
+    assert.deepEqual(
+      watches.map((r) => r.query.get('resourceVersion')),
+      ['10', '20'],
+    );
     assert.ok(watches.every((r) => r.query.get('allowWatchBookmarks') === 'true' && r.path === '/api/v1/namespaces/testing/secrets'));
   });
 
   it('resolves from the initial list without watching when the condition already holds', async () => {
     const server = await watchServer(() => assert.fail('no watch expected'));
     const client = await harness.connect(trusted(server));
-    assert.equal(await client.watchUntil(SECRETS, { timeoutMs: 1000, description: 'x' }, (e) => (e.type === 'ADDED' ? e.object.metadata.name : undefined)), 'token');
+    assert.equal(
+      await client.watchUntil(SECRETS, { timeoutMs: 1000, description: 'x' }, (e) => (e.type === 'ADDED' ? e.object.metadata.name : undefined)),
+      'token',
+    );
     assert.equal(server.requests.length, 1);
   });
 
@@ -72,13 +83,19 @@ describe('watchUntil', () => {
 
   it('re-lists when the watch resourceVersion is too old', async () => {
     const server = await watchServer((attempt, response) => {
-      if (attempt === 1) response.end(`${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version' } })}\n`);
+      if (attempt === 1)
+        response.end(`${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version' } })}\n`);
       else response.write(event('MODIFIED', '40', { token: 'dG9r' }));
     });
     const client = await harness.connect(trusted(server));
-    const result = await client.watchUntil(SECRETS, { timeoutMs: 5000, description: 'x' }, (e) => (e.type === 'MODIFIED' ? e.object.metadata.resourceVersion : undefined));
+    const result = await client.watchUntil(SECRETS, { timeoutMs: 5000, description: 'x' }, (e) =>
+      e.type === 'MODIFIED' ? e.object.metadata.resourceVersion : undefined,
+    );
     assert.equal(result, '40');
-    assert.deepEqual(server.requests.map((r) => (r.query.get('watch') ? 'watch' : 'list')), ['list', 'watch', 'list', 'watch']);
+    assert.deepEqual(
+      server.requests.map((r) => (r.query.get('watch') ? 'watch' : 'list')),
+      ['list', 'watch', 'list', 'watch'],
+    );
   });
 });
 

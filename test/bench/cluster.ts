@@ -108,7 +108,12 @@ function expectOk(what: string, result: { code: number | null; stderr: string })
   if (result.code === 0) return;
   // klog's fatal line (F…) or our one-line error, not the Go tool's goroutine dump.
   const lines = result.stderr.split('\n');
-  const reason = lines.find((l) => /^F\d{4} |^error: /.test(l)) ?? lines.filter((l) => l.trim() !== '' && !/^(I\d{4}|W\d{4}|GET|POST|PUT|PATCH|DELETE) /.test(l)).slice(0, 3).join('\n');
+  const reason =
+    lines.find((l) => /^F\d{4} |^error: /.test(l)) ??
+    lines
+      .filter((l) => l.trim() !== '' && !/^(I\d{4}|W\d{4}|GET|POST|PUT|PATCH|DELETE) /.test(l))
+      .slice(0, 3)
+      .join('\n');
   throw new Error(`${what} failed (exit ${result.code}): ${reason}`);
 }
 
@@ -129,7 +134,10 @@ export interface ClusterBenchResult {
 
 export async function runClusterBenchmarks(): Promise<ClusterBenchResult> {
   if (process.env.KUBEFEDCTL_E2E_KUBECONFIG || !existsSync(path.join(ROOT, '.e2e/state.json'))) {
-    return { lines: ['cluster benchmarks: skipped (they need the harness-started environment with the Go kubefedctl: run `npm run e2e:up` first)'], overTarget: 0 };
+    return {
+      lines: ['cluster benchmarks: skipped (they need the harness-started environment with the Go kubefedctl: run `npm run e2e:up` first)'],
+      overTarget: 0,
+    };
   }
   const { loadE2eEnv } = await import('../e2e/harness/env.js');
   const { readState } = await import('../e2e/harness/state.js');
@@ -140,7 +148,8 @@ export async function runClusterBenchmarks(): Promise<ClusterBenchResult> {
   const members = env.clusters.filter((c) => c !== host);
   const member = members[0]!;
   const base = ['--host-cluster-context', host, '--kubeconfig', env.kubeconfig];
-  const namespaceGone = (cluster: string) => env.waitFor(async () => (await env.adminRequest(cluster, 'GET', `/api/v1/namespaces/${env.kubefedNamespace}`)).status === 404, 120_000);
+  const namespaceGone = (cluster: string) =>
+    env.waitFor(async () => (await env.adminRequest(cluster, 'GET', `/api/v1/namespaces/${env.kubefedNamespace}`)).status === 404, 120_000);
   for (const m of members) {
     run('ours', goBinary, ['unjoin', m, ...base, '--force', '--wait']);
     // unjoin keeps a member namespace that join did not create (a Go join's, an interrupted test's):
@@ -208,7 +217,15 @@ export async function runClusterBenchmarks(): Promise<ClusterBenchResult> {
       ? ['configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { index: String(i) } }]
       : i % 3 === 1
         ? ['secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: `secret-${i}` }, stringData: { index: String(i) } }]
-        : ['services', { apiVersion: 'v1', kind: 'Service', metadata: { name: `svc-${i}` }, spec: { clusterIP: 'None', selector: { app: `a${i}` }, ports: [{ port: 80 }] } }],
+        : [
+            'services',
+            {
+              apiVersion: 'v1',
+              kind: 'Service',
+              metadata: { name: `svc-${i}` },
+              spec: { clusterIP: 'None', selector: { app: `a${i}` }, ports: [{ port: 80 }] },
+            },
+          ],
   ) as Array<[string, unknown]>;
   const federated: Record<Tool, Timed[]> = { ours: [], go: [] };
   // Where the CPU goes while each tool runs: its own process, and the environment's (etcd, the
@@ -255,7 +272,15 @@ export async function runClusterBenchmarks(): Promise<ClusterBenchResult> {
       await env.waitFor(async () => (await env.adminRequest(host, 'GET', `/api/v1/namespaces/${namespace}/serviceaccounts/default`)).status === 200, 60_000);
       // The Go tool does not skip EndpointSlices (made for the Services) and fails on their unenabled type: both skip them.
       const clusterCpuBefore = clusterCpuMs();
-      const result = run(tool, goBinary, ['federate', 'namespace', namespace, ...base, '--contents', '--skip-api-resources', 'endpointslices.discovery.k8s.io']);
+      const result = run(tool, goBinary, [
+        'federate',
+        'namespace',
+        namespace,
+        ...base,
+        '--contents',
+        '--skip-api-resources',
+        'endpointslices.discovery.k8s.io',
+      ]);
       const clusterCpuAfter = clusterCpuMs();
       expectOk(`${tool} federate --contents`, result);
       federated[tool].push(result);

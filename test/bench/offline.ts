@@ -92,10 +92,49 @@ export function generateStream(count: number): string {
     const kind = i % 3;
     const object =
       kind === 0
-        ? { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `web-${i}`, namespace: `ns-${i % 17}`, labels: { app: `web-${i}`, tier: 'front' } }, spec: { replicas: 3, selector: { matchLabels: { app: `web-${i}` } }, template: { metadata: { labels: { app: `web-${i}` } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27', ports: [{ containerPort: 80 }], env: [{ name: 'MODE', value: 'production' }, { name: 'FLAG', value: 'yes' }] }] } } } }
+        ? {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            metadata: { name: `web-${i}`, namespace: `ns-${i % 17}`, labels: { app: `web-${i}`, tier: 'front' } },
+            spec: {
+              replicas: 3,
+              selector: { matchLabels: { app: `web-${i}` } },
+              template: {
+                metadata: { labels: { app: `web-${i}` } },
+                spec: {
+                  containers: [
+                    {
+                      name: 'web',
+                      image: 'nginx:1.27',
+                      ports: [{ containerPort: 80 }],
+                      env: [
+                        { name: 'MODE', value: 'production' },
+                        { name: 'FLAG', value: 'yes' },
+                      ],
+                    },
+                  ],
+                },
+              },
+            },
+          }
         : kind === 1
-          ? { apiVersion: 'v1', kind: 'Service', metadata: { name: `svc-${i}`, namespace: `ns-${i % 17}` }, spec: { type: 'NodePort', clusterIP: '10.0.0.1', selector: { app: `web-${i}` }, ports: [{ port: 80, targetPort: 8080, nodePort: 30000 + (i % 2000) }] } }
-          : { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cfg-${i}`, namespace: `ns-${i % 17}`, annotations: { owner: 'team-a' } }, data: { 'app.properties': 'a=1\nb=2\n', mode: '0644', enabled: 'true' } };
+          ? {
+              apiVersion: 'v1',
+              kind: 'Service',
+              metadata: { name: `svc-${i}`, namespace: `ns-${i % 17}` },
+              spec: {
+                type: 'NodePort',
+                clusterIP: '10.0.0.1',
+                selector: { app: `web-${i}` },
+                ports: [{ port: 80, targetPort: 8080, nodePort: 30000 + (i % 2000) }],
+              },
+            }
+          : {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              metadata: { name: `cfg-${i}`, namespace: `ns-${i % 17}`, annotations: { owner: 'team-a' } },
+              data: { 'app.properties': 'a=1\nb=2\n', mode: '0644', enabled: 'true' },
+            };
     docs.push(toYaml(object));
   }
   return docs.join('---\n');

@@ -19,7 +19,6 @@ for (const nodePath of [process.execPath, ...lines.map((line) => nodeBinary(NODE
   results.push(...measured);
 }
 
-
 const { runClusterBenchmarks } = await import('./cluster.js');
 const cluster = await runClusterBenchmarks();
 for (const line of cluster.lines) console.log(line);

@@ -41,16 +41,23 @@ describe('processes as a shell and kubectl start them', () => {
   before(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'kfc-completion-'));
     // What npm install -g puts on PATH.
-    for (const [link, target] of [['kubefedctl', 'kubefedctl.js'], ['kubectl-kubefed', 'kubectl-kubefed.js'], ['kubectl_complete-kubefed', 'kubectl_complete-kubefed.js']]) {
+    for (const [link, target] of [
+      ['kubefedctl', 'kubefedctl.js'],
+      ['kubectl-kubefed', 'kubectl-kubefed.js'],
+      ['kubectl_complete-kubefed', 'kubectl_complete-kubefed.js'],
+    ]) {
       symlinkSync(path.join(BIN, target!), path.join(dir, link!));
     }
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
   const env = (extra: NodeJS.ProcessEnv = {}) => ({ PATH: `${dir}:${process.env.PATH}`, HOME: dir, ...extra });
 
-  test('bash: the ported script completes commands, flag values and subcommands through __complete', { skip: spawnSync('bash', ['--version']).status !== 0 && 'no bash' }, () => {
-    // _init_completion comes from the bash-completion package; a minimal one is enough here.
-    const script = `
+  test(
+    'bash: the ported script completes commands, flag values and subcommands through __complete',
+    { skip: spawnSync('bash', ['--version']).status !== 0 && 'no bash' },
+    () => {
+      // _init_completion comes from the bash-completion package; a minimal one is enough here.
+      const script = `
 _init_completion() { COMPREPLY=(); cur=\${COMP_WORDS[COMP_CWORD]}; prev=\${COMP_WORDS[COMP_CWORD-1]}; words=("\${COMP_WORDS[@]}"); cword=$COMP_CWORD; }
 source <(kubefedctl completion bash)
 try() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=\${#COMP_LINE}; COMP_TYPE=9; COLUMNS=80; __start_kubefedctl 2>/dev/null; echo "[$*] $(IFS='|'; echo "\${COMPREPLY[*]}")"; }
@@ -59,19 +66,20 @@ try kubefedctl get clusters -o ""
 try kubefedctl orphaning-deletion ""
 try kubefedctl version ""
 `;
-    const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: env() });
-    assert.equal(result.status, 0, result.stderr);
-    assert.equal(
-      result.stdout,
-      [
-        '[kubefedctl ge] get',
-        '[kubefedctl get clusters -o ] wide|json|yaml|name',
-        '[kubefedctl orphaning-deletion ] disable  (Disable orphaning deletion to ensure the removal of managed resource…)|enable   (Enable the orphaning (i.e. retention) of resources managed by a fede…)|status   (Get the orphaning deletion status of the federated resource)',
-        '[kubefedctl version ] ',
-        '',
-      ].join('\n'),
-    );
-  });
+      const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: env() });
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(
+        result.stdout,
+        [
+          '[kubefedctl ge] get',
+          '[kubefedctl get clusters -o ] wide|json|yaml|name',
+          '[kubefedctl orphaning-deletion ] disable  (Disable orphaning deletion to ensure the removal of managed resource…)|enable   (Enable the orphaning (i.e. retention) of resources managed by a fede…)|status   (Get the orphaning deletion status of the federated resource)',
+          '[kubefedctl version ] ',
+          '',
+        ].join('\n'),
+      );
+    },
+  );
 
   test('kubectl_complete-kubefed answers __complete for the plugin', async () => {
     const { stdout } = await run(path.join(dir, 'kubectl_complete-kubefed'), ['get', ''], { env: env() });
@@ -83,12 +91,18 @@ try kubefedctl version ""
     assert.match(stdout, /^Usage: kubectl kubefed \[options\] \[command\]/);
     const failed = spawnSync(path.join(dir, 'kubectl-kubefed'), ['status', 'FederatedDeployment'], { encoding: 'utf8', env: env() });
     assert.equal(failed.status, 2);
-    assert.equal(failed.stderr, "error: NAME is required with TYPE: kubectl kubefed status FederatedDeployment NAME\n  hint: See 'kubectl kubefed status --help'.\n");
+    assert.equal(
+      failed.stderr,
+      "error: NAME is required with TYPE: kubectl kubefed status FederatedDeployment NAME\n  hint: See 'kubectl kubefed status --help'.\n",
+    );
   });
 
   function kubeconfig(name: string, server: string, user: string): string {
     const file = path.join(dir, name);
-    writeFileSync(file, `apiVersion: v1\nkind: Config\ncurrent-context: host\nclusters:\n- name: host\n  cluster: {server: "${server}", insecure-skip-tls-verify: true}\nusers:\n- name: host\n  user: ${user}\ncontexts:\n- name: host\n  context: {cluster: host, user: host}\n- name: member\n  context: {cluster: host, user: host}\n`);
+    writeFileSync(
+      file,
+      `apiVersion: v1\nkind: Config\ncurrent-context: host\nclusters:\n- name: host\n  cluster: {server: "${server}", insecure-skip-tls-verify: true}\nusers:\n- name: host\n  user: ${user}\ncontexts:\n- name: host\n  context: {cluster: host, user: host}\n- name: member\n  context: {cluster: host, user: host}\n`,
+    );
     return file;
   }
 
@@ -118,7 +132,10 @@ try kubefedctl version ""
       assert.equal(stdout, ':4\n');
       assert.ok(elapsed >= 900 && elapsed < 4000, `answered after ${elapsed} ms (deadline 1 s)`);
       // Contexts need no server at all.
-      assert.equal((await run(path.join(dir, 'kubefedctl'), ['__complete', '--kubeconfig', config, 'join', 'x', '--host-cluster-context', ''], { env: env() })).stdout, 'host\nmember\n:4\n');
+      assert.equal(
+        (await run(path.join(dir, 'kubefedctl'), ['__complete', '--kubeconfig', config, 'join', 'x', '--host-cluster-context', ''], { env: env() })).stdout,
+        'host\nmember\n:4\n',
+      );
     } finally {
       for (const socket of sockets) socket.destroy();
       server.close();
@@ -137,7 +154,12 @@ try kubefedctl version ""
 
   test('completion scripts, static candidates and contexts load no cluster networking', () => {
     const config = kubeconfig('modules-config', 'https://127.0.0.1:1', '{token: t}');
-    for (const args of [['completion', 'zsh'], ['__complete', ''], ['__complete', 'get', 'clusters', '-o', ''], ['__complete', '--kubeconfig', config, 'join', '--host-cluster-context', '']]) {
+    for (const args of [
+      ['completion', 'zsh'],
+      ['__complete', ''],
+      ['__complete', 'get', 'clusters', '-o', ''],
+      ['__complete', '--kubeconfig', config, 'join', '--host-cluster-context', ''],
+    ]) {
       const networking = loadedBy(args).filter((name) => ['https', 'http', 'tls', '_tls_wrap', 'http2'].includes(name));
       assert.deepEqual(networking, [], `${args.join(' ')} loaded ${networking.join(', ')}`);
     }

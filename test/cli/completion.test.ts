@@ -10,7 +10,13 @@ const NS = 'kube-federation-system';
 const DIRECTIVE_LINE = 'Completion ended with directive: ShellCompDirectiveNoFileComp\n';
 
 function kfc(name: string, namespace = NS, status?: unknown) {
-  return { apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedCluster', metadata: { name, namespace }, spec: { apiEndpoint: `https://${name}:6443`, secretRef: { name: `${name}-x` } }, ...(status ? { status } : {}) };
+  return {
+    apiVersion: 'core.kubefed.io/v1beta1',
+    kind: 'KubeFedCluster',
+    metadata: { name, namespace },
+    spec: { apiEndpoint: `https://${name}:6443`, secretRef: { name: `${name}-x` } },
+    ...(status ? { status } : {}),
+  };
 }
 
 function federation(): FakeCluster[] {
@@ -63,7 +69,10 @@ describe('__complete with values from the kubeconfig and the host cluster', () =
       (await complete(federation(), 'status', '')).stdout,
       'federateddeployments.types.kubefed.io\tFederatedDeployment (deployments.apps)\nfederatedconfigmaps.types.kubefed.io\tFederatedConfigMap (configmaps)\n:4\n',
     );
-    assert.equal((await complete(federation(), 'orphaning-deletion', 'status', 'federatedd')).stdout, 'federateddeployments.types.kubefed.io\tFederatedDeployment (deployments.apps)\n:4\n');
+    assert.equal(
+      (await complete(federation(), 'orphaning-deletion', 'status', 'federatedd')).stdout,
+      'federateddeployments.types.kubefed.io\tFederatedDeployment (deployments.apps)\n:4\n',
+    );
     assert.equal((await complete(federation(), 'disable', 'd')).stdout, 'deployments.apps\tFederatedDeployment, propagation Enabled\n:4\n');
   });
 
@@ -73,7 +82,10 @@ describe('__complete with values from the kubeconfig and the host cluster', () =
     other.put(GVR.kubefedClusters, kfc('elsewhere', 'kf'));
     const result = await complete(clusters, '--kubefed-namespace', 'kf', 'unjoin', '--host-cluster-context=cluster2', '');
     assert.equal(result.stdout, 'elsewhere\treadiness unknown\n:4\n');
-    assert.deepEqual(other.requestsOf('list', 'kubefedclusters').map((r) => r.namespace), ['kf']);
+    assert.deepEqual(
+      other.requestsOf('list', 'kubefedclusters').map((r) => r.namespace),
+      ['kf'],
+    );
     assert.deepEqual(clusters[0]!.requests, [], 'the current context was not asked');
   });
 
@@ -106,7 +118,11 @@ describe('__complete with values from the kubeconfig and the host cluster', () =
     assert.equal((await runInProcess(['__complete', '-v', '2', 'ver'])).stdout, 'version\tPrint the version info\n:4\n');
     assert.equal((await runInProcess(['__complete', 'join', '--help', ''])).stdout, ':4\n');
     const underscore = await runInProcess(['__complete', 'join', '--dry_run=']);
-    assert.deepEqual([underscore.stdout, underscore.stderr], [':0\n', 'Completion ended with directive: ShellCompDirectiveDefault\n'], 'not rewritten to --dry-run= (whose values would be offered), no warning');
+    assert.deepEqual(
+      [underscore.stdout, underscore.stderr],
+      [':0\n', 'Completion ended with directive: ShellCompDirectiveDefault\n'],
+      'not rewritten to --dry-run= (whose values would be offered), no warning',
+    );
     assert.equal((await runInProcess(['__complete', 'get', 'clusters', '-o', ''])).stdout, 'wide\njson\nyaml\nname\n:4\n');
     assert.equal((await runInProcess(['__complete'])).stdout.split('\n').at(-2), ':4', 'no words: a new word at the root');
   });

@@ -32,9 +32,15 @@ describe('disable against a cluster', () => {
     cluster.stopsPropagationControllerAfterPatch(20);
     const result = await disable(cluster, 'deployments.apps');
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout, `Disabled propagation for FederatedTypeConfig ${REF}\nPropagation controller for FederatedTypeConfig ${REF} is stopped\nfederatedtypeconfig ${REF} deleted\n`);
+    assert.equal(
+      result.stdout,
+      `Disabled propagation for FederatedTypeConfig ${REF}\nPropagation controller for FederatedTypeConfig ${REF} is stopped\nfederatedtypeconfig ${REF} deleted\n`,
+    );
     assert.equal(result.stderr, `Verifying propagation controller is stopped for FederatedTypeConfig ${REF}\n`);
-    assert.deepEqual(cluster.writes().map(describeRequest), [`patch federatedtypeconfigs ${NS}/deployments.apps`, `delete federatedtypeconfigs ${NS}/deployments.apps`]);
+    assert.deepEqual(cluster.writes().map(describeRequest), [
+      `patch federatedtypeconfigs ${NS}/deployments.apps`,
+      `delete federatedtypeconfigs ${NS}/deployments.apps`,
+    ]);
     assert.deepEqual(cluster.writes()[0]!.body, { spec: { propagation: 'Disabled' } });
     assert.equal(cluster.requestsOf('watch').length, 1, 'waits with a watch');
     assert.equal(cluster.requestsOf('get', 'federatedtypeconfigs').length, 1, 'no polling GETs');
@@ -57,10 +63,18 @@ describe('disable against a cluster', () => {
   });
 
   test('a failing watch is reported with the Go prefix', async () => {
-    const cluster = enabledCluster().failOn({ verb: 'watch', error: apiError(403, 'federatedtypeconfigs.core.kubefed.io "deployments.apps" is forbidden: cannot watch') });
+    const cluster = enabledCluster().failOn({
+      verb: 'watch',
+      error: apiError(403, 'federatedtypeconfigs.core.kubefed.io "deployments.apps" is forbidden: cannot watch'),
+    });
     const result = await disable(cluster, 'deployments.apps');
     assert.equal(result.code, 1);
-    assert.match(result.stderr, new RegExp(`error: Unable to verify propagation controller for FederatedTypeConfig "${NS}/deployments.apps" is stopped: federatedtypeconfigs.core.kubefed.io "deployments.apps" is forbidden: cannot watch\\n`));
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `error: Unable to verify propagation controller for FederatedTypeConfig "${NS}/deployments.apps" is stopped: federatedtypeconfigs.core.kubefed.io "deployments.apps" is forbidden: cannot watch\\n`,
+      ),
+    );
   });
 
   test('--delete-crd refuses while federated objects exist, before changing anything', async () => {
@@ -104,7 +118,10 @@ describe('disable against a cluster', () => {
     const result = await disable(cluster, 'deployments.apps');
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, `Propagation controller for FederatedTypeConfig ${REF} is stopped\nfederatedtypeconfig ${REF} deleted\n`);
-    assert.deepEqual(cluster.writes().map((request) => request.verb), ['delete']);
+    assert.deepEqual(
+      cluster.writes().map((request) => request.verb),
+      ['delete'],
+    );
   });
 
   test('a missing FederatedTypeConfig is reported; nothing else happens without --delete-crd', async () => {
@@ -124,7 +141,10 @@ describe('disable against a cluster', () => {
     assert.equal(result.stdout, `FederatedTypeConfig "${NS}/jobs.batch" does not exist\ncustomresourcedefinition "federatedjobs.fed.example.com" deleted\n`);
     assert.deepEqual(cluster.writes().map(describeRequest), ['delete customresourcedefinitions federatedjobs.fed.example.com']);
     const again = await disable(cluster, 'jobs.batch', '--delete-crd', '--federated-group', 'fed.example.com');
-    assert.equal(again.stdout, `FederatedTypeConfig "${NS}/jobs.batch" does not exist\ncustomresourcedefinition "federatedjobs.fed.example.com" does not exist\n`);
+    assert.equal(
+      again.stdout,
+      `FederatedTypeConfig "${NS}/jobs.batch" does not exist\ncustomresourcedefinition "federatedjobs.fed.example.com" does not exist\n`,
+    );
   });
 
   test('a NAME without a dot is looked up: cm means the FederatedTypeConfig "configmaps"', async () => {

@@ -31,7 +31,9 @@ function released(): Map<string, KubeObject> {
 
 describe('enable --offline golden cases', () => {
   const releasedObjects = released();
-  const releasedTypeConfigs = new Set([...releasedObjects.keys()].filter((key) => key.startsWith('FederatedTypeConfig/')).map((key) => key.slice('FederatedTypeConfig/'.length)));
+  const releasedTypeConfigs = new Set(
+    [...releasedObjects.keys()].filter((key) => key.startsWith('FederatedTypeConfig/')).map((key) => key.slice('FederatedTypeConfig/'.length)),
+  );
 
   test('the fixtures hold the ten default types', () => assert.equal(releasedTypeConfigs.size, 10));
 
@@ -52,8 +54,16 @@ describe('enable --offline golden cases', () => {
       }
       if (releasedTypeConfigs.has(name)) {
         const printed = parseDocuments(result.stdout, name);
-        assert.deepEqual(printed.map((object) => object.kind), ['FederatedTypeConfig', 'CustomResourceDefinition']);
-        for (const object of printed) assert.deepEqual(object, releasedObjects.get(`${object.kind}/${object.metadata.name}`), `${object.kind} ${object.metadata.name} differs from KubeFed v0.10.0's`);
+        assert.deepEqual(
+          printed.map((object) => object.kind),
+          ['FederatedTypeConfig', 'CustomResourceDefinition'],
+        );
+        for (const object of printed)
+          assert.deepEqual(
+            object,
+            releasedObjects.get(`${object.kind}/${object.metadata.name}`),
+            `${object.kind} ${object.metadata.name} differs from KubeFed v0.10.0's`,
+          );
       }
     });
   }

@@ -29,7 +29,12 @@ function widgetsCrd(schema: unknown, versions = ['v1']): KubeObject {
       group: 'example.com',
       names: { kind: 'Widget', plural: 'widgets', shortNames: ['wd'] },
       scope: 'Namespaced',
-      versions: versions.map((name, index) => ({ name, served: true, storage: index === 0, ...(schema === undefined ? {} : { schema: { openAPIV3Schema: schema } }) })),
+      versions: versions.map((name, index) => ({
+        name,
+        served: true,
+        storage: index === 0,
+        ...(schema === undefined ? {} : { schema: { openAPIV3Schema: schema } }),
+      })),
     },
   };
 }
@@ -49,9 +54,16 @@ describe('enable against a cluster', () => {
       `customresourcedefinition.apiextensions.k8s.io/${DEPLOYMENTS_CRD} created\nfederatedtypeconfig.core.kubefed.io/deployments.apps created in namespace ${NS}\n`,
     );
     assert.equal(result.stderr, '');
-    assert.deepEqual(cluster.writes().map(describeRequest), [`create customresourcedefinitions ${DEPLOYMENTS_CRD}`, `create federatedtypeconfigs ${NS}/deployments.apps`]);
+    assert.deepEqual(cluster.writes().map(describeRequest), [
+      `create customresourcedefinitions ${DEPLOYMENTS_CRD}`,
+      `create federatedtypeconfigs ${NS}/deployments.apps`,
+    ]);
     const expected = offlineTypeResources(defaultEnableTypeDirective('deployments.apps'));
-    assert.deepEqual(cluster.peek(GVR.customResourceDefinitions, DEPLOYMENTS_CRD)?.spec, expected.crd.spec, 'the CRD as the offline table and the release have it (retainReplicas from OpenAPI)');
+    assert.deepEqual(
+      cluster.peek(GVR.customResourceDefinitions, DEPLOYMENTS_CRD)?.spec,
+      expected.crd.spec,
+      'the CRD as the offline table and the release have it (retainReplicas from OpenAPI)',
+    );
     const stored = cluster.peek(GVR.federatedTypeConfigs, 'deployments.apps', NS);
     assert.deepEqual(stored?.spec, expected.typeConfig.spec);
     assert.equal(stored?.metadata.namespace, NS);
@@ -74,7 +86,9 @@ describe('enable against a cluster', () => {
       result.stdout,
       `customresourcedefinition.apiextensions.k8s.io/${DEPLOYMENTS_CRD} updated\nfederatedtypeconfig.core.kubefed.io/deployments.apps updated in namespace ${NS}\n`,
     );
-    const writes = cluster.requests.slice(before).filter((r) => r.verb !== 'get' && r.verb !== 'list' && r.verb !== 'serverGroups' && r.verb !== 'serverResources' && r.verb !== 'getRaw');
+    const writes = cluster.requests
+      .slice(before)
+      .filter((r) => r.verb !== 'get' && r.verb !== 'list' && r.verb !== 'serverGroups' && r.verb !== 'serverResources' && r.verb !== 'getRaw');
     assert.deepEqual(writes.map(describeRequest), [`update customresourcedefinitions ${DEPLOYMENTS_CRD}`, `patch federatedtypeconfigs ${NS}/deployments.apps`]);
     assert.equal((writes[0]!.body as KubeObject).metadata.resourceVersion, crdVersion);
     assert.deepEqual(writes[1]!.body, { spec: { propagation: 'Enabled' } });
@@ -142,7 +156,10 @@ describe('enable against a cluster', () => {
     const result = await enable(cluster, 'secrets', '--dry-run=server');
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /federatedsecrets\.types\.kubefed\.io created \(server dry run\)\n/);
-    assert.deepEqual(cluster.writes().map(describeRequest), ['create customresourcedefinitions federatedsecrets.types.kubefed.io (dry run)', `create federatedtypeconfigs ${NS}/secrets (dry run)`]);
+    assert.deepEqual(cluster.writes().map(describeRequest), [
+      'create customresourcedefinitions federatedsecrets.types.kubefed.io (dry run)',
+      `create federatedtypeconfigs ${NS}/secrets (dry run)`,
+    ]);
     assert.equal(cluster.peek(GVR.customResourceDefinitions, 'federatedsecrets.types.kubefed.io'), undefined);
   });
 
@@ -173,7 +190,12 @@ describe('enable against a cluster', () => {
     assert.equal(cluster.requestsOf('getRaw').length, 0, 'no OpenAPI read for a CRD target');
     const applied = await enable(cluster, 'widgets.example.com');
     assert.equal(applied.code, 0, applied.stderr);
-    assert.deepEqual(specProperties(cluster.peek(GVR.customResourceDefinitions, 'federatedwidgets.types.kubefed.io')), ['overrides', 'placement', 'retainReplicas', 'template']);
+    assert.deepEqual(specProperties(cluster.peek(GVR.customResourceDefinitions, 'federatedwidgets.types.kubefed.io')), [
+      'overrides',
+      'placement',
+      'retainReplicas',
+      'template',
+    ]);
   });
 
   test('a CRD target without a schema gets no template (as the Go tool)', async () => {
@@ -184,12 +206,18 @@ describe('enable against a cluster', () => {
 
   test('-f directive file: the file configures the type; NAME and type flags are ignored with a warning', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'enable-directive-'));
-    writeFileSync(path.join(dir, 'd.yaml'), 'apiVersion: core.kubefed.io/v1beta1\nkind: EnableTypeDirective\nmetadata:\n  name: jobs.batch\nspec:\n  federatedGroup: fed.example.com\n');
+    writeFileSync(
+      path.join(dir, 'd.yaml'),
+      'apiVersion: core.kubefed.io/v1beta1\nkind: EnableTypeDirective\nmetadata:\n  name: jobs.batch\nspec:\n  federatedGroup: fed.example.com\n',
+    );
     const cluster = new FakeCluster().installKubeFed();
     const fake = createFakeEnv(cluster, { cwd: dir });
     const result = await runWithFakeEnv(['enable', 'secrets', '-f', 'd.yaml', '--version', 'v2'], fake);
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout, `customresourcedefinition.apiextensions.k8s.io/federatedjobs.fed.example.com created\nfederatedtypeconfig.core.kubefed.io/jobs.batch created in namespace ${NS}\n`);
+    assert.equal(
+      result.stdout,
+      `customresourcedefinition.apiextensions.k8s.io/federatedjobs.fed.example.com created\nfederatedtypeconfig.core.kubefed.io/jobs.batch created in namespace ${NS}\n`,
+    );
     assert.equal(result.stderr, 'Warning: the NAME argument "secrets", --version are ignored with -f/--filename: the directive file configures the type\n');
   });
 
@@ -204,10 +232,17 @@ describe('enable against a cluster', () => {
   test('a failing write is wrapped with the Go prefix and the server message', async () => {
     const cluster = new FakeCluster()
       .installKubeFed()
-      .failOn({ verb: 'create', resource: 'customresourcedefinitions', error: apiError(403, 'customresourcedefinitions.apiextensions.k8s.io is forbidden: User "dev" cannot create resource') });
+      .failOn({
+        verb: 'create',
+        resource: 'customresourcedefinitions',
+        error: apiError(403, 'customresourcedefinitions.apiextensions.k8s.io is forbidden: User "dev" cannot create resource'),
+      });
     const result = await enable(cluster, 'services');
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /^error: Error creating CRD "federatedservices\.types\.kubefed\.io": customresourcedefinitions\.apiextensions\.k8s\.io is forbidden: User "dev" cannot create resource\n/);
+    assert.match(
+      result.stderr,
+      /^error: Error creating CRD "federatedservices\.types\.kubefed\.io": customresourcedefinitions\.apiextensions\.k8s\.io is forbidden: User "dev" cannot create resource\n/,
+    );
     assert.deepEqual(cluster.requestsOf('create', 'federatedtypeconfigs'), [], 'stops at the first failure');
   });
 
@@ -233,7 +268,10 @@ describe('enable against a cluster', () => {
     const cluster = new FakeCluster().installKubeFed().failOn({ verb: 'getRaw', error: apiError(503, 'the server is currently unable to handle the request') });
     const result = await enable(cluster, 'deployments.apps');
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /^error: Error initializing validation schema accessor: Error loading openapi schema: the server is currently unable to handle the request\n/);
+    assert.match(
+      result.stderr,
+      /^error: Error initializing validation schema accessor: Error loading openapi schema: the server is currently unable to handle the request\n/,
+    );
 
     const missing = new FakeCluster({ raw: { '/openapi/v2': { definitions: {} } } }).installKubeFed();
     const notFound = await enable(missing, 'cm');
@@ -241,7 +279,13 @@ describe('enable against a cluster', () => {
   });
 
   test('usage problems exit 2: no NAME, an unknown type, an ambiguous one', async () => {
-    const cluster = new FakeCluster().installKubeFed().add(widgetsCrd(undefined), { ...widgetsCrd(undefined), metadata: { name: 'widgets.other.io' }, spec: { ...(widgetsCrd(undefined).spec as object), group: 'other.io' } });
+    const cluster = new FakeCluster()
+      .installKubeFed()
+      .add(widgetsCrd(undefined), {
+        ...widgetsCrd(undefined),
+        metadata: { name: 'widgets.other.io' },
+        spec: { ...(widgetsCrd(undefined).spec as object), group: 'other.io' },
+      });
     const noName = await enable(cluster);
     assert.equal(noName.code, 2);
     assert.match(noName.stderr, /^error: NAME is required\n/);
@@ -250,7 +294,10 @@ describe('enable against a cluster', () => {
     assert.match(unknown.stderr, /^error: Unable to find api resource named "gizmos"\.\n/);
     const ambiguous = await enable(cluster, 'widget');
     assert.equal(ambiguous.code, 2);
-    assert.match(ambiguous.stderr, /^error: Multiple resources are matched by "widget": widgets\.example\.com, widgets\.other\.io\. A group-qualified plural name must be provided\.\n/);
+    assert.match(
+      ambiguous.stderr,
+      /^error: Multiple resources are matched by "widget": widgets\.example\.com, widgets\.other\.io\. A group-qualified plural name must be provided\.\n/,
+    );
     assert.deepEqual(cluster.writes(), []);
   });
 
@@ -258,7 +305,12 @@ describe('enable against a cluster', () => {
     const cluster = new FakeCluster()
       .installKubeFed()
       .serve({ name: 'metrics.k8s.io', preferredVersion: 'v1beta1', versions: ['v1beta1'] }, [])
-      .failOn({ verb: 'serverResources', path: '/apis/metrics.k8s.io/v1beta1', times: Infinity, error: apiError(503, 'the server is currently unable to handle the request') });
+      .failOn({
+        verb: 'serverResources',
+        path: '/apis/metrics.k8s.io/v1beta1',
+        times: Infinity,
+        error: apiError(503, 'the server is currently unable to handle the request'),
+      });
     const result = await enable(cluster, 'deployments.apps', '-o', 'yaml');
     assert.equal(result.code, 0, result.stderr);
     assert.equal(
@@ -267,6 +319,9 @@ describe('enable against a cluster', () => {
     );
     const missing = await enable(cluster, 'podmetrics');
     assert.equal(missing.code, 1, 'the type may be in the group that failed: not a usage error');
-    assert.match(missing.stderr, /^error: \[Error listing api resources: .*metrics\.k8s\.io\/v1beta1: the server is currently unable to handle the request, Unable to find api resource named "podmetrics"\.\]\n/);
+    assert.match(
+      missing.stderr,
+      /^error: \[Error listing api resources: .*metrics\.k8s\.io\/v1beta1: the server is currently unable to handle the request, Unable to find api resource named "podmetrics"\.\]\n/,
+    );
   });
 });

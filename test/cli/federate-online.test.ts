@@ -13,15 +13,40 @@ function hostWith(...types: string[]): FakeCluster {
   }
   host.add(
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app', labels: { team: 'a' } }, spec: { finalizers: ['kubernetes'] } },
-    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'app', labels: { app: 'web' }, uid: 'd1' }, spec: { replicas: 2 }, status: { replicas: 2 } },
-    { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-5d4', namespace: 'app', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'd1', controller: true }] }, spec: { replicas: 2 } },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'app', labels: { app: 'web' }, uid: 'd1' },
+      spec: { replicas: 2 },
+      status: { replicas: 2 },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        name: 'web-5d4',
+        namespace: 'app',
+        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'd1', controller: true }],
+      },
+      spec: { replicas: 2 },
+    },
     { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'loose-pod', namespace: 'app' }, spec: { containers: [] } },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'app' }, data: { mode: 'fast' } },
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt', namespace: 'app' }, data: { 'ca.crt': 'x' } },
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'app' } },
     { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'app' }, type: 'Opaque', data: { password: 'cHc=' } },
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'default-token', namespace: 'app', annotations: { 'kubernetes.io/service-account.name': 'default' } }, type: 'kubernetes.io/service-account-token' },
-    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'app' }, spec: { clusterIP: '10.0.0.9', clusterIPs: ['10.0.0.9'], ports: [{ port: 80, nodePort: 30001 }] } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'default-token', namespace: 'app', annotations: { 'kubernetes.io/service-account.name': 'default' } },
+      type: 'kubernetes.io/service-account-token',
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', namespace: 'app' },
+      spec: { clusterIP: '10.0.0.9', clusterIPs: ['10.0.0.9'], ports: [{ port: 80, nodePort: 30001 }] },
+    },
   );
   return host;
 }
@@ -40,7 +65,11 @@ describe('federate TYPE NAME (fake host)', () => {
     // A server returns keys in its own (sorted) order; that is not a change.
     host.modify(FED('federateddeployments'), 'web', 'app', (f) => {
       const spec = f.spec as Record<string, unknown>;
-      f.spec = Object.fromEntries(Object.keys(spec).reverse().map((k) => [k, spec[k]]));
+      f.spec = Object.fromEntries(
+        Object.keys(spec)
+          .reverse()
+          .map((k) => [k, spec[k]]),
+      );
     });
     assert.equal((await federate(host, 'deploy', 'web', '-n', 'app')).stdout, 'federateddeployment.types.kubefed.io/web unchanged\n');
     host.modify({ group: 'apps', version: 'v1', resource: 'deployments' }, 'web', 'app', (d) => {
@@ -100,7 +129,13 @@ describe('federate TYPE NAME (fake host)', () => {
     assert.doesNotMatch(result.stderr, /loose-pod/, 'pods are not even listed');
     const again = await federate(host, 'namespace', 'app', '--contents');
     assert.equal(again.code, 0, again.stderr);
-    assert.ok(again.stdout.trim().split('\n').every((line) => line.endsWith('unchanged')), again.stdout);
+    assert.ok(
+      again.stdout
+        .trim()
+        .split('\n')
+        .every((line) => line.endsWith('unchanged')),
+      again.stdout,
+    );
   });
 
   test('--contents output is deterministic and list errors are reported, not swallowed', async () => {
@@ -129,7 +164,12 @@ describe('federate TYPE NAME (fake host)', () => {
 describe('orphaning-deletion (fake host)', () => {
   test('enable, status, disable', async () => {
     const host = hostWith('deployments.apps');
-    host.put(FED('federateddeployments'), { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedDeployment', metadata: { name: 'web', namespace: 'app' }, spec: {} } as KubeObject);
+    host.put(FED('federateddeployments'), {
+      apiVersion: 'types.kubefed.io/v1beta1',
+      kind: 'FederatedDeployment',
+      metadata: { name: 'web', namespace: 'app' },
+      spec: {},
+    } as KubeObject);
     const env = createFakeEnv(host);
     const run = (...args: string[]) => runWithFakeEnv(['orphaning-deletion', ...args], env);
     assert.equal((await run('status', 'fdeploy', 'web', '-n', 'app')).stdout, 'Disabled\n');

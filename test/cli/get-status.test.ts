@@ -32,15 +32,25 @@ describe('get clusters (fake host)', () => {
     const result = await runWithFakeEnv(['get', 'clusters', '-o', 'wide'], createFakeEnv(host));
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /^NAME +READY +KUBERNETES-VERSION +AGE +API-ENDPOINT .* CREDENTIALS-AGE /);
-    const named = host.all(GVR.kubefedClusters).map((c) => (c.spec as { secretRef?: { name?: string } }).secretRef?.name).filter(Boolean).sort();
-    assert.deepEqual(host.requests.map(describeRequest).sort(), ['list kubefedclusters -n kube-federation-system', ...named.map((name) => `get secrets kube-federation-system/${name}`)].sort());
+    const named = host
+      .all(GVR.kubefedClusters)
+      .map((c) => (c.spec as { secretRef?: { name?: string } }).secretRef?.name)
+      .filter(Boolean)
+      .sort();
+    assert.deepEqual(
+      host.requests.map(describeRequest).sort(),
+      ['list kubefedclusters -n kube-federation-system', ...named.map((name) => `get secrets kube-federation-system/${name}`)].sort(),
+    );
     assert.doesNotMatch(result.stdout + result.stderr, /c2VjcmV0|secret-token/);
   });
 
   test('named clusters are read one by one; -l goes to the server', async () => {
     const host = hostWithClusters();
     await runWithFakeEnv(['get', 'clusters', 'cluster2', 'cluster1', '-o', 'name'], createFakeEnv(host));
-    assert.deepEqual(host.requests.map(describeRequest), ['get kubefedclusters kube-federation-system/cluster2', 'get kubefedclusters kube-federation-system/cluster1']);
+    assert.deepEqual(host.requests.map(describeRequest), [
+      'get kubefedclusters kube-federation-system/cluster2',
+      'get kubefedclusters kube-federation-system/cluster1',
+    ]);
     const selected = await runWithFakeEnv(['get', 'clusters', '-l', 'tier=member', '-o', 'name'], createFakeEnv(host));
     assert.equal(selected.stdout, 'kubefedcluster.core.kubefed.io/cluster2\n');
     assert.equal(host.requestsOf('list', 'kubefedclusters').at(-1)?.listOptions?.labelSelector, 'tier=member');
@@ -59,7 +69,10 @@ describe('get clusters (fake host)', () => {
     const result = await runWithFakeEnv(['get', 'clusters'], createFakeEnv(new FakeCluster({ contextName: 'plain' })));
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /^error: the server doesn't have a resource type "kubefedclusters" \(kubefedclusters.core.kubefed.io\) in context "plain"\n  hint: Is KubeFed installed on this cluster\?/);
+    assert.match(
+      result.stderr,
+      /^error: the server doesn't have a resource type "kubefedclusters" \(kubefedclusters.core.kubefed.io\) in context "plain"\n  hint: Is KubeFed installed on this cluster\?/,
+    );
   });
 
   test('a server error: exit 1, nothing on stdout', async () => {
@@ -83,7 +96,11 @@ describe('status (fake host)', () => {
     const host = hostWithClusters();
     const result = await runWithFakeEnv(['status'], createFakeEnv(host));
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(host.requests.map(describeRequest).sort(), ['get kubefedconfigs kube-federation-system/kubefed', 'list federatedtypeconfigs -n kube-federation-system', 'list kubefedclusters -n kube-federation-system']);
+    assert.deepEqual(host.requests.map(describeRequest).sort(), [
+      'get kubefedconfigs kube-federation-system/kubefed',
+      'list federatedtypeconfigs -n kube-federation-system',
+      'list kubefedclusters -n kube-federation-system',
+    ]);
   });
 
   test('a host without KubeFed: exit 1', async () => {
@@ -95,7 +112,12 @@ describe('status (fake host)', () => {
   test('TYPE NAME: the namespace of the host context unless -n; the FederatedTypeConfigs name the type without discovery', async () => {
     const host = hostWithClusters();
     host.enableType('deployments.apps');
-    const fdeploy = { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedDeployment', spec: {}, status: { conditions: [{ type: 'Propagation', status: 'True' }] } };
+    const fdeploy = {
+      apiVersion: 'types.kubefed.io/v1beta1',
+      kind: 'FederatedDeployment',
+      spec: {},
+      status: { conditions: [{ type: 'Propagation', status: 'True' }] },
+    };
     host.add({ ...fdeploy, metadata: { name: 'web', namespace: 'default' } }, { ...fdeploy, metadata: { name: 'web', namespace: 'shop' }, status: {} });
     const inDefault = await runWithFakeEnv(['status', 'FederatedDeployment', 'web', '--check'], createFakeEnv(host));
     assert.equal(inDefault.code, 0, inDefault.stderr);

@@ -27,7 +27,11 @@ function clusters(): { host: FakeCluster; member: FakeCluster } {
 
 /** Everything join can touch, for before/after comparison. */
 function state(c: { host: FakeCluster; member: FakeCluster }): string {
-  const names = (cluster: FakeCluster, gvr: (typeof GVR)[keyof typeof GVR]) => cluster.all(gvr).map((o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort();
+  const names = (cluster: FakeCluster, gvr: (typeof GVR)[keyof typeof GVR]) =>
+    cluster
+      .all(gvr)
+      .map((o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`)
+      .sort();
   return JSON.stringify({
     memberNamespaces: names(c.member, GVR.namespaces),
     memberSA: names(c.member, GVR.serviceAccounts),
@@ -39,7 +43,8 @@ function state(c: { host: FakeCluster; member: FakeCluster }): string {
   });
 }
 
-const join = (c: { host: FakeCluster; member: FakeCluster }, ...args: string[]) => runWithFakeEnv(['join', 'cluster2', '--host-cluster-context', 'cluster1', ...args], createFakeEnv([c.host, c.member]));
+const join = (c: { host: FakeCluster; member: FakeCluster }, ...args: string[]) =>
+  runWithFakeEnv(['join', 'cluster2', '--host-cluster-context', 'cluster1', ...args], createFakeEnv([c.host, c.member]));
 
 describe('join (fake clusters)', () => {
   test('writes what an object needs before it, the rest together, and prints the result line', async () => {
@@ -57,7 +62,10 @@ describe('join (fake clusters)', () => {
       'create clusterrolebindings kubefed-controller-manager:cluster2-cluster1',
       'create secrets kube-federation-system/cluster2-cluster1',
     ]);
-    assert.deepEqual(c.host.writes().map((r) => `${r.verb} ${r.gvr?.resource}`), ['create secrets', 'create kubefedclusters']);
+    assert.deepEqual(
+      c.host.writes().map((r) => `${r.verb} ${r.gvr?.resource}`),
+      ['create secrets', 'create kubefedclusters'],
+    );
     const kfc = c.host.peek(GVR.kubefedClusters, 'cluster2', NS)!;
     assert.equal((kfc.spec as { apiEndpoint: string }).apiEndpoint, 'https://cluster2.fake.invalid:6443');
     assert.equal((kfc.spec as { caBundle: string }).caBundle, Buffer.from('CA').toString('base64'));
@@ -143,7 +151,10 @@ describe('join (fake clusters)', () => {
     const result = await runWithFakeEnv(['join', 'cluster2', '--host-cluster-context', 'cluster1', '--token-timeout=50ms'], createFakeEnv([c.host, member]));
     assert.equal(result.code, 1);
     assert.match(result.stderr, /timed out .*token of service account kube-federation-system\/cluster2-cluster1/);
-    assert.deepEqual(member.all(GVR.serviceAccounts).map((sa) => `${sa.metadata.namespace}/${sa.metadata.name}`), ['default/default']);
+    assert.deepEqual(
+      member.all(GVR.serviceAccounts).map((sa) => `${sa.metadata.namespace}/${sa.metadata.name}`),
+      ['default/default'],
+    );
   });
 
   test('--dry-run makes no write and prints the plan; -o yaml redacts the token', async () => {
@@ -170,7 +181,10 @@ describe('join (fake clusters)', () => {
 
   test('all problems are reported at once, before any request', async () => {
     const c = clusters();
-    const result = await runWithFakeEnv(['join', 'Bad_Name', '--host-cluster-context', 'nope', '--secret-name', 'UPPER', '--token-timeout', 'soon'], createFakeEnv([c.host, c.member]));
+    const result = await runWithFakeEnv(
+      ['join', 'Bad_Name', '--host-cluster-context', 'nope', '--secret-name', 'UPPER', '--token-timeout', 'soon'],
+      createFakeEnv([c.host, c.member]),
+    );
     assert.equal(result.code, 2);
     assert.match(result.stderr, /5 problems/);
     assert.match(result.stderr, /context "Bad_Name" does not exist \(the cluster name; pass --cluster-context/);
@@ -186,7 +200,10 @@ describe('join (fake clusters)', () => {
     c.host.remove(GVR.kubefedConfigs, 'kubefed', NS);
     const result = await join(c);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /A KubeFedConfig named "kubefed" was not found in namespace "kube-federation-system"\. Is a KubeFed control plane running in this namespace\?/);
+    assert.match(
+      result.stderr,
+      /A KubeFedConfig named "kubefed" was not found in namespace "kube-federation-system"\. Is a KubeFed control plane running in this namespace\?/,
+    );
     assert.deepEqual(c.member.writes(), []);
   });
 
@@ -201,7 +218,8 @@ describe('join (fake clusters)', () => {
 });
 
 describe('unjoin (fake clusters)', () => {
-  const unjoin = (c: { host: FakeCluster; member: FakeCluster }, ...args: string[]) => runWithFakeEnv(['unjoin', 'cluster2', '--host-cluster-context', 'cluster1', ...args], createFakeEnv([c.host, c.member]));
+  const unjoin = (c: { host: FakeCluster; member: FakeCluster }, ...args: string[]) =>
+    runWithFakeEnv(['unjoin', 'cluster2', '--host-cluster-context', 'cluster1', ...args], createFakeEnv([c.host, c.member]));
 
   test('removes what join created, member first, and the namespace join created', async () => {
     const c = clusters();
@@ -233,9 +251,16 @@ describe('unjoin (fake clusters)', () => {
     const result = await unjoin(c);
     assert.equal(result.code, 0, result.stderr);
     assert.ok(c.member.peek(GVR.namespaces, NS), 'the namespace stays');
-    assert.deepEqual(c.member.all(GVR.serviceAccounts).filter((sa) => sa.metadata.name !== 'default'), [], "join's own objects still go");
+    assert.deepEqual(
+      c.member.all(GVR.serviceAccounts).filter((sa) => sa.metadata.name !== 'default'),
+      [],
+      "join's own objects still go",
+    );
     assert.equal(c.host.peek(GVR.kubefedClusters, 'cluster2', NS), undefined);
-    assert.match(result.stderr, /^Warning: cluster "cluster2": keeping the member namespace: namespace "kube-federation-system" may hold other objects: could not list configmaps \(Forbidden\), services \(ServiceUnavailable\); delete it yourself once it is empty$/m);
+    assert.match(
+      result.stderr,
+      /^Warning: cluster "cluster2": keeping the member namespace: namespace "kube-federation-system" may hold other objects: could not list configmaps \(Forbidden\), services \(ServiceUnavailable\); delete it yourself once it is empty$/m,
+    );
   });
 
   test('a type that is gone by the time it is listed (404) holds nothing: the namespace goes', async () => {
@@ -254,7 +279,10 @@ describe('unjoin (fake clusters)', () => {
     assert.equal((await join(c, '--host-cluster-name', 'old-host')).code, 0);
     const result = await unjoin(c);
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(c.member.all(GVR.serviceAccounts).map((sa) => `${sa.metadata.namespace}/${sa.metadata.name}`), ['default/default']);
+    assert.deepEqual(
+      c.member.all(GVR.serviceAccounts).map((sa) => `${sa.metadata.namespace}/${sa.metadata.name}`),
+      ['default/default'],
+    );
     assert.deepEqual(c.member.all(GVR.clusterRoles), []);
   });
 
@@ -295,8 +323,13 @@ describe('unjoin (fake clusters)', () => {
 // rollback puts back, what a lost create may not adopt, and an unjoin that converges on a re-run.
 describe('rollback and re-run safety (fake clusters)', () => {
   const forbidden = (resource: string) => apiError(403, `${resource} is forbidden`, { reason: 'Forbidden' });
-  const rollbackLines = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('  rolled back: ')).map((line) => line.slice('  rolled back: '.length));
-  const unjoin = (c: { host: FakeCluster; member: FakeCluster }, ...args: string[]) => runWithFakeEnv(['unjoin', 'cluster2', '--host-cluster-context', 'cluster1', ...args], createFakeEnv([c.host, c.member]));
+  const rollbackLines = (stderr: string) =>
+    stderr
+      .split('\n')
+      .filter((line) => line.startsWith('  rolled back: '))
+      .map((line) => line.slice('  rolled back: '.length));
+  const unjoin = (c: { host: FakeCluster; member: FakeCluster }, ...args: string[]) =>
+    runWithFakeEnv(['unjoin', 'cluster2', '--host-cluster-context', 'cluster1', ...args], createFakeEnv([c.host, c.member]));
 
   test('a failed join undoes its creates in the reverse order of their writes, the namespace last', async () => {
     const c = clusters();
@@ -305,17 +338,14 @@ describe('rollback and re-run safety (fake clusters)', () => {
     const result = await join(c);
     assert.equal(result.code, 1, result.stderr);
     const hostSecret = c.host.requestsOf('create', 'secrets')[0]?.name;
-    assert.deepEqual(
-      rollbackLines(result.stderr),
-      [
-        `deleted secret/kube-federation-system/${hostSecret} in host cluster "cluster1"`,
-        'deleted secret/kube-federation-system/cluster2-cluster1 in member cluster "cluster2"',
-        'deleted clusterrolebinding.rbac.authorization.k8s.io/kubefed-controller-manager:cluster2-cluster1 in member cluster "cluster2"',
-        'deleted serviceaccount/kube-federation-system/cluster2-cluster1 in member cluster "cluster2"',
-        'deleted clusterrole.rbac.authorization.k8s.io/kubefed-controller-manager:cluster2-cluster1 in member cluster "cluster2"',
-        'deleted namespace/kube-federation-system in member cluster "cluster2"',
-      ],
-    );
+    assert.deepEqual(rollbackLines(result.stderr), [
+      `deleted secret/kube-federation-system/${hostSecret} in host cluster "cluster1"`,
+      'deleted secret/kube-federation-system/cluster2-cluster1 in member cluster "cluster2"',
+      'deleted clusterrolebinding.rbac.authorization.k8s.io/kubefed-controller-manager:cluster2-cluster1 in member cluster "cluster2"',
+      'deleted serviceaccount/kube-federation-system/cluster2-cluster1 in member cluster "cluster2"',
+      'deleted clusterrole.rbac.authorization.k8s.io/kubefed-controller-manager:cluster2-cluster1 in member cluster "cluster2"',
+      'deleted namespace/kube-federation-system in member cluster "cluster2"',
+    ]);
     // The deletes were sent in that order too.
     assert.deepEqual(
       [...c.member.writes(), ...c.host.writes()].filter((w) => w.verb === 'delete').map((w) => w.gvr?.resource),
@@ -338,7 +368,10 @@ describe('rollback and re-run safety (fake clusters)', () => {
     const result = await join(c, '--error-on-existing=false');
     assert.equal(result.code, 1, result.stderr);
     assert.deepEqual(
-      c.member.writes().filter((w) => w.gvr?.resource === 'clusterrolebindings').map(describeRequest),
+      c.member
+        .writes()
+        .filter((w) => w.gvr?.resource === 'clusterrolebindings')
+        .map(describeRequest),
       [
         'delete clusterrolebindings kubefed-controller-manager:cluster2-cluster1',
         'create clusterrolebindings kubefed-controller-manager:cluster2-cluster1',
@@ -347,15 +380,26 @@ describe('rollback and re-run safety (fake clusters)', () => {
       ],
       'replaced, then on rollback the new one deleted and the old one created again',
     );
-    assert.match(result.stderr, /rolled back: restored clusterrolebinding\.rbac\.authorization\.k8s\.io\/kubefed-controller-manager:cluster2-cluster1 in member cluster "cluster2"/);
+    assert.match(
+      result.stderr,
+      /rolled back: restored clusterrolebinding\.rbac\.authorization\.k8s\.io\/kubefed-controller-manager:cluster2-cluster1 in member cluster "cluster2"/,
+    );
     const restored = c.member.peek(GVR.clusterRoleBindings, 'kubefed-controller-manager:cluster2-cluster1');
-    assert.deepEqual({ labels: restored?.metadata.labels, roleRef: restored?.roleRef, subjects: restored?.subjects }, { labels: original.metadata.labels, roleRef: original.roleRef, subjects: original.subjects });
+    assert.deepEqual(
+      { labels: restored?.metadata.labels, roleRef: restored?.roleRef, subjects: restored?.subjects },
+      { labels: original.metadata.labels, roleRef: original.roleRef, subjects: original.subjects },
+    );
   });
 
   test('a lost create whose read finds a foreign object (not our labels): no adoption, no deletion, a clear error', async () => {
     const c = clusters();
     const name = 'kubefed-controller-manager:cluster2-cluster1';
-    const foreign: KubeObject = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name, labels: { owner: 'someone-else' } }, rules: [] };
+    const foreign: KubeObject = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name, labels: { owner: 'someone-else' } },
+      rules: [],
+    };
     // The create never arrives; meanwhile someone else creates a cluster role of that name.
     c.member.failOn({
       verb: 'create',
@@ -367,7 +411,10 @@ describe('rollback and re-run safety (fake clusters)', () => {
     });
     const result = await join(c);
     assert.equal(result.code, 1, result.stderr);
-    assert.match(result.stderr, new RegExp(`^error: .*clusterrole\\.rbac\\.authorization\\.k8s\\.io/${name}.*was not created by this run and is left as it is`, 'm'));
+    assert.match(
+      result.stderr,
+      new RegExp(`^error: .*clusterrole\\.rbac\\.authorization\\.k8s\\.io/${name}.*was not created by this run and is left as it is`, 'm'),
+    );
     assert.doesNotMatch(result.stderr, /rolled back: deleted clusterrole\./);
     assert.deepEqual(c.member.peek(GVR.clusterRoles, name)?.metadata.labels, foreign.metadata.labels, 'the foreign object is still there, untouched');
     assert.equal(c.member.requestsOf('delete', 'clusterroles').length, 0);
@@ -422,7 +469,10 @@ describe('rollback and re-run safety (fake clusters)', () => {
     const result = await unjoin(c);
     assert.equal(result.code, 1);
     assert.match(result.stderr, /cluster "cluster2" is not joined/);
-    assert.deepEqual(c.member.writes().filter((w) => w.verb === 'delete'), []);
+    assert.deepEqual(
+      c.member.writes().filter((w) => w.verb === 'delete'),
+      [],
+    );
     assert.equal(state(c), memberBefore);
   });
 
@@ -456,7 +506,10 @@ describe('rollback and re-run safety (fake clusters)', () => {
   test("unjoin deletes the namespace join created although it holds Kubernetes' own default and kube-root-ca.crt", async () => {
     const c = clusters();
     assert.equal((await join(c)).code, 0);
-    assert.ok(c.member.peek(GVR.serviceAccounts, 'default', NS) && c.member.peek({ group: '', version: 'v1', resource: 'configmaps' }, 'kube-root-ca.crt', NS), 'born with both');
+    assert.ok(
+      c.member.peek(GVR.serviceAccounts, 'default', NS) && c.member.peek({ group: '', version: 'v1', resource: 'configmaps' }, 'kube-root-ca.crt', NS),
+      'born with both',
+    );
     const result = await runWithFakeEnv(['unjoin', 'cluster2', '--host-cluster-context', 'cluster1', '-v=1'], createFakeEnv([c.host, c.member]));
     assert.equal(result.code, 0, result.stderr);
     assert.doesNotMatch(result.stderr, /keeping the member namespace|holds other objects/);

@@ -21,7 +21,10 @@ const run = (cluster: FakeCluster, ...args: string[]) => runWithFakeEnv(args, cr
 
 /** What a command left: the objects of these types, without what the server sets. */
 function contents(cluster: FakeCluster, ...gvrs: Array<{ group: string; version: string; resource: string }>): string {
-  const strip = ({ metadata: { resourceVersion: _rv, uid: _uid, creationTimestamp: _ct, generation: _g, ...metadata }, ...rest }: KubeObject) => ({ ...rest, metadata });
+  const strip = ({ metadata: { resourceVersion: _rv, uid: _uid, creationTimestamp: _ct, generation: _g, ...metadata }, ...rest }: KubeObject) => ({
+    ...rest,
+    metadata,
+  });
   return JSON.stringify(gvrs.map((gvr) => cluster.all(gvr).map(strip)));
 }
 
@@ -44,7 +47,10 @@ describe('enable: the answer to a write is lost', () => {
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout, reference.result.stdout);
       assert.deepEqual(writesOf(cluster), writesOf(reference.cluster), 'one create each: the lost one was found by a GET');
-      assert.equal(contents(cluster, GVR.customResourceDefinitions, GVR.federatedTypeConfigs), contents(reference.cluster, GVR.customResourceDefinitions, GVR.federatedTypeConfigs));
+      assert.equal(
+        contents(cluster, GVR.customResourceDefinitions, GVR.federatedTypeConfigs),
+        contents(reference.cluster, GVR.customResourceDefinitions, GVR.federatedTypeConfigs),
+      );
     });
   }
 
@@ -58,20 +64,37 @@ describe('enable: the answer to a write is lost', () => {
     const before = cluster.writes().length;
     const result = await run(cluster, 'enable', 'deploy');
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout, `customresourcedefinition.apiextensions.k8s.io/${CRD} updated\nfederatedtypeconfig.core.kubefed.io/deployments.apps updated in namespace ${NS}\n`);
+    assert.equal(
+      result.stdout,
+      `customresourcedefinition.apiextensions.k8s.io/${CRD} updated\nfederatedtypeconfig.core.kubefed.io/deployments.apps updated in namespace ${NS}\n`,
+    );
     // The update was found done by a GET; the merge patch, idempotent, was sent again.
-    assert.deepEqual(writesOf(cluster, before), [`update customresourcedefinitions ${CRD}`, `patch federatedtypeconfigs ${NS}/deployments.apps`, `patch federatedtypeconfigs ${NS}/deployments.apps`]);
+    assert.deepEqual(writesOf(cluster, before), [
+      `update customresourcedefinitions ${CRD}`,
+      `patch federatedtypeconfigs ${NS}/deployments.apps`,
+      `patch federatedtypeconfigs ${NS}/deployments.apps`,
+    ]);
     assert.equal((cluster.peek(GVR.federatedTypeConfigs, 'deployments.apps', NS)?.spec as { propagation: string }).propagation, 'Enabled');
   });
 });
 
 describe('federate: the answer to a write is lost', () => {
   const host = () =>
-    new FakeCluster({ contextName: 'cluster1' }).installKubeFed().enableType('namespaces', RUNNING).enableType('configmaps', RUNNING).enableType('deployments.apps', RUNNING).add(
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } },
-      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'app', labels: { app: 'web' } }, spec: { replicas: 2 } },
-      ...Array.from({ length: 6 }, (_, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: 'app' }, data: { index: String(i) } })),
-    );
+    new FakeCluster({ contextName: 'cluster1' })
+      .installKubeFed()
+      .enableType('namespaces', RUNNING)
+      .enableType('configmaps', RUNNING)
+      .enableType('deployments.apps', RUNNING)
+      .add(
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } },
+        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'app', labels: { app: 'web' } }, spec: { replicas: 2 } },
+        ...Array.from({ length: 6 }, (_, i) => ({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: `cm-${i}`, namespace: 'app' },
+          data: { index: String(i) },
+        })),
+      );
 
   test('TYPE NAME: a lost create is read back; a lost update is found done', async () => {
     const cluster = host().failOn({ verb: 'create', resource: 'federateddeployments', afterApplied: true, error: lostAnswer() });
@@ -188,22 +211,39 @@ describe('disable: the answer to a write is lost', () => {
     assert.equal(cluster.peek(GVR.customResourceDefinitions, CRD), undefined);
     assert.equal(cluster.peek(GVR.federatedTypeConfigs, 'deployments.apps', NS), undefined);
     // The patch, idempotent, was sent once more; each delete was found done by a GET (404), not sent again.
-    assert.deepEqual(writesOf(cluster), writesOf(reference).flatMap((write) => (write.startsWith('patch') ? [write, write] : [write])));
-    assert.equal(cluster.requestsOf('get', 'customresourcedefinitions').filter((r) => r.name === CRD).length, reference.requestsOf('get', 'customresourcedefinitions').filter((r) => r.name === CRD).length + 1);
+    assert.deepEqual(
+      writesOf(cluster),
+      writesOf(reference).flatMap((write) => (write.startsWith('patch') ? [write, write] : [write])),
+    );
+    assert.equal(
+      cluster.requestsOf('get', 'customresourcedefinitions').filter((r) => r.name === CRD).length,
+      reference.requestsOf('get', 'customresourcedefinitions').filter((r) => r.name === CRD).length + 1,
+    );
   });
 });
 
 describe('orphaning-deletion: the answer to the patch is lost', () => {
-  for (const [verb, before, after] of [['enable', undefined, 'true'], ['disable', 'true', undefined]] as const) {
+  for (const [verb, before, after] of [
+    ['enable', undefined, 'true'],
+    ['disable', 'true', undefined],
+  ] as const) {
     test(`${verb}: settled by a read and the patch sent again; the clean run's line, the annotation as asked`, async () => {
       const cluster = new FakeCluster().installKubeFed().enableType('deployments.apps', RUNNING);
-      cluster.put(FEDERATED_DEPLOYMENTS, { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedDeployment', metadata: { name: 'web', namespace: 'app', ...(before ? { annotations: { 'kubefed.io/orphan': before } } : {}) }, spec: {} });
+      cluster.put(FEDERATED_DEPLOYMENTS, {
+        apiVersion: 'types.kubefed.io/v1beta1',
+        kind: 'FederatedDeployment',
+        metadata: { name: 'web', namespace: 'app', ...(before ? { annotations: { 'kubefed.io/orphan': before } } : {}) },
+        spec: {},
+      });
       cluster.failOn({ verb: 'patch', resource: 'federateddeployments', afterApplied: true, error: lostAnswer() });
       const result = await run(cluster, 'orphaning-deletion', verb, 'fdeploy', 'web', '-n', 'app');
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout, `federateddeployment.types.kubefed.io/web orphaning deletion ${verb}d\n`);
       assert.equal(cluster.peek(FEDERATED_DEPLOYMENTS, 'web', 'app')?.metadata.annotations?.['kubefed.io/orphan'], after);
-      assert.deepEqual(writesOf(cluster).filter((w) => w.startsWith('patch')), ['patch federateddeployments app/web', 'patch federateddeployments app/web']);
+      assert.deepEqual(
+        writesOf(cluster).filter((w) => w.startsWith('patch')),
+        ['patch federateddeployments app/web', 'patch federateddeployments app/web'],
+      );
     });
   }
 });

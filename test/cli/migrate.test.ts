@@ -80,7 +80,10 @@ describe('migrate: exit codes and all-or-nothing output', () => {
     const result = await migrate(['karmada', '-f', 'in.yaml'], { cwd: dir });
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
-    assert.match(result.stderr, /^error OVERRIDE_FAILS_IN_KUBEFED FederatedConfigMap app\/broken \("in.yaml" document 3\) spec\.overrides\[0\]\.clusterOverrides: /m);
+    assert.match(
+      result.stderr,
+      /^error OVERRIDE_FAILS_IN_KUBEFED FederatedConfigMap app\/broken \("in.yaml" document 3\) spec\.overrides\[0\]\.clusterOverrides: /m,
+    );
     assert.match(result.stderr, /^summary: 1 error, .*nothing written to stdout/m);
     assert.match(result.stderr, /^error: 1 finding cannot be migrated .*\n\s+hint: .*--allow-lossy/m);
   });
@@ -102,7 +105,8 @@ describe('migrate: exit codes and all-or-nothing output', () => {
     assert.doesNotMatch(bad.stderr, /summary:/);
     const usage = await migrate(['karmada', '-f', 'bad.yaml', '-A', '--rename', 'x', '--karmada-version', 'v1.5'], { cwd: dir });
     assert.equal(usage.code, 2);
-    for (const problem of ['-A/--all-namespaces reads from the host cluster', 'invalid --rename "x"', '--karmada-version v1.5 is not supported']) assert.ok(usage.stderr.includes(problem), `${problem} in ${usage.stderr}`);
+    for (const problem of ['-A/--all-namespaces reads from the host cluster', 'invalid --rename "x"', '--karmada-version v1.5 is not supported'])
+      assert.ok(usage.stderr.includes(problem), `${problem} in ${usage.stderr}`);
     const choice = await migrate(['karmada', '-f', 'bad.yaml', '--empty-placement', 'drop'], { cwd: dir });
     assert.equal(choice.code, 2);
     const ocm = await migrate(['ocm', '-f', 'bad.yaml', '--mode', 'cluster'], { cwd: dir });
@@ -139,7 +143,10 @@ ${CLUSTER(long)}`;
     const dir = tmpDir({ 'in.yaml': input });
     const refused = await migrate(['karmada', '-f', 'in.yaml'], { cwd: dir });
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /CLUSTER_NAME_INVALID KubeFedCluster cluster1\.eu-west-1\.production\.example\.com .*--rename cluster1\.eu-west-1\.production\.example\.com=cluster1 \(with --allow-lossy the cluster is left out/);
+    assert.match(
+      refused.stderr,
+      /CLUSTER_NAME_INVALID KubeFedCluster cluster1\.eu-west-1\.production\.example\.com .*--rename cluster1\.eu-west-1\.production\.example\.com=cluster1 \(with --allow-lossy the cluster is left out/,
+    );
     const lossy = await migrate(['karmada', '-f', 'in.yaml', '--allow-lossy'], { cwd: dir });
     assert.equal(lossy.code, 0);
     assert.doesNotMatch(lossy.stdout, /kind: (Cluster|Secret)\n/, 'with --allow-lossy a refused name is left out, not written for Karmada to refuse');
@@ -209,10 +216,26 @@ ${CLUSTER(long)}`;
     const works = result.stdout
       .split(/^---\n/m)
       .filter(Boolean)
-      .map((document) => parseYamlDocument(document, 'stdout') as { kind: string; metadata: { namespace: string }; spec: { workload: { manifests: Array<{ kind: string }> } } });
-    assert.deepEqual(works.map(({ kind, metadata }) => `${kind} ${metadata.namespace}`), ['ManifestWork cluster1', 'ManifestWork cluster2']);
-    assert.deepEqual(works[0]!.spec.workload.manifests.map(({ kind }) => kind), ['Namespace', 'ConfigMap']);
-    assert.deepEqual(works[1]!.spec.workload.manifests.map(({ kind }) => kind), ['Namespace']);
+      .map(
+        (document) =>
+          parseYamlDocument(document, 'stdout') as {
+            kind: string;
+            metadata: { namespace: string };
+            spec: { workload: { manifests: Array<{ kind: string }> } };
+          },
+      );
+    assert.deepEqual(
+      works.map(({ kind, metadata }) => `${kind} ${metadata.namespace}`),
+      ['ManifestWork cluster1', 'ManifestWork cluster2'],
+    );
+    assert.deepEqual(
+      works[0]!.spec.workload.manifests.map(({ kind }) => kind),
+      ['Namespace', 'ConfigMap'],
+    );
+    assert.deepEqual(
+      works[1]!.spec.workload.manifests.map(({ kind }) => kind),
+      ['Namespace'],
+    );
     assert.match(result.stderr, /clusteradm join --hub-token <token> --hub-apiserver <hub-url> --cluster-name cluster1 --context cluster1/);
     assert.match(result.stderr, /clusteradm accept --clusters cluster1,cluster2/);
     assert.ok(!result.stdout.includes(TOKEN) && !result.stderr.includes(TOKEN), 'OCM needs no token: none anywhere');
@@ -228,7 +251,12 @@ describe('migrate from the host cluster (fake)', () => {
     const fed = (resource: string) => ({ group: 'types.kubefed.io', version: 'v1beta1', resource });
     cluster.put({ group: '', version: 'v1', resource: 'namespaces' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } });
     cluster.put({ group: '', version: 'v1', resource: 'namespaces' }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } });
-    cluster.put(fed('federatednamespaces'), { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: 'app', namespace: 'app' }, spec: { placement: { clusterSelector: {} } } });
+    cluster.put(fed('federatednamespaces'), {
+      apiVersion: 'types.kubefed.io/v1beta1',
+      kind: 'FederatedNamespace',
+      metadata: { name: 'app', namespace: 'app' },
+      spec: { placement: { clusterSelector: {} } },
+    });
     cluster.put(fed('federatedconfigmaps'), {
       apiVersion: 'types.kubefed.io/v1beta1',
       kind: 'FederatedConfigMap',
@@ -236,9 +264,24 @@ describe('migrate from the host cluster (fake)', () => {
       spec: { template: { data: { a: 'b' } }, placement: { clusters: [{ name: 'cluster1' }] } },
       status: { clusters: [{ name: 'cluster1' }] },
     });
-    cluster.put(fed('federatedconfigmaps'), { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedConfigMap', metadata: { name: 'elsewhere', namespace: 'other' }, spec: { template: {}, placement: { clusterSelector: {} } } });
-    cluster.put(fed('federatedclusterroles'), { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedClusterRole', metadata: { name: 'reader' }, spec: { template: { rules: [] }, placement: { clusterSelector: {} } } });
-    cluster.put(GVR.kubefedClusters, { apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedCluster', metadata: { name: 'cluster1', namespace: NS, labels: { region: 'eu' } }, spec: { apiEndpoint: 'https://10.0.0.1:6443', secretRef: { name: 'cluster1-x' } } });
+    cluster.put(fed('federatedconfigmaps'), {
+      apiVersion: 'types.kubefed.io/v1beta1',
+      kind: 'FederatedConfigMap',
+      metadata: { name: 'elsewhere', namespace: 'other' },
+      spec: { template: {}, placement: { clusterSelector: {} } },
+    });
+    cluster.put(fed('federatedclusterroles'), {
+      apiVersion: 'types.kubefed.io/v1beta1',
+      kind: 'FederatedClusterRole',
+      metadata: { name: 'reader' },
+      spec: { template: { rules: [] }, placement: { clusterSelector: {} } },
+    });
+    cluster.put(GVR.kubefedClusters, {
+      apiVersion: 'core.kubefed.io/v1beta1',
+      kind: 'KubeFedCluster',
+      metadata: { name: 'cluster1', namespace: NS, labels: { region: 'eu' } },
+      spec: { apiEndpoint: 'https://10.0.0.1:6443', secretRef: { name: 'cluster1-x' } },
+    });
     cluster.put(GVR.secrets, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cluster1-x', namespace: NS }, data: { token: TOKEN } });
     return cluster;
   }
@@ -248,7 +291,11 @@ describe('migrate from the host cluster (fake)', () => {
     const fake = createFakeEnv(cluster);
     const result = await runWithFakeEnv(['migrate', 'karmada', '--host-cluster-context', 'host', '-n', 'app'], fake);
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(cluster.requests.filter((request) => WRITE_VERBS.has(request.verb)), [], 'migrate never writes');
+    assert.deepEqual(
+      cluster.requests.filter((request) => WRITE_VERBS.has(request.verb)),
+      [],
+      'migrate never writes',
+    );
     assert.match(result.stdout, /preserveResourcesOnDeletion: true/);
     assert.match(result.stdout, /name: settings/);
     assert.doesNotMatch(result.stdout, /elsewhere|reader/, 'other namespaces and cluster-scoped objects need -A');

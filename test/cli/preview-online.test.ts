@@ -62,18 +62,43 @@ function hostCluster(): FakeCluster {
   host.put(GVR.customResourceDefinitions, crd('propagatedversions', 'PropagatedVersion', 'core.kubefed.io', 'v1alpha1'));
   host.put(GVR.customResourceDefinitions, crd('replicaschedulingpreferences', 'ReplicaSchedulingPreference', 'scheduling.kubefed.io', 'v1alpha1'));
   host.add(
-    { apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedConfig', metadata: { name: 'kubefed', namespace: NS }, spec: { scope: 'Cluster', syncController: { adoptResources: 'Enabled' } } },
+    {
+      apiVersion: 'core.kubefed.io/v1beta1',
+      kind: 'KubeFedConfig',
+      metadata: { name: 'kubefed', namespace: NS },
+      spec: { scope: 'Cluster', syncController: { adoptResources: 'Enabled' } },
+    },
     kubefedCluster('m1', { region: 'eu' }),
     kubefedCluster('m2', { region: 'eu' }),
     kubefedCluster('m3', { region: 'us' }),
     kubefedCluster('m4', { region: 'us' }, false),
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } },
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'eu-only' } },
-    { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: 'app', namespace: 'app' }, spec: { placement: { clusterSelector: {} } } },
-    { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: 'eu-only', namespace: 'eu-only' }, spec: { placement: { clusterSelector: { matchLabels: { region: 'eu' } } } } },
+    {
+      apiVersion: 'types.kubefed.io/v1beta1',
+      kind: 'FederatedNamespace',
+      metadata: { name: 'app', namespace: 'app' },
+      spec: { placement: { clusterSelector: {} } },
+    },
+    {
+      apiVersion: 'types.kubefed.io/v1beta1',
+      kind: 'FederatedNamespace',
+      metadata: { name: 'eu-only', namespace: 'eu-only' },
+      spec: { placement: { clusterSelector: { matchLabels: { region: 'eu' } } } },
+    },
     SETTINGS,
-    { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedConfigMap', metadata: { name: 'gone', namespace: 'app' }, spec: { template: { data: { a: 'b' } }, placement: { clusters: [{ name: 'm2' }] } } },
-    { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedConfigMap', metadata: { name: 'everywhere', namespace: 'eu-only' }, spec: { template: { data: { a: 'b' } }, placement: { clusterSelector: {} } } },
+    {
+      apiVersion: 'types.kubefed.io/v1beta1',
+      kind: 'FederatedConfigMap',
+      metadata: { name: 'gone', namespace: 'app' },
+      spec: { template: { data: { a: 'b' } }, placement: { clusters: [{ name: 'm2' }] } },
+    },
+    {
+      apiVersion: 'types.kubefed.io/v1beta1',
+      kind: 'FederatedConfigMap',
+      metadata: { name: 'everywhere', namespace: 'eu-only' },
+      spec: { template: { data: { a: 'b' } }, placement: { clusterSelector: {} } },
+    },
   );
   return host;
 }
@@ -93,8 +118,12 @@ const preview = (clusters: FakeCluster[], ...args: string[]) => {
 
 /** `-o json` items per cluster as "action kind/name". */
 function actions(stdout: string): Record<string, string[]> {
-  const parsed = JSON.parse(stdout) as { clusters: Array<{ name: string; items: Array<{ action: string; object: KubeObject | null; source: { name: string } }> }> };
-  return Object.fromEntries(parsed.clusters.map((cluster) => [cluster.name, cluster.items.map((item) => `${item.action} ${item.object?.kind ?? '-'}/${item.source.name}`)]));
+  const parsed = JSON.parse(stdout) as {
+    clusters: Array<{ name: string; items: Array<{ action: string; object: KubeObject | null; source: { name: string } }> }>;
+  };
+  return Object.fromEntries(
+    parsed.clusters.map((cluster) => [cluster.name, cluster.items.map((item) => `${item.action} ${item.object?.kind ?? '-'}/${item.source.name}`)]),
+  );
 }
 
 describe('preview TYPE (fake host)', () => {
@@ -124,7 +153,11 @@ describe('preview TYPE (fake host)', () => {
     assert.equal(all.code, 0, all.stderr);
     assert.match(all.stdout, /^m1\/configmap\/everywhere$/m, 'the eu-only namespace places it in eu clusters');
     assert.doesNotMatch(all.stdout, /m3\/configmap\/everywhere/, 'but not in us ones');
-    assert.deepEqual(host.requestsOf('list', 'federatednamespaces').map((request) => request.namespace), [undefined], '-A lists every FederatedNamespace');
+    assert.deepEqual(
+      host.requestsOf('list', 'federatednamespaces').map((request) => request.namespace),
+      [undefined],
+      '-A lists every FederatedNamespace',
+    );
   });
 
   test('--explain names the host as the source, and a cluster that is not Ready is skipped', async () => {
@@ -156,7 +189,10 @@ describe('preview TYPE (fake host)', () => {
     const result = await preview([host], 'federatedconfigmap', 'settings', '-n', 'app', '-o', 'name');
     assert.equal(result.code, 1);
     assert.equal(result.stdout, 'm1/configmap/settings\nm2/configmap/settings\n');
-    assert.match(result.stderr, /^error: FederatedConfigMap app\/settings in cluster m3: ApplyOverridesFailed: error in remove for path: '\/data\/absent': Unable to remove nonexistent key: absent: missing value$/m);
+    assert.match(
+      result.stderr,
+      /^error: FederatedConfigMap app\/settings in cluster m3: ApplyOverridesFailed: error in remove for path: '\/data\/absent': Unable to remove nonexistent key: absent: missing value$/m,
+    );
     assert.match(result.stderr, /^error: KubeFed would report 1 failure\(s\)/m);
   });
 
@@ -168,7 +204,10 @@ describe('preview TYPE (fake host)', () => {
     assert.match(unknown.stderr, /Failed to find targeted gizmos type/);
     const notFederated = await preview([host], 'secrets', '-n', 'app');
     assert.equal(notFederated.code, 1);
-    assert.match(notFederated.stderr, /^error: secrets is neither the federated type nor the target type of a FederatedTypeConfig in namespace kube-federation-system\n {2}hint: /);
+    assert.match(
+      notFederated.stderr,
+      /^error: secrets is neither the federated type nor the target type of a FederatedTypeConfig in namespace kube-federation-system\n {2}hint: /,
+    );
     const missing = await preview([host], 'federatedconfigmaps', 'nope', '-n', 'app');
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /federatedconfigmaps.types.kubefed.io "nope" not found in namespace app/);
@@ -187,16 +226,31 @@ describe('preview TYPE (fake host)', () => {
         metadata: { name: 'web', namespace: 'app' },
         spec: { template: { spec: { replicas: 1 } }, placement: { clusters: [{ name: 'm1' }] } },
       },
-      { apiVersion: 'scheduling.kubefed.io/v1alpha1', kind: 'ReplicaSchedulingPreference', metadata: { name: 'web', namespace: 'app' }, spec: { targetKind: 'FederatedDeployment', totalReplicas: 6, clusters: { m1: { weight: 1 }, m3: { weight: 2 } } } },
+      {
+        apiVersion: 'scheduling.kubefed.io/v1alpha1',
+        kind: 'ReplicaSchedulingPreference',
+        metadata: { name: 'web', namespace: 'app' },
+        spec: { targetKind: 'FederatedDeployment', totalReplicas: 6, clusters: { m1: { weight: 1 }, m3: { weight: 2 } } },
+      },
     );
     const asIs = await preview([host], 'federateddeployments', '-n', 'app', '-o', 'name');
     assert.equal(asIs.code, 0, asIs.stderr);
     assert.equal(asIs.stdout, 'm1/deployment.apps/web\n');
-    assert.match(asIs.stderr, /ReplicaSchedulingPreference app\/web: KubeFed's scheduler has already written its placement and replicas into FederatedDeployment app\/web/);
+    assert.match(
+      asIs.stderr,
+      /ReplicaSchedulingPreference app\/web: KubeFed's scheduler has already written its placement and replicas into FederatedDeployment app\/web/,
+    );
     const simulated = await preview([host], 'federateddeployments', '-n', 'app', '--simulate-rsp', '-o', 'json');
     assert.equal(simulated.code, 0, simulated.stderr);
-    const replicas = (JSON.parse(simulated.stdout) as { clusters: Array<{ name: string; items: Array<{ object: { spec: { replicas: number } } }> }> }).clusters.map((cluster) => [cluster.name, cluster.items.map((item) => item.object.spec.replicas)]);
-    assert.deepEqual(replicas, [['m1', [2]], ['m2', [0]], ['m3', [4]], ['m4', []]]);
+    const replicas = (
+      JSON.parse(simulated.stdout) as { clusters: Array<{ name: string; items: Array<{ object: { spec: { replicas: number } } }> }> }
+    ).clusters.map((cluster) => [cluster.name, cluster.items.map((item) => item.object.spec.replicas)]);
+    assert.deepEqual(replicas, [
+      ['m1', [2]],
+      ['m2', [0]],
+      ['m3', [4]],
+      ['m4', []],
+    ]);
     assert.equal(host.requestsOf('list', 'replicaschedulingpreferences').length, 2);
     assert.deepEqual(host.all(RSPS).length, 1);
   });
@@ -209,7 +263,11 @@ describe('preview TYPE --live (fake host and members)', () => {
       apiVersion: 'core.kubefed.io/v1alpha1',
       kind: 'PropagatedVersion',
       metadata: { name: 'configmap-settings', namespace: 'app' },
-      status: { templateVersion: SETTINGS_TEMPLATE_VERSION, overridesVersion: SETTINGS_OVERRIDE_VERSION, clusterVersions: [{ clusterName: 'm1', version: 'rv:7' }] },
+      status: {
+        templateVersion: SETTINGS_TEMPLATE_VERSION,
+        overridesVersion: SETTINGS_OVERRIDE_VERSION,
+        clusterVersions: [{ clusterName: 'm1', version: 'rv:7' }],
+      },
     });
     const m1 = member('m1');
     m1.put(CONFIG_MAPS, managedConfigMap('settings', { mode: 'fast' }));
@@ -248,7 +306,20 @@ describe('preview TYPE --live (fake host and members)', () => {
     host.modify(FED('federatedconfigmaps'), 'settings', 'app', (object) => {
       (object.spec as { template: unknown }).template = { data: { mode: 'faster' } };
     });
-    const result = await preview([host, m1, m2, m3], 'federatedconfigmap', 'settings', '-n', 'app', '--live', '--member-context', 'm3=m3-admin', '--only-cluster', 'm1', '-o', 'json');
+    const result = await preview(
+      [host, m1, m2, m3],
+      'federatedconfigmap',
+      'settings',
+      '-n',
+      'app',
+      '--live',
+      '--member-context',
+      'm3=m3-admin',
+      '--only-cluster',
+      'm1',
+      '-o',
+      'json',
+    );
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(actions(result.stdout), { m1: ['update ConfigMap/settings'] });
   });
@@ -258,11 +329,20 @@ describe('preview TYPE --live (fake host and members)', () => {
     m2.failOn({ verb: 'get', times: Infinity, error: apiError(0, 'connect ECONNREFUSED 10.0.0.2:6443', { context: 'm2' }) });
     const result = await preview([host, m1, m2], 'federatedconfigmaps', '-n', 'app', '--live');
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stderr, /^Warning: cannot read member cluster "m2": context "m2": Unable to reach cluster "m2": connect ECONNREFUSED 10\.0\.0\.2:6443; its items show what KubeFed would do if it held none of them$/m);
+    assert.match(
+      result.stderr,
+      /^Warning: cannot read member cluster "m2": context "m2": Unable to reach cluster "m2": connect ECONNREFUSED 10\.0\.0\.2:6443; its items show what KubeFed would do if it held none of them$/m,
+    );
     assert.match(result.stderr, /^Warning: cannot read member cluster "m3": the kubeconfig has no context "m3" \(name one with --member-context m3=CONTEXT\)/m);
     assert.match(result.stdout, /# cluster: m1 {2}action: unchanged {2}from: FederatedConfigMap app\/settings\n(?!# warning)/);
-    assert.match(result.stdout, /# cluster: m2 {2}action: create {2}from: FederatedConfigMap app\/settings\n# warning: live state unknown \(context "m2": Unable to reach cluster "m2"/);
-    assert.match(result.stdout, /# cluster: m3 {2}action: create {2}from: FederatedConfigMap app\/settings\n# warning: live state unknown \(the kubeconfig has no context "m3"/);
+    assert.match(
+      result.stdout,
+      /# cluster: m2 {2}action: create {2}from: FederatedConfigMap app\/settings\n# warning: live state unknown \(context "m2": Unable to reach cluster "m2"/,
+    );
+    assert.match(
+      result.stdout,
+      /# cluster: m3 {2}action: create {2}from: FederatedConfigMap app\/settings\n# warning: live state unknown \(the kubeconfig has no context "m3"/,
+    );
     assert.equal(m2.requestsOf('get').length, 1, 'an unreachable cluster is not asked again for every object');
   });
 
@@ -272,15 +352,26 @@ describe('preview TYPE --live (fake host and members)', () => {
     m2.failOn({ verb: 'get', name: 'settings', error: apiError(403, 'configmaps "settings" is forbidden', { reason: 'Forbidden' }) });
     const result = await preview([host, m1, m2, m3], 'federatedconfigmaps', '-n', 'app', '--live', '--member-context', 'm3=m3-admin', '-o', 'json');
     assert.equal(result.code, 0, result.stderr);
-    const parsed = JSON.parse(result.stdout) as { clusters: Array<{ name: string; items: Array<{ action: string; source: { name: string }; warnings: string[] }> }> };
-    const items = Object.fromEntries(parsed.clusters.flatMap((cluster) => cluster.items.map((item) => [`${cluster.name} ${item.source.name}`, `${item.action} ${item.warnings.join('; ')}`])));
-    assert.deepEqual(items, {
-      'm1 settings': 'unchanged ',
-      'm2 settings': 'create live state unknown (ConfigMap app/settings: configmaps "settings" is forbidden): shown as if the cluster held no such object',
-      'm2 gone': 'create ',
-      'm3 settings': 'create ',
-    }, 'm1 gone is absent: its GET failed, so preview cannot know KubeFed would delete it');
-    assert.match(result.stderr, /^Warning: member cluster "m1": cannot read ConfigMap app\/gone: configmaps "gone" is forbidden; preview treats it as absent$/m);
+    const parsed = JSON.parse(result.stdout) as {
+      clusters: Array<{ name: string; items: Array<{ action: string; source: { name: string }; warnings: string[] }> }>;
+    };
+    const items = Object.fromEntries(
+      parsed.clusters.flatMap((cluster) => cluster.items.map((item) => [`${cluster.name} ${item.source.name}`, `${item.action} ${item.warnings.join('; ')}`])),
+    );
+    assert.deepEqual(
+      items,
+      {
+        'm1 settings': 'unchanged ',
+        'm2 settings': 'create live state unknown (ConfigMap app/settings: configmaps "settings" is forbidden): shown as if the cluster held no such object',
+        'm2 gone': 'create ',
+        'm3 settings': 'create ',
+      },
+      'm1 gone is absent: its GET failed, so preview cannot know KubeFed would delete it',
+    );
+    assert.match(
+      result.stderr,
+      /^Warning: member cluster "m1": cannot read ConfigMap app\/gone: configmaps "gone" is forbidden; preview treats it as absent$/m,
+    );
     assert.match(result.stderr, /^Warning: member cluster "m2": cannot read ConfigMap app\/settings: configmaps "settings" is forbidden;/m);
   });
 
@@ -297,8 +388,18 @@ describe('PropagatedVersion hashes (sync.GetTemplateHash, sync.GetOverrideHash)'
   // Each expected value was printed by KubeFed v0.10.0's Go functions for the same object.
   const cases: Array<[string, KubeObject, string, string]> = [
     ['no spec', { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedConfigMap', metadata: { name: 'a' } }, '', ''],
-    ['empty spec', { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedConfigMap', metadata: { name: 'a' }, spec: {} }, '', '2979b7538b527abe06492021841caf47'],
-    ['empty overrides', { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedConfigMap', metadata: { name: 'a' }, spec: { overrides: [] } }, '', 'fd97e6d9a670c7dcdc2477764f78b459'],
+    [
+      'empty spec',
+      { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedConfigMap', metadata: { name: 'a' }, spec: {} },
+      '',
+      '2979b7538b527abe06492021841caf47',
+    ],
+    [
+      'empty overrides',
+      { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedConfigMap', metadata: { name: 'a' }, spec: { overrides: [] } },
+      '',
+      'fd97e6d9a670c7dcdc2477764f78b459',
+    ],
     [
       'escapes, number forms, omitted op and value, an empty clusterOverrides, a missing clusterName',
       {
@@ -348,13 +449,22 @@ describe('PropagatedVersion hashes (sync.GetTemplateHash, sync.GetOverrideHash)'
         metadata: { name: 'a' },
         spec: {
           template: { data: { '\u{1F600}': 'astral', '\uFFFF': 'bmp' } },
-          overrides: [{ clusterName: 'c1', clusterOverrides: [{ op: '', path: '', value: false }, { path: '/a', value: 0 }, { path: '/b', value: '' }] }],
+          overrides: [
+            {
+              clusterName: 'c1',
+              clusterOverrides: [
+                { op: '', path: '', value: false },
+                { path: '/a', value: 0 },
+                { path: '/b', value: '' },
+              ],
+            },
+          ],
         },
       },
       '134f6d79903ad43cbb4f30bba4e88149',
       '6f605e63be54349fab1b3e8cb71c68a6',
     ],
-    ['the fake host\'s FederatedConfigMap app/settings', SETTINGS, SETTINGS_TEMPLATE_VERSION, SETTINGS_OVERRIDE_VERSION],
+    ["the fake host's FederatedConfigMap app/settings", SETTINGS, SETTINGS_TEMPLATE_VERSION, SETTINGS_OVERRIDE_VERSION],
   ];
   for (const [name, object, template, overrides] of cases) {
     test(name, () => {

@@ -20,7 +20,10 @@ describe('preview -f golden cases (test/golden/preview-cli)', () => {
   const cases = readdirSync(CASES).sort();
   test('there are cases of each kind', () => {
     assert.ok(cases.filter((name) => name.startsWith('bad-')).length >= 8, 'invalid inputs');
-    assert.ok(cases.some((name) => name.startsWith('fail-')), 'KubeFed failures');
+    assert.ok(
+      cases.some((name) => name.startsWith('fail-')),
+      'KubeFed failures',
+    );
     assert.ok(cases.filter((name) => !/^(bad|fail)-/.test(name)).length >= 10, 'successful previews');
   });
   for (const name of cases) {

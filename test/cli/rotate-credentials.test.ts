@@ -31,7 +31,17 @@ async function joined(options: { kubefedRebuilds?: boolean } = {}): Promise<{ ho
     setTimeout(() => {
       if (!cluster.peek(GVR.kubefedClusters, name, NS)) return;
       cluster.modify(GVR.kubefedClusters, name, NS, (kfc) => {
-        kfc.status = { conditions: [{ type: 'Ready', status: 'True', reason: 'ClusterReady', lastProbeTime: new Date().toISOString(), lastTransitionTime: `2024-01-01T00:00:0${issued}Z` }] };
+        kfc.status = {
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'True',
+              reason: 'ClusterReady',
+              lastProbeTime: new Date().toISOString(),
+              lastTransitionTime: `2024-01-01T00:00:0${issued}Z`,
+            },
+          ],
+        };
       });
     }, 5);
   host.after('create', 'kubefedclusters', (request, cluster) => void probe(cluster, request.name!));
@@ -41,7 +51,8 @@ async function joined(options: { kubefedRebuilds?: boolean } = {}): Promise<{ ho
   return { host, member };
 }
 
-const rotate = (c: { host: FakeCluster; member: FakeCluster }, ...args: string[]) => runWithFakeEnv(['rotate-credentials', 'cluster2', '--host-cluster-context', 'cluster1', ...args], createFakeEnv([c.host, c.member]));
+const rotate = (c: { host: FakeCluster; member: FakeCluster }, ...args: string[]) =>
+  runWithFakeEnv(['rotate-credentials', 'cluster2', '--host-cluster-context', 'cluster1', ...args], createFakeEnv([c.host, c.member]));
 
 function inUse(c: { host: FakeCluster; member: FakeCluster }): { hostSecret: string; token: string } {
   const hostSecret = (c.host.peek(GVR.kubefedClusters, 'cluster2', NS)!.spec as { secretRef: { name: string } }).secretRef.name;
@@ -49,7 +60,10 @@ function inUse(c: { host: FakeCluster; member: FakeCluster }): { hostSecret: str
 }
 
 function names(cluster: FakeCluster): string[] {
-  return cluster.all(GVR.secrets).map((o: KubeObject) => o.metadata.name!).sort();
+  return cluster
+    .all(GVR.secrets)
+    .map((o: KubeObject) => o.metadata.name!)
+    .sort();
 }
 
 function state(c: { host: FakeCluster; member: FakeCluster }): string {
@@ -62,8 +76,12 @@ describe('rotate-credentials (fake clusters)', () => {
     const old = inUse(c);
     // One log across both clusters, for the order between them.
     const order: string[] = [];
-    for (const [side, cluster] of [['member', c.member], ['host', c.host]] as const) {
-      for (const verb of ['create', 'patch', 'delete'] as const) for (const resource of ['secrets', 'kubefedclusters']) cluster.after(verb, resource, (r) => void order.push(`${side} ${r.verb} ${resource}`));
+    for (const [side, cluster] of [
+      ['member', c.member],
+      ['host', c.host],
+    ] as const) {
+      for (const verb of ['create', 'patch', 'delete'] as const)
+        for (const resource of ['secrets', 'kubefedclusters']) cluster.after(verb, resource, (r) => void order.push(`${side} ${r.verb} ${resource}`));
     }
     const hostWritesBefore = c.host.writes().length;
     const memberWritesBefore = c.member.writes().length;
@@ -78,16 +96,31 @@ describe('rotate-credentials (fake clusters)', () => {
     assert.equal(tokens.length, 1);
     assert.equal((tokens[0]!.data as { token: string }).token, now.token);
     assert.match(tokens[0]!.metadata.name!, new RegExp(`^${SA}-token-[a-z0-9]{5}$`));
-    const writes = [...c.member.writes().slice(memberWritesBefore).map((r) => `member ${describeRequest(r)}`), ...c.host.writes().slice(hostWritesBefore).map((r) => `host ${describeRequest(r)}`)];
+    const writes = [
+      ...c.member
+        .writes()
+        .slice(memberWritesBefore)
+        .map((r) => `member ${describeRequest(r)}`),
+      ...c.host
+        .writes()
+        .slice(hostWritesBefore)
+        .map((r) => `host ${describeRequest(r)}`),
+    ];
     assert.deepEqual(
       writes.map((w) => w.replace(/(secrets \S+\/)\S+/, '$1*')),
-      ['member create secrets kube-federation-system/*', 'member delete secrets kube-federation-system/*', 'host create secrets kube-federation-system/*', 'host patch kubefedclusters kube-federation-system/cluster2', 'host delete secrets kube-federation-system/*'],
+      [
+        'member create secrets kube-federation-system/*',
+        'member delete secrets kube-federation-system/*',
+        'host create secrets kube-federation-system/*',
+        'host patch kubefedclusters kube-federation-system/cluster2',
+        'host delete secrets kube-federation-system/*',
+      ],
     );
     assert.deepEqual(order, ['member create secrets', 'host create secrets', 'host patch kubefedclusters', 'member delete secrets', 'host delete secrets']);
     assert.doesNotMatch(result.stdout + result.stderr, new RegExp(now.token));
   });
 
-  test('a second rotation revokes the first rotation\'s token too', async () => {
+  test("a second rotation revokes the first rotation's token too", async () => {
     const c = await joined();
     assert.equal((await rotate(c)).code, 0);
     const second = await rotate(c);
@@ -117,7 +150,10 @@ describe('rotate-credentials (fake clusters)', () => {
     const old = inUse(c);
     const result = await rotate(c, '--timeout=200ms');
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /error: cluster "cluster2" now uses secret kube-federation-system\/cluster2-\w+, but KubeFed did not report cluster "cluster2" Ready with the new credentials within/);
+    assert.match(
+      result.stderr,
+      /error: cluster "cluster2" now uses secret kube-federation-system\/cluster2-\w+, but KubeFed did not report cluster "cluster2" Ready with the new credentials within/,
+    );
     assert.match(result.stderr, /Run "kubefedctl rotate-credentials cluster2" again to finish/);
     assert.notEqual(inUse(c).hostSecret, old.hostSecret, 'switched');
     assert.ok(c.host.peek(GVR.secrets, old.hostSecret, NS), 'the old host Secret is kept');
@@ -162,7 +198,10 @@ describe('rotate-credentials (fake clusters)', () => {
     const fresh = { host: new FakeCluster({ contextName: 'cluster1' }).installKubeFed(), member: new FakeCluster({ contextName: 'cluster2' }) };
     const notJoined = await rotate(fresh);
     assert.equal(notJoined.code, 1);
-    assert.match(notJoined.stderr, /error: cluster "cluster2" is not joined: there is no KubeFedCluster "kube-federation-system\/cluster2" in the host cluster/);
+    assert.match(
+      notJoined.stderr,
+      /error: cluster "cluster2" is not joined: there is no KubeFedCluster "kube-federation-system\/cluster2" in the host cluster/,
+    );
     assert.equal(fresh.host.writes().length + fresh.member.writes().length, 0);
   });
 });

@@ -31,7 +31,8 @@ const MAIN = path.join(ROOT, 'dist', 'main.cjs');
 
 describe('startup paths run no cluster code', () => {
   const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  replicas: 1\n';
-  const federated = 'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMap\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    data: {a: b}\n  placement:\n    clusterSelector: {matchLabels: {region: eu}}\n';
+  const federated =
+    'apiVersion: types.kubefed.io/v1beta1\nkind: FederatedConfigMap\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    data: {a: b}\n  placement:\n    clusterSelector: {matchLabels: {region: eu}}\n';
   for (const [label, args, input] of [
     ['--help', ['--help']],
     ['join --help', ['join', '--help']],
@@ -46,7 +47,11 @@ describe('startup paths run no cluster code', () => {
       const { builtins, required, status } = loaded(args, input);
       assert.equal(status, 0);
       assert.ok(builtins.includes('fs'), `recorded the built-ins (${builtins.length})`);
-      assert.deepEqual(builtins.filter((name) => CLUSTER_BUILTINS.includes(name)), [], `cluster networking loaded for ${label}`);
+      assert.deepEqual(
+        builtins.filter((name) => CLUSTER_BUILTINS.includes(name)),
+        [],
+        `cluster networking loaded for ${label}`,
+      );
       assert.ok(required.includes(MAIN), `recorded the files (${required.length})`);
       const others = required.filter((file) => file !== MAIN && path.dirname(file) !== path.dirname(BIN));
       assert.deepEqual(others, [], 'dist/main.cjs alone (no node_modules, no @kubernetes/client-node)');
@@ -58,7 +63,10 @@ describe('startup paths run no cluster code', () => {
     const kubeconfig = path.join(dir, 'config');
     const context = (name: string) => `- name: ${name}\n  context: {cluster: ${name}, user: ${name}}\n`;
     const plugin = path.join(dir, 'plugin.cjs');
-    writeFileSync(plugin, `process.stdout.write(JSON.stringify({apiVersion:'client.authentication.k8s.io/v1',kind:'ExecCredential',status:{token:'from-plugin'}}))`);
+    writeFileSync(
+      plugin,
+      `process.stdout.write(JSON.stringify({apiVersion:'client.authentication.k8s.io/v1',kind:'ExecCredential',status:{token:'from-plugin'}}))`,
+    );
     const execUser = `{exec: {apiVersion: client.authentication.k8s.io/v1, command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(plugin)}], interactiveMode: Never}}`;
     writeFileSync(
       kubeconfig,
@@ -80,12 +88,18 @@ describe('at a terminal', () => {
   // `script` (util-linux) gives the CLI a real pseudo-terminal, as a person's shell would.
   const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
   test('errors are red and the terminal-only bundle loads', { skip: !hasScript && 'no script(1) on this machine' }, () => {
-    const run = spawnSync('script', ['-qec', `${process.execPath} ${BIN} bogus`, '/dev/null'], { encoding: 'utf8', env: { PATH: process.env.PATH, TERM: 'xterm' } });
+    const run = spawnSync('script', ['-qec', `${process.execPath} ${BIN} bogus`, '/dev/null'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, TERM: 'xterm' },
+    });
     assert.match(run.stdout, /\u001b\[31merror:\u001b\[39m unknown command "bogus"/);
     assert.doesNotMatch(run.stdout, /internal error/);
   });
   test('NO_COLOR turns colour off at a terminal', { skip: !hasScript && 'no script(1) on this machine' }, () => {
-    const run = spawnSync('script', ['-qec', `${process.execPath} ${BIN} bogus`, '/dev/null'], { encoding: 'utf8', env: { PATH: process.env.PATH, TERM: 'xterm', NO_COLOR: '1' } });
+    const run = spawnSync('script', ['-qec', `${process.execPath} ${BIN} bogus`, '/dev/null'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, TERM: 'xterm', NO_COLOR: '1' },
+    });
     assert.match(run.stdout, /^error: unknown command "bogus"/m);
     assert.doesNotMatch(run.stdout, /\u001b\[/);
   });
@@ -95,10 +109,17 @@ describe('colour: the stream decides, FORCE_COLOR forces, CI and NO_COLOR turn i
   const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
   const RED_ERROR = /\u001b\[31merror:\u001b\[39m unknown command "bogus"/;
   const atTerminal = (env: Record<string, string>, nodeArgs = '') =>
-    spawnSync('script', ['-qec', `${process.execPath} ${nodeArgs} ${BIN} bogus`, '/dev/null'], { encoding: 'utf8', env: { PATH: process.env.PATH, TERM: 'xterm', ...env } }).stdout;
-  test('a terminal is recognised by the stream itself, also where /dev/null does not exist (Windows)', { skip: !hasScript && 'no script(1) on this machine' }, () => {
-    assert.match(atTerminal({}, `--require ${path.join(import.meta.dirname, '../helpers/no-dev-null.cjs')}`), RED_ERROR);
-  });
+    spawnSync('script', ['-qec', `${process.execPath} ${nodeArgs} ${BIN} bogus`, '/dev/null'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, TERM: 'xterm', ...env },
+    }).stdout;
+  test(
+    'a terminal is recognised by the stream itself, also where /dev/null does not exist (Windows)',
+    { skip: !hasScript && 'no script(1) on this machine' },
+    () => {
+      assert.match(atTerminal({}, `--require ${path.join(import.meta.dirname, '../helpers/no-dev-null.cjs')}`), RED_ERROR);
+    },
+  );
   test('FORCE_COLOR colours a pipe; FORCE_COLOR=0 and =false keep a terminal plain', { skip: !hasScript && 'no script(1) on this machine' }, () => {
     const piped = spawnSync(process.execPath, [BIN, 'bogus'], { encoding: 'utf8', env: { PATH: process.env.PATH, FORCE_COLOR: '1' } });
     assert.match(piped.stderr, RED_ERROR);

@@ -11,7 +11,13 @@ const DEPLOYMENTS = { group: 'apps', version: 'v1', resource: 'deployments' };
 const FDEPLOY = { group: 'types.kubefed.io', version: 'v1beta1', resource: 'federateddeployments' };
 
 function deployment(generation: number, observed: number): KubeObject {
-  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop', generation }, spec: { replicas: 0 }, status: { observedGeneration: observed } };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'shop', generation },
+    spec: { replicas: 0 },
+    status: { observedGeneration: observed },
+  };
 }
 
 function setup(): { host: FakeCluster; c2: FakeCluster; c3: FakeCluster; run: (...args: string[]) => ReturnType<typeof runWithFakeEnv> } {
@@ -27,7 +33,11 @@ function setup(): { host: FakeCluster; c2: FakeCluster; c3: FakeCluster; run: (.
   const c3 = new FakeCluster({ contextName: 'cluster3' });
   c2.put(DEPLOYMENTS, deployment(2, 2));
   c3.put(DEPLOYMENTS, deployment(2, 1));
-  const run = (...args: string[]) => runWithFakeEnv([...args, '--host-cluster-context', 'cluster1', '--member-context', 'c2=cluster2', '--member-context', 'c3=cluster3'], createFakeEnv([host, c2, c3]));
+  const run = (...args: string[]) =>
+    runWithFakeEnv(
+      [...args, '--host-cluster-context', 'cluster1', '--member-context', 'c2=cluster2', '--member-context', 'c3=cluster3'],
+      createFakeEnv([host, c2, c3]),
+    );
   return { host, c2, c3, run };
 }
 
@@ -43,7 +53,10 @@ describe('status --members (fake clusters)', () => {
     assert.equal(check.stderr, 'error: status check failed: cluster "c3": Waiting for deployment spec update to be observed...\n');
     const json = JSON.parse((await run('status', 'FederatedDeployment', 'web', '-n', 'shop', '--members', '-o', 'json')).stdout);
     assert.equal(json.ok, false);
-    assert.deepEqual(json.clusters.map((c: { cluster: string; state: string }) => `${c.cluster}=${c.state}`), ['c2=rolled-out', 'c3=progressing']);
+    assert.deepEqual(
+      json.clusters.map((c: { cluster: string; state: string }) => `${c.cluster}=${c.state}`),
+      ['c2=rolled-out', 'c3=progressing'],
+    );
   });
 
   test('--wait returns 0 once the last member rolls out, and fails at its timeout naming the clusters that have not', async () => {

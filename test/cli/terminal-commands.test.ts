@@ -15,7 +15,11 @@ describe('enable and disable at a terminal', { skip: !HAS_SCRIPT && 'no script(1
   test('enable: the next step says how to federate an object of the type, only at a terminal', { timeout: 60_000 }, async () => {
     const run = await runInTerminal(['enable', 'deployments.apps'], { env: await serve(new WatchableFakeCluster({ contextName: 'host' }).installKubeFed()) });
     assert.equal(run.code, 0, run.raw);
-    assert.deepEqual(run.screen.slice(-3), ['', 'Next, federate an object of this type (Deployment):', '  kubefedctl federate deployments.apps <name> -n <namespace>']);
+    assert.deepEqual(run.screen.slice(-3), [
+      '',
+      'Next, federate an object of this type (Deployment):',
+      '  kubefedctl federate deployments.apps <name> -n <namespace>',
+    ]);
     const cluster = await serve(new WatchableFakeCluster({ contextName: 'host' }).installKubeFed());
     const piped = await runPiped(['enable', 'deployments.apps'], cluster);
     assert.equal(piped.code, 0, piped.stderr);
@@ -39,14 +43,23 @@ describe('enable and disable at a terminal', { skip: !HAS_SCRIPT && 'no script(1
     assert.equal(run.code, 0, run.raw);
     assert.ok(whileWaiting, 'the spinner was drawn');
     const live = await emulate(whileWaiting, 140, 30);
-    assert.match(live.screen[live.screen.length - 1]!, new RegExp(`^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Waiting for the propagation controller of FederatedTypeConfig ${REF} to stop \\(up to 10s\\)`));
-    assert.deepEqual(run.rows.filter((row) => SPINNER_FRAMES.test(row)), []);
-    assert.deepEqual(run.screen.map((row) => row.replace(/ \(\ds\)$/, '')), [
-      `Disabled propagation for FederatedTypeConfig ${REF}`,
-      `Verifying propagation controller is stopped for FederatedTypeConfig ${REF}`,
-      `✔ Waited for the propagation controller of FederatedTypeConfig ${REF} to stop`,
-      `Propagation controller for FederatedTypeConfig ${REF} is stopped`,
-      `federatedtypeconfig ${REF} deleted`,
-    ]);
+    assert.match(
+      live.screen[live.screen.length - 1]!,
+      new RegExp(`^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] Waiting for the propagation controller of FederatedTypeConfig ${REF} to stop \\(up to 10s\\)`),
+    );
+    assert.deepEqual(
+      run.rows.filter((row) => SPINNER_FRAMES.test(row)),
+      [],
+    );
+    assert.deepEqual(
+      run.screen.map((row) => row.replace(/ \(\ds\)$/, '')),
+      [
+        `Disabled propagation for FederatedTypeConfig ${REF}`,
+        `Verifying propagation controller is stopped for FederatedTypeConfig ${REF}`,
+        `✔ Waited for the propagation controller of FederatedTypeConfig ${REF} to stop`,
+        `Propagation controller for FederatedTypeConfig ${REF} is stopped`,
+        `federatedtypeconfig ${REF} deleted`,
+      ],
+    );
   });
 });

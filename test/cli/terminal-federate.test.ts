@@ -40,9 +40,17 @@ describe('federate --contents at a terminal', { skip: !HAS_SCRIPT && 'no script(
     assert.equal(run.code, 0, run.raw);
     assert.equal(federatedCount(server.cluster), 1000, 'every object was written');
     assert.ok(sawBarMoving, 'the bar was drawn before the writes were done');
-    assert.deepEqual(run.rows.filter((row) => SPINNER_FRAMES.test(row)), [], 'no row keeps a spinner frame');
+    assert.deepEqual(
+      run.rows.filter((row) => SPINNER_FRAMES.test(row)),
+      [],
+      'no row keeps a spinner frame',
+    );
     const bars = run.rows.filter((row) => /Federating .*%/.test(row));
-    assert.deepEqual(bars.map((row) => row.replace(/ · in .*/, '')), ['✔ Federating ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 100% 1,000/1,000'], 'one bar is left, at 100%');
+    assert.deepEqual(
+      bars.map((row) => row.replace(/ · in .*/, '')),
+      ['✔ Federating ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 100% 1,000/1,000'],
+      'one bar is left, at 100%',
+    );
     const planAt = run.rows.indexOf('Plan (nothing is written yet):');
     const barAt = run.rows.indexOf(bars[0]!);
     assert.ok(planAt >= 0 && planAt < barAt, 'the table before the writes is labelled a plan');
@@ -90,7 +98,10 @@ describe('federate --contents at a terminal', { skip: !HAS_SCRIPT && 'no script(
     const run = await runInTerminal(FEDERATE, { env });
     assert.equal(run.code, 1, run.raw);
     assert.equal(federatedCount(server.cluster), 197);
-    assert.deepEqual(run.rows.filter((row) => SPINNER_FRAMES.test(row)), []);
+    assert.deepEqual(
+      run.rows.filter((row) => SPINNER_FRAMES.test(row)),
+      [],
+    );
     const warnings = run.rows.filter((row) => row.includes('Warning:'));
     assert.equal(warnings.length, 3, run.rows.join('\n'));
     for (const row of warnings) assert.match(row, /^Warning: Error creating federated resource "big\/(settings|secret)-00\d0"/, 'a warning starts its own row');
@@ -100,7 +111,11 @@ describe('federate --contents at a terminal', { skip: !HAS_SCRIPT && 'no script(
     );
     const summary = run.rows.findIndex((row) => row.startsWith('federated '));
     assert.equal(run.rows[summary], 'federated 197 of 200 object(s) of 3 type(s); 3 failed, 2 skipped');
-    assert.match(run.rows.slice(summary + 1).join('\n'), /^error: 3 federated resource\(s\) could not be written:\n {2}- Error creating federated resource "big\/settings-0010"/, 'the failures are listed after the summary');
+    assert.match(
+      run.rows.slice(summary + 1).join('\n'),
+      /^error: 3 federated resource\(s\) could not be written:\n {2}- Error creating federated resource "big\/settings-0010"/,
+      'the failures are listed after the summary',
+    );
   });
 
   test('without a terminal: the same stdout byte for byte, no control characters on stderr, no live lines', { timeout: 90_000 }, async () => {
@@ -134,7 +149,10 @@ describe('federate --contents at a terminal', { skip: !HAS_SCRIPT && 'no script(
     assert.ok(pressed, 'the bar was seen');
     assert.equal(run.code, 130, run.raw);
     assert.equal(run.cursorHidden, false, 'the cursor is shown again');
-    assert.deepEqual(run.rows.filter((row) => SPINNER_FRAMES.test(row)), []);
+    assert.deepEqual(
+      run.rows.filter((row) => SPINNER_FRAMES.test(row)),
+      [],
+    );
     const [bar, error, ...rest] = run.screen.slice(-2);
     assert.match(bar ?? '', /^✖ Federating [━─]+ +\d+% [\d,]+\/1,000 · interrupted after \d+s$/, run.screen.join('\n'));
     assert.equal(error, 'error: interrupted by SIGINT');

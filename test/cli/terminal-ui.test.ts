@@ -74,7 +74,10 @@ describe('terminals without Unicode (the Linux console, old Windows consoles)', 
       assert.match(line, PRINTABLE_ASCII, line);
       assert.match(line, /failed$/);
     }
-    assert.equal(fitToWidth('a long line of text', 10, (text) => text.length, '...'), 'a long ...');
+    assert.equal(
+      fitToWidth('a long line of text', 10, (text) => text.length, '...'),
+      'a long ...',
+    );
   });
 
   test('what the live lines write, escape sequences aside, is ASCII', async () => {
@@ -87,7 +90,10 @@ describe('terminals without Unicode (the Linux console, old Windows consoles)', 
     const bar = term.live.progress('Federating', 4);
     bar.advance(true);
     term.live.restore();
-    const text = term.raw().replace(/\u001b\[[?\d;]*[A-Za-z]/g, '').replace(/[\r\n]/g, '');
+    const text = term
+      .raw()
+      .replace(/\u001b\[[?\d;]*[A-Za-z]/g, '')
+      .replace(/[\r\n]/g, '');
     assert.match(text, PRINTABLE_ASCII, text);
     const screen = await term.screen();
     assert.equal(screen[0], 'x Joined 0 of 6 clusters');
@@ -105,7 +111,10 @@ describe('the live lines at a terminal', () => {
     term.stderr.write('Warning: something to know\n');
     assert.deepEqual(await term.screen(), ['Warning: something to know'], 'the frame was erased before the warning');
     await sleep(200);
-    assert.deepEqual((await term.screen()).map((row) => row.replace(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/, '*')), ['Warning: something to know', '* Joining cluster "c2"']);
+    assert.deepEqual(
+      (await term.screen()).map((row) => row.replace(/^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/, '*')),
+      ['Warning: something to know', '* Joining cluster "c2"'],
+    );
     spinner.succeed('Cluster "c2": joined');
     assert.deepEqual(await term.screen(), ['Warning: something to know', '✔ Cluster "c2": joined']);
     assert.equal(term.stderr.write, originalWrite, 'the stream is given back');
@@ -143,7 +152,12 @@ describe('the live lines at a terminal', () => {
     tasks.task('c2').succeed('joined, Ready');
     tasks.task('c3').fail('failed: Unable to reach cluster "c3"\nmore detail');
     tasks.finish(false, 'Joined 1 of 3 clusters; 1 failed');
-    assert.deepEqual(await term.screen(), ['✖ Joined 1 of 3 clusters; 1 failed', '  ✔ c2   joined, Ready', '  ✖ c3   failed: Unable to reach cluster "c3"', '  · c10  pending']);
+    assert.deepEqual(await term.screen(), [
+      '✖ Joined 1 of 3 clusters; 1 failed',
+      '  ✔ c2   joined, Ready',
+      '  ✖ c3   failed: Unable to reach cluster "c3"',
+      '  · c10  pending',
+    ]);
   });
 
   test('restore (a signal) leaves the live lines marked interrupted; false when nothing is live', async () => {

@@ -126,10 +126,14 @@ describe('e2e environment', () => {
       metadata: { name: 'robot-token', annotations: { 'kubernetes.io/service-account.name': 'robot' } },
     });
     const t0 = Date.now();
-    const secret = await env.waitFor(async () => {
-      const r = await env.adminRequest(cluster, 'GET', `/api/v1/namespaces/${ns}/secrets/robot-token`);
-      return r.status === 200 && r.body.data?.token ? r.body : undefined;
-    }, 15_000, { what: 'token in the service-account-token Secret' });
+    const secret = await env.waitFor(
+      async () => {
+        const r = await env.adminRequest(cluster, 'GET', `/api/v1/namespaces/${ns}/secrets/robot-token`);
+        return r.status === 200 && r.body.data?.token ? r.body : undefined;
+      },
+      15_000,
+      { what: 'token in the service-account-token Secret' },
+    );
     assert.ok(Date.now() - t0 < 15_000);
     const token = unb64(secret.data.token);
     assert.equal(unb64(secret.data.namespace), ns);
@@ -181,15 +185,23 @@ describe('e2e environment', () => {
         template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'registry.invalid/web:1' }] } },
       },
     });
-    const rs = await env.waitFor(async () => {
-      const r = await env.adminRequest(cluster, 'GET', `/apis/apps/v1/namespaces/${ns}/replicasets`);
-      return r.body?.items?.find((i: any) => i.metadata.ownerReferences?.some((o: any) => o.kind === 'Deployment' && o.name === 'web'));
-    }, 30_000, { what: 'a ReplicaSet owned by the Deployment' });
+    const rs = await env.waitFor(
+      async () => {
+        const r = await env.adminRequest(cluster, 'GET', `/apis/apps/v1/namespaces/${ns}/replicasets`);
+        return r.body?.items?.find((i: any) => i.metadata.ownerReferences?.some((o: any) => o.kind === 'Deployment' && o.name === 'web'));
+      },
+      30_000,
+      { what: 'a ReplicaSet owned by the Deployment' },
+    );
     assert.equal(rs.spec.replicas, 2);
-    const pods = await env.waitFor(async () => {
-      const r = await env.adminRequest(cluster, 'GET', `/api/v1/namespaces/${ns}/pods`);
-      return r.body?.items?.length === 2 ? r.body.items : undefined;
-    }, 30_000, { what: 'two Pods from the ReplicaSet' });
+    const pods = await env.waitFor(
+      async () => {
+        const r = await env.adminRequest(cluster, 'GET', `/api/v1/namespaces/${ns}/pods`);
+        return r.body?.items?.length === 2 ? r.body.items : undefined;
+      },
+      30_000,
+      { what: 'two Pods from the ReplicaSet' },
+    );
     for (const p of pods) {
       assert.equal(p.status.phase, 'Pending');
       assert.equal(p.spec.serviceAccountName, 'default');
@@ -222,14 +234,29 @@ describe('e2e environment', () => {
     assert.equal(cfg.body.spec.scope, 'Cluster');
     const ftcs = await env.adminRequest('cluster1', 'GET', `/apis/core.kubefed.io/v1beta1/namespaces/${ns}/federatedtypeconfigs`);
     const ftcNames = ftcs.body.items.map((i: any) => i.metadata.name).sort();
-    for (const n of ['clusterroles.rbac.authorization.k8s.io', 'configmaps', 'deployments.apps', 'ingresses.networking.k8s.io', 'jobs.batch', 'namespaces', 'replicasets.apps', 'secrets', 'serviceaccounts', 'services']) {
+    for (const n of [
+      'clusterroles.rbac.authorization.k8s.io',
+      'configmaps',
+      'deployments.apps',
+      'ingresses.networking.k8s.io',
+      'jobs.batch',
+      'namespaces',
+      'replicasets.apps',
+      'secrets',
+      'serviceaccounts',
+      'services',
+    ]) {
       assert.ok(ftcNames.includes(n), n);
     }
     // The controller has picked the FTCs up (it sets status.observedGeneration).
-    await env.waitFor(async () => {
-      const r = await env.adminRequest('cluster1', 'GET', `/apis/core.kubefed.io/v1beta1/namespaces/${ns}/federatedtypeconfigs/deployments.apps`);
-      return r.body?.status?.observedGeneration >= 1;
-    }, 30_000, { what: 'FederatedTypeConfig status from the KubeFed controller' });
+    await env.waitFor(
+      async () => {
+        const r = await env.adminRequest('cluster1', 'GET', `/apis/core.kubefed.io/v1beta1/namespaces/${ns}/federatedtypeconfigs/deployments.apps`);
+        return r.body?.status?.observedGeneration >= 1;
+      },
+      30_000,
+      { what: 'FederatedTypeConfig status from the KubeFed controller' },
+    );
     // Leader election: ConfigMap lock held by the controller.
     const lock = await env.adminRequest('cluster1', 'GET', `/api/v1/namespaces/${ns}/configmaps/kubefed-controller-manager`);
     assert.equal(lock.status, 200);
@@ -269,10 +296,14 @@ describe('e2e environment', () => {
       type: 'kubernetes.io/service-account-token',
       metadata: { name: `${id}-token`, annotations: { 'kubernetes.io/service-account.name': id } },
     });
-    const tokenSecret = await env.waitFor(async () => {
-      const r = await env.adminRequest(member, 'GET', `/api/v1/namespaces/${memberNs}/secrets/${id}-token`);
-      return r.body?.data?.token ? r.body : undefined;
-    }, 15_000, { what: 'member token' });
+    const tokenSecret = await env.waitFor(
+      async () => {
+        const r = await env.adminRequest(member, 'GET', `/api/v1/namespaces/${memberNs}/secrets/${id}-token`);
+        return r.body?.data?.token ? r.body : undefined;
+      },
+      15_000,
+      { what: 'member token' },
+    );
 
     // In the host: the credentials Secret and the KubeFedCluster, as `kubefedctl join` would create them.
     await create(host, `/api/v1/namespaces/${ns}/secrets`, {
@@ -292,11 +323,15 @@ describe('e2e environment', () => {
     });
     cleanups.push(() => env.adminRequest(host, 'DELETE', `/apis/core.kubefed.io/v1beta1/namespaces/${ns}/kubefedclusters/${id}`));
 
-    const kfc = await env.waitFor(async () => {
-      const r = await env.adminRequest(host, 'GET', `/apis/core.kubefed.io/v1beta1/namespaces/${ns}/kubefedclusters/${id}`);
-      const ready = (r.body?.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
-      return ready?.status === 'True' ? r.body : undefined;
-    }, 60_000, { what: `KubeFedCluster ${id} Ready` });
+    const kfc = await env.waitFor(
+      async () => {
+        const r = await env.adminRequest(host, 'GET', `/apis/core.kubefed.io/v1beta1/namespaces/${ns}/kubefedclusters/${id}`);
+        const ready = (r.body?.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
+        return ready?.status === 'True' ? r.body : undefined;
+      },
+      60_000,
+      { what: `KubeFedCluster ${id} Ready` },
+    );
     assert.match(kfc.status.kubernetesVersion ?? '', /^v1\./);
   });
 });

@@ -49,7 +49,12 @@ type Step =
   | { verb: 'update'; gvr: GroupVersionResource; object: KubeObject; resourceVersion: 'current' | 'none' | 'stale' }
   | { verb: 'delete'; gvr: GroupVersionResource; name: string; namespace?: string };
 
-const configMap = (name: string, extra: Partial<KubeObject['metadata']> = {}): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS, ...extra }, data: { k: name } });
+const configMap = (name: string, extra: Partial<KubeObject['metadata']> = {}): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: NS, ...extra },
+  data: { k: name },
+});
 const gadget = (name: string): KubeObject => ({ apiVersion: `${GROUP}/v1`, kind: 'Gadget', metadata: { name, namespace: NS }, spec: { size: 1 } });
 
 async function onReal(step: Step): Promise<Outcome> {
@@ -60,8 +65,13 @@ async function onReal(step: Step): Promise<Outcome> {
   else if (step.verb === 'delete') response = await env.adminRequest(HOST, 'DELETE', apiPath(step.gvr, namespace, name));
   else {
     const current = (await env.adminRequest(HOST, 'GET', apiPath(step.gvr, namespace, name))).body as KubeObject;
-    const resourceVersion = { current: current.metadata.resourceVersion, none: undefined, stale: String(Number(current.metadata.resourceVersion) - 1) }[step.resourceVersion];
-    response = await env.adminRequest(HOST, 'PUT', apiPath(step.gvr, namespace, name), { ...step.object, metadata: { ...step.object.metadata, resourceVersion } });
+    const resourceVersion = { current: current.metadata.resourceVersion, none: undefined, stale: String(Number(current.metadata.resourceVersion) - 1) }[
+      step.resourceVersion
+    ];
+    response = await env.adminRequest(HOST, 'PUT', apiPath(step.gvr, namespace, name), {
+      ...step.object,
+      metadata: { ...step.object.metadata, resourceVersion },
+    });
   }
   return response.status >= 200 && response.status < 300 ? 'ok' : response.status;
 }
@@ -72,7 +82,9 @@ async function onFake(fake: FakeCluster, step: Step): Promise<Outcome> {
     else if (step.verb === 'delete') await fake.delete(step.gvr, step.name, step.namespace);
     else {
       const current = fake.peek(step.gvr, step.object.metadata.name!, step.object.metadata.namespace)!;
-      const resourceVersion = { current: current.metadata.resourceVersion, none: undefined, stale: String(Number(current.metadata.resourceVersion) - 1) }[step.resourceVersion];
+      const resourceVersion = { current: current.metadata.resourceVersion, none: undefined, stale: String(Number(current.metadata.resourceVersion) - 1) }[
+        step.resourceVersion
+      ];
       await fake.update(step.gvr, { ...step.object, metadata: { ...step.object.metadata, ...(resourceVersion === undefined ? {} : { resourceVersion }) } });
     }
     return 'ok';
@@ -113,20 +125,48 @@ describe('the fake cluster answers as a real API server does', { timeout: 300_00
     await same('create a namespace', { verb: 'create', gvr: NAMESPACES, object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } } }, 'ok');
     await same('create a ConfigMap', { verb: 'create', gvr: CONFIG_MAPS, object: configMap('cm') }, 'ok');
     await same('create it again (AlreadyExists)', { verb: 'create', gvr: CONFIG_MAPS, object: configMap('cm') }, 409);
-    await same('update a ConfigMap without resourceVersion (unconditional update allowed)', { verb: 'update', gvr: CONFIG_MAPS, object: configMap('cm'), resourceVersion: 'none' }, 'ok');
-    await same('update a ConfigMap at a stale resourceVersion (Conflict)', { verb: 'update', gvr: CONFIG_MAPS, object: configMap('cm'), resourceVersion: 'stale' }, 409);
+    await same(
+      'update a ConfigMap without resourceVersion (unconditional update allowed)',
+      { verb: 'update', gvr: CONFIG_MAPS, object: configMap('cm'), resourceVersion: 'none' },
+      'ok',
+    );
+    await same(
+      'update a ConfigMap at a stale resourceVersion (Conflict)',
+      { verb: 'update', gvr: CONFIG_MAPS, object: configMap('cm'), resourceVersion: 'stale' },
+      409,
+    );
     await same('update a ConfigMap at its resourceVersion', { verb: 'update', gvr: CONFIG_MAPS, object: configMap('cm'), resourceVersion: 'current' }, 'ok');
     await same('create a custom resource', { verb: 'create', gvr: GADGETS, object: gadget('g') }, 'ok');
-    await same('update a custom resource without resourceVersion (Invalid)', { verb: 'update', gvr: GADGETS, object: gadget('g'), resourceVersion: 'none' }, 422);
-    await same('update a custom resource at a stale resourceVersion (Conflict)', { verb: 'update', gvr: GADGETS, object: gadget('g'), resourceVersion: 'stale' }, 409);
+    await same(
+      'update a custom resource without resourceVersion (Invalid)',
+      { verb: 'update', gvr: GADGETS, object: gadget('g'), resourceVersion: 'none' },
+      422,
+    );
+    await same(
+      'update a custom resource at a stale resourceVersion (Conflict)',
+      { verb: 'update', gvr: GADGETS, object: gadget('g'), resourceVersion: 'stale' },
+      409,
+    );
     await same('update a custom resource at its resourceVersion', { verb: 'update', gvr: GADGETS, object: gadget('g'), resourceVersion: 'current' }, 'ok');
     await same('a ConfigMap name with "_" and capitals', { verb: 'create', gvr: CONFIG_MAPS, object: configMap('Bad_Name') }, 422);
     await same('a ConfigMap name with dots (a DNS subdomain)', { verb: 'create', gvr: CONFIG_MAPS, object: configMap('a.b.c') }, 'ok');
     await same('a custom resource name with ":"', { verb: 'create', gvr: GADGETS, object: gadget('a:b') }, 422);
-    await same('a namespace name with dots (not a DNS label)', { verb: 'create', gvr: NAMESPACES, object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a.b' } } }, 422);
+    await same(
+      'a namespace name with dots (not a DNS label)',
+      { verb: 'create', gvr: NAMESPACES, object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a.b' } } },
+      422,
+    );
     const roleName = `kfc-fidelity-${process.pid}:x`;
     cleanups.push(apiPath(CLUSTER_ROLES, undefined, roleName));
-    await same('a cluster role name with ":" (RBAC names are path segments)', { verb: 'create', gvr: CLUSTER_ROLES, object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: roleName }, rules: [] } }, 'ok');
+    await same(
+      'a cluster role name with ":" (RBAC names are path segments)',
+      {
+        verb: 'create',
+        gvr: CLUSTER_ROLES,
+        object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: roleName }, rules: [] },
+      },
+      'ok',
+    );
   });
 
   test('a namespace is born with the default ServiceAccount and the kube-root-ca.crt ConfigMap', async () => {
@@ -139,37 +179,76 @@ describe('the fake cluster answers as a real API server does', { timeout: 300_00
 
   test('a terminating namespace: a create in it is refused (403), a delete of it again and an update in it are accepted', async () => {
     // A finalizer on an object in it holds the real namespace in Terminating; the fake is put there directly.
-    await same('create a ConfigMap with a finalizer', { verb: 'create', gvr: CONFIG_MAPS, object: configMap('held', { finalizers: ['e2e.kubefedctl.io/hold'] }) }, 'ok');
+    await same(
+      'create a ConfigMap with a finalizer',
+      { verb: 'create', gvr: CONFIG_MAPS, object: configMap('held', { finalizers: ['e2e.kubefedctl.io/hold'] }) },
+      'ok',
+    );
     const deleted = await env.adminRequest(HOST, 'DELETE', `/api/v1/namespaces/${NS}`);
     assert.equal(deleted.status, 200, deleted.text);
     fake.startTermination(NS);
-    await env.waitFor(async () => (await getObject(env, HOST, `/api/v1/namespaces/${NS}`))?.metadata?.deletionTimestamp, 30_000, { what: 'the namespace terminating' });
+    await env.waitFor(async () => (await getObject(env, HOST, `/api/v1/namespaces/${NS}`))?.metadata?.deletionTimestamp, 30_000, {
+      what: 'the namespace terminating',
+    });
     await same('create in a terminating namespace', { verb: 'create', gvr: CONFIG_MAPS, object: configMap('late') }, 403);
     await same('delete the terminating namespace again (accepted, nothing changes)', { verb: 'delete', gvr: NAMESPACES, name: NS }, 'ok');
-    await same('update an object in a terminating namespace (its finalizer removed)', { verb: 'update', gvr: CONFIG_MAPS, object: configMap('held', { finalizers: [] }), resourceVersion: 'current' }, 'ok');
+    await same(
+      'update an object in a terminating namespace (its finalizer removed)',
+      { verb: 'update', gvr: CONFIG_MAPS, object: configMap('held', { finalizers: [] }), resourceVersion: 'current' },
+      'ok',
+    );
     await waitForNamespaceGone(env, HOST, NS);
   });
 });
 
 describe('the built-in discovery table is what a real API server serves', () => {
   test('groups in server order, preferred versions, and each resource (kind, scope, singular, short names)', async () => {
-    const crdGroups = new Set(((await env.adminRequest(HOST, 'GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions')).body.items as KubeObject[]).map((crd) => (crd.spec as { group: string }).group));
-    const apis = (await env.adminRequest(HOST, 'GET', '/apis')).body as { groups: Array<{ name: string; preferredVersion: { version: string }; versions: Array<{ version: string }> }> };
+    const crdGroups = new Set(
+      ((await env.adminRequest(HOST, 'GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions')).body.items as KubeObject[]).map(
+        (crd) => (crd.spec as { group: string }).group,
+      ),
+    );
+    const apis = (await env.adminRequest(HOST, 'GET', '/apis')).body as {
+      groups: Array<{ name: string; preferredVersion: { version: string }; versions: Array<{ version: string }> }>;
+    };
     const realGroups = [
       { name: '', preferredVersion: 'v1', versions: ['v1'] },
-      ...apis.groups.filter((g) => !crdGroups.has(g.name)).map((g) => ({ name: g.name, preferredVersion: g.preferredVersion.version, versions: g.versions.map((v) => v.version) })),
+      ...apis.groups
+        .filter((g) => !crdGroups.has(g.name))
+        .map((g) => ({ name: g.name, preferredVersion: g.preferredVersion.version, versions: g.versions.map((v) => v.version) })),
     ];
-    assert.deepEqual(realGroups, BUILTIN_API_GROUPS.map((g) => ({ name: g.name, preferredVersion: g.preferredVersion, versions: [...g.versions] })));
+    assert.deepEqual(
+      realGroups,
+      BUILTIN_API_GROUPS.map((g) => ({ name: g.name, preferredVersion: g.preferredVersion, versions: [...g.versions] })),
+    );
 
     const realResources = [];
     for (const group of realGroups) {
       const path = group.name === '' ? '/api/v1' : `/apis/${group.name}/${group.preferredVersion}`;
-      const list = (await env.adminRequest(HOST, 'GET', path)).body as { resources: Array<{ name: string; kind: string; namespaced: boolean; singularName: string; shortNames?: string[] }> };
+      const list = (await env.adminRequest(HOST, 'GET', path)).body as {
+        resources: Array<{ name: string; kind: string; namespaced: boolean; singularName: string; shortNames?: string[] }>;
+      };
       for (const r of list.resources.filter((r) => !r.name.includes('/'))) {
-        realResources.push({ group: group.name, version: group.preferredVersion, name: r.name, kind: r.kind, namespaced: r.namespaced, singularName: r.singularName, shortNames: r.shortNames ?? [] });
+        realResources.push({
+          group: group.name,
+          version: group.preferredVersion,
+          name: r.name,
+          kind: r.kind,
+          namespaced: r.namespaced,
+          singularName: r.singularName,
+          shortNames: r.shortNames ?? [],
+        });
       }
     }
-    const table = BUILTIN_API_RESOURCES.map(({ group, version, name, kind, namespaced, singularName, shortNames }) => ({ group, version, name, kind, namespaced, singularName, shortNames: [...shortNames] }));
+    const table = BUILTIN_API_RESOURCES.map(({ group, version, name, kind, namespaced, singularName, shortNames }) => ({
+      group,
+      version,
+      name,
+      kind,
+      namespaced,
+      singularName,
+      shortNames: [...shortNames],
+    }));
     assert.deepEqual(realResources, table);
   });
 });

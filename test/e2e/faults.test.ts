@@ -136,7 +136,17 @@ describe('join and unjoin survive real faults', { skip: needsHarness, timeout: 3
   /** "<via> <method> <path>" of each write of the clean join, in order. */
   let cleanJoinWrites: string[] = [];
 
-  const joinArgs = (extra: string[] = []) => ['join', MEMBER, '--host-cluster-context', HOST, '--kubeconfig', viaProxy, '--api-endpoint', env.server(MEMBER), ...extra];
+  const joinArgs = (extra: string[] = []) => [
+    'join',
+    MEMBER,
+    '--host-cluster-context',
+    HOST,
+    '--kubeconfig',
+    viaProxy,
+    '--api-endpoint',
+    env.server(MEMBER),
+    ...extra,
+  ];
   const unjoinArgs = (extra: string[] = []) => ['unjoin', MEMBER, '--host-cluster-context', HOST, '--kubeconfig', viaProxy, ...extra];
 
   /** Nothing of MEMBER's joins left anywhere, the member namespace gone, both clusters as the baseline. */
@@ -156,7 +166,10 @@ describe('join and unjoin survive real faults', { skip: needsHarness, timeout: 3
     assert.equal(kfc.spec.apiEndpoint, env.server(MEMBER), detail);
     assert.deepEqual(await hostSecretsOf(), [`${NS}/${kfc.spec.secretRef.name}`], `one host secret, the one the KubeFedCluster references\n${detail}`);
     assert.ok(await getObject(env, MEMBER, `/api/v1/namespaces/${NS}/serviceaccounts/${SA}`), `service account ${SA}\n${detail}`);
-    assert.ok(await getObject(env, MEMBER, `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/kubefed-controller-manager:${SA}`), `cluster role binding\n${detail}`);
+    assert.ok(
+      await getObject(env, MEMBER, `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/kubefed-controller-manager:${SA}`),
+      `cluster role binding\n${detail}`,
+    );
   }
 
   before(async () => {
@@ -232,7 +245,10 @@ describe('join and unjoin survive real faults', { skip: needsHarness, timeout: 3
     ]) {
       assert.ok(unjoinWrites.includes(expected), `unjoin wrote ${expected}\n${plan.describeWrites()}`);
     }
-    assert.ok(unjoinWrites.some((w) => w.startsWith(`${HOST} DELETE /api/v1/namespaces/${NS}/secrets/${MEMBER}-`)), `unjoin deleted the host secret\n${plan.describeWrites()}`);
+    assert.ok(
+      unjoinWrites.some((w) => w.startsWith(`${HOST} DELETE /api/v1/namespaces/${NS}/secrets/${MEMBER}-`)),
+      `unjoin deleted the host secret\n${plan.describeWrites()}`,
+    );
     await waitForNamespaceGone(env, MEMBER, NS);
     await expectClusters(baseline, 'after the clean unjoin');
   }
@@ -317,9 +333,15 @@ describe('join and unjoin survive real faults', { skip: needsHarness, timeout: 3
       await t.test(`write ${n} of ${unjoinSteps}`, (st) => unjoinWithFault(st, n, () => plan.dropResponseOfWrite(n), 'response-dropped', faulted));
     }
     // Every write of the clean unjoin had its answer dropped once, the host's two deletes among them.
-    assert.ok(faulted.some((w) => w.startsWith(`${HOST} DELETE /api/v1/namespaces/${NS}/secrets/`)), `the host secret's DELETE was faulted\n${faulted.join('\n')}`);
+    assert.ok(
+      faulted.some((w) => w.startsWith(`${HOST} DELETE /api/v1/namespaces/${NS}/secrets/`)),
+      `the host secret's DELETE was faulted\n${faulted.join('\n')}`,
+    );
     assert.ok(faulted.includes(`${HOST} DELETE ${KFC_PATH}/${MEMBER}`), `the KubeFedCluster's DELETE was faulted\n${faulted.join('\n')}`);
-    assert.ok(faulted.some((w) => w.startsWith(`${MEMBER} `)), `member writes were faulted\n${faulted.join('\n')}`);
+    assert.ok(
+      faulted.some((w) => w.startsWith(`${MEMBER} `)),
+      `member writes were faulted\n${faulted.join('\n')}`,
+    );
   });
 
   test('unjoin: write n is done but answered 503, for every n (member and host): exit 0, everything removed', async (t) => {
@@ -378,7 +400,10 @@ describe('join and unjoin survive real faults', { skip: needsHarness, timeout: 3
     await expectClusters(before, `after ${signal} both clusters hold what they held before\n${detail}`);
   }
 
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     test(`join: ${signal} while write n is in flight exits ${code} and rolls back, for every n`, async (t) => {
       await recordSteps();
       for (let n = 1; n <= joinSteps; n++) {
@@ -444,13 +469,17 @@ describe('join and unjoin survive real faults', { skip: needsHarness, timeout: 3
     const viaProxyArgs = (args: string[]) => [...args, '--host-cluster-context', HOST, '--kubeconfig', viaProxy];
     const notEnabled = async () => {
       await direct(['disable', TYPE, '--delete-crd', '--timeout=30s']);
-      await env.waitFor(async () => (await getObject(env, HOST, CRD_PATH)) === undefined && (await getObject(env, HOST, FTC_PATH)) === undefined, 60_000, { what: `${TYPE} not enabled` });
+      await env.waitFor(async () => (await getObject(env, HOST, CRD_PATH)) === undefined && (await getObject(env, HOST, FTC_PATH)) === undefined, 60_000, {
+        what: `${TYPE} not enabled`,
+      });
     };
     // KubeFed's controller must have started the type's sync controller before the type goes again:
     // v0.10.0 exits (F "failed to wait for all data stores to sync") when its CRD goes from under a
     // sync controller still starting.
     const running = () =>
-      env.waitFor(async () => (await getObject(env, HOST, FTC_PATH))?.status?.propagationController === 'Running', 60_000, { what: `KubeFed to run the sync controller of ${TYPE}` });
+      env.waitFor(async () => (await getObject(env, HOST, FTC_PATH))?.status?.propagationController === 'Running', 60_000, {
+        what: `KubeFed to run the sync controller of ${TYPE}`,
+      });
     const enabled = async () => {
       const result = await direct(['enable', TYPE]);
       assert.equal(result.code, 0, describeRun(result));
@@ -495,7 +524,10 @@ describe('join and unjoin survive real faults', { skip: needsHarness, timeout: 3
     await waitForNamespaceGone(env, HOST, APP);
     for (const [path, body] of [
       ['/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: APP } }],
-      [`/api/v1/namespaces/${APP}/limitranges`, { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'limits' }, spec: { limits: [{ type: 'Container', max: { cpu: '2' } }] } }],
+      [
+        `/api/v1/namespaces/${APP}/limitranges`,
+        { apiVersion: 'v1', kind: 'LimitRange', metadata: { name: 'limits' }, spec: { limits: [{ type: 'Container', max: { cpu: '2' } }] } },
+      ],
     ] as const) {
       const created = await env.adminRequest(HOST, 'POST', path, body);
       assert.equal(created.status, 201, created.text);
@@ -534,8 +566,18 @@ describe('join and unjoin survive real faults', { skip: needsHarness, timeout: 3
     const result = await kubefedctl(env, unjoinArgs());
     const detail = detailOf(result, plan);
     assert.equal(result.code, 0, detail);
-    assert.ok(plan.requests.some((r) => r.fault === 'fail-403' && r.outcome === 'failed-without-forwarding'), `the list was refused\n${detail}`);
-    assert.match(result.stderr, new RegExp(`^Warning: cluster "${MEMBER}": keeping the member namespace: namespace "${NS}" may hold other objects: could not list podtemplates \\(Forbidden\\); delete it yourself once it is empty$`, 'm'), detail);
+    assert.ok(
+      plan.requests.some((r) => r.fault === 'fail-403' && r.outcome === 'failed-without-forwarding'),
+      `the list was refused\n${detail}`,
+    );
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `^Warning: cluster "${MEMBER}": keeping the member namespace: namespace "${NS}" may hold other objects: could not list podtemplates \\(Forbidden\\); delete it yourself once it is empty$`,
+        'm',
+      ),
+      detail,
+    );
     assert.equal(await settleNamespace(), 'present', `the namespace is kept, not being deleted\n${detail}`);
     assert.equal(await kubefedCluster(), undefined, `the registration is gone\n${detail}`);
     assert.equal(await getObject(env, MEMBER, `/api/v1/namespaces/${NS}/serviceaccounts/${SA}`), undefined, `join's service account is gone\n${detail}`);
@@ -560,35 +602,51 @@ describe('join and unjoin survive real faults', { skip: needsHarness, timeout: 3
     await expectClusters(baseline, 'after join, unjoin, join, unjoin');
   });
 
-  test('20 back-to-back join/unjoin cycles, some with a --error-on-existing=false re-join: all exit 0, Ready each time, nothing orphaned', { timeout: 900_000 }, async (t) => {
-    await resetMember();
-    const cycles = 20;
-    for (let i = 1; i <= cycles; i++) {
-      const join = await direct(['join', MEMBER]);
-      assert.equal(join.code, 0, `cycle ${i}: join\n${describeRun(join)}`);
-      await waitReady();
-      await recordToken();
-      if (i % 4 === 0) {
-        const rejoin = await direct(['join', MEMBER, '--error-on-existing=false']);
-        assert.equal(rejoin.code, 0, `cycle ${i}: re-join with --error-on-existing=false\n${describeRun(rejoin)}`);
+  test(
+    '20 back-to-back join/unjoin cycles, some with a --error-on-existing=false re-join: all exit 0, Ready each time, nothing orphaned',
+    { timeout: 900_000 },
+    async (t) => {
+      await resetMember();
+      const cycles = 20;
+      for (let i = 1; i <= cycles; i++) {
+        const join = await direct(['join', MEMBER]);
+        assert.equal(join.code, 0, `cycle ${i}: join\n${describeRun(join)}`);
         await waitReady();
-        const kfc = await kubefedCluster();
-        assert.deepEqual(await hostSecretsOf(), [`${NS}/${kfc.spec.secretRef.name}`], `cycle ${i}: one host secret after the re-join`);
+        await recordToken();
+        if (i % 4 === 0) {
+          const rejoin = await direct(['join', MEMBER, '--error-on-existing=false']);
+          assert.equal(rejoin.code, 0, `cycle ${i}: re-join with --error-on-existing=false\n${describeRun(rejoin)}`);
+          await waitReady();
+          const kfc = await kubefedCluster();
+          assert.deepEqual(await hostSecretsOf(), [`${NS}/${kfc.spec.secretRef.name}`], `cycle ${i}: one host secret after the re-join`);
+        }
+        const unjoin = await direct(['unjoin', MEMBER]);
+        assert.equal(unjoin.code, 0, `cycle ${i}: unjoin\n${describeRun(unjoin)}`);
+        // Orphans: the member namespace may still be terminating, everything else is gone at once.
+        assert.equal(await kubefedCluster(), undefined, `cycle ${i}: KubeFedCluster left`);
+        assert.deepEqual(await listNames(env, HOST, `/api/v1/namespaces/${NS}/secrets`), baseline[`${HOST} secrets`], `cycle ${i}: host secrets`);
+        assert.deepEqual(
+          await listNames(env, MEMBER, `/apis/rbac.authorization.k8s.io/v1/clusterroles?labelSelector=${MANAGED}`),
+          baseline[`${MEMBER} clusterroles`],
+          `cycle ${i}: member cluster roles`,
+        );
+        assert.deepEqual(
+          await listNames(env, MEMBER, `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings?labelSelector=${MANAGED}`),
+          baseline[`${MEMBER} clusterrolebindings`],
+          `cycle ${i}: member cluster role bindings`,
+        );
+        assert.deepEqual(await listNames(env, MEMBER, `/api/v1/namespaces/${NS}/secrets`), [], `cycle ${i}: member secrets`);
+        assert.deepEqual(
+          (await listNames(env, MEMBER, `/api/v1/namespaces/${NS}/serviceaccounts`)).filter((n) => n !== `${NS}/default`),
+          [],
+          `cycle ${i}: member service accounts`,
+        );
+        t.diagnostic(`cycle ${i} ok`);
       }
-      const unjoin = await direct(['unjoin', MEMBER]);
-      assert.equal(unjoin.code, 0, `cycle ${i}: unjoin\n${describeRun(unjoin)}`);
-      // Orphans: the member namespace may still be terminating, everything else is gone at once.
-      assert.equal(await kubefedCluster(), undefined, `cycle ${i}: KubeFedCluster left`);
-      assert.deepEqual(await listNames(env, HOST, `/api/v1/namespaces/${NS}/secrets`), baseline[`${HOST} secrets`], `cycle ${i}: host secrets`);
-      assert.deepEqual(await listNames(env, MEMBER, `/apis/rbac.authorization.k8s.io/v1/clusterroles?labelSelector=${MANAGED}`), baseline[`${MEMBER} clusterroles`], `cycle ${i}: member cluster roles`);
-      assert.deepEqual(await listNames(env, MEMBER, `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings?labelSelector=${MANAGED}`), baseline[`${MEMBER} clusterrolebindings`], `cycle ${i}: member cluster role bindings`);
-      assert.deepEqual(await listNames(env, MEMBER, `/api/v1/namespaces/${NS}/secrets`), [], `cycle ${i}: member secrets`);
-      assert.deepEqual((await listNames(env, MEMBER, `/api/v1/namespaces/${NS}/serviceaccounts`)).filter((n) => n !== `${NS}/default`), [], `cycle ${i}: member service accounts`);
-      t.diagnostic(`cycle ${i} ok`);
-    }
-    await waitForNamespaceGone(env, MEMBER, NS);
-    await expectClusters(baseline, `after ${cycles} cycles`);
-  });
+      await waitForNamespaceGone(env, MEMBER, NS);
+      await expectClusters(baseline, `after ${cycles} cycles`);
+    },
+  );
 });
 
 describe('several clusters in one command', { skip: needsHarness, timeout: 900_000 }, () => {
@@ -616,7 +674,11 @@ describe('several clusters in one command', { skip: needsHarness, timeout: 900_0
       for (const m of members) await recordToken(m);
       const unjoined = await kubefedctl(env, ['unjoin', ...members, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig]);
       assert.equal(unjoined.code, 0, describeRun(unjoined));
-      assert.deepEqual(unjoined.stdout.trim().split('\n').sort(), members.map((m) => `kubefedcluster.core.kubefed.io/${m} unjoined`).sort(), describeRun(unjoined));
+      assert.deepEqual(
+        unjoined.stdout.trim().split('\n').sort(),
+        members.map((m) => `kubefedcluster.core.kubefed.io/${m} unjoined`).sort(),
+        describeRun(unjoined),
+      );
       for (const m of members) assert.equal(await kubefedCluster(m), undefined, `${m} unjoined`);
     } finally {
       await cleanAll();
@@ -626,7 +688,10 @@ describe('several clusters in one command', { skip: needsHarness, timeout: 900_0
   test(`one of five fails (${failing}: a real 403 on cluster roles): exit 1, the others joined, ${failing} rolled back`, { skip }, async () => {
     await cleanAll();
     const limitedToken = await limitedUser(env, failing, limitedName, 'clusterroles');
-    const file = writeKubeconfig(env.clusters.map((c) => (c === failing ? { ...adminContext(env, c), user: { token: limitedToken } } : adminContext(env, c))), HOST);
+    const file = writeKubeconfig(
+      env.clusters.map((c) => (c === failing ? { ...adminContext(env, c), user: { token: limitedToken } } : adminContext(env, c))),
+      HOST,
+    );
     const before = await snapshot(env, HOST, failing);
     const memberSide = (s: Record<string, string[]>) => Object.fromEntries(Object.entries(s).filter(([k]) => k.startsWith(`${failing} `)));
     try {
@@ -636,7 +701,11 @@ describe('several clusters in one command', { skip: needsHarness, timeout: 900_0
       const others = members.filter((m) => m !== failing);
       for (const m of others) assert.match(result.stdout, new RegExp(`^kubefedcluster\\.core\\.kubefed\\.io/${m} joined$`, 'm'), detail);
       assert.doesNotMatch(result.stdout, new RegExp(`/${failing} joined`), detail);
-      assert.match(`${result.stdout}\n${result.stderr}`, new RegExp(`^.*\\b${failing}\\b.*(fail|error|forbidden).*$|^.*(fail|error|forbidden).*\\b${failing}\\b.*$`, 'im'), `a result line saying ${failing} failed\n${detail}`);
+      assert.match(
+        `${result.stdout}\n${result.stderr}`,
+        new RegExp(`^.*\\b${failing}\\b.*(fail|error|forbidden).*$|^.*(fail|error|forbidden).*\\b${failing}\\b.*$`, 'im'),
+        `a result line saying ${failing} failed\n${detail}`,
+      );
       await Promise.all(others.map((m) => waitReady(m)));
       for (const m of others) await recordToken(m);
       // The failed cluster on its own: its member side as before, nothing of it on the host.

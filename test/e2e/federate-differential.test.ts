@@ -132,39 +132,49 @@ function writeUnusedKubeconfig(dir: string): string {
 }
 
 const goKubefedctl = findGoKubefedctl();
-const fixtures = readdirSync(FIXTURES).filter((name) => name.endsWith('.yaml')).sort();
+const fixtures = readdirSync(FIXTURES)
+  .filter((name) => name.endsWith('.yaml'))
+  .sort();
 
-describe('federate -f: same objects as the Go kubefedctl v0.10.0', { skip: goKubefedctl === undefined ? 'the Go kubefedctl is not built (npm run e2e:up builds it; or set KUBEFEDCTL_GO)' : false }, () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kubefedctl-differential-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const kubeconfig = writeUnusedKubeconfig(dir);
+describe(
+  'federate -f: same objects as the Go kubefedctl v0.10.0',
+  { skip: goKubefedctl === undefined ? 'the Go kubefedctl is not built (npm run e2e:up builds it; or set KUBEFEDCTL_GO)' : false },
+  () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kubefedctl-differential-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const kubeconfig = writeUnusedKubeconfig(dir);
 
-  test('the corpus is there and our CLI is built', () => {
-    assert.ok(fixtures.length >= 8, `fixtures in ${FIXTURES}`);
-    assert.ok(existsSync(path.join(REPO_ROOT, 'dist')), 'run `npm run build` first: the test runs bin/kubefedctl.js');
-  });
-
-  for (const name of fixtures) {
-    test(name, () => {
-      const file = path.join(FIXTURES, name);
-      const ours = run(process.execPath, [OUR_CLI, 'federate', '-f', file]);
-      assert.equal(ours.code, 0, describeRun('ours', ours));
-      const goInput = listItemsAsStream(file, dir) ?? file;
-      const go = run(goKubefedctl!, ['federate', '-f', goInput, '--kubeconfig', kubeconfig]);
-      assert.equal(go.code, 0, describeRun('Go kubefedctl', go));
-
-      const expected = parseOutput(go.stdout, 'Go output').filter((document) => !isCommentOnlyResult(document));
-      const actual = parseOutput(ours.stdout, 'our output').map(withoutHeadlessClusterIp);
-      assert.equal(actual.length, expected.length, `document count\n${describeRun('ours', ours)}\n${describeRun('Go', go)}`);
-      actual.forEach((document, index) => assert.deepEqual(document, expected[index], `document ${index + 1} of ${name}`));
-      assert.deepEqual(yaml.loadAll(ours.stdout).filter((document) => document !== null), parseOutput(ours.stdout, 'our output'), 'YAML 1.2 reading of our output');
-
-      // Both warn once per object whose metadata.annotations the template cannot carry.
-      const warnings = (text: string) => text.split('\n').filter((line) => line.includes('will not appear in the template')).length;
-      assert.equal(warnings(ours.stderr), warnings(go.stderr), `annotation warnings\n--- ours\n${ours.stderr}\n--- Go\n${go.stderr}`);
+    test('the corpus is there and our CLI is built', () => {
+      assert.ok(fixtures.length >= 8, `fixtures in ${FIXTURES}`);
+      assert.ok(existsSync(path.join(REPO_ROOT, 'dist')), 'run `npm run build` first: the test runs bin/kubefedctl.js');
     });
-  }
-});
+
+    for (const name of fixtures) {
+      test(name, () => {
+        const file = path.join(FIXTURES, name);
+        const ours = run(process.execPath, [OUR_CLI, 'federate', '-f', file]);
+        assert.equal(ours.code, 0, describeRun('ours', ours));
+        const goInput = listItemsAsStream(file, dir) ?? file;
+        const go = run(goKubefedctl!, ['federate', '-f', goInput, '--kubeconfig', kubeconfig]);
+        assert.equal(go.code, 0, describeRun('Go kubefedctl', go));
+
+        const expected = parseOutput(go.stdout, 'Go output').filter((document) => !isCommentOnlyResult(document));
+        const actual = parseOutput(ours.stdout, 'our output').map(withoutHeadlessClusterIp);
+        assert.equal(actual.length, expected.length, `document count\n${describeRun('ours', ours)}\n${describeRun('Go', go)}`);
+        actual.forEach((document, index) => assert.deepEqual(document, expected[index], `document ${index + 1} of ${name}`));
+        assert.deepEqual(
+          yaml.loadAll(ours.stdout).filter((document) => document !== null),
+          parseOutput(ours.stdout, 'our output'),
+          'YAML 1.2 reading of our output',
+        );
+
+        // Both warn once per object whose metadata.annotations the template cannot carry.
+        const warnings = (text: string) => text.split('\n').filter((line) => line.includes('will not appear in the template')).length;
+        assert.equal(warnings(ours.stderr), warnings(go.stderr), `annotation warnings\n--- ours\n${ours.stderr}\n--- Go\n${go.stderr}`);
+      });
+    }
+  },
+);
 
 // ------------------------------------------------------------------------------------------------
 // The Go tool as an oracle for every case of test/golden/federate (issue 19): each case's input is
@@ -222,61 +232,83 @@ function withGoPlacement(document: Record<string, unknown>, args: string[]): Rec
   if (spec === undefined || !args.some((arg) => arg.startsWith('--placement-clusters') || arg.startsWith('--cluster-selector'))) return document;
   const placement = spec.placement as { clusters?: Array<{ name: string }>; clusterSelector?: { matchLabels: Record<string, string> } };
   const listed = args.find((arg, i) => args[i - 1] === '--placement-clusters' || arg.startsWith('--placement-clusters='));
-  if (listed !== undefined) assert.deepEqual(placement.clusters?.map((c) => c.name), listed.replace(/^--placement-clusters=/, '').split(','));
+  if (listed !== undefined)
+    assert.deepEqual(
+      placement.clusters?.map((c) => c.name),
+      listed.replace(/^--placement-clusters=/, '').split(','),
+    );
   else assert.ok(Object.keys(placement.clusterSelector?.matchLabels ?? {}).length > 0, 'the selector from --cluster-selector');
   return { ...document, spec: { ...spec, placement: { clusterSelector: { matchLabels: {} } } } };
 }
 
 const goldenCases = existsSync(GOLDEN) ? readdirSync(GOLDEN).sort() : [];
 
-describe('test/golden/federate: the Go kubefedctl v0.10.0 as an oracle', { skip: goKubefedctl === undefined ? 'the Go kubefedctl is not built (npm run e2e:up builds it; or set KUBEFEDCTL_GO)' : false }, () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kubefedctl-golden-oracle-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const kubeconfig = writeUnusedKubeconfig(dir);
+describe(
+  'test/golden/federate: the Go kubefedctl v0.10.0 as an oracle',
+  { skip: goKubefedctl === undefined ? 'the Go kubefedctl is not built (npm run e2e:up builds it; or set KUBEFEDCTL_GO)' : false },
+  () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kubefedctl-golden-oracle-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const kubeconfig = writeUnusedKubeconfig(dir);
 
-  test('every golden case is here', () => assert.ok(goldenCases.length >= 40, `cases in ${GOLDEN}`));
+    test('every golden case is here', () => assert.ok(goldenCases.length >= 40, `cases in ${GOLDEN}`));
 
-  for (const name of goldenCases) {
-    test(name, () => {
-      const caseDir = path.join(GOLDEN, name);
-      const args = parseArgsLine(readFileSync(path.join(caseDir, 'args'), 'utf8'));
-      const expectedCode = readFileSync(path.join(caseDir, 'expected.code'), 'utf8').trim();
-      if (name.startsWith('bad-')) {
-        assert.equal(expectedCode, '2');
-        if (GO_ACCEPTS[name] !== undefined) return;
-        // The same command line (a repeated -f is the last one there; flags it lacks are unknown flags).
-        const goBad = run(goKubefedctl!, ['federate', ...args, '--kubeconfig', kubeconfig], caseDir);
-        assert.notEqual(goBad.code, 0, `the Go tool accepts it: add it to GO_ACCEPTS with its compatibility row, or fix the case\n${describeRun('Go', goBad)}`);
-        return;
-      }
+    for (const name of goldenCases) {
+      test(name, () => {
+        const caseDir = path.join(GOLDEN, name);
+        const args = parseArgsLine(readFileSync(path.join(caseDir, 'args'), 'utf8'));
+        const expectedCode = readFileSync(path.join(caseDir, 'expected.code'), 'utf8').trim();
+        if (name.startsWith('bad-')) {
+          assert.equal(expectedCode, '2');
+          if (GO_ACCEPTS[name] !== undefined) return;
+          // The same command line (a repeated -f is the last one there; flags it lacks are unknown flags).
+          const goBad = run(goKubefedctl!, ['federate', ...args, '--kubeconfig', kubeconfig], caseDir);
+          assert.notEqual(
+            goBad.code,
+            0,
+            `the Go tool accepts it: add it to GO_ACCEPTS with its compatibility row, or fix the case\n${describeRun('Go', goBad)}`,
+          );
+          return;
+        }
 
-      const stream = path.join(dir, `${name}.yaml`);
-      writeFileSync(stream, inputFiles(caseDir, args).map((file) => readFileSync(file, 'utf8')).join('\n---\n'));
-      const go = run(goKubefedctl!, ['federate', '-f', listItemsAsStream(stream, dir) ?? stream, '--kubeconfig', kubeconfig]);
-      assert.equal(go.code, 0, describeRun('Go kubefedctl', go));
-      const ours = spawnSync(process.execPath, [OUR_CLI, 'federate', ...args], {
-        cwd: caseDir,
-        encoding: 'utf8',
-        input: existsSync(path.join(caseDir, 'stdin')) ? readFileSync(path.join(caseDir, 'stdin'), 'utf8') : '',
+        const stream = path.join(dir, `${name}.yaml`);
+        writeFileSync(
+          stream,
+          inputFiles(caseDir, args)
+            .map((file) => readFileSync(file, 'utf8'))
+            .join('\n---\n'),
+        );
+        const go = run(goKubefedctl!, ['federate', '-f', listItemsAsStream(stream, dir) ?? stream, '--kubeconfig', kubeconfig]);
+        assert.equal(go.code, 0, describeRun('Go kubefedctl', go));
+        const ours = spawnSync(process.execPath, [OUR_CLI, 'federate', ...args], {
+          cwd: caseDir,
+          encoding: 'utf8',
+          input: existsSync(path.join(caseDir, 'stdin')) ? readFileSync(path.join(caseDir, 'stdin'), 'utf8') : '',
+        });
+        assert.equal(ours.status, 0, `ours\n${ours.stderr}`);
+        const json = args.includes('json') || args.includes('-ojson') || args.includes('--output=json');
+        let actual: Record<string, unknown>[] = json
+          ? ((parsed: Record<string, unknown>) => (parsed.kind === 'List' ? (parsed.items as Record<string, unknown>[]) : [parsed]))(
+              JSON.parse(ours.stdout) as Record<string, unknown>,
+            )
+          : parseOutput(ours.stdout, 'our output');
+        let expected = parseOutput(go.stdout, 'Go output').filter((document) => !isCommentOnlyResult(document));
+        // Passed through here, federated by the Go tool: left out of the comparison.
+        const passedThrough = actual.filter((document) => document.apiVersion !== 'types.kubefed.io/v1beta1');
+        if (passedThrough.length > 0) {
+          assert.ok(
+            args.some((arg) => arg.startsWith('--passthrough')),
+            `only --passthrough-* leaves objects unfederated\n${ours.stdout}`,
+          );
+          const key = (kind: unknown, meta: unknown) => `${String(kind)}/${(meta as { name?: string }).name ?? ''}`;
+          const skipped = new Set(passedThrough.map((document) => key(`Federated${String(document.kind)}`, document.metadata)));
+          actual = actual.filter((document) => !passedThrough.includes(document));
+          expected = expected.filter((document) => !skipped.has(key(document.kind, document.metadata)));
+        }
+        actual = actual.map(withoutHeadlessClusterIp).map((document) => withGoPlacement(document, args));
+        assert.equal(actual.length, expected.length, `document count\n--- ours\n${ours.stdout}\n${describeRun('Go', go)}`);
+        actual.forEach((document, index) => assert.deepEqual(document, expected[index], `document ${index + 1} of ${name}`));
       });
-      assert.equal(ours.status, 0, `ours\n${ours.stderr}`);
-      const json = args.includes('json') || args.includes('-ojson') || args.includes('--output=json');
-      let actual: Record<string, unknown>[] = json
-        ? ((parsed: Record<string, unknown>) => (parsed.kind === 'List' ? (parsed.items as Record<string, unknown>[]) : [parsed]))(JSON.parse(ours.stdout) as Record<string, unknown>)
-        : parseOutput(ours.stdout, 'our output');
-      let expected = parseOutput(go.stdout, 'Go output').filter((document) => !isCommentOnlyResult(document));
-      // Passed through here, federated by the Go tool: left out of the comparison.
-      const passedThrough = actual.filter((document) => document.apiVersion !== 'types.kubefed.io/v1beta1');
-      if (passedThrough.length > 0) {
-        assert.ok(args.some((arg) => arg.startsWith('--passthrough')), `only --passthrough-* leaves objects unfederated\n${ours.stdout}`);
-        const key = (kind: unknown, meta: unknown) => `${String(kind)}/${(meta as { name?: string }).name ?? ''}`;
-        const skipped = new Set(passedThrough.map((document) => key(`Federated${String(document.kind)}`, document.metadata)));
-        actual = actual.filter((document) => !passedThrough.includes(document));
-        expected = expected.filter((document) => !skipped.has(key(document.kind, document.metadata)));
-      }
-      actual = actual.map(withoutHeadlessClusterIp).map((document) => withGoPlacement(document, args));
-      assert.equal(actual.length, expected.length, `document count\n--- ours\n${ours.stdout}\n${describeRun('Go', go)}`);
-      actual.forEach((document, index) => assert.deepEqual(document, expected[index], `document ${index + 1} of ${name}`));
-    });
-  }
-});
+    }
+  },
+);

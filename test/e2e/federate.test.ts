@@ -21,7 +21,16 @@ const WIDGET_CRD = {
     group: 'e2e.kubefedctl.io',
     names: { kind: 'Widget', plural: 'widgets', singular: 'widget', shortNames: ['wdg'] },
     scope: 'Namespaced',
-    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' }, colour: { type: 'string' } } } } } } }],
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' }, colour: { type: 'string' } } } } },
+        },
+      },
+    ],
   },
 };
 
@@ -49,15 +58,47 @@ describe('enable, federate --contents, disable and orphaning against KubeFed', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'web', labels: { app: 'web' } },
-      spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
+      },
     });
-    await create(HOST, `/api/v1/namespaces/${APP}/services`, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80 }] } });
-    await create(HOST, `/api/v1/namespaces/${APP}/services`, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db' }, spec: { clusterIP: 'None', selector: { app: 'db' }, ports: [{ port: 5432 }] } });
-    await create(HOST, `/api/v1/namespaces/${APP}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { mode: 'fast', enabled: 'yes' } });
-    await create(HOST, `/api/v1/namespaces/${APP}/secrets`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, type: 'Opaque', stringData: { password: 'hunter2' } });
-    await create(HOST, `/apis/e2e.kubefedctl.io/v1/namespaces/${APP}/widgets`, { apiVersion: 'e2e.kubefedctl.io/v1', kind: 'Widget', metadata: { name: 'blue' }, spec: { size: 3, colour: 'blue' } });
+    await create(HOST, `/api/v1/namespaces/${APP}/services`, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web' },
+      spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80 }] },
+    });
+    await create(HOST, `/api/v1/namespaces/${APP}/services`, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'db' },
+      spec: { clusterIP: 'None', selector: { app: 'db' }, ports: [{ port: 5432 }] },
+    });
+    await create(HOST, `/api/v1/namespaces/${APP}/configmaps`, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'settings' },
+      data: { mode: 'fast', enabled: 'yes' },
+    });
+    await create(HOST, `/api/v1/namespaces/${APP}/secrets`, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'db' },
+      type: 'Opaque',
+      stringData: { password: 'hunter2' },
+    });
+    await create(HOST, `/apis/e2e.kubefedctl.io/v1/namespaces/${APP}/widgets`, {
+      apiVersion: 'e2e.kubefedctl.io/v1',
+      kind: 'Widget',
+      metadata: { name: 'blue' },
+      spec: { size: 3, colour: 'blue' },
+    });
     // Wait until the host's controllers made their objects (a ReplicaSet, the default ServiceAccount).
-    await env.waitFor(async () => ((await env.adminRequest(HOST, 'GET', `/apis/apps/v1/namespaces/${APP}/replicasets`)).body?.items?.length ?? 0) > 0, 60_000, { what: 'a ReplicaSet for web' });
+    await env.waitFor(async () => ((await env.adminRequest(HOST, 'GET', `/apis/apps/v1/namespaces/${APP}/replicasets`)).body?.items?.length ?? 0) > 0, 60_000, {
+      what: 'a ReplicaSet for web',
+    });
     await env.waitFor(() => getObject(env, HOST, `/api/v1/namespaces/${APP}/serviceaccounts/default`), 60_000, { what: 'the default ServiceAccount' });
   });
 
@@ -68,7 +109,8 @@ describe('enable, federate --contents, disable and orphaning against KubeFed', {
     for (const type of ['widgets.e2e.kubefedctl.io', 'statefulsets.apps']) await kubefedctl(env, ['disable', type, ...base, '--delete-crd', '--timeout=30s']);
     await kubefedctl(env, ['unjoin', MEMBER, ...base, '--force']);
     await env.adminRequest(MEMBER, 'DELETE', `/api/v1/namespaces/${APP}`);
-    for (const cluster of [HOST, MEMBER]) await env.adminRequest(cluster, 'DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${WIDGET_CRD.metadata.name}`);
+    for (const cluster of [HOST, MEMBER])
+      await env.adminRequest(cluster, 'DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${WIDGET_CRD.metadata.name}`);
   });
 
   test('enable -o yaml against the cluster equals enable --offline for every default type, and the Go tool agrees', async () => {
@@ -90,17 +132,32 @@ describe('enable, federate --contents, disable and orphaning against KubeFed', {
     for (const type of ['statefulsets.apps', 'widgets.e2e.kubefedctl.io']) {
       const result = await kubefedctl(env, ['enable', type, ...base]);
       assert.equal(result.code, 0, describeRun(result));
-      assert.match(result.stdout, /customresourcedefinition\.apiextensions\.k8s\.io\/federated\S+ (created|updated)\nfederatedtypeconfig\.core\.kubefed\.io\/\S+ (created|updated) in namespace kube-federation-system\n/);
+      assert.match(
+        result.stdout,
+        /customresourcedefinition\.apiextensions\.k8s\.io\/federated\S+ (created|updated)\nfederatedtypeconfig\.core\.kubefed\.io\/\S+ (created|updated) in namespace kube-federation-system\n/,
+      );
     }
     const crd = await getObject(env, HOST, '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/federatedwidgets.types.kubefed.io');
     assert.equal(crd.spec.names.kind, 'FederatedWidget');
-    assert.equal(crd.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.template['x-kubernetes-preserve-unknown-fields'], true, 'schema fields survive (raw JSON, not the typed serializer)');
+    assert.equal(
+      crd.spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.template['x-kubernetes-preserve-unknown-fields'],
+      true,
+      'schema fields survive (raw JSON, not the typed serializer)',
+    );
   });
 
   test('federate namespace --contents: KubeFed creates the same objects in the member, nothing controller-made was federated', async () => {
     const result = await kubefedctl(env, ['federate', 'namespace', APP, ...base, '--contents', '--enable-type']);
     assert.equal(result.code, 0, describeRun(result));
-    for (const line of [`federatednamespace.types.kubefed.io/${APP} created`, 'federateddeployment.types.kubefed.io/web created', 'federatedservice.types.kubefed.io/web created', 'federatedservice.types.kubefed.io/db created', 'federatedconfigmap.types.kubefed.io/settings created', 'federatedsecret.types.kubefed.io/db created', 'federatedwidget.types.kubefed.io/blue created']) {
+    for (const line of [
+      `federatednamespace.types.kubefed.io/${APP} created`,
+      'federateddeployment.types.kubefed.io/web created',
+      'federatedservice.types.kubefed.io/web created',
+      'federatedservice.types.kubefed.io/db created',
+      'federatedconfigmap.types.kubefed.io/settings created',
+      'federatedsecret.types.kubefed.io/db created',
+      'federatedwidget.types.kubefed.io/blue created',
+    ]) {
       assert.ok(result.stdout.includes(line), `${line}\n${describeRun(result)}`);
     }
     assert.match(result.stderr, /replicasets\.apps\s+web-\S+\s+skipped: created by its controller Deployment\/web/);
@@ -142,7 +199,9 @@ describe('enable, federate --contents, disable and orphaning against KubeFed', {
     const single = await kubefedctl(env, ['federate', 'configmap', 'settings', '-n', APP, ...base]);
     assert.equal(single.code, 0, describeRun(single));
     assert.equal(single.stdout, 'federatedconfigmap.types.kubefed.io/settings updated\n', describeRun(single));
-    await env.waitFor(async () => (await getObject(env, MEMBER, `/api/v1/namespaces/${APP}/configmaps/settings`))?.data?.extra === 'v2', 60_000, { what: 'the new ConfigMap data in the member' });
+    await env.waitFor(async () => (await getObject(env, MEMBER, `/api/v1/namespaces/${APP}/configmaps/settings`))?.data?.extra === 'v2', 60_000, {
+      what: 'the new ConfigMap data in the member',
+    });
 
     await patch(`/apis/apps/v1/namespaces/${APP}/deployments/web`, { spec: { replicas: 3 } });
     await patch(`/apis/e2e.kubefedctl.io/v1/namespaces/${APP}/widgets/blue`, { spec: { size: 5 } });
@@ -157,8 +216,12 @@ describe('enable, federate --contents, disable and orphaning against KubeFed', {
       ['federateddeployment.types.kubefed.io/web updated', 'federatedwidget.types.kubefed.io/blue updated'],
       `only what changed is updated\n${describeRun(contents)}`,
     );
-    await env.waitFor(async () => (await getObject(env, MEMBER, `/apis/apps/v1/namespaces/${APP}/deployments/web`))?.spec?.replicas === 3, 60_000, { what: 'replicas 3 in the member' });
-    await env.waitFor(async () => (await getObject(env, MEMBER, `/apis/e2e.kubefedctl.io/v1/namespaces/${APP}/widgets/blue`))?.spec?.size === 5, 60_000, { what: 'widget size 5 in the member' });
+    await env.waitFor(async () => (await getObject(env, MEMBER, `/apis/apps/v1/namespaces/${APP}/deployments/web`))?.spec?.replicas === 3, 60_000, {
+      what: 'replicas 3 in the member',
+    });
+    await env.waitFor(async () => (await getObject(env, MEMBER, `/apis/e2e.kubefedctl.io/v1/namespaces/${APP}/widgets/blue`))?.spec?.size === 5, 60_000, {
+      what: 'widget size 5 in the member',
+    });
   });
 
   test('orphaning-deletion enable: deleting the federated object leaves the member object in place', async () => {
@@ -168,14 +231,18 @@ describe('enable, federate --contents, disable and orphaning against KubeFed', {
     assert.equal(status.code === 0 ? status.stdout : describeRun(status), 'Enabled\n');
     const deleted = await env.adminRequest(HOST, 'DELETE', `/apis/types.kubefed.io/v1beta1/namespaces/${APP}/federatedsecrets/db`);
     assert.equal(deleted.status, 200, deleted.text);
-    await env.waitFor(async () => (await getObject(env, HOST, `/apis/types.kubefed.io/v1beta1/namespaces/${APP}/federatedsecrets/db`)) === undefined, 60_000, { what: 'FederatedSecret db finalized' });
+    await env.waitFor(async () => (await getObject(env, HOST, `/apis/types.kubefed.io/v1beta1/namespaces/${APP}/federatedsecrets/db`)) === undefined, 60_000, {
+      what: 'FederatedSecret db finalized',
+    });
     assert.ok(await getObject(env, MEMBER, `/api/v1/namespaces/${APP}/secrets/db`), 'the member Secret was orphaned, not deleted');
   });
 
   test('without orphaning, deleting the federated object deletes the member object', async () => {
     const deleted = await env.adminRequest(HOST, 'DELETE', `/apis/types.kubefed.io/v1beta1/namespaces/${APP}/federatedwidgets/blue`);
     assert.equal(deleted.status, 200, deleted.text);
-    await env.waitFor(async () => (await getObject(env, MEMBER, `/apis/e2e.kubefedctl.io/v1/namespaces/${APP}/widgets/blue`)) === undefined, 60_000, { what: 'member Widget deleted' });
+    await env.waitFor(async () => (await getObject(env, MEMBER, `/apis/e2e.kubefedctl.io/v1/namespaces/${APP}/widgets/blue`)) === undefined, 60_000, {
+      what: 'member Widget deleted',
+    });
   });
 
   test('disable stops propagation: later changes no longer reach the member', async () => {
@@ -184,7 +251,9 @@ describe('enable, federate --contents, disable and orphaning against KubeFed', {
     assert.match(result.stdout, /Disabled propagation for FederatedTypeConfig "kube-federation-system\/configmaps"/);
     assert.match(result.stdout, /Propagation controller for FederatedTypeConfig "kube-federation-system\/configmaps" is stopped/);
     try {
-      const patched = await env.adminRequest(HOST, 'PATCH', `/apis/types.kubefed.io/v1beta1/namespaces/${APP}/federatedconfigmaps/settings`, { spec: { template: { data: { mode: 'slow' } } } });
+      const patched = await env.adminRequest(HOST, 'PATCH', `/apis/types.kubefed.io/v1beta1/namespaces/${APP}/federatedconfigmaps/settings`, {
+        spec: { template: { data: { mode: 'slow' } } },
+      });
       assert.equal(patched.status, 200, patched.text);
       await new Promise((resolve) => setTimeout(resolve, 5000));
       const configMap = await getObject(env, MEMBER, `/api/v1/namespaces/${APP}/configmaps/settings`);
@@ -194,14 +263,21 @@ describe('enable, federate --contents, disable and orphaning against KubeFed', {
       assert.equal(enable.code, 0, describeRun(enable));
     }
     const configMap = await inMember(`/api/v1/namespaces/${APP}/configmaps/settings`);
-    await env.waitFor(async () => (await getObject(env, MEMBER, `/api/v1/namespaces/${APP}/configmaps/settings`))?.data?.mode === 'slow', 60_000, { what: 'propagation resumed after enable' });
+    await env.waitFor(async () => (await getObject(env, MEMBER, `/api/v1/namespaces/${APP}/configmaps/settings`))?.data?.mode === 'slow', 60_000, {
+      what: 'propagation resumed after enable',
+    });
     assert.ok(configMap);
   });
 
   test('disable --delete-crd refuses while instances exist', async () => {
     const result = await kubefedctl(env, ['disable', 'widgets.e2e.kubefedctl.io', ...base, '--delete-crd', '--dry-run']);
     assert.equal(result.code, 0, describeRun(result));
-    await create(HOST, `/apis/types.kubefed.io/v1beta1/namespaces/${APP}/federatedwidgets`, { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedWidget', metadata: { name: 'green' }, spec: { template: { spec: { size: 1 } }, placement: { clusters: [] } } });
+    await create(HOST, `/apis/types.kubefed.io/v1beta1/namespaces/${APP}/federatedwidgets`, {
+      apiVersion: 'types.kubefed.io/v1beta1',
+      kind: 'FederatedWidget',
+      metadata: { name: 'green' },
+      spec: { template: { spec: { size: 1 } }, placement: { clusters: [] } },
+    });
     const refused = await kubefedctl(env, ['disable', 'widgets.e2e.kubefedctl.io', ...base, '--delete-crd']);
     assert.equal(refused.code, 1, describeRun(refused));
     assert.match(refused.stderr, /Cannot delete CRD "federatedwidgets.types.kubefed.io" while resource instances exist/);

@@ -39,7 +39,12 @@ describe('get clusters and status against KubeFed', { timeout: 600_000 }, () => 
     assert.equal(table.code, 0, describeRun(table));
     const [header, row] = table.stdout.trimEnd().split('\n');
     assert.match(header!, /^NAME +READY +KUBERNETES-VERSION +AGE +API-ENDPOINT +PROXY-URL +TLS +SECRET +CREDENTIALS-AGE +REASON +LAST-PROBE$/);
-    assert.match(row!, new RegExp(`^${MEMBER} +True +v1\\.\\d+\\.\\d+ +\\d+s +${env.server(MEMBER).replace(/[.]/g, '\\.')} +<none> +ca-bundle +${MEMBER}-\\S+ +\\d+s +ClusterReady +\\d+s$`));
+    assert.match(
+      row!,
+      new RegExp(
+        `^${MEMBER} +True +v1\\.\\d+\\.\\d+ +\\d+s +${env.server(MEMBER).replace(/[.]/g, '\\.')} +<none> +ca-bundle +${MEMBER}-\\S+ +\\d+s +ClusterReady +\\d+s$`,
+      ),
+    );
     const json = await cli('get', 'clusters', MEMBER, '-o', 'json');
     const stored = await getObject(env, HOST, `/apis/core.kubefed.io/v1beta1/namespaces/${NS}/kubefedclusters/${MEMBER}`);
     const printed = JSON.parse(json.stdout);
@@ -56,7 +61,7 @@ describe('get clusters and status against KubeFed', { timeout: 600_000 }, () => 
     assert.match(result.stdout, /^deployments\.apps +federateddeployments\.types\.kubefed\.io +Enabled +Running$/m);
     const json = JSON.parse((await cli('status', '-o', 'json')).stdout);
     assert.equal(json.ok, true);
-    assert.equal(json.federatedTypes.length, 10, 'the chart\'s ten default types');
+    assert.equal(json.federatedTypes.length, 10, "the chart's ten default types");
   });
 
   test('status TYPE NAME: NamespaceNotFederated until the namespace is federated, then True with the member OK', async () => {
@@ -68,7 +73,11 @@ describe('get clusters and status against KubeFed', { timeout: 600_000 }, () => 
       metadata: { name: 'settings', namespace: APP },
       spec: { template: { data: { mode: 'fast' } }, placement: { clusters: [{ name: MEMBER }] } },
     });
-    await env.waitFor(async () => (await cli('status', 'FederatedConfigMap', 'settings', '-n', APP, '-o', 'json')).stdout.includes('NamespaceNotFederated'), 60_000, { what: 'Propagation False (NamespaceNotFederated)' });
+    await env.waitFor(
+      async () => (await cli('status', 'FederatedConfigMap', 'settings', '-n', APP, '-o', 'json')).stdout.includes('NamespaceNotFederated'),
+      60_000,
+      { what: 'Propagation False (NamespaceNotFederated)' },
+    );
     const failing = await cli('status', 'FederatedConfigMap', 'settings', '-n', APP, '--check');
     assert.equal(failing.code, 1, describeRun(failing));
     assert.equal(failing.stderr, 'error: status check failed: propagation is False (NamespaceNotFederated)\n');
@@ -93,26 +102,34 @@ describe('get clusters and status against KubeFed', { timeout: 600_000 }, () => 
     assert.equal((await getObject(env, MEMBER, `/api/v1/namespaces/${APP}/configmaps/settings`))?.data?.mode, 'fast');
   });
 
-  test('an unreachable member: READY False (KubeFed stores only Offline=True), status --check fails, then Ready again', { skip: !env.canControlApiservers && 'needs the harness-started environment' }, async () => {
-    await env.stopApiserver(MEMBER);
-    try {
-      const offline = await env.waitFor(
-        async () => {
-          const result = await cli('get', 'clusters', MEMBER, '-o', 'wide');
-          return /ClusterNotReachable/.test(result.stdout) ? result : undefined;
-        },
-        90_000,
-        { what: `${MEMBER} reported Offline` },
-      );
-      assert.match(offline.stdout, new RegExp(`^${MEMBER} +False +<none> +`, 'm'));
-      const stored = await getObject(env, HOST, `/apis/core.kubefed.io/v1beta1/namespaces/${NS}/kubefedclusters/${MEMBER}`);
-      assert.deepEqual(stored.status.conditions.map((c: { type: string; status: string }) => `${c.type}=${c.status}`), ['Offline=True'], 'no Ready condition at all');
-      const check = await cli('status', '--check');
-      assert.equal(check.code, 1);
-      assert.match(check.stderr, new RegExp(`^error: status check failed: cluster "${MEMBER}" is not Ready \\(ClusterNotReachable: `));
-    } finally {
-      await env.startApiserver(MEMBER);
-    }
-    await env.waitFor(async () => (await cli('get', 'clusters', MEMBER)).stdout.includes(' True '), 90_000, { what: `${MEMBER} Ready again` });
-  });
+  test(
+    'an unreachable member: READY False (KubeFed stores only Offline=True), status --check fails, then Ready again',
+    { skip: !env.canControlApiservers && 'needs the harness-started environment' },
+    async () => {
+      await env.stopApiserver(MEMBER);
+      try {
+        const offline = await env.waitFor(
+          async () => {
+            const result = await cli('get', 'clusters', MEMBER, '-o', 'wide');
+            return /ClusterNotReachable/.test(result.stdout) ? result : undefined;
+          },
+          90_000,
+          { what: `${MEMBER} reported Offline` },
+        );
+        assert.match(offline.stdout, new RegExp(`^${MEMBER} +False +<none> +`, 'm'));
+        const stored = await getObject(env, HOST, `/apis/core.kubefed.io/v1beta1/namespaces/${NS}/kubefedclusters/${MEMBER}`);
+        assert.deepEqual(
+          stored.status.conditions.map((c: { type: string; status: string }) => `${c.type}=${c.status}`),
+          ['Offline=True'],
+          'no Ready condition at all',
+        );
+        const check = await cli('status', '--check');
+        assert.equal(check.code, 1);
+        assert.match(check.stderr, new RegExp(`^error: status check failed: cluster "${MEMBER}" is not Ready \\(ClusterNotReachable: `));
+      } finally {
+        await env.startApiserver(MEMBER);
+      }
+      await env.waitFor(async () => (await cli('get', 'clusters', MEMBER)).stdout.includes(' True '), 90_000, { what: `${MEMBER} Ready again` });
+    },
+  );
 });

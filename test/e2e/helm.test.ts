@@ -73,7 +73,17 @@ describe('Helm post-renderer', { timeout: 3_600_000 }, () => {
   test('Helm 3: helm template --post-renderer kubefedctl federates the chart, CRDs and Namespaces pass through', async () => {
     const plain = await run(tools.helm3, ['template', 'web', CHART, '--namespace', 'shop', '--include-crds']);
     assert.equal(plain.code, 0, describeRun(plain));
-    const rendered = await run(tools.helm3, ['template', 'web', CHART, '--namespace', 'shop', '--include-crds', '--post-renderer', 'kubefedctl', ...postRendererArgs(POST_RENDER_ARGS)]);
+    const rendered = await run(tools.helm3, [
+      'template',
+      'web',
+      CHART,
+      '--namespace',
+      'shop',
+      '--include-crds',
+      '--post-renderer',
+      'kubefedctl',
+      ...postRendererArgs(POST_RENDER_ARGS),
+    ]);
     assert.equal(rendered.code, 0, describeRun(rendered));
 
     const before = byKey(documents(plain.stdout));
@@ -99,8 +109,19 @@ describe('Helm post-renderer', { timeout: 3_600_000 }, () => {
     for (const [name, doc] of expected) if (name !== 'Pod/shop/web-smoke') assert.deepEqual(out.get(name), doc, name);
   });
 
-  test('Helm 3: a manifest kubefedctl refuses fails the whole render with kubefedctl\'s message', async () => {
-    const result = await run(tools.helm3, ['template', 'web', CHART, '--namespace', 'shop', '--set', 'brokenManifest=true', '--post-renderer', 'kubefedctl', ...postRendererArgs(POST_RENDER_ARGS)]);
+  test("Helm 3: a manifest kubefedctl refuses fails the whole render with kubefedctl's message", async () => {
+    const result = await run(tools.helm3, [
+      'template',
+      'web',
+      CHART,
+      '--namespace',
+      'shop',
+      '--set',
+      'brokenManifest=true',
+      '--post-renderer',
+      'kubefedctl',
+      ...postRendererArgs(POST_RENDER_ARGS),
+    ]);
     assert.notEqual(result.code, 0, describeRun(result));
     assert.equal(result.stdout.trim(), '', 'nothing is rendered');
     assert.match(result.stderr, /error while running post render on files/);
@@ -114,7 +135,17 @@ describe('Helm post-renderer', { timeout: 3_600_000 }, () => {
     assert.match(list.stdout, /^kubefedctl\s+0\.1\.0\s+postrenderer\/v1\s+v1\b/m, describeRun(list));
 
     const args = ['--passthrough-kinds=CustomResourceDefinition,Namespace', '--placement-clusters=cluster1'];
-    const rendered = await run(tools.helm4, ['template', 'web', CHART, '--namespace', 'shop', '--include-crds', '--post-renderer', 'kubefedctl', ...postRendererArgs(args)]);
+    const rendered = await run(tools.helm4, [
+      'template',
+      'web',
+      CHART,
+      '--namespace',
+      'shop',
+      '--include-crds',
+      '--post-renderer',
+      'kubefedctl',
+      ...postRendererArgs(args),
+    ]);
     assert.equal(rendered.code, 0, describeRun(rendered));
     const out = byKey(documents(rendered.stdout));
     assert.deepEqual([...out.keys()].sort(), RENDERED);
@@ -140,11 +171,25 @@ describe('Helm post-renderer', { timeout: 3_600_000 }, () => {
     const helmArgs = ['--kubeconfig', env.kubeconfig, '--kube-context', env.hostCluster, '--namespace', 'default'];
     try {
       const install = await run(tools.helm3, [
-        'install', release, CHART, ...helmArgs, '--skip-crds', '--set', `namespace=${namespace}`, '--set', 'widgets=false',
-        '--post-renderer', 'kubefedctl', ...postRendererArgs(POST_RENDER_ARGS),
+        'install',
+        release,
+        CHART,
+        ...helmArgs,
+        '--skip-crds',
+        '--set',
+        `namespace=${namespace}`,
+        '--set',
+        'widgets=false',
+        '--post-renderer',
+        'kubefedctl',
+        ...postRendererArgs(POST_RENDER_ARGS),
       ]);
       assert.equal(install.code, 0, describeRun(install));
-      const federated = await env.adminRequest(env.hostCluster, 'GET', `/apis/types.kubefed.io/v1beta1/namespaces/${namespace}/federateddeployments/${release}-web`);
+      const federated = await env.adminRequest(
+        env.hostCluster,
+        'GET',
+        `/apis/types.kubefed.io/v1beta1/namespaces/${namespace}/federateddeployments/${release}-web`,
+      );
       assert.equal(federated.status, 200, federated.text);
       assert.deepEqual(federated.body.spec.placement, { clusters: [{ name: 'cluster1' }, { name: 'cluster2' }] });
       assert.equal(federated.body.metadata.annotations?.['meta.helm.sh/release-name'], release, 'Helm owns the Federated object');

@@ -123,17 +123,20 @@ async function startRelay(): Promise<Relay> {
     const entry: Relay['seen'][number] = { fingerprint: fingerprint(authorization.replace(/^Bearer /, '')), afterRelease: released };
     const index = seen.push(entry) - 1;
     const headers = { ...request.headers, host: upstream.host };
-    const forward = https.request({ host: upstream.hostname, port: upstream.port, path: request.url, method: request.method, headers, ca: env.caPem(HOST) }, (answer) => {
-      entry.status = answer.statusCode;
-      const send = () => {
-        response.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(response);
-      };
-      if (index === 0) {
-        signalFirst();
-        void held.then(send);
-      } else send();
-    });
+    const forward = https.request(
+      { host: upstream.hostname, port: upstream.port, path: request.url, method: request.method, headers, ca: env.caPem(HOST) },
+      (answer) => {
+        entry.status = answer.statusCode;
+        const send = () => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        };
+        if (index === 0) {
+          signalFirst();
+          void held.then(send);
+        } else send();
+      },
+    );
     forward.on('error', () => response.destroy());
     request.pipe(forward);
   });
@@ -197,7 +200,10 @@ describe('in-cluster configuration with a real service-account token', { timeout
     assert.equal(run1.code, 0, describeRun(run1));
     assert.equal(run1.stdout, 'Disabled\n');
     // The namespace came from the volume's namespace file, the server from the service variables.
-    assert.match(run1.stderr, new RegExp(`GET https://127\\.0\\.0\\.1:${hostPort}/apis/types\\.kubefed\\.io/v1beta1/namespaces/${NAMESPACE}/federatedconfigmaps/settings 200`));
+    assert.match(
+      run1.stderr,
+      new RegExp(`GET https://127\\.0\\.0\\.1:${hostPort}/apis/types\\.kubefed\\.io/v1beta1/namespaces/${NAMESPACE}/federatedconfigmaps/settings 200`),
+    );
 
     const second = await boundToken('holder-second');
     writeServiceAccountVolume(second);
@@ -212,7 +218,8 @@ describe('in-cluster configuration with a real service-account token', { timeout
     const run3 = await runInPod(['orphaning-deletion', 'status', 'federatedconfigmaps', 'settings'], hostPort);
     assert.equal(run3.code, 1, describeRun(run3));
     assert.match(run3.stderr, /Unauthorized|401/);
-    for (const run of [run1, run2, run3]) for (const token of tokens) assert.ok(!`${run.stdout}${run.stderr}`.includes(token), 'a token appeared in the output');
+    for (const run of [run1, run2, run3])
+      for (const token of tokens) assert.ok(!`${run.stdout}${run.stderr}`.includes(token), 'a token appeared in the output');
   });
 
   test('re-reads the token within one run: requests after a rotation carry the new token', async (t) => {

@@ -55,7 +55,7 @@ describe('join and unjoin', { timeout: 900_000 }, () => {
   test('join a member cluster: objects, labels, KubeFed marks it Ready (--wait), unjoin removes everything', async () => {
     const result = await kubefedctl(env, ['join', MEMBER, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig, '--wait=90s']);
     assert.equal(result.code, 0, describeRun(result));
-    assert.equal(result.stdout, `kubefedcluster.core.kubefed.io/${MEMBER} joined, Ready\n`, "--wait says the cluster is Ready");
+    assert.equal(result.stdout, `kubefedcluster.core.kubefed.io/${MEMBER} joined, Ready\n`, '--wait says the cluster is Ready');
     await recordToken(MEMBER, SA);
     const sa = await getObject(env, MEMBER, `/api/v1/namespaces/${NS}/serviceaccounts/${SA}`);
     assert.equal(sa.metadata.labels['app.kubernetes.io/managed-by'], 'kubefedctl');
@@ -67,7 +67,10 @@ describe('join and unjoin', { timeout: 900_000 }, () => {
     assert.equal(kfc.spec.apiEndpoint, env.server(MEMBER));
     assert.equal(Buffer.from(kfc.spec.caBundle, 'base64').toString(), env.caPem(MEMBER));
     assert.equal(kfc.spec.proxyURL, '');
-    assert.ok(kfc.status.conditions.some((c: any) => c.type === 'Ready' && c.status === 'True'), JSON.stringify(kfc.status));
+    assert.ok(
+      kfc.status.conditions.some((c: any) => c.type === 'Ready' && c.status === 'True'),
+      JSON.stringify(kfc.status),
+    );
     const hostSecret = await getObject(env, HOST, `/api/v1/namespaces/${NS}/secrets/${kfc.spec.secretRef.name}`);
     assert.equal(Buffer.from(hostSecret.data.token, 'base64').toString(), await tokenOf(env, MEMBER, NS, SA));
     assert.match(kfc.spec.secretRef.name, new RegExp(`^${MEMBER}-`));
@@ -103,30 +106,44 @@ describe('join and unjoin', { timeout: 900_000 }, () => {
     assert.deepEqual(await snapshot(env, HOST, MEMBER), before);
   });
 
-  test('unjoin --force with the member apiserver stopped removes the registration from the host', { skip: !env.canControlApiservers && 'external environment' }, async () => {
-    assert.equal((await kubefedctl(env, ['join', MEMBER, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig])).code, 0);
-    await recordToken(MEMBER, SA);
-    const secretName = (await kubefedCluster(MEMBER)).spec.secretRef.name as string;
-    await env.stopApiserver(MEMBER);
-    try {
-      const plain = await kubefedctl(env, ['unjoin', MEMBER, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig]);
-      assert.equal(plain.code, 1, describeRun(plain));
-      const forced = await kubefedctl(env, ['unjoin', MEMBER, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig, '--force']);
-      assert.equal(forced.code, 0, describeRun(forced));
-      assert.match(forced.stderr, /with --force its objects are left in place|continuing because of --force/);
-      assert.equal(await kubefedCluster(MEMBER), undefined);
-      assert.equal(await getObject(env, HOST, `/api/v1/namespaces/${NS}/secrets/${secretName}`), undefined);
-    } finally {
-      await env.startApiserver(MEMBER);
-    }
-    // The member's leftovers are found by label once it is back.
-    await unjoin(MEMBER, ['--force']);
-    await waitForNamespaceGone(env, MEMBER, NS);
-    assert.deepEqual(await snapshot(env, HOST, MEMBER), baseline);
-  });
+  test(
+    'unjoin --force with the member apiserver stopped removes the registration from the host',
+    { skip: !env.canControlApiservers && 'external environment' },
+    async () => {
+      assert.equal((await kubefedctl(env, ['join', MEMBER, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig])).code, 0);
+      await recordToken(MEMBER, SA);
+      const secretName = (await kubefedCluster(MEMBER)).spec.secretRef.name as string;
+      await env.stopApiserver(MEMBER);
+      try {
+        const plain = await kubefedctl(env, ['unjoin', MEMBER, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig]);
+        assert.equal(plain.code, 1, describeRun(plain));
+        const forced = await kubefedctl(env, ['unjoin', MEMBER, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig, '--force']);
+        assert.equal(forced.code, 0, describeRun(forced));
+        assert.match(forced.stderr, /with --force its objects are left in place|continuing because of --force/);
+        assert.equal(await kubefedCluster(MEMBER), undefined);
+        assert.equal(await getObject(env, HOST, `/api/v1/namespaces/${NS}/secrets/${secretName}`), undefined);
+      } finally {
+        await env.startApiserver(MEMBER);
+      }
+      // The member's leftovers are found by label once it is back.
+      await unjoin(MEMBER, ['--force']);
+      await waitForNamespaceGone(env, MEMBER, NS);
+      assert.deepEqual(await snapshot(env, HOST, MEMBER), baseline);
+    },
+  );
 
   test('join the host cluster to itself; unjoin never deletes the control plane namespace', async () => {
-    const result = await kubefedctl(env, ['join', HOST, '--cluster-context', HOST, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig, '--wait=90s']);
+    const result = await kubefedctl(env, [
+      'join',
+      HOST,
+      '--cluster-context',
+      HOST,
+      '--host-cluster-context',
+      HOST,
+      '--kubeconfig',
+      env.kubeconfig,
+      '--wait=90s',
+    ]);
     assert.equal(result.code, 0, describeRun(result));
     assert.doesNotMatch(result.stderr, /loopback/, 'no loopback warning when the host joins itself');
     await recordToken(HOST, `${HOST}-${HOST}`);
@@ -154,13 +171,24 @@ describe('join and unjoin', { timeout: 900_000 }, () => {
       const role = `kubefed-controller-manager:${SA}`;
       assert.ok(await getObject(env, MEMBER, `/apis/rbac.authorization.k8s.io/v1/namespaces/${scoped}/roles/${role}`));
       assert.ok(await getObject(env, MEMBER, `/apis/rbac.authorization.k8s.io/v1/namespaces/${scoped}/rolebindings/${role}`));
-      const healthCheck = await getObject(env, MEMBER, `/apis/rbac.authorization.k8s.io/v1/clusterroles/kubefed-controller-manager:${scoped}:healthcheck-${SA}`);
+      const healthCheck = await getObject(
+        env,
+        MEMBER,
+        `/apis/rbac.authorization.k8s.io/v1/clusterroles/kubefed-controller-manager:${scoped}:healthcheck-${SA}`,
+      );
       assert.deepEqual(healthCheck.rules[0], { nonResourceURLs: ['/healthz'], verbs: ['get'] });
-      assert.equal(await getObject(env, MEMBER, `/apis/rbac.authorization.k8s.io/v1/clusterroles/${role}`), undefined, 'no cluster-wide role in Namespaced scope');
+      assert.equal(
+        await getObject(env, MEMBER, `/apis/rbac.authorization.k8s.io/v1/clusterroles/${role}`),
+        undefined,
+        'no cluster-wide role in Namespaced scope',
+      );
       const un = await kubefedctl(env, ['unjoin', MEMBER, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig, '--kubefed-namespace', scoped]);
       assert.equal(un.code, 0, describeRun(un));
       await waitForNamespaceGone(env, MEMBER, scoped);
-      assert.equal(await getObject(env, MEMBER, `/apis/rbac.authorization.k8s.io/v1/clusterroles/kubefed-controller-manager:${scoped}:healthcheck-${SA}`), undefined);
+      assert.equal(
+        await getObject(env, MEMBER, `/apis/rbac.authorization.k8s.io/v1/clusterroles/kubefed-controller-manager:${scoped}:healthcheck-${SA}`),
+        undefined,
+      );
     } finally {
       await env.adminRequest(HOST, 'DELETE', `/api/v1/namespaces/${scoped}`);
     }
@@ -206,11 +234,25 @@ describe('join and unjoin', { timeout: 900_000 }, () => {
     test('exec credential plugin (client.authentication.k8s.io/v1)', async () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'kfc-exec-'));
       const plugin = path.join(dir, 'plugin.mjs');
-      writeFileSync(plugin, `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: process.env.E2E_PLUGIN_TOKEN } }));\n`);
+      writeFileSync(
+        plugin,
+        `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: process.env.E2E_PLUGIN_TOKEN } }));\n`,
+      );
       const member = adminContext(env, MEMBER);
       const file = writeKubeconfig([
         hostContext(),
-        { ...member, user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: [plugin], env: [{ name: 'E2E_PLUGIN_TOKEN', value: env.credentials(MEMBER).token }], interactiveMode: 'Never' } } },
+        {
+          ...member,
+          user: {
+            exec: {
+              apiVersion: 'client.authentication.k8s.io/v1',
+              command: process.execPath,
+              args: [plugin],
+              env: [{ name: 'E2E_PLUGIN_TOKEN', value: env.credentials(MEMBER).token }],
+              interactiveMode: 'Never',
+            },
+          },
+        },
       ]);
       await joinWith(file);
     });
@@ -265,11 +307,27 @@ describe('join and unjoin', { timeout: 900_000 }, () => {
           { ...adminContext(env, MEMBER, 'limited-member'), user: { token: memberToken } },
         ]);
         const before = await snapshot(env, HOST, MEMBER);
-        const result = await kubefedctl(env, ['join', MEMBER, '--cluster-context', 'limited-member', '--host-cluster-context', 'limited-host', '--host-cluster-name', HOST, '--kubeconfig', file, ...extra]);
+        const result = await kubefedctl(env, [
+          'join',
+          MEMBER,
+          '--cluster-context',
+          'limited-member',
+          '--host-cluster-context',
+          'limited-host',
+          '--host-cluster-name',
+          HOST,
+          '--kubeconfig',
+          file,
+          ...extra,
+        ]);
         assert.equal(result.code, 1, describeRun(result));
         if (label !== 'member namespace') assert.match(result.stderr, /rolled back: deleted/, describeRun(result));
         await waitForNamespaceGone(env, MEMBER, NS);
-        await env.waitFor(async () => JSON.stringify(await snapshot(env, HOST, MEMBER)) === JSON.stringify(before), 60_000, { what: 'clusters back to their state before the join' }).catch(() => undefined);
+        await env
+          .waitFor(async () => JSON.stringify(await snapshot(env, HOST, MEMBER)) === JSON.stringify(before), 60_000, {
+            what: 'clusters back to their state before the join',
+          })
+          .catch(() => undefined);
         assert.deepEqual(await snapshot(env, HOST, MEMBER), before);
       });
     }
@@ -289,7 +347,10 @@ describe('join and unjoin', { timeout: 900_000 }, () => {
       assert.match(result.stderr, message);
       assert.doesNotMatch(result.stderr, /(GET|POST|PUT|PATCH|DELETE) https?:\/\//, 'no request was made');
     }
-    const eks = writeKubeconfig([adminContext(env, HOST, 'arn:aws:eks:eu-west-1:123456789012:cluster/prod'), adminContext(env, MEMBER)], 'arn:aws:eks:eu-west-1:123456789012:cluster/prod');
+    const eks = writeKubeconfig(
+      [adminContext(env, HOST, 'arn:aws:eks:eu-west-1:123456789012:cluster/prod'), adminContext(env, MEMBER)],
+      'arn:aws:eks:eu-west-1:123456789012:cluster/prod',
+    );
     const result = await kubefedctl(env, ['join', MEMBER, '--kubeconfig', eks, '-v=6']);
     assert.equal(result.code, 2, describeRun(result));
     assert.match(result.stderr, /--host-cluster-name=prod/);

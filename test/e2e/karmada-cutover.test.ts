@@ -20,7 +20,12 @@ const env: E2eEnv = loadE2eEnv();
 const HOST = env.hostCluster;
 const karmada: KarmadaApi | undefined = karmadaApi(env);
 const MEMBERS = env.clusters.filter((name) => name !== HOST && name !== KARMADA_CONTEXT).slice(0, 3);
-const skip = karmada === undefined ? 'no karmada context (KUBEFEDCTL_E2E_KARMADA=1 starts one)' : MEMBERS.length < 2 ? 'needs at least 3 clusters (KUBEFEDCTL_E2E_CLUSTERS=3)' : false;
+const skip =
+  karmada === undefined
+    ? 'no karmada context (KUBEFEDCTL_E2E_KARMADA=1 starts one)'
+    : MEMBERS.length < 2
+      ? 'needs at least 3 clusters (KUBEFEDCTL_E2E_CLUSTERS=3)'
+      : false;
 const RUN = process.pid;
 const [M1, M2, M3] = MEMBERS as [string, string, string | undefined];
 
@@ -79,7 +84,12 @@ class Poller {
 function scenario(suffix: string) {
   const canary = `kfc-cut-${suffix}-a-${RUN}`;
   const main = `kfc-cut-${suffix}-b-${RUN}`;
-  const fedNamespace = (ns: string, placement: unknown) => ({ apiVersion: TYPES, kind: 'FederatedNamespace', metadata: { name: ns, namespace: ns }, spec: { placement } });
+  const fedNamespace = (ns: string, placement: unknown) => ({
+    apiVersion: TYPES,
+    kind: 'FederatedNamespace',
+    metadata: { name: ns, namespace: ns },
+    spec: { placement },
+  });
   const objects: Array<{ plural: string; ns: string; body: any }> = [
     { plural: 'federatednamespaces', ns: canary, body: fedNamespace(canary, { clusterSelector: {} }) },
     {
@@ -89,7 +99,11 @@ function scenario(suffix: string) {
         apiVersion: TYPES,
         kind: 'FederatedConfigMap',
         metadata: { name: 'settings', namespace: canary },
-        spec: { template: { data: { colour: 'blue' } }, placement: { clusterSelector: {} }, overrides: [{ clusterName: M2, clusterOverrides: [{ path: '/data/colour', value: 'green' }] }] },
+        spec: {
+          template: { data: { colour: 'blue' } },
+          placement: { clusterSelector: {} },
+          overrides: [{ clusterName: M2, clusterOverrides: [{ path: '/data/colour', value: 'green' }] }],
+        },
       },
     },
     { plural: 'federatednamespaces', ns: main, body: fedNamespace(main, { clusters: MEMBERS.map((name) => ({ name })) }) },
@@ -107,9 +121,36 @@ function scenario(suffix: string) {
         },
       },
     },
-    { plural: 'federatedsecrets', ns: main, body: { apiVersion: TYPES, kind: 'FederatedSecret', metadata: { name: 'token', namespace: main }, spec: { template: { data: { k: 'dmFsdWU=' } }, placement: { clusterSelector: { matchLabels: { tier: 'gold' } } } } } },
-    { plural: 'federatedconfigmaps', ns: main, body: { apiVersion: TYPES, kind: 'FederatedConfigMap', metadata: { name: 'nowhere', namespace: main }, spec: { template: { data: { k: 'v' } }, placement: { clusters: [] } } } },
-    { plural: 'federateddeployments', ns: main, body: { apiVersion: TYPES, kind: 'FederatedDeployment', metadata: { name: 'divided', namespace: main }, spec: { template: deployment('divided', 4), placement: { clusters: [{ name: M1 }, { name: M2 }] } } } },
+    {
+      plural: 'federatedsecrets',
+      ns: main,
+      body: {
+        apiVersion: TYPES,
+        kind: 'FederatedSecret',
+        metadata: { name: 'token', namespace: main },
+        spec: { template: { data: { k: 'dmFsdWU=' } }, placement: { clusterSelector: { matchLabels: { tier: 'gold' } } } },
+      },
+    },
+    {
+      plural: 'federatedconfigmaps',
+      ns: main,
+      body: {
+        apiVersion: TYPES,
+        kind: 'FederatedConfigMap',
+        metadata: { name: 'nowhere', namespace: main },
+        spec: { template: { data: { k: 'v' } }, placement: { clusters: [] } },
+      },
+    },
+    {
+      plural: 'federateddeployments',
+      ns: main,
+      body: {
+        apiVersion: TYPES,
+        kind: 'FederatedDeployment',
+        metadata: { name: 'divided', namespace: main },
+        spec: { template: deployment('divided', 4), placement: { clusters: [{ name: M1 }, { name: M2 }] } },
+      },
+    },
   ];
   const rsp = {
     apiVersion: 'scheduling.kubefed.io/v1alpha1',
@@ -121,14 +162,26 @@ function scenario(suffix: string) {
   const placed: Array<Watched & { check: (object: any) => void }> = [];
   for (const member of MEMBERS) {
     placed.push({ cluster: member, path: `/api/v1/namespaces/${canary}`, check: () => {} });
-    placed.push({ cluster: member, path: `/api/v1/namespaces/${canary}/configmaps/settings`, check: (o) => assert.equal(o.data.colour, member === M2 ? 'green' : 'blue', `settings in ${member}`) });
+    placed.push({
+      cluster: member,
+      path: `/api/v1/namespaces/${canary}/configmaps/settings`,
+      check: (o) => assert.equal(o.data.colour, member === M2 ? 'green' : 'blue', `settings in ${member}`),
+    });
     placed.push({ cluster: member, path: `/api/v1/namespaces/${main}`, check: () => {} });
   }
   placed.push({ cluster: M1, path: `/apis/apps/v1/namespaces/${main}/deployments/web`, check: (o) => assert.equal(o.spec.replicas, 1, `web in ${M1}`) });
   placed.push({ cluster: M2, path: `/apis/apps/v1/namespaces/${main}/deployments/web`, check: (o) => assert.equal(o.spec.replicas, 3, `web in ${M2}`) });
   placed.push({ cluster: M2, path: `/api/v1/namespaces/${main}/secrets/token`, check: (o) => assert.equal(o.data.k, 'dmFsdWU=') });
-  placed.push({ cluster: M1, path: `/apis/apps/v1/namespaces/${main}/deployments/divided`, check: (o) => assert.equal(o.spec.replicas, 2, `divided in ${M1}`) });
-  placed.push({ cluster: M2, path: `/apis/apps/v1/namespaces/${main}/deployments/divided`, check: (o) => assert.equal(o.spec.replicas, 2, `divided in ${M2}`) });
+  placed.push({
+    cluster: M1,
+    path: `/apis/apps/v1/namespaces/${main}/deployments/divided`,
+    check: (o) => assert.equal(o.spec.replicas, 2, `divided in ${M1}`),
+  });
+  placed.push({
+    cluster: M2,
+    path: `/apis/apps/v1/namespaces/${main}/deployments/divided`,
+    check: (o) => assert.equal(o.spec.replicas, 2, `divided in ${M2}`),
+  });
   const nowhere: Watched[] = [
     ...MEMBERS.map((member) => ({ cluster: member, path: `/api/v1/namespaces/${main}/configmaps/nowhere` })),
     ...MEMBERS.filter((m) => m !== M2).map((member) => ({ cluster: member, path: `/api/v1/namespaces/${main}/secrets/token` })),
@@ -211,7 +264,11 @@ async function assertEndState(world: ReturnType<typeof scenario>): Promise<void>
     }
   }
   assert.deepEqual((await ok(HOST, 'GET', `/apis/scheduling.kubefed.io/v1alpha1/namespaces/${world.main}/replicaschedulingpreferences`)).items, []);
-  assert.deepEqual((await ok(HOST, 'GET', `/apis/core.kubefed.io/v1beta1/namespaces/${NS}/kubefedclusters`)).items, [], 'every member is unjoined from KubeFed');
+  assert.deepEqual(
+    (await ok(HOST, 'GET', `/apis/core.kubefed.io/v1beta1/namespaces/${NS}/kubefedclusters`)).items,
+    [],
+    'every member is unjoined from KubeFed',
+  );
   for (const member of MEMBERS) {
     const accounts = await env.adminRequest(member, 'GET', `/api/v1/namespaces/${NS}/serviceaccounts`);
     const left = accounts.status === 404 ? [] : (accounts.body.items as any[]).map((sa) => sa.metadata.name).filter((name: string) => name !== 'default');
@@ -220,12 +277,30 @@ async function assertEndState(world: ReturnType<typeof scenario>): Promise<void>
   // Karmada keeps working on its own credentials: a template change reaches the members.
   const patched = await karmada!.request('PATCH', `/api/v1/namespaces/${world.canary}/configmaps/settings`, { data: { colour: 'red' } });
   assert.equal(patched.status, 200, patched.text);
-  await env.waitFor(async () => (await getObject(env, M1, `/api/v1/namespaces/${world.canary}/configmaps/settings`))?.data?.colour === 'red', 60_000, { what: 'a template change in Karmada to reach the member' });
+  await env.waitFor(async () => (await getObject(env, M1, `/api/v1/namespaces/${world.canary}/configmaps/settings`))?.data?.colour === 'red', 60_000, {
+    what: 'a template change in Karmada to reach the member',
+  });
   assert.equal((await getObject(env, M2, `/api/v1/namespaces/${world.canary}/configmaps/settings`)).data.colour, 'green', 'the override still applies');
 }
 
 function cutover(world: ReturnType<typeof scenario>, extra: string[] = []): string[] {
-  return ['migrate', 'karmada', '--execute', '--yes', '--host-cluster-context', HOST, '--karmada-context', KARMADA_CONTEXT, '--kubeconfig', env.kubeconfig, '-n', world.canary, '-n', world.main, ...extra];
+  return [
+    'migrate',
+    'karmada',
+    '--execute',
+    '--yes',
+    '--host-cluster-context',
+    HOST,
+    '--karmada-context',
+    KARMADA_CONTEXT,
+    '--kubeconfig',
+    env.kubeconfig,
+    '-n',
+    world.canary,
+    '-n',
+    world.main,
+    ...extra,
+  ];
 }
 
 /**
@@ -241,19 +316,28 @@ async function cleanUp(namespaces: readonly string[]): Promise<void> {
   }
   for (const member of MEMBERS) {
     await karmada!.request('DELETE', `/apis/cluster.karmada.io/v1alpha1/clusters/${member}`);
-    await env.waitFor(async () => (await karmada!.request('GET', `/apis/cluster.karmada.io/v1alpha1/clusters/${member}`)).status === 404, 90_000, { what: `Karmada to remove cluster ${member}` });
+    await env.waitFor(async () => (await karmada!.request('GET', `/apis/cluster.karmada.io/v1alpha1/clusters/${member}`)).status === 404, 90_000, {
+      what: `Karmada to remove cluster ${member}`,
+    });
     for (const name of [member, `${member}-impersonator`]) await karmada!.request('DELETE', `/api/v1/namespaces/karmada-cluster/secrets/${name}`);
     await env.adminRequest(member, 'DELETE', '/api/v1/namespaces/karmada-cluster');
-    for (const kind of ['clusterrolebindings', 'clusterroles']) await env.adminRequest(member, 'DELETE', `/apis/rbac.authorization.k8s.io/v1/${kind}/karmada-controller-manager:karmada-${member}`);
+    for (const kind of ['clusterrolebindings', 'clusterroles'])
+      await env.adminRequest(member, 'DELETE', `/apis/rbac.authorization.k8s.io/v1/${kind}/karmada-controller-manager:karmada-${member}`);
   }
   await kubefedctl(env, ['unjoin', ...MEMBERS, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig, '--force']);
   for (const member of MEMBERS) {
-    await env.waitFor(async () => (await env.adminRequest(member, 'GET', '/api/v1/namespaces/karmada-cluster')).status === 404, 90_000, { what: `karmada-cluster to be gone from ${member}` });
+    await env.waitFor(async () => (await env.adminRequest(member, 'GET', '/api/v1/namespaces/karmada-cluster')).status === 404, 90_000, {
+      what: `karmada-cluster to be gone from ${member}`,
+    });
   }
 }
 
 /** Runs the cut-over, sends SIGINT once stderr matches `phase` (after `delayMs`), and returns how it ended. */
-async function interruptAt(world: ReturnType<typeof scenario>, phase: RegExp, delayMs: number): Promise<{ code: number | null; matched: boolean; stderr: string }> {
+async function interruptAt(
+  world: ReturnType<typeof scenario>,
+  phase: RegExp,
+  delayMs: number,
+): Promise<{ code: number | null; matched: boolean; stderr: string }> {
   const running = startKubefedctl(cutover(world), { timeoutMs: 600_000 });
   let seen = '';
   let matched = false;
@@ -280,7 +364,8 @@ describe('migrate karmada --execute on real KubeFed and Karmada controllers', { 
   test('a canary namespace, then the main one: no member object is ever absent or replaced, and Karmada manages the result', async () => {
     const dry = await kubefedctl(env, cutover(world, ['--dry-run']));
     assert.equal(dry.code, 0, describeRun(dry));
-    for (const phase of ['register:', 'orphan:', 'adopt:', 'release:', 'unregister:']) assert.ok(dry.stdout.includes(phase), `--dry-run shows the ${phase} phase:\n${dry.stdout}`);
+    for (const phase of ['register:', 'orphan:', 'adopt:', 'release:', 'unregister:'])
+      assert.ok(dry.stdout.includes(phase), `--dry-run shows the ${phase} phase:\n${dry.stdout}`);
     assert.ok(dry.stdout.includes(`Deployment ${world.main}/web stays in: ${[M1, M2].sort().join(', ')}`), dry.stdout);
 
     const poller = new Poller([...world.placed, ...world.leftUnmanaged]);
@@ -291,10 +376,13 @@ describe('migrate karmada --execute on real KubeFed and Karmada controllers', { 
     await new Promise((resolve) => setTimeout(resolve, 2000));
     await poller.stop();
     assert.equal(run.code, 0, describeRun(run));
-    process.stderr.write(`cut-over of ${world.objects.length} Federated objects to ${MEMBERS.length} members: ${seconds.toFixed(1)}s, ${poller.reads} poller reads\n`);
+    process.stderr.write(
+      `cut-over of ${world.objects.length} Federated objects to ${MEMBERS.length} members: ${seconds.toFixed(1)}s, ${poller.reads} poller reads\n`,
+    );
     assert.match(run.stdout, new RegExp(`namespace ${world.canary}: cut over to Karmada`));
     assert.match(run.stdout, /KubeFed released every member/);
-    for (const { cluster } of world.leftUnmanaged) assert.match(run.stderr, new RegExp(`Deployment ${world.main}/divided in ${cluster}: KubeFed kept it there with no replicas`));
+    for (const { cluster } of world.leftUnmanaged)
+      assert.match(run.stderr, new RegExp(`Deployment ${world.main}/divided in ${cluster}: KubeFed kept it there with no replicas`));
     poller.assertNothingDeletedOrReplaced();
     await assertEndState(world);
 
@@ -326,7 +414,12 @@ describe('migrate karmada --execute stopped (SIGINT) in every phase, then run ag
     for (const [index, phase] of phases.entries()) {
       const outcome = await interruptAt(world, phase, 150 + (index % 3) * 150);
       outcomes.push(`${phase.source}: ${outcome.matched ? 'interrupted' : 'not reached'}, exit ${outcome.code}`);
-      process.stderr.write(`--- run ${index + 1} (SIGINT at ${phase.source}), exit ${outcome.code}:\n${outcome.stderr.split('\n').filter((line) => !/^(info|warning) /.test(line)).join('\n')}\n`);
+      process.stderr.write(
+        `--- run ${index + 1} (SIGINT at ${phase.source}), exit ${outcome.code}:\n${outcome.stderr
+          .split('\n')
+          .filter((line) => !/^(info|warning) /.test(line))
+          .join('\n')}\n`,
+      );
       if (outcome.code === 130) assert.match(outcome.stderr, /Run the same command again to continue/, outcome.stderr);
       else assert.equal(outcome.code, 0, `${phase.source}: ${outcome.stderr}`);
     }
@@ -359,28 +452,64 @@ describe('migrate karmada --execute that Karmada cannot finish', { skip: skip ||
     },
   };
   const watched = MEMBERS.map((member) => ({ cluster: member, path: `/apis/${group}/v1/namespaces/${ns}/${plural}/w` }));
-  const args = () => ['migrate', 'karmada', '--execute', '--yes', '--host-cluster-context', HOST, '--karmada-context', KARMADA_CONTEXT, '--kubeconfig', env.kubeconfig, '-n', ns, '--timeout', '60s'];
+  const args = () => [
+    'migrate',
+    'karmada',
+    '--execute',
+    '--yes',
+    '--host-cluster-context',
+    HOST,
+    '--karmada-context',
+    KARMADA_CONTEXT,
+    '--kubeconfig',
+    env.kubeconfig,
+    '-n',
+    ns,
+    '--timeout',
+    '60s',
+  ];
   before(async () => {
     for (const cluster of [HOST, ...MEMBERS]) await ok(cluster, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
     const joined = await kubefedctl(env, ['join', ...MEMBERS, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig, '--wait=120s']);
     assert.equal(joined.code, 0, describeRun(joined));
-    await env.waitFor(async () => (await env.adminRequest(HOST, 'GET', `/apis/${group}/v1/${plural}`)).status === 200, 30_000, { what: 'the CRD to be served' });
+    await env.waitFor(async () => (await env.adminRequest(HOST, 'GET', `/apis/${group}/v1/${plural}`)).status === 200, 30_000, {
+      what: 'the CRD to be served',
+    });
     const enabled = await kubefedctl(env, ['enable', `${plural}.${group}`, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig]);
     assert.equal(enabled.code, 0, describeRun(enabled));
     await ok(HOST, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    await ok(HOST, 'POST', fedPath('federatednamespaces', ns), { apiVersion: TYPES, kind: 'FederatedNamespace', metadata: { name: ns, namespace: ns }, spec: { placement: { clusterSelector: {} } } });
-    await env.waitFor(async () => (await env.adminRequest(HOST, 'GET', `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federated${plural}`)).status === 200, 30_000, { what: 'the Federated type to be served' });
-    await ok(HOST, 'POST', `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federated${plural}`, { apiVersion: TYPES, kind: `Federated${kind}`, metadata: { name: 'w', namespace: ns }, spec: { template: { spec: { size: 3 } }, placement: { clusterSelector: {} } } });
-    await env.waitFor(async () => {
-      for (const { cluster, path } of watched) if ((await getObject(env, cluster, path))?.metadata?.labels?.['kubefed.io/managed'] !== 'true') return false;
-      return true;
-    }, 120_000, { what: 'KubeFed to propagate the object' });
+    await ok(HOST, 'POST', fedPath('federatednamespaces', ns), {
+      apiVersion: TYPES,
+      kind: 'FederatedNamespace',
+      metadata: { name: ns, namespace: ns },
+      spec: { placement: { clusterSelector: {} } },
+    });
+    await env.waitFor(
+      async () => (await env.adminRequest(HOST, 'GET', `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federated${plural}`)).status === 200,
+      30_000,
+      { what: 'the Federated type to be served' },
+    );
+    await ok(HOST, 'POST', `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federated${plural}`, {
+      apiVersion: TYPES,
+      kind: `Federated${kind}`,
+      metadata: { name: 'w', namespace: ns },
+      spec: { template: { spec: { size: 3 } }, placement: { clusterSelector: {} } },
+    });
+    await env.waitFor(
+      async () => {
+        for (const { cluster, path } of watched) if ((await getObject(env, cluster, path))?.metadata?.labels?.['kubefed.io/managed'] !== 'true') return false;
+        return true;
+      },
+      120_000,
+      { what: 'KubeFed to propagate the object' },
+    );
   });
   after(async () => {
     const disabled = await kubefedctl(env, ['disable', `${plural}.${group}`, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig, '--delete-crd']);
     assert.equal(disabled.code, 0, describeRun(disabled));
     await cleanUp([ns]);
-    for (const cluster of [HOST, ...MEMBERS]) await env.adminRequest(cluster, 'DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${plural}.${group}`);
+    for (const cluster of [HOST, ...MEMBERS])
+      await env.adminRequest(cluster, 'DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${plural}.${group}`);
     await karmada!.request('DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${plural}.${group}`);
   });
 
@@ -393,7 +522,8 @@ describe('migrate karmada --execute that Karmada cannot finish', { skip: skip ||
     assert.match(refused.stderr, /install its CustomResourceDefinition in Karmada/);
     // Nothing was released: the Federated objects are there and KubeFed still manages every member object.
     assert.ok(await getObject(env, HOST, `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federated${plural}/w`), 'the Federated object is still there');
-    for (const { cluster, path } of watched) assert.equal((await getObject(env, cluster, path))?.metadata?.labels?.['kubefed.io/managed'], 'true', `${path} in ${cluster} is still KubeFed's`);
+    for (const { cluster, path } of watched)
+      assert.equal((await getObject(env, cluster, path))?.metadata?.labels?.['kubefed.io/managed'], 'true', `${path} in ${cluster} is still KubeFed's`);
 
     const installed = await karmada!.request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
     assert.equal(installed.status, 201, installed.text);
@@ -413,33 +543,70 @@ describe('migrate karmada --execute that Karmada cannot finish', { skip: skip ||
 
 // The time a cut-over of many objects takes (KUBEFEDCTL_E2E_CUTOVER_OBJECTS=100 runs it; it is reported, not asserted).
 const MANY = Number(process.env['KUBEFEDCTL_E2E_CUTOVER_OBJECTS'] ?? 0);
-describe(`migrate karmada --execute of ${MANY} ConfigMaps in one namespace (timing)`, { skip: skip || (MANY > 0 ? undefined : 'KUBEFEDCTL_E2E_CUTOVER_OBJECTS is not set') }, () => {
-  const ns = `kfc-cut-n-${RUN}`;
-  before(async () => {
-    const joined = await kubefedctl(env, ['join', ...MEMBERS, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig, '--wait=120s']);
-    assert.equal(joined.code, 0, describeRun(joined));
-    await ok(HOST, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    await ok(HOST, 'POST', fedPath('federatednamespaces', ns), { apiVersion: TYPES, kind: 'FederatedNamespace', metadata: { name: ns, namespace: ns }, spec: { placement: { clusterSelector: {} } } });
-    for (let i = 0; i < MANY - 1; i++) {
-      await ok(HOST, 'POST', fedPath('federatedconfigmaps', ns), { apiVersion: TYPES, kind: 'FederatedConfigMap', metadata: { name: `c${i}`, namespace: ns }, spec: { template: { data: { i: String(i) } }, placement: { clusterSelector: {} } } });
-    }
-    await env.waitFor(async () => {
-      for (const member of MEMBERS) {
-        const list = await env.adminRequest(member, 'GET', `/api/v1/namespaces/${ns}/configmaps?labelSelector=kubefed.io%2Fmanaged%3Dtrue`);
-        if (list.status !== 200 || list.body.items.length < MANY - 1) return false;
+describe(
+  `migrate karmada --execute of ${MANY} ConfigMaps in one namespace (timing)`,
+  { skip: skip || (MANY > 0 ? undefined : 'KUBEFEDCTL_E2E_CUTOVER_OBJECTS is not set') },
+  () => {
+    const ns = `kfc-cut-n-${RUN}`;
+    before(async () => {
+      const joined = await kubefedctl(env, ['join', ...MEMBERS, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig, '--wait=120s']);
+      assert.equal(joined.code, 0, describeRun(joined));
+      await ok(HOST, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      await ok(HOST, 'POST', fedPath('federatednamespaces', ns), {
+        apiVersion: TYPES,
+        kind: 'FederatedNamespace',
+        metadata: { name: ns, namespace: ns },
+        spec: { placement: { clusterSelector: {} } },
+      });
+      for (let i = 0; i < MANY - 1; i++) {
+        await ok(HOST, 'POST', fedPath('federatedconfigmaps', ns), {
+          apiVersion: TYPES,
+          kind: 'FederatedConfigMap',
+          metadata: { name: `c${i}`, namespace: ns },
+          spec: { template: { data: { i: String(i) } }, placement: { clusterSelector: {} } },
+        });
       }
-      return true;
-    }, 300_000, { what: `KubeFed to propagate ${MANY} objects` });
-  });
-  after(async () => {
-    await cleanUp([ns]);
-  });
+      await env.waitFor(
+        async () => {
+          for (const member of MEMBERS) {
+            const list = await env.adminRequest(member, 'GET', `/api/v1/namespaces/${ns}/configmaps?labelSelector=kubefed.io%2Fmanaged%3Dtrue`);
+            if (list.status !== 200 || list.body.items.length < MANY - 1) return false;
+          }
+          return true;
+        },
+        300_000,
+        { what: `KubeFed to propagate ${MANY} objects` },
+      );
+    });
+    after(async () => {
+      await cleanUp([ns]);
+    });
 
-  test('is timed', async () => {
-    const started = Date.now();
-    const run = await kubefedctl(env, ['migrate', 'karmada', '--execute', '--yes', '--host-cluster-context', HOST, '--karmada-context', KARMADA_CONTEXT, '--kubeconfig', env.kubeconfig, '-n', ns, '--timeout', '10m'], { timeoutMs: 900_000 });
-    const seconds = (Date.now() - started) / 1000;
-    assert.equal(run.code, 0, describeRun(run));
-    process.stderr.write(`cut-over of ${MANY} Federated objects (${MEMBERS.length} members): ${seconds.toFixed(1)}s\n`);
-  });
-});
+    test('is timed', async () => {
+      const started = Date.now();
+      const run = await kubefedctl(
+        env,
+        [
+          'migrate',
+          'karmada',
+          '--execute',
+          '--yes',
+          '--host-cluster-context',
+          HOST,
+          '--karmada-context',
+          KARMADA_CONTEXT,
+          '--kubeconfig',
+          env.kubeconfig,
+          '-n',
+          ns,
+          '--timeout',
+          '10m',
+        ],
+        { timeoutMs: 900_000 },
+      );
+      const seconds = (Date.now() - started) / 1000;
+      assert.equal(run.code, 0, describeRun(run));
+      process.stderr.write(`cut-over of ${MANY} Federated objects (${MEMBERS.length} members): ${seconds.toFixed(1)}s\n`);
+    });
+  },
+);

@@ -49,7 +49,9 @@ describe('Karmada control plane in the e2e environment', () => {
     cleanups.push(async () => {
       await k.request('DELETE', `/api/v1/namespaces/${ns}`);
       await env.adminRequest(member, 'DELETE', `/api/v1/namespaces/${ns}`);
-      await env.waitFor(async () => (await env.adminRequest(member, 'GET', `/api/v1/namespaces/${ns}`)).status === 404, 60_000, { what: `${member} namespace ${ns} gone` });
+      await env.waitFor(async () => (await env.adminRequest(member, 'GET', `/api/v1/namespaces/${ns}`)).status === 404, 60_000, {
+        what: `${member} namespace ${ns} gone`,
+      });
     });
     cleanups.push(() => unregisterMember(env, k, member));
 
@@ -83,7 +85,10 @@ describe('Karmada control plane in the e2e environment', () => {
     const pp = await k.request('POST', karmadaPath('policy', 'propagationpolicies', ns), policy);
     assert.equal(pp.status, 201, pp.text);
     // The webhook is what makes propagation work at all: it stamps the policy's permanent id.
-    assert.ok(pp.body.metadata.labels?.['propagationpolicy.karmada.io/permanent-id'], `PropagationPolicy has no permanent-id label (webhook not called?): ${JSON.stringify(pp.body.metadata)}`);
+    assert.ok(
+      pp.body.metadata.labels?.['propagationpolicy.karmada.io/permanent-id'],
+      `PropagationPolicy has no permanent-id label (webhook not called?): ${JSON.stringify(pp.body.metadata)}`,
+    );
 
     const t1 = Date.now();
     const placed = await env.waitFor(
@@ -101,7 +106,9 @@ describe('Karmada control plane in the e2e environment', () => {
     // The Work that carried it is in the member's execution namespace and reports Applied.
     const works = await k.request('GET', karmadaPath('work', 'works', executionNamespace(member)));
     assert.equal(works.status, 200, works.text);
-    const work = works.body.items.find((w: any) => w.spec?.workload?.manifests?.some((m: any) => m.kind === 'Deployment' && m.metadata?.name === 'web' && m.metadata?.namespace === ns));
+    const work = works.body.items.find((w: any) =>
+      w.spec?.workload?.manifests?.some((m: any) => m.kind === 'Deployment' && m.metadata?.name === 'web' && m.metadata?.namespace === ns),
+    );
     assert.ok(work, `no Work for ${ns}/web in ${executionNamespace(member)}`);
     await env.waitFor(
       async () => {
@@ -114,7 +121,9 @@ describe('Karmada control plane in the e2e environment', () => {
 
     // Deleting the template removes what Karmada placed.
     assert.equal((await k.request('DELETE', deploymentsPath(ns, 'web'))).status, 200);
-    await env.waitFor(async () => (await env.adminRequest(member, 'GET', deploymentsPath(ns, 'web'))).status === 404, 60_000, { what: `${member} Deployment ${ns}/web deleted by Karmada` });
+    await env.waitFor(async () => (await env.adminRequest(member, 'GET', deploymentsPath(ns, 'web'))).status === 404, 60_000, {
+      what: `${member} Deployment ${ns}/web deleted by Karmada`,
+    });
     assert.equal((await k.request('DELETE', karmadaPath('policy', 'propagationpolicies', ns, 'web'))).status, 200);
     t.diagnostic(`Cluster ${member} Ready ${joinSeconds.toFixed(1)}s after the join began; Deployment reached it in ${propagateSeconds.toFixed(2)}s`);
 

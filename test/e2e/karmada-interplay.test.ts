@@ -3,7 +3,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadE2eEnv, uniqueName, type E2eEnv } from './harness/env.js';
-import { CLUSTERS_PATH, executionNamespace, KARMADA_MANAGED_LABEL, karmadaApi, karmadaPath, registerMember, unregisterMember, type KarmadaApi } from './karmada-support.js';
+import {
+  CLUSTERS_PATH,
+  executionNamespace,
+  KARMADA_MANAGED_LABEL,
+  karmadaApi,
+  karmadaPath,
+  registerMember,
+  unregisterMember,
+  type KarmadaApi,
+} from './karmada-support.js';
 import { describeRun, kubefedctl } from './support.js';
 
 const HOST = 'cluster1';
@@ -95,17 +104,25 @@ describe('KubeFed and Karmada on the same member', { timeout: 600_000 }, () => {
     for (const name of ['adopted', 'kept']) assert.equal((await k.request('POST', `/api/v1/namespaces/${ns}/configmaps`, configMap(ns, name))).status, 201);
     assert.equal((await k.request('POST', karmadaPath('policy', 'propagationpolicies', ns), policy(ns, 'overwrite', 'Overwrite', ['adopted']))).status, 201);
     assert.equal((await k.request('POST', karmadaPath('policy', 'propagationpolicies', ns), policy(ns, 'abort', 'Abort', ['kept']))).status, 201);
-    const adopted = await env.waitFor(async () => {
-      const o = await inMember(cmPath(ns, 'adopted'));
-      return o?.metadata.labels?.[KARMADA_MANAGED_LABEL] === 'true' ? o : undefined;
-    }, 60_000, { what: 'Karmada adopted `adopted`' });
+    const adopted = await env.waitFor(
+      async () => {
+        const o = await inMember(cmPath(ns, 'adopted'));
+        return o?.metadata.labels?.[KARMADA_MANAGED_LABEL] === 'true' ? o : undefined;
+      },
+      60_000,
+      { what: 'Karmada adopted `adopted`' },
+    );
     assert.equal(adopted.metadata.uid, placed['adopted'].metadata.uid, 'adopted in place, not recreated');
-    const abortMessage = await env.waitFor(async () => {
-      const works = await k.request('GET', karmadaPath('work', 'works', executionNamespace(member)));
-      const work = works.body?.items?.find((w: any) => w.spec.workload.manifests.some((m: any) => m.kind === 'ConfigMap' && m.metadata.name === 'kept'));
-      const applied = (work?.status?.conditions ?? []).find((c: any) => c.type === 'Applied');
-      return applied?.status === 'False' ? (applied.message as string) : undefined;
-    }, 60_000, { what: 'the Abort Work to report Applied=False' });
+    const abortMessage = await env.waitFor(
+      async () => {
+        const works = await k.request('GET', karmadaPath('work', 'works', executionNamespace(member)));
+        const work = works.body?.items?.find((w: any) => w.spec.workload.manifests.some((m: any) => m.kind === 'ConfigMap' && m.metadata.name === 'kept'));
+        const applied = (work?.status?.conditions ?? []).find((c: any) => c.type === 'Applied');
+        return applied?.status === 'False' ? (applied.message as string) : undefined;
+      },
+      60_000,
+      { what: 'the Abort Work to report Applied=False' },
+    );
     assert.match(abortMessage, /already exists in the cluster .* Karmada will not manage this resource/);
     const kept = await inMember(cmPath(ns, 'kept'));
     assert.equal(kept.metadata.resourceVersion, placed['kept'].metadata.resourceVersion, 'Abort left the object untouched');
@@ -114,10 +131,14 @@ describe('KubeFed and Karmada on the same member', { timeout: 600_000 }, () => {
     const fedAdopted = fedPath('federatedconfigmaps', ns, 'adopted');
     assert.equal((await env.adminRequest(HOST, 'PATCH', fedAdopted, { metadata: { annotations: { 'kubefed.io/orphan': 'true' } } })).status, 200);
     assert.equal((await env.adminRequest(HOST, 'DELETE', fedAdopted)).status, 200);
-    const released = await env.waitFor(async () => {
-      const o = await inMember(cmPath(ns, 'adopted'));
-      return o && o.metadata.labels?.[KUBEFED_LABEL] === undefined ? o : undefined;
-    }, 60_000, { what: 'KubeFed to drop its label from `adopted`' });
+    const released = await env.waitFor(
+      async () => {
+        const o = await inMember(cmPath(ns, 'adopted'));
+        return o && o.metadata.labels?.[KUBEFED_LABEL] === undefined ? o : undefined;
+      },
+      60_000,
+      { what: 'KubeFed to drop its label from `adopted`' },
+    );
     assert.equal(released.metadata.uid, placed['adopted'].metadata.uid);
     assert.equal(released.metadata.labels?.[KARMADA_MANAGED_LABEL], 'true');
 
@@ -126,21 +147,34 @@ describe('KubeFed and Karmada on the same member', { timeout: 600_000 }, () => {
     const memberNs = await inMember(`/api/v1/namespaces/${ns}`);
     assert.equal((await env.adminRequest(HOST, 'PATCH', fedNs, { metadata: { annotations: { 'kubefed.io/orphan': 'true' } } })).status, 200);
     // Even with its own orphan annotation: that governs deleting the Federated object, not losing placement.
-    assert.equal((await env.adminRequest(HOST, 'PATCH', fedPath('federatedconfigmaps', ns, 'left'), { metadata: { annotations: { 'kubefed.io/orphan': 'true' } } })).status, 200);
+    assert.equal(
+      (await env.adminRequest(HOST, 'PATCH', fedPath('federatedconfigmaps', ns, 'left'), { metadata: { annotations: { 'kubefed.io/orphan': 'true' } } }))
+        .status,
+      200,
+    );
     assert.equal((await env.adminRequest(HOST, 'DELETE', fedNs)).status, 200);
-    await env.waitFor(async () => (await inMember(cmPath(ns, 'left'))) === undefined, 60_000, { what: 'KubeFed to delete `left` once its namespace is unplaced' });
+    await env.waitFor(async () => (await inMember(cmPath(ns, 'left'))) === undefined, 60_000, {
+      what: 'KubeFed to delete `left` once its namespace is unplaced',
+    });
     const nsAfter = await inMember(`/api/v1/namespaces/${ns}`);
     assert.equal(nsAfter?.metadata.uid, memberNs.metadata.uid, 'the namespace itself is kept');
     assert.equal((await inMember(cmPath(ns, 'adopted')))?.metadata.uid, placed['adopted'].metadata.uid, 'released objects are kept');
     // `kept` was deleted the same way; Karmada, finding nothing in its way any more, creates it anew.
-    const recreated = await env.waitFor(async () => {
-      const o = await inMember(cmPath(ns, 'kept'));
-      return o && o.metadata.uid !== placed['kept'].metadata.uid ? o : undefined;
-    }, 60_000, { what: '`kept` recreated by Karmada with a new uid' });
+    const recreated = await env.waitFor(
+      async () => {
+        const o = await inMember(cmPath(ns, 'kept'));
+        return o && o.metadata.uid !== placed['kept'].metadata.uid ? o : undefined;
+      },
+      60_000,
+      { what: '`kept` recreated by Karmada with a new uid' },
+    );
     assert.equal(recreated.metadata.labels?.[KARMADA_MANAGED_LABEL], 'true');
 
     // c) Deleting the KubeFedCluster leaves what KubeFed placed, label and all.
-    assert.equal((await env.adminRequest(HOST, 'DELETE', `/apis/core.kubefed.io/v1beta1/namespaces/${env.kubefedNamespace}/kubefedclusters/${member}`)).status, 200);
+    assert.equal(
+      (await env.adminRequest(HOST, 'DELETE', `/apis/core.kubefed.io/v1beta1/namespaces/${env.kubefedNamespace}/kubefedclusters/${member}`)).status,
+      200,
+    );
     await new Promise((r) => setTimeout(r, 10_000));
     const staysAfterUnjoin = await inMember(cmPath(ns2, 'stays'));
     assert.equal(staysAfterUnjoin?.metadata.uid, stays.metadata.uid);

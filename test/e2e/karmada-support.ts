@@ -61,7 +61,15 @@ export async function registerMember(env: E2eEnv, karmada: KarmadaApi, cluster: 
   // In the member: the identities Karmada acts as, cluster-admin-like for the controller's, and their tokens.
   await ok(m('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: systemLabels } }), 'member namespace', [409]);
   for (const sa of [IMPERSONATOR, memberSa(cluster)]) {
-    await ok(m('POST', `/api/v1/namespaces/${ns}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace: ns, labels: systemLabels } }), `service account ${sa}`, [409]);
+    await ok(
+      m('POST', `/api/v1/namespaces/${ns}/serviceaccounts`, {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: sa, namespace: ns, labels: systemLabels },
+      }),
+      `service account ${sa}`,
+      [409],
+    );
   }
   await ok(
     m('POST', `${rbac}/clusterroles`, {
@@ -139,7 +147,14 @@ export async function registerMember(env: E2eEnv, karmada: KarmadaApi, cluster: 
   };
   const created = await ok(k('POST', CLUSTERS_PATH, clusterObj), `Karmada Cluster ${cluster}`, [409]);
   const owner = created.status === 409 ? (await ok(k('GET', `${CLUSTERS_PATH}/${cluster}`), 'Cluster')).body : created.body;
-  const ownerRef = { apiVersion: 'cluster.karmada.io/v1alpha1', kind: 'Cluster', name: cluster, uid: owner.metadata.uid, controller: true, blockOwnerDeletion: false };
+  const ownerRef = {
+    apiVersion: 'cluster.karmada.io/v1alpha1',
+    kind: 'Cluster',
+    name: cluster,
+    uid: owner.metadata.uid,
+    controller: true,
+    blockOwnerDeletion: false,
+  };
   for (const s of secrets) {
     await ok(k('PATCH', `/api/v1/namespaces/${ns}/secrets/${s.name}`, { metadata: { ownerReferences: [ownerRef] } }), `own secret ${s.name}`);
   }
@@ -168,7 +183,9 @@ export async function waitClusterReady(karmada: KarmadaApi, cluster: string, tim
 export async function unregisterMember(env: E2eEnv, karmada: KarmadaApi, cluster: string, timeoutMs = 90_000): Promise<void> {
   const ns = KARMADA_CLUSTER_NAMESPACE;
   await ok(karmada.request('DELETE', `${CLUSTERS_PATH}/${cluster}`), `delete Karmada Cluster ${cluster}`, [404]);
-  await env.waitFor(async () => (await karmada.request('GET', `${CLUSTERS_PATH}/${cluster}`)).status === 404, timeoutMs, { what: `Karmada Cluster ${cluster} deleted` });
+  await env.waitFor(async () => (await karmada.request('GET', `${CLUSTERS_PATH}/${cluster}`)).status === 404, timeoutMs, {
+    what: `Karmada Cluster ${cluster} deleted`,
+  });
   for (const name of [cluster, `${cluster}-impersonator`]) {
     await ok(karmada.request('DELETE', `/api/v1/namespaces/${ns}/secrets/${name}`), `delete Karmada secret ${name}`, [404]);
   }
@@ -179,5 +196,7 @@ export async function unregisterMember(env: E2eEnv, karmada: KarmadaApi, cluster
   await ok(env.adminRequest(cluster, 'DELETE', `${rbac}/clusterrolebindings/${memberRole(cluster)}`), 'delete member ClusterRoleBinding', [404]);
   await ok(env.adminRequest(cluster, 'DELETE', `${rbac}/clusterroles/${memberRole(cluster)}`), 'delete member ClusterRole', [404]);
   await ok(env.adminRequest(cluster, 'DELETE', `/api/v1/namespaces/${ns}`), 'delete member karmada-cluster namespace', [404]);
-  await env.waitFor(async () => (await env.adminRequest(cluster, 'GET', `/api/v1/namespaces/${ns}`)).status === 404, timeoutMs, { what: `${cluster} namespace ${ns} deleted` });
+  await env.waitFor(async () => (await env.adminRequest(cluster, 'GET', `/api/v1/namespaces/${ns}`)).status === 404, timeoutMs, {
+    what: `${cluster} namespace ${ns} deleted`,
+  });
 }

@@ -56,10 +56,12 @@ describe('kustomize exec KRM function', { timeout: 3_600_000 }, () => {
     const result = await build(EXAMPLE);
     assert.equal(result.code, 0, describeRun(result));
     const docs = documents(result.stdout);
-    assert.deepEqual(
-      docs.map((d) => `${d.kind}/${d.metadata.name}`).sort(),
-      ['FederatedConfigMap/feature-flags-8dc2m895bg', 'FederatedDeployment/web', 'FederatedService/web', 'Namespace/shop'],
-    );
+    assert.deepEqual(docs.map((d) => `${d.kind}/${d.metadata.name}`).sort(), [
+      'FederatedConfigMap/feature-flags-8dc2m895bg',
+      'FederatedDeployment/web',
+      'FederatedService/web',
+      'Namespace/shop',
+    ]);
     for (const doc of docs) {
       if (doc.kind === 'Namespace') {
         assert.equal(doc.apiVersion, 'v1', 'passthroughKinds keeps the Namespace as it is');
@@ -71,14 +73,17 @@ describe('kustomize exec KRM function', { timeout: 3_600_000 }, () => {
       assert.deepEqual(doc.spec.placement, { clusters: [{ name: 'cluster1' }, { name: 'cluster2' }] });
       assert.equal(doc.spec.template.metadata.labels['app.kubernetes.io/part-of'], 'shop');
       // kustomize took its bookkeeping annotations back off the outer object, and none leaked into the template.
-      assert.deepEqual(Object.keys(doc.metadata.annotations ?? {}).filter((k) => ORCHESTRATION.test(k)), []);
+      assert.deepEqual(
+        Object.keys(doc.metadata.annotations ?? {}).filter((k) => ORCHESTRATION.test(k)),
+        [],
+      );
       assert.equal(doc.spec.template.metadata.annotations, undefined);
     }
     const deployment = docs.find((d) => d.kind === 'FederatedDeployment')!;
     assert.equal(deployment.spec.template.spec.replicas, 3);
   });
 
-  test('the function puts kustomize\'s annotations on the outer Federated object (what kustomize reads back)', async () => {
+  test("the function puts kustomize's annotations on the outer Federated object (what kustomize reads back)", async () => {
     // A function that records what kubefedctl-krm answers, then answers the same.
     const recorder = path.join(work, 'record-krm.sh');
     const recorded = path.join(work, 'function-output.yaml');
@@ -95,7 +100,7 @@ describe('kustomize exec KRM function', { timeout: 3_600_000 }, () => {
     }
   });
 
-  test('`exec: {path: kubefedctl, args: [federate, --krm]}` works too, and a bad functionConfig fails the build with kubefedctl\'s message', async () => {
+  test("`exec: {path: kubefedctl, args: [federate, --krm]}` works too, and a bad functionConfig fails the build with kubefedctl's message", async () => {
     const viaArgs = exampleWith(
       'via-args',
       [
@@ -121,7 +126,10 @@ describe('kustomize exec KRM function', { timeout: 3_600_000 }, () => {
 
     const bad = exampleWith(
       'bad',
-      readFileSync(path.join(EXAMPLE, 'federate.yaml'), 'utf8').replace('clusters: [cluster1, cluster2]', 'clusters: [cluster1]\n    clusterSelector: {matchLabels: {region: eu}}'),
+      readFileSync(path.join(EXAMPLE, 'federate.yaml'), 'utf8').replace(
+        'clusters: [cluster1, cluster2]',
+        'clusters: [cluster1]\n    clusterSelector: {matchLabels: {region: eu}}',
+      ),
     );
     const failed = await build(bad);
     assert.notEqual(failed.code, 0, describeRun(failed));

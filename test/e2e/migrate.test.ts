@@ -29,7 +29,11 @@ const CORPUS = path.join(ROOT, 'golden', 'migrate-karmada');
 const FIXTURES = path.join(ROOT, 'fixtures', 'karmada-v1.18.2');
 
 const DNS_LABEL_48 = "self.metadata.name.size() <= 48 && self.metadata.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')";
-const secretReference = { type: 'object', required: ['namespace', 'name'], properties: { namespace: { type: 'string', minLength: 1 }, name: { type: 'string', minLength: 1 } } };
+const secretReference = {
+  type: 'object',
+  required: ['namespace', 'name'],
+  properties: { namespace: { type: 'string', minLength: 1 }, name: { type: 'string', minLength: 1 } },
+};
 const CLUSTER_CRD = {
   apiVersion: 'apiextensions.k8s.io/v1',
   kind: 'CustomResourceDefinition',
@@ -60,12 +64,22 @@ const CLUSTER_CRD = {
                   syncMode: { type: 'string', enum: ['Push', 'Pull'] },
                   apiEndpoint: {
                     type: 'string',
-                    'x-kubernetes-validations': [{ rule: "self == '' || self.matches('^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#@]+(/[^?#]*)?$')", message: 'apiEndpoint needs a host, and no user, query or fragment' }],
+                    'x-kubernetes-validations': [
+                      {
+                        rule: "self == '' || self.matches('^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#@]+(/[^?#]*)?$')",
+                        message: 'apiEndpoint needs a host, and no user, query or fragment',
+                      },
+                    ],
                   },
                   secretRef: secretReference,
                   impersonatorSecretRef: secretReference,
                   insecureSkipTLSVerification: { type: 'boolean' },
-                  proxyURL: { type: 'string', 'x-kubernetes-validations': [{ rule: "self.matches('^(http|https|socks5)://')", message: 'unsupported scheme, must be http, https, or socks5' }] },
+                  proxyURL: {
+                    type: 'string',
+                    'x-kubernetes-validations': [
+                      { rule: "self.matches('^(http|https|socks5)://')", message: 'unsupported scheme, must be http, https, or socks5' },
+                    ],
+                  },
                   proxyHeader: { type: 'object', additionalProperties: { type: 'string' } },
                   provider: { type: 'string' },
                   region: { type: 'string' },
@@ -147,9 +161,11 @@ async function corpusOutputs(): Promise<Array<{ name: string; objects: KubeObjec
     const dir = path.join(CORPUS, name);
     if (!statSync(dir).isDirectory() || name.startsWith('bad-')) continue;
     const args = readFileSync(path.join(dir, 'args'), 'utf8').trim().split(/\s+/);
-    const result = await kubefedctl(env, ['migrate', 'karmada', ...args, '--allow-lossy', '-o', 'json', '--report', path.join(reportDir, `${name}.txt`)], { cwd: dir });
+    const result = await kubefedctl(env, ['migrate', 'karmada', ...args, '--allow-lossy', '-o', 'json', '--report', path.join(reportDir, `${name}.txt`)], {
+      cwd: dir,
+    });
     assert.equal(result.code, 0, `${name}: ${describeRun(result)}`);
-    const objects = result.stdout === '' ? [] : ((JSON.parse(result.stdout) as { items: KubeObject[] }).items);
+    const objects = result.stdout === '' ? [] : (JSON.parse(result.stdout) as { items: KubeObject[] }).items;
     outputs.push({ name, objects });
   }
   return outputs;
@@ -185,7 +201,18 @@ describe('migrate karmada output against a real API server with the Karmada CRDs
     const all = outputs.flatMap(({ name, objects }) => objects.map((object) => ({ name, object })));
     assert.ok(all.length >= 150, `only ${all.length} objects written for the corpus`);
     const kinds = new Set(all.map(({ object }) => object.kind));
-    for (const kind of ['Namespace', 'PropagationPolicy', 'ClusterPropagationPolicy', 'OverridePolicy', 'ClusterOverridePolicy', 'Cluster', 'Secret', 'Deployment', 'ConfigMap', 'ClusterRole']) {
+    for (const kind of [
+      'Namespace',
+      'PropagationPolicy',
+      'ClusterPropagationPolicy',
+      'OverridePolicy',
+      'ClusterOverridePolicy',
+      'Cluster',
+      'Secret',
+      'Deployment',
+      'ConfigMap',
+      'ClusterRole',
+    ]) {
       assert.ok(kinds.has(kind), `the corpus writes no ${kind}`);
     }
     const refused: string[] = [];
@@ -255,7 +282,12 @@ describe('migrate karmada from a real KubeFed host', { timeout: 600_000 }, () =>
       assert.ok(response.status === 201 || response.status === 409, `POST ${apiPath}: ${response.status} ${response.text}`);
     };
     await post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: APP } });
-    await post(fed('federatednamespaces'), { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: APP, namespace: APP }, spec: { placement: { clusterSelector: {} } } });
+    await post(fed('federatednamespaces'), {
+      apiVersion: 'types.kubefed.io/v1beta1',
+      kind: 'FederatedNamespace',
+      metadata: { name: APP, namespace: APP },
+      spec: { placement: { clusterSelector: {} } },
+    });
     await post(fed('federatedconfigmaps'), {
       apiVersion: 'types.kubefed.io/v1beta1',
       kind: 'FederatedConfigMap',
@@ -284,7 +316,16 @@ describe('migrate karmada from a real KubeFed host', { timeout: 600_000 }, () =>
     const items = (JSON.parse(result.stdout) as { items: KubeObject[] }).items;
     assert.deepEqual(
       items.map(({ kind, metadata }) => `${kind} ${metadata.name}`),
-      [`Namespace ${APP}`, `ClusterPropagationPolicy ${APP}-namespace`, 'ConfigMap settings', 'PropagationPolicy settings-configmap', 'OverridePolicy settings-configmap', 'Namespace karmada-cluster', `Secret ${MEMBER}`, `Cluster ${MEMBER}`],
+      [
+        `Namespace ${APP}`,
+        `ClusterPropagationPolicy ${APP}-namespace`,
+        'ConfigMap settings',
+        'PropagationPolicy settings-configmap',
+        'OverridePolicy settings-configmap',
+        'Namespace karmada-cluster',
+        `Secret ${MEMBER}`,
+        `Cluster ${MEMBER}`,
+      ],
     );
     const cluster = await getObject(env, HOST, `/apis/core.kubefed.io/v1beta1/namespaces/${NS}/kubefedclusters/${MEMBER}`);
     const kubefedSecret = await getObject(env, HOST, `/api/v1/namespaces/${NS}/secrets/${cluster.spec.secretRef.name}`);
@@ -300,7 +341,9 @@ describe('migrate karmada from a real KubeFed host', { timeout: 600_000 }, () =>
         await createForReal({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: object.metadata.namespace } });
         createdNamespaces.add(object.metadata.namespace);
       }
-      const { status, text } = await dryRunCreate(object.kind === 'Namespace' ? { ...object, metadata: { ...object.metadata, name: `${object.metadata.name}-dry` } } : object);
+      const { status, text } = await dryRunCreate(
+        object.kind === 'Namespace' ? { ...object, metadata: { ...object.metadata, name: `${object.metadata.name}-dry` } } : object,
+      );
       if (status !== 201) refused.push(`${object.kind} ${object.metadata.name}: ${status} ${text}`);
     }
     assert.deepEqual(refused, []);

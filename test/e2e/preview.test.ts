@@ -330,7 +330,11 @@ function stripDefault(actual: Json, predicted: Json, fields: string[], value: un
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Json)[key])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys((value as Json)[key])]),
+  );
 }
 
 /** The member object and the prediction for it, each without what the member cluster writes itself. */
@@ -356,7 +360,11 @@ function normalize(actual: Json, predicted: Json): { actual: Json; predicted: Js
 // --- predictions and reality ---------------------------------------------------------------------
 
 interface PreviewJson {
-  clusters: Array<{ name: string; ready: boolean; items: Array<{ action: string; source: { kind: string; namespace: string; name: string }; object: Json | null; warnings: string[] }> }>;
+  clusters: Array<{
+    name: string;
+    ready: boolean;
+    items: Array<{ action: string; source: { kind: string; namespace: string; name: string }; object: Json | null; warnings: string[] }>;
+  }>;
   errors: Array<{ source: { kind: string; namespace: string; name: string }; cluster: string | null; reason: string; message: string }>;
 }
 
@@ -380,7 +388,8 @@ function predictions(outputs: PreviewJson[]): { objects: Map<string, Map<string,
       }
     }
     for (const error of output.errors) {
-      if (inCorpus(error.source.namespace)) errors.push(`${error.source.kind} ${error.source.namespace}/${error.source.name} ${error.cluster ?? '(all)'} ${error.reason}`);
+      if (inCorpus(error.source.namespace))
+        errors.push(`${error.source.kind} ${error.source.namespace}/${error.source.name} ${error.cluster ?? '(all)'} ${error.reason}`);
     }
   }
   return { objects, errors: errors.sort(), actions: actions.sort() };
@@ -403,7 +412,8 @@ async function memberState(): Promise<Map<string, Map<string, Json>>> {
       for (const ns of namespaces) objects.set(objectKey({ ...ns, kind: 'Namespace' }), { apiVersion: 'v1', kind: 'Namespace', ...ns });
       for (const { kind, apiPath } of MEMBER_KINDS) {
         for (const namespace of NAMESPACES) {
-          for (const item of await listJson(cluster, apiPath(namespace))) objects.set(objectKey({ ...item, kind }), { apiVersion: kind === 'Deployment' ? 'apps/v1' : 'v1', kind, ...item });
+          for (const item of await listJson(cluster, apiPath(namespace)))
+            objects.set(objectKey({ ...item, kind }), { apiVersion: kind === 'Deployment' ? 'apps/v1' : 'v1', kind, ...item });
         }
       }
       state.set(cluster, objects);
@@ -423,7 +433,11 @@ const FEDERATED_PATHS: Record<string, string> = {
 async function recordedFailures(federated: Json[]): Promise<string[] | undefined> {
   const lines: string[] = [];
   for (const object of federated) {
-    const current = await getObject(env, HOST, `/apis/types.kubefed.io/v1beta1/namespaces/${object.metadata.namespace}/${FEDERATED_PATHS[object.kind]}/${object.metadata.name}`);
+    const current = await getObject(
+      env,
+      HOST,
+      `/apis/types.kubefed.io/v1beta1/namespaces/${object.metadata.namespace}/${FEDERATED_PATHS[object.kind]}/${object.metadata.name}`,
+    );
     const status = current?.status;
     if (status?.observedGeneration !== current?.metadata.generation) return undefined;
     const condition = (status.conditions ?? []).find((entry: Json) => entry.type === 'Propagation');
@@ -473,14 +487,21 @@ describe(`preview predicts what KubeFed propagates (${MEMBERS.length} member clu
   let dir: string;
   let manifests: Json[];
   let offline: PreviewJson;
-  const clusterFlags = MEMBERS.flatMap((cluster) => ['--cluster', `${cluster}:${Object.entries(labelsOf(cluster)).map(([k, v]) => `${k}=${v}`).join(',')}`]);
+  const clusterFlags = MEMBERS.flatMap((cluster) => [
+    '--cluster',
+    `${cluster}:${Object.entries(labelsOf(cluster))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',')}`,
+  ]);
 
   before(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'kfc-e2e-preview-'));
     for (const cluster of MEMBERS) {
       const join = await kubefedctl(env, ['join', cluster, ...base, '--error-on-existing=false', '--wait=90s']);
       assert.equal(join.code, 0, describeRun(join));
-      const labelled = await env.adminRequest(HOST, 'PATCH', `/apis/core.kubefed.io/v1beta1/namespaces/${NS}/kubefedclusters/${cluster}`, { metadata: { labels: labelsOf(cluster) } });
+      const labelled = await env.adminRequest(HOST, 'PATCH', `/apis/core.kubefed.io/v1beta1/namespaces/${NS}/kubefedclusters/${cluster}`, {
+        metadata: { labels: labelsOf(cluster) },
+      });
       assert.equal(labelled.status, 200, labelled.text);
     }
     // KubeFed reads cluster labels from its informer cache: let the label updates reach it before any placement is computed.
@@ -497,7 +518,9 @@ describe(`preview predicts what KubeFed propagates (${MEMBERS.length} member clu
     // Federated objects carry KubeFed's finalizer: the namespaces go once KubeFed removed their member objects.
     let since = Date.now();
     // KubeFed v0.10.0 computes placement to delete, so an invalid selector would keep its finalizer forever.
-    await env.adminRequest(HOST, 'PATCH', `/apis/types.kubefed.io/v1beta1/namespaces/${A}/federatedconfigmaps/bad-selector`, { spec: { placement: { clusterSelector: null, clusters: [] } } });
+    await env.adminRequest(HOST, 'PATCH', `/apis/types.kubefed.io/v1beta1/namespaces/${A}/federatedconfigmaps/bad-selector`, {
+      spec: { placement: { clusterSelector: null, clusters: [] } },
+    });
     for (const namespace of NAMESPACES) await env.adminRequest(HOST, 'DELETE', `/api/v1/namespaces/${namespace}`);
     for (const namespace of NAMESPACES) await waitForNamespaceGone(env, HOST, namespace).catch(() => undefined);
     step('host namespaces deleted', since);
@@ -575,7 +598,9 @@ describe(`preview predicts what KubeFed propagates (${MEMBERS.length} member clu
     assert.deepEqual(live.errors, predictions([offline]).errors);
     const one = await runPreview(['federateddeployment', 'web', '-n', A, '--live', ...base]);
     assert.deepEqual(
-      one.json.clusters.map((cluster) => `${cluster.name}: ${cluster.items.map((item) => `${item.action} replicas=${item.object?.spec?.replicas}`).join(', ')}`),
+      one.json.clusters.map(
+        (cluster) => `${cluster.name}: ${cluster.items.map((item) => `${item.action} replicas=${item.object?.spec?.replicas}`).join(', ')}`,
+      ),
       MEMBERS.map((cluster) => `${cluster}: unchanged replicas=${live.objects.get(cluster)!.get(`Deployment ${A}/web`)?.spec?.replicas}`),
     );
   });

@@ -16,7 +16,8 @@ const APP = `kfc-promote-${process.pid}`;
 const ING = `kfc-ingress-${process.pid}`;
 const base = ['--kubeconfig', env.kubeconfig, '--host-cluster-context', HOST];
 const KUBEFED_CONFIG = `/apis/core.kubefed.io/v1beta1/namespaces/${NS}/kubefedconfigs/kubefed`;
-const FEDERATED = (plural: string, namespace: string, name?: string) => `/apis/types.kubefed.io/v1beta1/namespaces/${namespace}/${plural}${name ? `/${name}` : ''}`;
+const FEDERATED = (plural: string, namespace: string, name?: string) =>
+  `/apis/types.kubefed.io/v1beta1/namespaces/${namespace}/${plural}${name ? `/${name}` : ''}`;
 
 async function create(cluster: string, path: string, body: unknown): Promise<any> {
   const response = await env.adminRequest(cluster, 'POST', path, body);
@@ -86,8 +87,18 @@ describe('promote and federate --annotations=overrides against KubeFed', { timeo
   test('promote adopts a Deployment, its ConfigMap and a Service running in the member, in place', async () => {
     // What runs in the member today, created there directly (the host has no namespace APP).
     await create(MEMBER, '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: APP, labels: { team: 'shop' } } });
-    const configMap = await create(MEMBER, `/api/v1/namespaces/${APP}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { mode: 'fast' } });
-    const service = await create(MEMBER, `/api/v1/namespaces/${APP}/services`, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', labels: { app: 'web' } }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } });
+    const configMap = await create(MEMBER, `/api/v1/namespaces/${APP}/configmaps`, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'settings' },
+      data: { mode: 'fast' },
+    });
+    const service = await create(MEMBER, `/api/v1/namespaces/${APP}/services`, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web', labels: { app: 'web' } },
+      spec: { selector: { app: 'web' }, ports: [{ port: 80 }] },
+    });
     const deployment = await create(MEMBER, `/apis/apps/v1/namespaces/${APP}/deployments`, {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -95,7 +106,10 @@ describe('promote and federate --annotations=overrides against KubeFed', { timeo
       spec: {
         replicas: 2,
         selector: { matchLabels: { app: 'web' } },
-        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27', envFrom: [{ configMapRef: { name: 'settings' } }] }] } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'web', image: 'nginx:1.27', envFrom: [{ configMapRef: { name: 'settings' } }] }] },
+        },
       },
     });
     await env.waitFor(async () => (await replicaSets(MEMBER, APP)).length > 0, 60_000, { what: 'the ReplicaSet of web in the member' });
@@ -124,7 +138,20 @@ describe('promote and federate --annotations=overrides against KubeFed', { timeo
       // The Deployment with its ConfigMap, reading the member with the credentials KubeFed stores
       // for it: the kubeconfig has the host's context only.
       const hostOnly = writeKubeconfig([adminContext(env, HOST)]);
-      const promoted = await kubefedctl(env, ['promote', 'deployments.apps', 'web', '-n', APP, '--cluster', MEMBER, '--dependencies', '--kubeconfig', hostOnly, '--host-cluster-context', HOST]);
+      const promoted = await kubefedctl(env, [
+        'promote',
+        'deployments.apps',
+        'web',
+        '-n',
+        APP,
+        '--cluster',
+        MEMBER,
+        '--dependencies',
+        '--kubeconfig',
+        hostOnly,
+        '--host-cluster-context',
+        HOST,
+      ]);
       assert.equal(promoted.code, 0, describeRun(promoted));
       assert.match(promoted.stderr, /KubeFed will adopt Deployment .*changing:/, describeRun(promoted));
       assert.match(promoted.stdout, /federateddeployment\.types\.kubefed\.io\/web created/);
@@ -135,19 +162,26 @@ describe('promote and federate --annotations=overrides against KubeFed', { timeo
 
       // KubeFed adopts: the managed label appears on the running objects.
       for (const [what, path] of Object.entries(paths)) {
-        await env.waitFor(async () => (await getObject(env, MEMBER, path))?.metadata.labels?.['kubefed.io/managed'] === 'true', 90_000, { what: `KubeFed adopted the ${what}` });
+        await env.waitFor(async () => (await getObject(env, MEMBER, path))?.metadata.labels?.['kubefed.io/managed'] === 'true', 90_000, {
+          what: `KubeFed adopted the ${what}`,
+        });
       }
       const federatedDeployment = await getObject(env, HOST, FEDERATED('federateddeployments', APP, 'web'));
       assert.equal(federatedDeployment.metadata.annotations?.['kubefed.io/orphan'], undefined, 'the orphaning of the promotion was not ended');
       // Nothing else was placed: the other members have no such namespace from this promotion.
-      for (const other of MEMBERS.filter((m) => m !== MEMBER)) assert.equal(await getObject(env, other, paths.deployment), undefined, `${other} got the Deployment`);
+      for (const other of MEMBERS.filter((m) => m !== MEMBER))
+        assert.equal(await getObject(env, other, paths.deployment), undefined, `${other} got the Deployment`);
 
       // preview --live (the engine promote asked first) agrees that KubeFed has nothing left to do.
-      await env.waitFor(async () => {
-        const preview = await kubefedctl(env, ['preview', 'deployments.apps', 'web', '-n', APP, '--live', '-o', 'json', ...base]);
-        const clusters = JSON.parse(preview.stdout || '{}').clusters as Array<{ name: string; items: Array<{ action: string }> }> | undefined;
-        return clusters?.find((cluster) => cluster.name === MEMBER)?.items[0]?.action === 'unchanged';
-      }, 60_000, { what: `preview --live showing the adopted Deployment unchanged in ${MEMBER}` });
+      await env.waitFor(
+        async () => {
+          const preview = await kubefedctl(env, ['preview', 'deployments.apps', 'web', '-n', APP, '--live', '-o', 'json', ...base]);
+          const clusters = JSON.parse(preview.stdout || '{}').clusters as Array<{ name: string; items: Array<{ action: string }> }> | undefined;
+          return clusters?.find((cluster) => cluster.name === MEMBER)?.items[0]?.action === 'unchanged';
+        },
+        60_000,
+        { what: `preview --live showing the adopted Deployment unchanged in ${MEMBER}` },
+      );
 
       // Later changes to the template reach the member.
       await patch(HOST, FEDERATED('federateddeployments', APP, 'web'), { spec: { template: { spec: { replicas: 3 } } } });
@@ -171,14 +205,18 @@ describe('promote and federate --annotations=overrides against KubeFed', { timeo
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
       metadata: { name: 'web', annotations: { 'nginx.ingress.kubernetes.io/rewrite-target': '/', 'example.com/owner': 'team-a' } },
-      spec: { rules: [{ host: 'web.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] },
+      spec: {
+        rules: [{ host: 'web.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }],
+      },
     });
     const federated = await kubefedctl(env, ['federate', 'namespace', ING, '--contents', '--annotations=overrides', ...base]);
     assert.equal(federated.code, 0, describeRun(federated));
     assert.doesNotMatch(federated.stderr, /will not appear in the template/);
     const annotationsIn = async (member: string) => (await getObject(env, member, `${ingressPath}/web`))?.metadata.annotations;
     for (const member of MEMBERS) {
-      await env.waitFor(async () => (await annotationsIn(member))?.['example.com/owner'] === 'team-a', 90_000, { what: `the Ingress with its annotations in ${member}` });
+      await env.waitFor(async () => (await annotationsIn(member))?.['example.com/owner'] === 'team-a', 90_000, {
+        what: `the Ingress with its annotations in ${member}`,
+      });
       assert.equal((await annotationsIn(member))['nginx.ingress.kubernetes.io/rewrite-target'], '/');
     }
 
@@ -188,7 +226,9 @@ describe('promote and federate --annotations=overrides against KubeFed', { timeo
     assert.equal(again.code, 0, describeRun(again));
     assert.match(again.stdout, /updated/);
     for (const member of MEMBERS) {
-      await env.waitFor(async () => (await annotationsIn(member))?.['example.com/owner'] === 'team-b', 90_000, { what: `the updated annotations in ${member}` });
+      await env.waitFor(async () => (await annotationsIn(member))?.['example.com/owner'] === 'team-b', 90_000, {
+        what: `the updated annotations in ${member}`,
+      });
       const annotations = await annotationsIn(member);
       assert.equal(annotations['example.com/tier'], 'edge');
       assert.equal(annotations['nginx.ingress.kubernetes.io/rewrite-target'], '/');
@@ -196,7 +236,11 @@ describe('promote and federate --annotations=overrides against KubeFed', { timeo
     // preview --live agrees: nothing left to do in any member.
     const preview = await kubefedctl(env, ['preview', 'ingresses.networking.k8s.io', 'web', '-n', ING, '--live', '-o', 'json', ...base]);
     assert.equal(preview.code, 0, describeRun(preview));
-    const clusters = (JSON.parse(preview.stdout) as { clusters: Array<{ name: string; items: Array<{ action: string; object: { metadata: { annotations?: Record<string, string> } } | null }> }> }).clusters;
+    const clusters = (
+      JSON.parse(preview.stdout) as {
+        clusters: Array<{ name: string; items: Array<{ action: string; object: { metadata: { annotations?: Record<string, string> } } | null }> }>;
+      }
+    ).clusters;
     for (const member of MEMBERS) {
       const item = clusters.find((cluster) => cluster.name === member)?.items[0];
       assert.equal(item?.action, 'unchanged', `${member}\n${describeRun(preview)}`);

@@ -70,7 +70,9 @@ function controllerPid(): number {
 
 /** A change to the federated ConfigMap made now reaches the member: KubeFed's sync controller works. */
 async function assertPropagates(value: string, detail: string): Promise<void> {
-  const patch = await env.adminRequest(HOST, 'PATCH', `${FED}/namespaces/${APP}/federatedconfigmaps/settings`, { spec: { template: { data: { rotation: value } } } });
+  const patch = await env.adminRequest(HOST, 'PATCH', `${FED}/namespaces/${APP}/federatedconfigmaps/settings`, {
+    spec: { template: { data: { rotation: value } } },
+  });
   assert.equal(patch.status, 200, patch.text);
   await env.waitFor(async () => (await getObject(env, MEMBER, `/api/v1/namespaces/${APP}/configmaps/settings`))?.data?.rotation === value, 60_000, {
     what: `KubeFed propagates rotation=${value} to ${MEMBER}\n${detail}`,
@@ -86,8 +88,16 @@ async function assertRotated(old: { hostSecret: string; token: string }, pid: nu
   const now = await credentialsInUse();
   assert.notEqual(now.hostSecret, old.hostSecret, `the KubeFedCluster names a new Secret\n${detail}`);
   assert.notEqual(now.token, old.token, `a new token\n${detail}`);
-  assert.deepEqual((await tokenSecrets()).map((s) => s.token === now.token), [true], `exactly one token Secret left, the one in use\n${detail}`);
-  assert.deepEqual(await listNames(env, HOST, `/api/v1/namespaces/${NS}/secrets?labelSelector=kubefed.io/cluster-name=${MEMBER}`), [`${NS}/${now.hostSecret}`], `one host Secret, the one in use\n${detail}`);
+  assert.deepEqual(
+    (await tokenSecrets()).map((s) => s.token === now.token),
+    [true],
+    `exactly one token Secret left, the one in use\n${detail}`,
+  );
+  assert.deepEqual(
+    await listNames(env, HOST, `/api/v1/namespaces/${NS}/secrets?labelSelector=kubefed.io/cluster-name=${MEMBER}`),
+    [`${NS}/${now.hostSecret}`],
+    `one host Secret, the one in use\n${detail}`,
+  );
   await assertRevoked(old.token, detail);
   assert.equal(await statusWith(now.token), 200, `the new token works\n${detail}`);
   await env.waitFor(async () => isReady(await getObject(env, HOST, KFC_PATH)), 30_000, { what: `KubeFed reports ${MEMBER} Ready\n${detail}` });
@@ -115,7 +125,13 @@ describe('rotate-credentials against KubeFed', { skip: needsHarness, timeout: 1_
     certDir = mkdtempSync(path.join(os.tmpdir(), 'kfc-rotate-proxy-'));
     const servers: Record<string, string> = {};
     for (const cluster of [HOST, MEMBER]) {
-      const proxy = await startFaultProxy({ upstream: env.server(cluster), upstreamCa: env.caPem(cluster)!, ...(await issueProxyCert(env.state!.clusters[cluster]!, certDir)), plan, label: cluster });
+      const proxy = await startFaultProxy({
+        upstream: env.server(cluster),
+        upstreamCa: env.caPem(cluster)!,
+        ...(await issueProxyCert(env.state!.clusters[cluster]!, certDir)),
+        plan,
+        label: cluster,
+      });
       proxies.push(proxy);
       servers[cluster] = proxy.url;
     }
@@ -127,8 +143,24 @@ describe('rotate-credentials against KubeFed', { skip: needsHarness, timeout: 1_
     // Something KubeFed keeps propagating to the member throughout.
     for (const [p, body] of [
       ['/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: APP } }],
-      [`${FED}/namespaces/${APP}/federatednamespaces`, { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: APP, namespace: APP }, spec: { placement: { clusters: [{ name: MEMBER }] } } }],
-      [`${FED}/namespaces/${APP}/federatedconfigmaps`, { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedConfigMap', metadata: { name: 'settings', namespace: APP }, spec: { template: { data: { rotation: 'none' } }, placement: { clusters: [{ name: MEMBER }] } } }],
+      [
+        `${FED}/namespaces/${APP}/federatednamespaces`,
+        {
+          apiVersion: 'types.kubefed.io/v1beta1',
+          kind: 'FederatedNamespace',
+          metadata: { name: APP, namespace: APP },
+          spec: { placement: { clusters: [{ name: MEMBER }] } },
+        },
+      ],
+      [
+        `${FED}/namespaces/${APP}/federatedconfigmaps`,
+        {
+          apiVersion: 'types.kubefed.io/v1beta1',
+          kind: 'FederatedConfigMap',
+          metadata: { name: 'settings', namespace: APP },
+          spec: { template: { data: { rotation: 'none' } }, placement: { clusters: [{ name: MEMBER }] } },
+        },
+      ],
     ] as const) {
       const created = await env.adminRequest(HOST, 'POST', p, body);
       assert.equal(created.status, 201, created.text);
@@ -169,7 +201,12 @@ describe('rotate-credentials against KubeFed', { skip: needsHarness, timeout: 1_
     const shapes = cleanWrites.map((w) => w.replace(/\/[^/]*$/, '/*'));
     assert.deepEqual(
       [...shapes.slice(0, 3), ...shapes.slice(3).sort()],
-      [`${MEMBER} POST /api/v1/namespaces/${NS}/*`, `${HOST} POST /api/v1/namespaces/${NS}/*`, `${HOST} PATCH /apis/core.kubefed.io/v1beta1/namespaces/${NS}/kubefedclusters/*`, ...[`${MEMBER} DELETE /api/v1/namespaces/${NS}/secrets/*`, `${HOST} DELETE /api/v1/namespaces/${NS}/secrets/*`].sort()],
+      [
+        `${MEMBER} POST /api/v1/namespaces/${NS}/*`,
+        `${HOST} POST /api/v1/namespaces/${NS}/*`,
+        `${HOST} PATCH /apis/core.kubefed.io/v1beta1/namespaces/${NS}/kubefedclusters/*`,
+        ...[`${MEMBER} DELETE /api/v1/namespaces/${NS}/secrets/*`, `${HOST} DELETE /api/v1/namespaces/${NS}/secrets/*`].sort(),
+      ],
       `new token, new host Secret, the switch, then the old token and host Secret\n${detail}`,
     );
     await assertRotated(old, pid, detail);
@@ -219,5 +256,3 @@ describe('rotate-credentials against KubeFed', { skip: needsHarness, timeout: 1_
     assert.equal(controllerPid(), pid);
   });
 });
-
-

@@ -28,7 +28,9 @@ const status = (...args: string[]) => cli('status', 'FederatedDeployment', 'web'
 
 /** Overrides per cluster of the FederatedDeployment (JSON patches of the member object). */
 async function setOverrides(overrides: Record<string, Array<{ op?: string; path: string; value: unknown }>>): Promise<void> {
-  const response = await env.adminRequest(HOST, 'PATCH', FDEPLOY, { spec: { overrides: Object.entries(overrides).map(([clusterName, clusterOverrides]) => ({ clusterName, clusterOverrides })) } });
+  const response = await env.adminRequest(HOST, 'PATCH', FDEPLOY, {
+    spec: { overrides: Object.entries(overrides).map(([clusterName, clusterOverrides]) => ({ clusterName, clusterOverrides })) },
+  });
   assert.equal(response.status, 200, response.text);
 }
 
@@ -46,16 +48,33 @@ describe('status --members against real members', { skip: MEMBERS.length < 2 && 
     }
     for (const [path, body] of [
       ['/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: APP } }],
-      [`${FED}/namespaces/${APP}/federatednamespaces`, { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: APP, namespace: APP }, spec: { placement: { clusters: MEMBERS.map((name) => ({ name })) } } }],
-      [`${FED}/namespaces/${APP}/federateddeployments`, {
-        apiVersion: 'types.kubefed.io/v1beta1',
-        kind: 'FederatedDeployment',
-        metadata: { name: 'web', namespace: APP },
-        spec: {
-          template: { spec: { replicas: 0, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'registry.invalid/web:1' }] } } } },
-          placement: { clusters: MEMBERS.map((name) => ({ name })) },
+      [
+        `${FED}/namespaces/${APP}/federatednamespaces`,
+        {
+          apiVersion: 'types.kubefed.io/v1beta1',
+          kind: 'FederatedNamespace',
+          metadata: { name: APP, namespace: APP },
+          spec: { placement: { clusters: MEMBERS.map((name) => ({ name })) } },
         },
-      }],
+      ],
+      [
+        `${FED}/namespaces/${APP}/federateddeployments`,
+        {
+          apiVersion: 'types.kubefed.io/v1beta1',
+          kind: 'FederatedDeployment',
+          metadata: { name: 'web', namespace: APP },
+          spec: {
+            template: {
+              spec: {
+                replicas: 0,
+                selector: { matchLabels: { app: 'web' } },
+                template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'registry.invalid/web:1' }] } },
+              },
+            },
+            placement: { clusters: MEMBERS.map((name) => ({ name })) },
+          },
+        },
+      ],
     ] as const) {
       const created = await env.adminRequest(HOST, 'POST', path, body);
       assert.equal(created.status, 201, created.text);
@@ -79,7 +98,12 @@ describe('status --members against real members', { skip: MEMBERS.length < 2 && 
       90_000,
       { what: 'status --members --check passes with replicas 0 everywhere' },
     );
-    for (const member of MEMBERS) assert.match(done.stdout, new RegExp(`^${member} +rolled-out +(\\d+)/\\1 +0/0 +0/0 +0/0 +deployment "web" successfully rolled out$`, 'm'), describeRun(done));
+    for (const member of MEMBERS)
+      assert.match(
+        done.stdout,
+        new RegExp(`^${member} +rolled-out +(\\d+)/\\1 +0/0 +0/0 +0/0 +deployment "web" successfully rolled out$`, 'm'),
+        describeRun(done),
+      );
     const viaContexts = await status('--check', '--member-context', `${C2}=${C2}`, '--member-context', `${C3}=${C3}`, '-o', 'json');
     assert.equal(viaContexts.code, 0, describeRun(viaContexts));
     assert.equal(JSON.parse(viaContexts.stdout).ok, true);
@@ -93,17 +117,42 @@ describe('status --members against real members', { skip: MEMBERS.length < 2 && 
     await env.waitFor(async () => (await memberDeployment(C3))?.status?.updatedReplicas === 2, 60_000, { what: `${C3} made 2 (Pending) replicas` });
     const check = await status('--check');
     assert.equal(check.code, 1, describeRun(check));
-    assert.match(check.stdout, new RegExp(`^${C3} +progressing +\\d+/\\d+ +2/2 +0/2 +0/2 +Waiting for deployment "web" rollout to finish: 0 of 2 updated replicas are available\\.\\.\\.$`, 'm'), describeRun(check));
+    assert.match(
+      check.stdout,
+      new RegExp(
+        `^${C3} +progressing +\\d+/\\d+ +2/2 +0/2 +0/2 +Waiting for deployment "web" rollout to finish: 0 of 2 updated replicas are available\\.\\.\\.$`,
+        'm',
+      ),
+      describeRun(check),
+    );
     assert.match(check.stdout, new RegExp(`^${C2} +rolled-out `, 'm'));
-    assert.equal(check.stderr, `error: status check failed: cluster "${C3}": Waiting for deployment "web" rollout to finish: 0 of 2 updated replicas are available...\n`);
+    assert.equal(
+      check.stderr,
+      `error: status check failed: cluster "${C3}": Waiting for deployment "web" rollout to finish: 0 of 2 updated replicas are available...\n`,
+    );
 
     // A timeout names the member that has not rolled out, and only it.
     const timedOut = await status('--wait=3s');
     assert.equal(timedOut.code, 1, describeRun(timedOut));
-    assert.match(timedOut.stderr, new RegExp(`^error: not every member rolled out within 3s: cluster "${C3}": Waiting for deployment "web" rollout to finish`, 'm'));
+    assert.match(
+      timedOut.stderr,
+      new RegExp(`^error: not every member rolled out within 3s: cluster "${C3}": Waiting for deployment "web" rollout to finish`, 'm'),
+    );
     assert.doesNotMatch(timedOut.stderr, new RegExp(`cluster "${C2}"`));
 
-    const waiting = startKubefedctl(['status', 'FederatedDeployment', 'web', '-n', APP, '--members', '--wait=120s', '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig]);
+    const waiting = startKubefedctl([
+      'status',
+      'FederatedDeployment',
+      'web',
+      '-n',
+      APP,
+      '--members',
+      '--wait=120s',
+      '--host-cluster-context',
+      HOST,
+      '--kubeconfig',
+      env.kubeconfig,
+    ]);
     const started = Date.now();
     let ended: number | undefined;
     void waiting.result.then(() => (ended = Date.now()));
@@ -128,7 +177,10 @@ describe('status --members against real members', { skip: MEMBERS.length < 2 && 
       ],
     });
     await env.waitFor(
-      async () => ((await memberDeployment(C3))?.status?.conditions ?? []).some((c: { type: string; reason: string }) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded'),
+      async () =>
+        ((await memberDeployment(C3))?.status?.conditions ?? []).some(
+          (c: { type: string; reason: string }) => c.type === 'Progressing' && c.reason === 'ProgressDeadlineExceeded',
+        ),
       90_000,
       { what: `the deployment controller of ${C3} reports ProgressDeadlineExceeded` },
     );
@@ -137,7 +189,10 @@ describe('status --members against real members', { skip: MEMBERS.length < 2 && 
     assert.equal(stuck.code, 1, describeRun(stuck));
     assert.ok(Date.now() - started < 30_000, 'a stuck rollout ends the wait without waiting for the timeout');
     assert.match(stuck.stdout, new RegExp(`^${C3} +stuck +.*deployment "web" exceeded its progress deadline$`, 'm'), describeRun(stuck));
-    assert.match(stuck.stderr, new RegExp(`^error: not every member rolled out within 60s: cluster "${C3}": deployment "web" exceeded its progress deadline$`, 'm'));
+    assert.match(
+      stuck.stderr,
+      new RegExp(`^error: not every member rolled out within 60s: cluster "${C3}": deployment "web" exceeded its progress deadline$`, 'm'),
+    );
 
     await setOverrides({});
   });

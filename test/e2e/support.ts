@@ -77,7 +77,9 @@ export async function listNames(env: E2eEnv, cluster: string, apiPath: string): 
   const response = await env.adminRequest(cluster, 'GET', apiPath);
   if (response.status === 404) return [];
   assert.equal(response.status, 200, `GET ${apiPath} on ${cluster}: ${response.text}`);
-  return (response.body.items as Array<{ metadata: { name: string; namespace?: string } }>).map((i) => (i.metadata.namespace ? `${i.metadata.namespace}/` : '') + i.metadata.name).sort();
+  return (response.body.items as Array<{ metadata: { name: string; namespace?: string } }>)
+    .map((i) => (i.metadata.namespace ? `${i.metadata.namespace}/` : '') + i.metadata.name)
+    .sort();
 }
 
 /** What join/unjoin can touch, as name lists: equal snapshots mean nothing changed. */
@@ -88,7 +90,10 @@ export async function snapshot(env: E2eEnv, host: string, member: string, namesp
     [`${member} secrets`, listNames(env, member, `/api/v1/namespaces/${namespace}/secrets`)],
     [`${member} clusterroles`, listNames(env, member, `/apis/rbac.authorization.k8s.io/v1/clusterroles?labelSelector=${MANAGED}`)],
     [`${member} clusterrolebindings`, listNames(env, member, `/apis/rbac.authorization.k8s.io/v1/clusterrolebindings?labelSelector=${MANAGED}`)],
-    [`${member} kubefed clusterroles`, listNames(env, member, '/apis/rbac.authorization.k8s.io/v1/clusterroles').then((n) => n.filter((x) => x.startsWith('kubefed-controller-manager:')))],
+    [
+      `${member} kubefed clusterroles`,
+      listNames(env, member, '/apis/rbac.authorization.k8s.io/v1/clusterroles').then((n) => n.filter((x) => x.startsWith('kubefed-controller-manager:'))),
+    ],
     [`${member} roles`, listNames(env, member, `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/roles`)],
     [`${host} secrets`, listNames(env, host, `/api/v1/namespaces/${namespace}/secrets`)],
     [`${host} kubefedclusters`, listNames(env, host, `/apis/core.kubefed.io/v1beta1/namespaces/${namespace}/kubefedclusters`)],
@@ -99,7 +104,9 @@ export async function snapshot(env: E2eEnv, host: string, member: string, namesp
 
 /** Waits until the member no longer shows a namespace that a rollback or unjoin deleted. */
 export async function waitForNamespaceGone(env: E2eEnv, cluster: string, namespace: string): Promise<void> {
-  await env.waitFor(async () => (await getObject(env, cluster, `/api/v1/namespaces/${namespace}`)) === undefined, 90_000, { what: `namespace ${namespace} deleted in ${cluster}` });
+  await env.waitFor(async () => (await getObject(env, cluster, `/api/v1/namespaces/${namespace}`)) === undefined, 90_000, {
+    what: `namespace ${namespace} deleted in ${cluster}`,
+  });
 }
 
 /** The token of a service-account token Secret, to check it never leaks. */
@@ -130,14 +137,27 @@ export async function limitedUser(env: E2eEnv, cluster: string, name: string, de
     if (created.status === 409) {
       const name = (body as { metadata: { name: string } }).metadata.name;
       const existing = await env.adminRequest(cluster, 'GET', `${apiPath}/${name}`);
-      const replaced = await env.adminRequest(cluster, 'PUT', `${apiPath}/${name}`, { ...(body as object), metadata: { ...(body as { metadata: object }).metadata, resourceVersion: existing.body.metadata.resourceVersion } });
+      const replaced = await env.adminRequest(cluster, 'PUT', `${apiPath}/${name}`, {
+        ...(body as object),
+        metadata: { ...(body as { metadata: object }).metadata, resourceVersion: existing.body.metadata.resourceVersion },
+      });
       assert.equal(replaced.status, 200, replaced.text);
     } else assert.equal(created.status, 201, created.text);
   };
   await put('/api/v1/namespaces/default/serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name } });
   await put(`/apis/${rbac}/v1/clusterroles`, { apiVersion: `${rbac}/v1`, kind: 'ClusterRole', metadata: { name }, rules });
-  await put(`/apis/${rbac}/v1/clusterrolebindings`, { apiVersion: `${rbac}/v1`, kind: 'ClusterRoleBinding', metadata: { name }, roleRef: { apiGroup: rbac, kind: 'ClusterRole', name }, subjects: [{ kind: 'ServiceAccount', name, namespace: 'default' }] });
-  const request = await env.adminRequest(cluster, 'POST', `/api/v1/namespaces/default/serviceaccounts/${name}/token`, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } });
+  await put(`/apis/${rbac}/v1/clusterrolebindings`, {
+    apiVersion: `${rbac}/v1`,
+    kind: 'ClusterRoleBinding',
+    metadata: { name },
+    roleRef: { apiGroup: rbac, kind: 'ClusterRole', name },
+    subjects: [{ kind: 'ServiceAccount', name, namespace: 'default' }],
+  });
+  const request = await env.adminRequest(cluster, 'POST', `/api/v1/namespaces/default/serviceaccounts/${name}/token`, {
+    apiVersion: 'authentication.k8s.io/v1',
+    kind: 'TokenRequest',
+    spec: { expirationSeconds: 3600 },
+  });
   assert.equal(request.status, 201, request.text);
   return request.body.status.token as string;
 }
@@ -175,7 +195,11 @@ export function startKubefedctl(args: string[], opts: { env?: Record<string, str
     if (v === undefined) delete childEnv[k];
     else childEnv[k] = v;
   }
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'kubefedctl.js'), ...args], { cwd: REPO_ROOT, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'kubefedctl.js'), ...args], {
+    cwd: REPO_ROOT,
+    env: childEnv,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout!.on('data', (b: Buffer) => out.push(b));

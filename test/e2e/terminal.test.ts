@@ -38,16 +38,27 @@ describe('at a terminal, against KubeFed', { timeout: 900_000, skip: !HAS_SCRIPT
     t.diagnostic(`the final screen:\n${run.screen.join('\n')}`);
     assert.equal(run.code, 0, `${run.raw}\n--- the KubeFed controller's last lines about ${MEMBER}:\n${kubefedLogAbout(MEMBER)}`);
     assert.equal(run.cursorHidden, false);
-    assert.deepEqual(run.rows.filter((row) => SPINNER_FRAMES.test(row)), [], run.rows.join('\n'));
+    assert.deepEqual(
+      run.rows.filter((row) => SPINNER_FRAMES.test(row)),
+      [],
+      run.rows.join('\n'),
+    );
     assert.ok(run.rows.includes(`Waiting up to 90s for KubeFed to report cluster "${MEMBER}" Ready; its conditions as they change:`), run.rows.join('\n'));
     const conditions = run.rows.filter((row) => row.startsWith(`  KubeFedCluster "${MEMBER}": `));
     assert.ok(conditions.length >= 1, run.rows.join('\n'));
-    assert.match(conditions[conditions.length - 1]!, /Ready=True \(ClusterReady: \/healthz responded with ok\)/, 'the last change is the one that ended the wait');
+    assert.match(
+      conditions[conditions.length - 1]!,
+      /Ready=True \(ClusterReady: \/healthz responded with ok\)/,
+      'the last change is the one that ended the wait',
+    );
     assert.equal(new Set(conditions).size, conditions.length, 'a change is shown once, not at every probe');
     const done = run.rows.findIndex((row) => row.startsWith(`✔ Cluster "${MEMBER}": joined, Ready`));
     assert.ok(done >= 0, run.rows.join('\n'));
     assert.equal(run.rows[done + 1], `kubefedcluster.core.kubefed.io/${MEMBER} joined, Ready`);
-    assert.ok(run.rows.some((row) => row.startsWith('  kubefedctl federate namespace <namespace> --contents --host-cluster-context')), 'the next step');
+    assert.ok(
+      run.rows.some((row) => row.startsWith('  kubefedctl federate namespace <namespace> --contents --host-cluster-context')),
+      'the next step',
+    );
   });
 
   test(`federate --contents of ${COUNT} objects: the plan, a bar that reaches 100%, a summary of what the host holds`, async (t) => {
@@ -55,14 +66,22 @@ describe('at a terminal, against KubeFed', { timeout: 900_000, skip: !HAS_SCRIPT
     for (let start = 1; start <= COUNT - 1; start += 20) {
       await Promise.all(
         Array.from({ length: Math.min(20, COUNT - start) }, (_, i) =>
-          env.adminRequest(HOST, 'POST', `/api/v1/namespaces/${APP}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `settings-${start + i}` }, data: { index: String(start + i) } }),
+          env.adminRequest(HOST, 'POST', `/api/v1/namespaces/${APP}/configmaps`, {
+            apiVersion: 'v1',
+            kind: 'ConfigMap',
+            metadata: { name: `settings-${start + i}` },
+            data: { index: String(start + i) },
+          }),
         ),
       );
     }
     const run = await runInTerminal(['federate', 'namespace', APP, '--contents', ...base], { env: { HOME: home }, timeoutMs: 150_000 });
     t.diagnostic(`the last rows:\n${run.screen.slice(-4).join('\n')}`);
     assert.equal(run.code, 0, run.raw);
-    assert.deepEqual(run.rows.filter((row) => SPINNER_FRAMES.test(row)), []);
+    assert.deepEqual(
+      run.rows.filter((row) => SPINNER_FRAMES.test(row)),
+      [],
+    );
     assert.ok(run.rows.indexOf('Plan (nothing is written yet):') >= 0);
     const bars = run.rows.filter((row) => /Federating .*%/.test(row));
     assert.equal(bars.length, 1, run.rows.join('\n'));
@@ -79,7 +98,11 @@ describe('at a terminal, against KubeFed', { timeout: 900_000, skip: !HAS_SCRIPT
 function kubefedLogAbout(cluster: string): string {
   try {
     const log = readFileSync(path.join(E2E_DIR, 'logs', 'kubefed-controller-manager.log'), 'utf8');
-    return log.split('\n').filter((line) => line.includes(`"${cluster}"`) || line.includes(` ${cluster}`)).slice(-15).join('\n');
+    return log
+      .split('\n')
+      .filter((line) => line.includes(`"${cluster}"`) || line.includes(` ${cluster}`))
+      .slice(-15)
+      .join('\n');
   } catch (error) {
     return `(no log: ${(error as Error).message})`;
   }

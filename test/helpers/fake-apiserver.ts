@@ -131,7 +131,13 @@ const PATCH_TYPES: Record<string, PatchType> = {
   'application/strategic-merge-patch+json': 'strategic',
 };
 
-async function handle(cluster: WatchableFakeCluster, request: http.IncomingMessage, body: string, response: http.ServerResponse, options: ServeOptions): Promise<void> {
+async function handle(
+  cluster: WatchableFakeCluster,
+  request: http.IncomingMessage,
+  body: string,
+  response: http.ServerResponse,
+  options: ServeOptions,
+): Promise<void> {
   assert.equal(request.headers.authorization, `Bearer ${FAKE_TOKEN}`, 'the CLI sends the kubeconfig token');
   const url = new URL(request.url ?? '/', 'http://fake');
   const query = url.searchParams;
@@ -150,7 +156,8 @@ async function handle(cluster: WatchableFakeCluster, request: http.IncomingMessa
         return found ? send(response, 200, found) : send(response, 404, status(404, 'NotFound', `${gvr.resource} "${name}" not found`));
       }
       const listOptions = { namespace, labelSelector: query.get('labelSelector') ?? undefined, fieldSelector: query.get('fieldSelector') ?? undefined };
-      if (query.get('watch') === '1' || query.get('watch') === 'true') return watch(cluster, gvr, listOptions, Number(query.get('resourceVersion') ?? 0), response);
+      if (query.get('watch') === '1' || query.get('watch') === 'true')
+        return watch(cluster, gvr, listOptions, Number(query.get('resourceVersion') ?? 0), response);
       const { items, resourceVersion } = await cluster.list(gvr, listOptions);
       return send(response, 200, { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion }, items });
     }
@@ -159,17 +166,29 @@ async function handle(cluster: WatchableFakeCluster, request: http.IncomingMessa
     case 'PUT':
       return send(response, 200, await cluster.update(gvr, JSON.parse(body) as KubeObject, dryRun));
     case 'PATCH':
-      return send(response, 200, await cluster.patch(gvr, name!, namespace, JSON.parse(body), PATCH_TYPES[request.headers['content-type'] ?? ''] ?? 'merge', dryRun));
+      return send(
+        response,
+        200,
+        await cluster.patch(gvr, name!, namespace, JSON.parse(body), PATCH_TYPES[request.headers['content-type'] ?? ''] ?? 'merge', dryRun),
+      );
     case 'DELETE': {
       const deleted = await cluster.delete(gvr, name!, namespace, dryRun);
-      return deleted ? send(response, 200, status(200, '', 'deleted', 'Success')) : send(response, 404, status(404, 'NotFound', `${gvr.resource} "${name}" not found`));
+      return deleted
+        ? send(response, 200, status(200, '', 'deleted', 'Success'))
+        : send(response, 404, status(404, 'NotFound', `${gvr.resource} "${name}" not found`));
     }
     default:
       return send(response, 405, status(405, 'MethodNotAllowed', `${method} is not supported`));
   }
 }
 
-function watch(cluster: WatchableFakeCluster, gvr: GroupVersionResource, listOptions: { namespace?: string | undefined; fieldSelector?: string | undefined; labelSelector?: string | undefined }, afterSeq: number, response: http.ServerResponse): void {
+function watch(
+  cluster: WatchableFakeCluster,
+  gvr: GroupVersionResource,
+  listOptions: { namespace?: string | undefined; fieldSelector?: string | undefined; labelSelector?: string | undefined },
+  afterSeq: number,
+  response: http.ServerResponse,
+): void {
   response.writeHead(200, { 'content-type': 'application/json' });
   const unsubscribe = cluster.subscribe(afterSeq, (entry) => {
     if (entry.gvr.group !== gvr.group || entry.gvr.resource !== gvr.resource || !matchesListOptions(entry.event.object, listOptions)) return;

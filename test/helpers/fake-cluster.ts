@@ -30,15 +30,7 @@ import { BUILTIN_API_GROUPS, BUILTIN_API_RESOURCES, offlineTypeResources } from 
 import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
 import { GVR, qualifiedResource } from '../../src/core/gvr.js';
 import { type GroupVersionResource, type KubeObject, isPlainObject, splitApiVersion } from '../../src/core/types.js';
-import {
-  AlreadyExistsError,
-  ClusterApiError,
-  ConfigError,
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  TimeoutError,
-} from '../../src/errors.js';
+import { AlreadyExistsError, ClusterApiError, ConfigError, ConflictError, ForbiddenError, NotFoundError, TimeoutError } from '../../src/errors.js';
 import { errorFromResponse } from '../../src/cluster/api-errors.js';
 import { Readable } from 'node:stream';
 
@@ -63,7 +55,9 @@ export const WRITE_VERBS: ReadonlySet<FakeVerb> = new Set(['create', 'update', '
 
 /** "create customresourcedefinitions federateddeployments.types.kubefed.io", "patch federatedtypeconfigs kube-federation-system/x (dry run)". */
 export function describeRequest(request: FakeRequest): string {
-  const target = request.gvr ? `${request.gvr.resource}${request.name !== undefined ? ` ${request.namespace ? `${request.namespace}/` : ''}${request.name}` : request.namespace ? ` -n ${request.namespace}` : ''}` : (request.path ?? '');
+  const target = request.gvr
+    ? `${request.gvr.resource}${request.name !== undefined ? ` ${request.namespace ? `${request.namespace}/` : ''}${request.name}` : request.namespace ? ` -n ${request.namespace}` : ''}`
+    : (request.path ?? '');
   return `${request.verb} ${target}${request.dryRun ? ' (dry run)' : ''}`.trimEnd();
 }
 
@@ -109,7 +103,9 @@ export function builtinOpenApiV2(): Record<string, unknown> {
     const prefix = `io.k8s.api.${entry.group === '' ? 'core' : entry.group.replace(/\.k8s\.io$/, '').replace(/\./g, '')}.${entry.version}.${entry.kind}`;
     definitions[`${prefix}Spec`] = {
       type: 'object',
-      properties: entry.scalable ? { replicas: { type: 'integer', format: 'int32' }, minReadySeconds: { type: 'integer', format: 'int32' } } : { other: { type: 'string' } },
+      properties: entry.scalable
+        ? { replicas: { type: 'integer', format: 'int32' }, minReadySeconds: { type: 'integer', format: 'int32' } }
+        : { other: { type: 'string' } },
     };
     definitions[prefix] = {
       type: 'object',
@@ -136,8 +132,20 @@ const DEFAULT_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'p
 type Listener = (gvr: GroupVersionResource, event: WatchEvent) => void;
 
 /** An error as the REST client raises it for an HTTP status. */
-export function apiError(status: number, message: string, options: { reason?: string; context?: string; verb?: string; target?: string } = {}): ClusterApiError {
-  const reasons: Record<number, string> = { 400: 'BadRequest', 403: 'Forbidden', 404: 'NotFound', 409: 'Conflict', 422: 'Invalid', 500: 'InternalError', 503: 'ServiceUnavailable' };
+export function apiError(
+  status: number,
+  message: string,
+  options: { reason?: string; context?: string; verb?: string; target?: string } = {},
+): ClusterApiError {
+  const reasons: Record<number, string> = {
+    400: 'BadRequest',
+    403: 'Forbidden',
+    404: 'NotFound',
+    409: 'Conflict',
+    422: 'Invalid',
+    500: 'InternalError',
+    503: 'ServiceUnavailable',
+  };
   const details = {
     context: options.context ?? 'fake',
     verb: options.verb ?? 'get',
@@ -179,7 +187,8 @@ export class FakeCluster implements ClusterClient {
     };
     this.#groups = structuredClone(options.groups ?? BUILTIN_API_GROUPS.map((group) => ({ ...group, versions: [...group.versions] })));
     this.#resources = structuredClone(
-      options.resources ?? BUILTIN_API_RESOURCES.map(({ scalable: _scalable, ...resource }) => ({ ...resource, shortNames: [...resource.shortNames], verbs: DEFAULT_VERBS })),
+      options.resources ??
+        BUILTIN_API_RESOURCES.map(({ scalable: _scalable, ...resource }) => ({ ...resource, shortNames: [...resource.shortNames], verbs: DEFAULT_VERBS })),
     );
     this.#raw.set('/openapi/v2', builtinOpenApiV2());
     for (const [path, value] of Object.entries(options.raw ?? {})) this.#raw.set(path, value);
@@ -217,7 +226,12 @@ export class FakeCluster implements ClusterClient {
   /** What Kubernetes' controllers put in every new namespace (at once here; moments later on a real server). */
   #populateNamespace(namespace: string): void {
     this.put(SERVICE_ACCOUNTS, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace } });
-    this.put(CONFIG_MAPS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt', namespace }, data: { 'ca.crt': `CA of ${this.contextName}` } });
+    this.put(CONFIG_MAPS, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'kube-root-ca.crt', namespace },
+      data: { 'ca.crt': `CA of ${this.contextName}` },
+    });
   }
 
   /**
@@ -310,7 +324,15 @@ export class FakeCluster implements ClusterClient {
             group: 'core.kubefed.io',
             names: { kind, plural, ...(shortNames.length > 0 ? { shortNames } : {}) },
             scope,
-            versions: [{ name: 'v1beta1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } }, subresources: { status: {} } }],
+            versions: [
+              {
+                name: 'v1beta1',
+                served: true,
+                storage: true,
+                schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+                subresources: { status: {} },
+              },
+            ],
           },
         },
       );
@@ -382,7 +404,14 @@ export class FakeCluster implements ClusterClient {
 
   async create(gvr: GroupVersionResource, object: KubeObject, options?: WriteOptions): Promise<KubeObject> {
     const namespace = object.metadata.namespace;
-    const request: FakeRequest = { verb: 'create', gvr, name: object.metadata.name, namespace, body: structuredClone(object), dryRun: options?.serverDryRun === true };
+    const request: FakeRequest = {
+      verb: 'create',
+      gvr,
+      name: object.metadata.name,
+      namespace,
+      body: structuredClone(object),
+      dryRun: options?.serverDryRun === true,
+    };
     await this.#begin(request);
     this.#requireServed(gvr, 'create');
     this.#requireNamespace(gvr, namespace, 'create');
@@ -391,13 +420,20 @@ export class FakeCluster implements ClusterClient {
     this.#requireValidName(gvr, object.kind, name);
     this.#requireNotTerminating(gvr, object.kind, name, namespace);
     if (this.peek(gvr, name, namespace) !== undefined) {
-      throw apiError(409, `${qualifiedResource(gvr)} "${name}" already exists`, { reason: 'AlreadyExists', context: this.contextName, verb: 'create', target: name });
+      throw apiError(409, `${qualifiedResource(gvr)} "${name}" already exists`, {
+        reason: 'AlreadyExists',
+        context: this.contextName,
+        verb: 'create',
+        target: name,
+      });
     }
     const created = structuredClone(object);
     created.metadata.name = name;
     created.metadata.generation = 1;
     delete created.metadata.resourceVersion;
-    const result = request.dryRun ? { ...created, metadata: { ...created.metadata, uid: 'dry-run', creationTimestamp: FIXED_TIMESTAMP } } : this.put(gvr, created);
+    const result = request.dryRun
+      ? { ...created, metadata: { ...created.metadata, uid: 'dry-run', creationTimestamp: FIXED_TIMESTAMP } }
+      : this.put(gvr, created);
     if (!request.dryRun) await this.#react(request);
     return result;
   }
@@ -419,11 +455,15 @@ export class FakeCluster implements ClusterClient {
       });
     }
     if (sentVersion !== undefined && sentVersion !== existing.metadata.resourceVersion) {
-      throw apiError(409, `Operation cannot be fulfilled on ${qualifiedResource(gvr)} "${name}": the object has been modified; please apply your changes to the latest version and try again`, {
-        context: this.contextName,
-        verb: 'update',
-        target: name,
-      });
+      throw apiError(
+        409,
+        `Operation cannot be fulfilled on ${qualifiedResource(gvr)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
+        {
+          context: this.contextName,
+          verb: 'update',
+          target: name,
+        },
+      );
     }
     const updated = structuredClone(object);
     // The status subresource: a PUT of the object leaves status alone.
@@ -438,13 +478,21 @@ export class FakeCluster implements ClusterClient {
     return result;
   }
 
-  async patch(gvr: GroupVersionResource, name: string, namespace: string | undefined, patch: unknown, type: PatchType, options?: WriteOptions): Promise<KubeObject> {
+  async patch(
+    gvr: GroupVersionResource,
+    name: string,
+    namespace: string | undefined,
+    patch: unknown,
+    type: PatchType,
+    options?: WriteOptions,
+  ): Promise<KubeObject> {
     const request: FakeRequest = { verb: 'patch', gvr, name, namespace, body: structuredClone(patch), patchType: type, dryRun: options?.serverDryRun === true };
     await this.#begin(request);
     this.#requireServed(gvr, 'patch');
     const existing = this.#requireExisting(gvr, name, namespace, 'patch');
     const patched = (type === 'json' ? applyJsonPatch(existing, patch) : applyMergePatch(existing, patch)) as KubeObject;
-    if (!isPlainObject(patched) || !isPlainObject(patched.metadata)) throw apiError(422, 'the patch removed metadata', { context: this.contextName, verb: 'patch', target: name });
+    if (!isPlainObject(patched) || !isPlainObject(patched.metadata))
+      throw apiError(422, 'the patch removed metadata', { context: this.contextName, verb: 'patch', target: name });
     patched.metadata.name = name;
     patched.metadata.uid = existing.metadata.uid;
     patched.metadata.generation = nextGeneration(existing, patched);
@@ -454,7 +502,12 @@ export class FakeCluster implements ClusterClient {
     return result;
   }
 
-  async delete(gvr: GroupVersionResource, name: string, namespace?: string, options?: WriteOptions & { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan' }): Promise<boolean> {
+  async delete(
+    gvr: GroupVersionResource,
+    name: string,
+    namespace?: string,
+    options?: WriteOptions & { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan' },
+  ): Promise<boolean> {
     const request: FakeRequest = { verb: 'delete', gvr, name, namespace, dryRun: options?.serverDryRun === true };
     await this.#begin(request);
     if (!this.#isServed(gvr)) return false;
@@ -479,7 +532,11 @@ export class FakeCluster implements ClusterClient {
     return { items, resourceVersion: String(this.#resourceVersion) };
   }
 
-  async watchUntil<T>(gvr: GroupVersionResource, options: ListOptions & { timeoutMs: number; description: string }, until: (event: WatchEvent) => T | undefined): Promise<T> {
+  async watchUntil<T>(
+    gvr: GroupVersionResource,
+    options: ListOptions & { timeoutMs: number; description: string },
+    until: (event: WatchEvent) => T | undefined,
+  ): Promise<T> {
     const request: FakeRequest = { verb: 'watch', gvr, namespace: options.namespace, listOptions: { ...options }, dryRun: false };
     await this.#begin(request);
     this.#requireServed(gvr, 'watch');
@@ -504,7 +561,10 @@ export class FakeCluster implements ClusterClient {
       const listener: Listener = (eventGvr, event) => {
         if (sameResource(eventGvr, gvr) && matchesListOptions(event.object, options)) offer(structuredClone(event));
       };
-      const timer = setTimeout(() => finish({ error: new TimeoutError(`timed out after ${options.timeoutMs}ms waiting for ${options.description}`) }), options.timeoutMs);
+      const timer = setTimeout(
+        () => finish({ error: new TimeoutError(`timed out after ${options.timeoutMs}ms waiting for ${options.description}`) }),
+        options.timeoutMs,
+      );
       for (const object of this.all(gvr).filter((item) => matchesListOptions(item, options))) {
         offer({ type: 'ADDED', object });
         if (settled) return;
@@ -608,13 +668,15 @@ export class FakeCluster implements ClusterClient {
   }
 
   #requireServed(gvr: GroupVersionResource, verb: string): void {
-    if (!this.#isServed(gvr)) throw apiError(404, 'the server could not find the requested resource', { context: this.contextName, verb, target: qualifiedResource(gvr) });
+    if (!this.#isServed(gvr))
+      throw apiError(404, 'the server could not find the requested resource', { context: this.contextName, verb, target: qualifiedResource(gvr) });
   }
 
   #requireNamespace(gvr: GroupVersionResource, namespace: string | undefined, verb: string): void {
     const namespaced = this.#servedResources().find((entry) => entry.group === gvr.group && entry.name === gvr.resource)?.namespaced;
     if (!namespaced || namespace === undefined) return;
-    if (this.peek(NAMESPACES, namespace) === undefined) throw apiError(404, `namespaces "${namespace}" not found`, { context: this.contextName, verb, target: namespace });
+    if (this.peek(NAMESPACES, namespace) === undefined)
+      throw apiError(404, `namespaces "${namespace}" not found`, { context: this.contextName, verb, target: namespace });
   }
 
   #isBuiltin(gvr: GroupVersionResource): boolean {
@@ -625,7 +687,11 @@ export class FakeCluster implements ClusterClient {
   #requireValidName(gvr: GroupVersionResource, kind: string, name: string): void {
     const problem = nameProblem(gvr, name);
     if (problem === undefined) return;
-    throw apiError(422, `${kind} "${name}" is invalid: metadata.name: Invalid value: "${name}": ${problem}`, { context: this.contextName, verb: 'create', target: name });
+    throw apiError(422, `${kind} "${name}" is invalid: metadata.name: Invalid value: "${name}": ${problem}`, {
+      context: this.contextName,
+      verb: 'create',
+      target: name,
+    });
   }
 
   /** Admission refuses new objects in a namespace that is being deleted (403, as NamespaceLifecycle does). */
@@ -666,7 +732,9 @@ export function nameProblem(gvr: GroupVersionResource, name: string): string | u
     return /[/%]/.test(name) ? `may not contain '${name.includes('/') ? '/' : '%'}'` : undefined;
   }
   if (sameResource(gvr, NAMESPACES)) {
-    return name.length <= 63 && DNS1123_LABEL.test(name) ? undefined : "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
+    return name.length <= 63 && DNS1123_LABEL.test(name)
+      ? undefined
+      : "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
   }
   return name.length <= 253 && DNS1123_SUBDOMAIN.test(name)
     ? undefined
@@ -735,7 +803,16 @@ export function matchesListOptions(object: KubeObject, options: ListOptions): bo
     const match = /^([^=!]+?)\s*(==|=|!=)\s*(.*)$/.exec(term);
     if (!match) throw new Error(`fake: unsupported field selector term "${term}"`);
     const [, field, op, value] = match;
-    const actual = field === 'metadata.name' ? object.metadata.name : field === 'metadata.namespace' ? object.metadata.namespace : field === 'type' ? (typeof object.type === 'string' ? object.type : '') : undefined;
+    const actual =
+      field === 'metadata.name'
+        ? object.metadata.name
+        : field === 'metadata.namespace'
+          ? object.metadata.namespace
+          : field === 'type'
+            ? typeof object.type === 'string'
+              ? object.type
+              : ''
+            : undefined;
     if (actual === undefined && field !== 'metadata.namespace') throw new Error(`fake: unsupported field selector "${field}"`);
     if (op === '!=' ? actual === value : (actual ?? '') !== value) return false;
   }
@@ -743,7 +820,10 @@ export function matchesListOptions(object: KubeObject, options: ListOptions): bo
 }
 
 function splitSelector(selector: string | undefined): string[] {
-  return (selector ?? '').split(',').map((term) => term.trim()).filter(Boolean);
+  return (selector ?? '')
+    .split(',')
+    .map((term) => term.trim())
+    .filter(Boolean);
 }
 
 /** RFC 7386. */
@@ -762,8 +842,15 @@ export function applyJsonPatch(target: unknown, patch: unknown): unknown {
   if (!Array.isArray(patch)) throw apiError(400, 'a JSON patch must be an array of operations');
   let document = structuredClone(target);
   for (const operation of patch) {
-    if (!isPlainObject(operation) || typeof operation.op !== 'string' || typeof operation.path !== 'string') throw apiError(400, 'invalid JSON patch operation');
-    const tokens = operation.path === '' ? [] : operation.path.slice(1).split('/').map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'));
+    if (!isPlainObject(operation) || typeof operation.op !== 'string' || typeof operation.path !== 'string')
+      throw apiError(400, 'invalid JSON patch operation');
+    const tokens =
+      operation.path === ''
+        ? []
+        : operation.path
+            .slice(1)
+            .split('/')
+            .map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'));
     if (tokens.length === 0) {
       if (operation.op === 'test') continue;
       document = structuredClone(operation.value);
@@ -872,7 +959,8 @@ export function createFakeEnv(clusters: FakeCluster | FakeCluster[], options: Fa
   const env: CommandEnv = {
     ctx,
     settings,
-    ui: (uiOptions = {}) => createUi(ctx, { verbosity: settings.verbosity, quiet: settings.quiet, noColor: true, machineOutput: uiOptions.machineOutput ?? false }),
+    ui: (uiOptions = {}) =>
+      createUi(ctx, { verbosity: settings.verbosity, quiet: settings.quiet, noColor: true, machineOutput: uiOptions.machineOutput ?? false }),
     clusterAccess: async (kubeconfigFlag) => {
       clusterAccessCalls.push(kubeconfigFlag);
       return access;

@@ -23,12 +23,15 @@ export function joinHost(stepMs = 400): WatchableFakeCluster {
       [{ type: 'Ready', status: 'True', reason: 'ClusterReady', message: '/healthz responded with ok' }],
     ];
     steps.forEach((conditions, index) => {
-      setTimeout(() => {
-        if (!cluster.peek(GVR.kubefedClusters, name, KUBEFED_NS)) return;
-        cluster.modify(GVR.kubefedClusters, name, KUBEFED_NS, (kfc) => {
-          kfc.status = { conditions: conditions.map((c) => ({ ...c, lastProbeTime: new Date().toISOString() })) };
-        });
-      }, stepMs * (index + 1));
+      setTimeout(
+        () => {
+          if (!cluster.peek(GVR.kubefedClusters, name, KUBEFED_NS)) return;
+          cluster.modify(GVR.kubefedClusters, name, KUBEFED_NS, (kfc) => {
+            kfc.status = { conditions: conditions.map((c) => ({ ...c, lastProbeTime: new Date().toISOString() })) };
+          });
+        },
+        stepMs * (index + 1),
+      );
     });
   });
   return host;

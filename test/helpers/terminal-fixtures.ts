@@ -14,7 +14,10 @@ import { KUBEFED_NS } from './fake-kubefed.js';
  * Fake API servers for the tests of the enclosing describe (closed after them), each set with a
  * kubeconfig naming one context per cluster: `env` is the CLI's environment to reach them.
  */
-export function servedClusters(): { readonly dir: string; serve(clusters: WatchableFakeCluster[], options?: ServeOptions): Promise<{ env: Record<string, string>; servers: FakeApiServer[] }> } {
+export function servedClusters(): {
+  readonly dir: string;
+  serve(clusters: WatchableFakeCluster[], options?: ServeOptions): Promise<{ env: Record<string, string>; servers: FakeApiServer[] }>;
+} {
   let dir = '';
   const servers: FakeApiServer[] = [];
   before(() => {
@@ -48,8 +51,16 @@ export function hostWithNamespace(name: string, count: number): WatchableFakeClu
   host.add({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   const configMaps = Math.ceil((count - 1) * 0.7);
   const pad = (i: number) => String(i).padStart(4, '0');
-  for (let i = 1; i <= configMaps; i++) host.add({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `settings-${pad(i)}`, namespace: name }, data: { index: String(i) } });
-  for (let i = 1; i <= count - 1 - configMaps; i++) host.add({ apiVersion: 'v1', kind: 'Secret', metadata: { name: `secret-${pad(i)}`, namespace: name }, type: 'Opaque', data: { index: Buffer.from(String(i)).toString('base64') } });
+  for (let i = 1; i <= configMaps; i++)
+    host.add({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `settings-${pad(i)}`, namespace: name }, data: { index: String(i) } });
+  for (let i = 1; i <= count - 1 - configMaps; i++)
+    host.add({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: `secret-${pad(i)}`, namespace: name },
+      type: 'Opaque',
+      data: { index: Buffer.from(String(i)).toString('base64') },
+    });
   // What the cluster made itself: skipped, with their reasons in the plan.
   host.add(
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt', namespace: name }, data: { 'ca.crt': 'x' } },

@@ -74,7 +74,12 @@ export async function runInTerminal(args: readonly string[], options: TerminalOp
  * What a terminal of this size shows after `raw` was written to it. `lineDiscipline`: output that
  * did not pass through a pty, whose newlines the terminal driver would have made CR LF.
  */
-export async function emulate(raw: string, cols: number, rows: number, options: { lineDiscipline?: boolean } = {}): Promise<{ screen: string[]; rows: string[] }> {
+export async function emulate(
+  raw: string,
+  cols: number,
+  rows: number,
+  options: { lineDiscipline?: boolean } = {},
+): Promise<{ screen: string[]; rows: string[] }> {
   const terminal = new xterm.Terminal({ cols, rows, scrollback: 100_000, allowProposedApi: true, convertEol: options.lineDiscipline ?? false });
   await new Promise<void>((resolve) => terminal.write(raw, resolve));
   const buffer = terminal.buffer.active;
@@ -110,8 +115,15 @@ export function maskScreen(rows: readonly string[]): string {
 }
 
 /** The same command without a terminal: stdout and stderr are pipes. */
-export async function runPiped(args: readonly string[], env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function runPiped(
+  args: readonly string[],
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

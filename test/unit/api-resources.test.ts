@@ -56,7 +56,10 @@ describe('preferredResourceLists (ServerPreferredResources)', () => {
 
   test('drops subresources and fills group/version from the list', () => {
     const lists = preferredResourceLists(
-      snapshot([{ name: 'apps', preferredVersion: 'v1', versions: ['v1'] }], [res('apps', 'v1', 'deployments', 'Deployment'), res('apps', 'v1', 'deployments/scale', 'Scale')]),
+      snapshot(
+        [{ name: 'apps', preferredVersion: 'v1', versions: ['v1'] }],
+        [res('apps', 'v1', 'deployments', 'Deployment'), res('apps', 'v1', 'deployments/scale', 'Scale')],
+      ),
     );
     assert.deepEqual(lists, [{ group: 'apps', version: 'v1', resources: [res('apps', 'v1', 'deployments', 'Deployment')] }]);
   });
@@ -68,7 +71,13 @@ describe('preferredResourceLists (ServerPreferredResources)', () => {
         [res('x.io', 'v1', 'things', 'Thing'), res('x.io', 'v2', 'things', 'Thing')],
       ),
     );
-    assert.deepEqual(lists.map((list) => [list.version, list.resources.length]), [['v1', 0], ['v2', 1]]);
+    assert.deepEqual(
+      lists.map((list) => [list.version, list.resources.length]),
+      [
+        ['v1', 0],
+        ['v2', 1],
+      ],
+    );
   });
 });
 
@@ -78,7 +87,8 @@ describe('nameMatchesResource (the enable match rule)', () => {
     test(`"${name}" matches deployments.apps`, () => assert.equal(nameMatchesResource(name, deployments), true));
   }
   for (const name of ['deployment.apps', 'Deployment.apps', 'deployments.extensions', 'dep', 'apps']) {
-    test(`"${name}" does not match (kind.group and singular.group are not accepted, as in the Go tool)`, () => assert.equal(nameMatchesResource(name, deployments), false));
+    test(`"${name}" does not match (kind.group and singular.group are not accepted, as in the Go tool)`, () =>
+      assert.equal(nameMatchesResource(name, deployments), false));
   }
 });
 
@@ -110,7 +120,10 @@ describe('lookupApiResource', () => {
       () => lookupApiResource(withWidgets(), 'widget'),
       (error: unknown) => {
         assert.ok(error instanceof AmbiguousApiResourceError);
-        assert.equal(error.message, 'Multiple resources are matched by "widget": widgets.a.example.com, widgets.b.example.com. A group-qualified plural name must be provided.');
+        assert.equal(
+          error.message,
+          'Multiple resources are matched by "widget": widgets.a.example.com, widgets.b.example.com. A group-qualified plural name must be provided.',
+        );
         assert.deepEqual(error.candidates, ['widgets.a.example.com', 'widgets.b.example.com']);
         assert.equal(error.exitCode, EXIT_CODES.usage);
         assert.match(error.hint ?? '', /widgets\.a\.example\.com/);
@@ -124,35 +137,48 @@ describe('lookupApiResource', () => {
   test('--version only selects lists of that version, so only server-preferred versions can match', () => {
     assert.equal(lookupApiResource(withWidgets(), 'gadgets', { targetVersion: 'v1' }).resource.version, 'v1');
     assert.equal(lookupApiResource(withWidgets(), 'widgets.b.example.com', { targetVersion: 'v2' }).resource.version, 'v2');
-    assert.throws(() => lookupApiResource(withWidgets(), 'widgets.b.example.com', { targetVersion: 'v1' }), (error: unknown) => {
-      assert.ok(error instanceof ApiResourceNotFoundError);
-      assert.equal(error.message, 'Unable to find api resource named "widgets.b.example.com".');
-      assert.match(error.hint ?? '', /--version v1 only matches/);
-      return true;
-    });
+    assert.throws(
+      () => lookupApiResource(withWidgets(), 'widgets.b.example.com', { targetVersion: 'v1' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ApiResourceNotFoundError);
+        assert.equal(error.message, 'Unable to find api resource named "widgets.b.example.com".');
+        assert.match(error.hint ?? '', /--version v1 only matches/);
+        return true;
+      },
+    );
     // autoscaling/v1 is served, but horizontalpodautoscalers are preferred at v2.
     assert.throws(() => lookupApiResource(builtinDiscovery(), 'hpa', { targetVersion: 'v1' }), ApiResourceNotFoundError);
   });
 
   test('an unknown name is a usage error (exit 2) with the Go message and a hint', () => {
-    assert.throws(() => lookupApiResource(builtinDiscovery(), 'foo'), (error: unknown) => {
-      assert.ok(error instanceof ApiResourceNotFoundError);
-      assert.equal(error.message, 'Unable to find api resource named "foo".');
-      assert.equal(error.exitCode, EXIT_CODES.usage);
-      assert.match(error.hint ?? '', /kubectl api-resources/);
-      return true;
-    });
+    assert.throws(
+      () => lookupApiResource(builtinDiscovery(), 'foo'),
+      (error: unknown) => {
+        assert.ok(error instanceof ApiResourceNotFoundError);
+        assert.equal(error.message, 'Unable to find api resource named "foo".');
+        assert.equal(error.exitCode, EXIT_CODES.usage);
+        assert.match(error.hint ?? '', /kubectl api-resources/);
+        return true;
+      },
+    );
   });
 
   test('incomplete discovery: aggregated into the not-found error (exit 1), reported when the name still matched', () => {
-    const partial = { ...builtinDiscovery(), failures: [{ groupVersion: 'metrics.k8s.io/v1beta1', message: 'the server is currently unable to handle the request' }] };
-    const discoveryError = 'Error listing api resources: unable to retrieve the complete list of server APIs: metrics.k8s.io/v1beta1: the server is currently unable to handle the request';
-    assert.throws(() => lookupApiResource(partial, 'podmetrics'), (error: unknown) => {
-      assert.ok(error instanceof ApiResourceNotFoundError);
-      assert.equal(error.message, `[${discoveryError}, Unable to find api resource named "podmetrics".]`);
-      assert.equal(error.exitCode, EXIT_CODES.failure);
-      return true;
-    });
+    const partial = {
+      ...builtinDiscovery(),
+      failures: [{ groupVersion: 'metrics.k8s.io/v1beta1', message: 'the server is currently unable to handle the request' }],
+    };
+    const discoveryError =
+      'Error listing api resources: unable to retrieve the complete list of server APIs: metrics.k8s.io/v1beta1: the server is currently unable to handle the request';
+    assert.throws(
+      () => lookupApiResource(partial, 'podmetrics'),
+      (error: unknown) => {
+        assert.ok(error instanceof ApiResourceNotFoundError);
+        assert.equal(error.message, `[${discoveryError}, Unable to find api resource named "podmetrics".]`);
+        assert.equal(error.exitCode, EXIT_CODES.failure);
+        return true;
+      },
+    );
     assert.equal(lookupApiResource(partial, 'deploy').ignoredDiscoveryError, discoveryError);
     assert.equal(lookupApiResource(partial, 'cm').ignoredDiscoveryError, undefined, 'core matches return before the discovery error is looked at');
   });
@@ -160,11 +186,14 @@ describe('lookupApiResource', () => {
 
 describe('offline lookup', () => {
   test('names a type the table lacks with a hint that CRDs need a cluster', () => {
-    assert.throws(() => offlineTypeResources(defaultEnableTypeDirective('certificates.cert-manager.io')), (error: unknown) => {
-      assert.ok(error instanceof ApiResourceNotFoundError);
-      assert.match(error.hint ?? '', /--offline knows only the built-in API types of Kubernetes 1\.32/);
-      assert.match(error.hint ?? '', /CRDs and aggregated APIs need a cluster/);
-      return true;
-    });
+    assert.throws(
+      () => offlineTypeResources(defaultEnableTypeDirective('certificates.cert-manager.io')),
+      (error: unknown) => {
+        assert.ok(error instanceof ApiResourceNotFoundError);
+        assert.match(error.hint ?? '', /--offline knows only the built-in API types of Kubernetes 1\.32/);
+        assert.match(error.hint ?? '', /CRDs and aggregated APIs need a cluster/);
+        return true;
+      },
+    );
   });
 });

@@ -42,7 +42,10 @@ describe('stages in an ordered apply', () => {
     const applier = new Applier(new Map([['member', cluster]]), { dryRun: 'none', logger: SILENT_LOGGER });
     const started = performance.now();
     const results = await applier.applyInOrder([configMap('a', 1), configMap('b', 1), configMap('c', 1), configMap('d', 2)]);
-    assert.deepEqual(results.map((r) => (r.object?.metadata.name)), ['a', 'b', 'c', 'd']);
+    assert.deepEqual(
+      results.map((r) => r.object?.metadata.name),
+      ['a', 'b', 'c', 'd'],
+    );
     assert.equal(maxInFlight(), 3);
     // Two round trips, not four.
     assert.ok(performance.now() - started < 75, `took ${performance.now() - started} ms`);
@@ -60,7 +63,12 @@ describe('stages in an ordered apply', () => {
     cluster.failOn({ verb: 'create', name: 'b', error: apiError(403, 'configmaps "b" is forbidden', { reason: 'Forbidden' }) });
     const applier = new Applier(new Map([['member', cluster]]), { dryRun: 'none', logger: SILENT_LOGGER });
     await assert.rejects(applier.applyInOrder([configMap('a', 1), configMap('b', 1), configMap('c', 1), configMap('d', 2)]), /forbidden/);
-    const written = () => cluster.all(GVR.configMaps).map((o) => o.metadata.name).filter((name) => name !== 'kube-root-ca.crt').sort();
+    const written = () =>
+      cluster
+        .all(GVR.configMaps)
+        .map((o) => o.metadata.name)
+        .filter((name) => name !== 'kube-root-ca.crt')
+        .sort();
     assert.deepEqual(written(), ['a', 'c'], 'the stage settled; the next never started');
     const report = await applier.rollback();
     assert.equal(report.rolledBack.length, 2);

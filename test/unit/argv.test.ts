@@ -22,7 +22,19 @@ describe('pflag-style command lines', () => {
     assert.deepEqual(norm('join', '--dry-run=server', 'c2'), ['join', '--dry-run=server', 'c2']);
   });
   test('the flag table comes from the command tree', () => {
-    for (const name of ['error-on-existing', 'force', 'delete-crd', 'enable-type', 'contents', 'recursive', 'offline', 'quiet', 'color', 'logtostderr', 'one-output']) {
+    for (const name of [
+      'error-on-existing',
+      'force',
+      'delete-crd',
+      'enable-type',
+      'contents',
+      'recursive',
+      'offline',
+      'quiet',
+      'color',
+      'logtostderr',
+      'one-output',
+    ]) {
       assert.ok(TABLE.booleans.has(name), `${name} is a boolean flag`);
     }
     assert.deepEqual(Object.fromEntries(TABLE.presets), { 'dry-run': 'client', wait: '60s' });
@@ -42,7 +54,15 @@ describe('pflag-style command lines', () => {
   });
   test('subcommand flags before the subcommand move after it (the Go tool accepts them there)', () => {
     assert.deepEqual(norm('--kubeconfig', 'k', 'enable', 'deployments.apps'), ['enable', '--kubeconfig', 'k', 'deployments.apps']);
-    assert.deepEqual(norm('--v', '2', '--kubeconfig=k', 'orphaning-deletion', 'status', 'fdeploy', 'x'), ['--v', '2', 'orphaning-deletion', 'status', '--kubeconfig=k', 'fdeploy', 'x']);
+    assert.deepEqual(norm('--v', '2', '--kubeconfig=k', 'orphaning-deletion', 'status', 'fdeploy', 'x'), [
+      '--v',
+      '2',
+      'orphaning-deletion',
+      'status',
+      '--kubeconfig=k',
+      'fdeploy',
+      'x',
+    ]);
   });
   test('arguments after -- are left alone', () => {
     assert.deepEqual(norm('federate', '--', '--dry-run'), ['federate', '--', '--dry-run']);

@@ -21,7 +21,10 @@ describe('registering only the command that runs', () => {
 
   test('a command line gets its command alone, in full', () => {
     const program = createProgram(ctx, state(), {}, ['--kubeconfig', 'k', 'join', 'c2', '--host-cluster-context', 'c1']);
-    assert.deepEqual(program.commands.map((command) => command.name()), ['join']);
+    assert.deepEqual(
+      program.commands.map((command) => command.name()),
+      ['join'],
+    );
     assert.ok(program.commands[0]!.options.some((option) => option.long === '--error-on-existing'));
   });
 

@@ -6,7 +6,15 @@ import { describe, test } from 'node:test';
 import { completionTreeOf } from '../../src/cli/completion-tree.js';
 import { createProgram } from '../../src/cli/program.js';
 import { programNameOf, withProgramName } from '../../src/cli/program-name.js';
-import { type CompletionPlan, DIRECTIVE, describeDirective, descriptionsWanted, formatCompletionOutput, planCompletion, withDynamicCandidates } from '../../src/core/completion.js';
+import {
+  type CompletionPlan,
+  DIRECTIVE,
+  describeDirective,
+  descriptionsWanted,
+  formatCompletionOutput,
+  planCompletion,
+  withDynamicCandidates,
+} from '../../src/core/completion.js';
 
 const tree = completionTreeOf(
   createProgram(
@@ -21,7 +29,23 @@ const values = (result: CompletionPlan) => result.candidates.map((c) => c.value)
 describe('completion engine (Cobra getCompletions over the commander tree)', () => {
   test('a new word at the root: the visible commands, sorted, with help; no files', () => {
     const result = plan('');
-    assert.deepEqual(values(result), ['completion', 'disable', 'enable', 'federate', 'get', 'help', 'join', 'migrate', 'orphaning-deletion', 'preview', 'promote', 'rotate-credentials', 'status', 'unjoin', 'version']);
+    assert.deepEqual(values(result), [
+      'completion',
+      'disable',
+      'enable',
+      'federate',
+      'get',
+      'help',
+      'join',
+      'migrate',
+      'orphaning-deletion',
+      'preview',
+      'promote',
+      'rotate-credentials',
+      'status',
+      'unjoin',
+      'version',
+    ]);
     assert.equal(result.directive, DIRECTIVE.noFileComp);
     assert.equal(result.candidates.find((c) => c.value === 'get')?.description, 'Display the joined clusters');
     assert.equal(result.dynamic, undefined);
@@ -82,7 +106,11 @@ describe('completion engine (Cobra getCompletions over the commander tree)', () 
 
   test('the scope flags count wherever they stand, also before the command', () => {
     const result = plan('--kubeconfig', '/tmp/kc', 'unjoin', '--host-cluster-context=host', '--kubefed-namespace', 'kf', 'c2', '');
-    assert.deepEqual(result.dynamic, { source: 'clusters', scope: { kubeconfig: '/tmp/kc', hostClusterContext: 'host', kubefedNamespace: 'kf' }, exclude: ['c2'] });
+    assert.deepEqual(result.dynamic, {
+      source: 'clusters',
+      scope: { kubeconfig: '/tmp/kc', hostClusterContext: 'host', kubefedNamespace: 'kf' },
+      exclude: ['c2'],
+    });
     assert.equal(result.directive, DIRECTIVE.noFileComp);
   });
 
@@ -98,7 +126,11 @@ describe('completion engine (Cobra getCompletions over the commander tree)', () 
     assert.equal(plan('orphaning-deletion', 'enable', '').dynamic?.source, 'federated-types');
     assert.equal(plan('disable', '').dynamic?.source, 'type-configs');
     assert.equal(plan('federate', '').dynamic?.source, 'type-configs');
-    for (const words of [['version', ''], ['enable', ''], ['status', 'a', 'b', '']]) {
+    for (const words of [
+      ['version', ''],
+      ['enable', ''],
+      ['status', 'a', 'b', ''],
+    ]) {
       const result = plan(...words);
       assert.deepEqual(result.candidates, [], words.join(' '));
       assert.equal(result.directive, DIRECTIVE.noFileComp, `${words.join(' ')}: no file names either`);
@@ -131,10 +163,9 @@ describe('completion engine (Cobra getCompletions over the commander tree)', () 
 
   test('dynamic values are filtered by the word and leave out what is on the line', () => {
     const result = plan('unjoin', 'cluster2', 'cl');
-    assert.deepEqual(
-      withDynamicCandidates(result, [{ value: 'cluster2' }, { value: 'cluster3', description: 'Ready' }, { value: 'other' }]),
-      [{ value: 'cluster3', description: 'Ready' }],
-    );
+    assert.deepEqual(withDynamicCandidates(result, [{ value: 'cluster2' }, { value: 'cluster3', description: 'Ready' }, { value: 'other' }]), [
+      { value: 'cluster3', description: 'Ready' },
+    ]);
   });
 });
 
@@ -150,7 +181,10 @@ describe('the __complete protocol', () => {
   test('directive names as Cobra prints them on stderr', () => {
     assert.equal(describeDirective(0), 'ShellCompDirectiveDefault');
     assert.equal(describeDirective(6), 'ShellCompDirectiveNoSpace, ShellCompDirectiveNoFileComp');
-    assert.equal(describeDirective(63), 'ShellCompDirectiveError, ShellCompDirectiveNoSpace, ShellCompDirectiveNoFileComp, ShellCompDirectiveFilterFileExt, ShellCompDirectiveFilterDirs, ShellCompDirectiveKeepOrder');
+    assert.equal(
+      describeDirective(63),
+      'ShellCompDirectiveError, ShellCompDirectiveNoSpace, ShellCompDirectiveNoFileComp, ShellCompDirectiveFilterFileExt, ShellCompDirectiveFilterDirs, ShellCompDirectiveKeepOrder',
+    );
     assert.equal(describeDirective(64), 'ERROR: unexpected ShellCompDirective value: 64');
   });
   test('descriptions: __completeNoDesc, then KUBEFEDCTL_COMPLETION_DESCRIPTIONS, then COBRA_COMPLETION_DESCRIPTIONS', () => {
@@ -175,7 +209,10 @@ describe('the program name (kubectl plugin)', () => {
   });
   test('command lines in help and hints take the name; other mentions of kubefedctl stay', () => {
     const text = "Examples:\n  kubefedctl join foo\nSee 'kubefedctl --help'. The Go kubefedctl and kubefedctl get.";
-    assert.equal(withProgramName(text, 'kubectl kubefed', ['join', 'get']), "Examples:\n  kubectl kubefed join foo\nSee 'kubectl kubefed --help'. The Go kubefedctl and kubectl kubefed get.");
+    assert.equal(
+      withProgramName(text, 'kubectl kubefed', ['join', 'get']),
+      "Examples:\n  kubectl kubefed join foo\nSee 'kubectl kubefed --help'. The Go kubefedctl and kubectl kubefed get.",
+    );
     assert.equal(withProgramName(text, 'kubefedctl', ['join']), text);
   });
 });

@@ -25,7 +25,12 @@ const CLUSTERS = [
 
 function previewOf(federated: KubeObject, live?: (cluster: string) => LiveState | undefined) {
   // Namespaced objects go where their namespace is federated to as well.
-  const namespace: KubeObject = { apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedNamespace', metadata: { name: 'apps', namespace: 'apps' }, spec: { placement: { clusterSelector: {} } } };
+  const namespace: KubeObject = {
+    apiVersion: 'types.kubefed.io/v1beta1',
+    kind: 'FederatedNamespace',
+    metadata: { name: 'apps', namespace: 'apps' },
+    spec: { placement: { clusterSelector: {} } },
+  };
   const inputs = readPreviewInputs(
     [namespace, federated].map((object, index) => ({ object, source: 'test', document: index + 1, line: 1 })),
     { clusters: CLUSTERS },
@@ -55,7 +60,14 @@ describe('federate --annotations=overrides', () => {
     const live: KubeObject = {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
-      metadata: { name: 'web', namespace: 'apps', resourceVersion: '7', generation: 1, labels: { app: 'web', 'kubefed.io/managed': 'true' }, annotations: { old: 'x' } },
+      metadata: {
+        name: 'web',
+        namespace: 'apps',
+        resourceVersion: '7',
+        generation: 1,
+        labels: { app: 'web', 'kubefed.io/managed': 'true' },
+        annotations: { old: 'x' },
+      },
       spec: { rules: [{ host: 'web.example.com' }] },
     };
     const result = previewOf(object, () => ({ object: live, recordedVersion: 'gen:1' }));

@@ -22,19 +22,67 @@ function rng(seed: number) {
   return { next, int, pick };
 }
 
-const TRICKY_STRINGS = ['yes', 'no', 'on', 'OFF', 'y', 'n', '0644', '0x1F', '1e3', '1_000', '', 'null', '~', '.5', '+1', '-', 'true', '2001-12-14', '12:30', 'a: b', '- x', '#c', ' lead', 'trail ', 'multi\nline\n', 'tab\there', 'quote"s', "apo'strophe", 'ünïcødé', '@at', '*star', '&amp', '!bang', '%pct', '{x}', '[y]', '08', '1.10.2', '.inf', '<<'];
+const TRICKY_STRINGS = [
+  'yes',
+  'no',
+  'on',
+  'OFF',
+  'y',
+  'n',
+  '0644',
+  '0x1F',
+  '1e3',
+  '1_000',
+  '',
+  'null',
+  '~',
+  '.5',
+  '+1',
+  '-',
+  'true',
+  '2001-12-14',
+  '12:30',
+  'a: b',
+  '- x',
+  '#c',
+  ' lead',
+  'trail ',
+  'multi\nline\n',
+  'tab\there',
+  'quote"s',
+  "apo'strophe",
+  'ünïcødé',
+  '@at',
+  '*star',
+  '&amp',
+  '!bang',
+  '%pct',
+  '{x}',
+  '[y]',
+  '08',
+  '1.10.2',
+  '.inf',
+  '<<',
+];
 
 function randomValue(r: ReturnType<typeof rng>, depth: number): unknown {
   const choice = r.int(depth > 2 ? 5 : 8);
   switch (choice) {
-    case 0: return r.pick(TRICKY_STRINGS);
-    case 1: return `s${r.int(1000)}`;
-    case 2: return r.int(2) === 0 ? r.int(100000) - 50000 : Math.round(r.next() * 1e6) / 1e3;
-    case 3: return r.int(2) === 0;
-    case 4: return null;
-    case 5: case 6: {
+    case 0:
+      return r.pick(TRICKY_STRINGS);
+    case 1:
+      return `s${r.int(1000)}`;
+    case 2:
+      return r.int(2) === 0 ? r.int(100000) - 50000 : Math.round(r.next() * 1e6) / 1e3;
+    case 3:
+      return r.int(2) === 0;
+    case 4:
+      return null;
+    case 5:
+    case 6: {
       const object: Record<string, unknown> = {};
-      for (let i = r.int(4); i > 0; i--) object[r.int(3) === 0 ? r.pick(TRICKY_STRINGS.filter((s) => s !== '<<')) : `k${r.int(50)}`] = randomValue(r, depth + 1);
+      for (let i = r.int(4); i > 0; i--)
+        object[r.int(3) === 0 ? r.pick(TRICKY_STRINGS.filter((s) => s !== '<<')) : `k${r.int(50)}`] = randomValue(r, depth + 1);
       return object;
     }
     default:
@@ -64,7 +112,13 @@ function randomObject(r: ReturnType<typeof rng>, index: number): KubeObject {
   object.spec = spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? spec : { value: spec };
   const s = object.spec as Record<string, unknown>;
   if (type.kind === 'Service') {
-    if (r.int(2)) { s.clusterIP = 'None'; s.clusterIPs = ['None']; } else { s.clusterIP = '10.0.0.7'; s.clusterIPs = ['10.0.0.7']; }
+    if (r.int(2)) {
+      s.clusterIP = 'None';
+      s.clusterIPs = ['None'];
+    } else {
+      s.clusterIP = '10.0.0.7';
+      s.clusterIPs = ['10.0.0.7'];
+    }
     s.ports = [{ port: 80, nodePort: 30000 + r.int(2000) }, { port: 443 }];
   }
   if (type.kind === 'Namespace') s.finalizers = ['kubernetes'];
@@ -77,13 +131,19 @@ function randomObject(r: ReturnType<typeof rng>, index: number): KubeObject {
 /** What the template must be: the input minus what federate documents as removed. */
 function expectedTemplate(input: KubeObject): Record<string, unknown> {
   const copy = structuredClone(input) as Record<string, unknown> & { spec?: Record<string, unknown> };
-  delete copy.apiVersion; delete copy.kind; delete copy.status; delete copy.metadata;
+  delete copy.apiVersion;
+  delete copy.kind;
+  delete copy.status;
+  delete copy.metadata;
   if (input.metadata.labels && Object.keys(input.metadata.labels).length > 0) copy.metadata = { labels: input.metadata.labels };
   if (input.kind === 'Namespace') delete copy.spec!.finalizers;
   if (input.kind === 'ServiceAccount') delete copy.secrets;
   if (input.kind === 'Service') {
     for (const port of copy.spec!.ports as Array<Record<string, unknown>>) delete port.nodePort;
-    if (copy.spec!.clusterIP !== 'None') { delete copy.spec!.clusterIP; delete copy.spec!.clusterIPs; }
+    if (copy.spec!.clusterIP !== 'None') {
+      delete copy.spec!.clusterIP;
+      delete copy.spec!.clusterIPs;
+    }
   }
   return copy;
 }
@@ -95,10 +155,16 @@ describe('federate property test', () => {
       const inputs = Array.from({ length: 40 }, (_, i) => randomObject(r, i));
       const yamlStream = inputs.map((o) => toYaml(o)).join('---\n');
       const jsonText = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: inputs });
-      for (const [label, text] of [['yaml', yamlStream], ['json', jsonText]] as const) {
+      for (const [label, text] of [
+        ['yaml', yamlStream],
+        ['json', jsonText],
+      ] as const) {
         const { objects } = federateManifests([{ name: `input.${label}`, text }]);
         assert.equal(objects.length, inputs.length);
-        const reparsed = printYaml(objects).split(/^---\n/m).filter(Boolean).map((d) => parseYamlDocument(d, 'out') as KubeObject);
+        const reparsed = printYaml(objects)
+          .split(/^---\n/m)
+          .filter(Boolean)
+          .map((d) => parseYamlDocument(d, 'out') as KubeObject);
         const fromJson = (JSON.parse(printJson(objects)) as { items: KubeObject[] }).items;
         inputs.forEach((input, i) => {
           const expected = expectedTemplate(input);
@@ -119,7 +185,13 @@ describe('federate property test', () => {
 describe('federateObject ownership', () => {
   test('leaves the target untouched unless the caller hands it over', async () => {
     const { federateObject, defaultFederatedType } = await import('../../src/core/federate.js');
-    const target = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'n', labels: { a: 'b' } }, spec: { clusterIP: '10.0.0.1', ports: [{ port: 80, nodePort: 30000 }] }, status: {} };
+    const target = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 's', namespace: 'n', labels: { a: 'b' } },
+      spec: { clusterIP: '10.0.0.1', ports: [{ port: 80, nodePort: 30000 }] },
+      status: {},
+    };
     const copy = structuredClone(target);
     const kept = federateObject(target, defaultFederatedType('Service', true));
     assert.deepEqual(target, copy, 'target unchanged');

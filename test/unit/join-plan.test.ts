@@ -3,7 +3,16 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { type JoinSettings, type ObservedJoinState, type WriteOperation, checkHostConflicts, hostSecretWrite, kubefedClusterWrite, memberWrites, planJoinMember } from '../../src/core/join-plan.js';
+import {
+  type JoinSettings,
+  type ObservedJoinState,
+  type WriteOperation,
+  checkHostConflicts,
+  hostSecretWrite,
+  kubefedClusterWrite,
+  memberWrites,
+  planJoinMember,
+} from '../../src/core/join-plan.js';
 import { inStageOrder } from '../../src/core/plan.js';
 import { toYaml } from '../../src/core/yaml.js';
 import { assertGolden } from '../helpers/golden.js';
@@ -23,7 +32,10 @@ const base: JoinSettings = {
   insecureSkipTlsVerify: false,
 };
 const nothing: ObservedJoinState = { rbac: new Map() };
-const namespaceExists: ObservedJoinState = { rbac: new Map(), memberNamespace: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-federation-system', uid: 'u1' } } };
+const namespaceExists: ObservedJoinState = {
+  rbac: new Map(),
+  memberNamespace: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-federation-system', uid: 'u1' } },
+};
 
 function fullPlan(settings: JoinSettings, observed: ObservedJoinState): WriteOperation[] {
   checkHostConflicts(settings, observed);
@@ -36,15 +48,36 @@ function fullPlan(settings: JoinSettings, observed: ObservedJoinState): WriteOpe
 }
 
 const existingRbac = new Map([
-  ['clusterroles/kubefed-controller-manager:cluster2-cluster1', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'kubefed-controller-manager:cluster2-cluster1', resourceVersion: '7', labels: { keep: 'me' } }, rules: [] }],
-  ['clusterrolebindings/kubefed-controller-manager:cluster2-cluster1', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'kubefed-controller-manager:cluster2-cluster1', resourceVersion: '8' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'something-else' }, subjects: [] }],
+  [
+    'clusterroles/kubefed-controller-manager:cluster2-cluster1',
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'kubefed-controller-manager:cluster2-cluster1', resourceVersion: '7', labels: { keep: 'me' } },
+      rules: [],
+    },
+  ],
+  [
+    'clusterrolebindings/kubefed-controller-manager:cluster2-cluster1',
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'kubefed-controller-manager:cluster2-cluster1', resourceVersion: '8' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'something-else' },
+      subjects: [],
+    },
+  ],
 ]);
 
 const cases: Array<[string, JoinSettings, ObservedJoinState]> = [
   ['fresh-member-cluster-scope', base, nothing],
   ['host-joins-itself', { ...base, clusterName: 'cluster1', apiEndpoint: 'https://127.0.0.1:6443' }, namespaceExists],
   ['namespaced-scope', { ...base, scope: 'Namespaced' }, namespaceExists],
-  ['secret-name-insecure-proxy-ca-from-token', { ...base, secretName: 'creds', insecureSkipTlsVerify: true, proxyUrl: 'http://proxy:3128', kubeconfigCaBundle: undefined }, nothing],
+  [
+    'secret-name-insecure-proxy-ca-from-token',
+    { ...base, secretName: 'creds', insecureSkipTlsVerify: true, proxyUrl: 'http://proxy:3128', kubeconfigCaBundle: undefined },
+    nothing,
+  ],
   [
     'rejoin-without-error-on-existing',
     { ...base, errorOnExisting: false },
@@ -53,8 +86,18 @@ const cases: Array<[string, JoinSettings, ObservedJoinState]> = [
       serviceAccount: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'cluster2-cluster1', namespace: 'kube-federation-system' } },
       tokenSecret: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cluster2-cluster1', namespace: 'kube-federation-system' } },
       rbac: existingRbac,
-      kubefedCluster: { apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedCluster', metadata: { name: 'cluster2', namespace: 'kube-federation-system', labels: { region: 'eu' } }, spec: { apiEndpoint: 'https://old:6443', secretRef: { name: 'cluster2-old' }, disabledTLSValidations: ['*'] } },
-      hostSecret: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cluster2-old', namespace: 'kube-federation-system', resourceVersion: '3' }, data: { token: 'b2xk' } },
+      kubefedCluster: {
+        apiVersion: 'core.kubefed.io/v1beta1',
+        kind: 'KubeFedCluster',
+        metadata: { name: 'cluster2', namespace: 'kube-federation-system', labels: { region: 'eu' } },
+        spec: { apiEndpoint: 'https://old:6443', secretRef: { name: 'cluster2-old' }, disabledTLSValidations: ['*'] },
+      },
+      hostSecret: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'cluster2-old', namespace: 'kube-federation-system', resourceVersion: '3' },
+        data: { token: 'b2xk' },
+      },
     },
   ],
 ];
@@ -81,7 +124,10 @@ describe('join plan (golden)', () => {
     assert.deepEqual((healthCheck.object.rules as Array<{ verbs: string[] }>)[0]!.verbs, ['get']);
   });
   test('re-join reuses an identical host secret without writing it', () => {
-    const observed: ObservedJoinState = { rbac: new Map(), hostSecret: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'n' }, data: { token: TOKEN } } };
+    const observed: ObservedJoinState = {
+      rbac: new Map(),
+      hostSecret: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'n' }, data: { token: TOKEN } },
+    };
     assert.equal(hostSecretWrite({ ...base, errorOnExisting: false }, observed, TOKEN), undefined);
   });
 });
@@ -89,16 +135,28 @@ describe('join plan (golden)', () => {
 describe('join conflicts fail before any write, with the Go messages', () => {
   const sa = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'cluster2-cluster1' } };
   test('existing service account', () => {
-    assert.throws(() => memberWrites(base, { ...nothing, serviceAccount: sa }), /: service account: cluster2-cluster1 already exists in joining cluster: cluster2$/);
+    assert.throws(
+      () => memberWrites(base, { ...nothing, serviceAccount: sa }),
+      /: service account: cluster2-cluster1 already exists in joining cluster: cluster2$/,
+    );
   });
   test('existing cluster role', () => {
-    assert.throws(() => memberWrites(base, { rbac: existingRbac }), /cluster role for service account cluster2-cluster1 in joining cluster cluster2 already exists/);
+    assert.throws(
+      () => memberWrites(base, { rbac: existingRbac }),
+      /cluster role for service account cluster2-cluster1 in joining cluster cluster2 already exists/,
+    );
   });
   test('existing KubeFedCluster', () => {
-    assert.throws(() => checkHostConflicts(base, { ...nothing, kubefedCluster: { apiVersion: 'x', kind: 'KubeFedCluster', metadata: { name: 'cluster2' } } }), /federated cluster cluster2 already exists in host cluster/);
+    assert.throws(
+      () => checkHostConflicts(base, { ...nothing, kubefedCluster: { apiVersion: 'x', kind: 'KubeFedCluster', metadata: { name: 'cluster2' } } }),
+      /federated cluster cluster2 already exists in host cluster/,
+    );
   });
   test('existing named host secret', () => {
-    assert.throws(() => checkHostConflicts({ ...base, secretName: 'creds' }, { ...nothing, hostSecret: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds' } } }), /host cluster secret creds already exists/);
+    assert.throws(
+      () => checkHostConflicts({ ...base, secretName: 'creds' }, { ...nothing, hostSecret: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds' } } }),
+      /host cluster secret creds already exists/,
+    );
   });
 });
 
@@ -121,7 +179,9 @@ describe('names', () => {
 
 describe('the stages of the member writes', () => {
   const applied = (settings: JoinSettings, observed: ObservedJoinState) =>
-    inStageOrder(planJoinMember(settings, observed, 30_000)).map((op) => `${op.stage} ${op.verb} ${op.gvr.resource}${'object' in op ? ` ${op.object.metadata.name}` : 'name' in op ? ` ${op.name}` : ''}`);
+    inStageOrder(planJoinMember(settings, observed, 30_000)).map(
+      (op) => `${op.stage} ${op.verb} ${op.gvr.resource}${'object' in op ? ` ${op.object.metadata.name}` : 'name' in op ? ` ${op.name}` : ''}`,
+    );
 
   test('what an object needs comes a stage before it; the rest goes together', () => {
     assert.deepEqual(applied(base, nothing), [

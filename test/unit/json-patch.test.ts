@@ -53,8 +53,16 @@ const V4_CASES: Array<[string, string, string]> = [
   ['[ {"foo": ["bar","qux","baz"]}]', '[ { "op": "replace", "path": "/0/foo/0", "value": "bum"}]', '[ {"foo": ["bum","qux","baz"]}]'],
   // v4's compareJSON decodes into a map, so these two array documents were never really
   // compared there; the results are v5's (same code path: add inserts, copy of a scalar).
-  ['[ {"foo": ["bar","qux","baz"], "bar": ["qux","baz"]}]', '[ { "op": "copy", "from": "/0/foo/0", "path": "/0/bar/0"}]', '[ {"foo": ["bar","qux","baz"], "bar": ["bar", "qux", "baz"]}]'],
-  ['[ {"foo": ["bar","qux","baz"], "bar": ["qux","baz"]}]', '[ { "op": "copy", "from": "/0/foo/0", "path": "/0/bar"}]', '[ {"foo": ["bar","qux","baz"], "bar": "bar"}]'],
+  [
+    '[ {"foo": ["bar","qux","baz"], "bar": ["qux","baz"]}]',
+    '[ { "op": "copy", "from": "/0/foo/0", "path": "/0/bar/0"}]',
+    '[ {"foo": ["bar","qux","baz"], "bar": ["bar", "qux", "baz"]}]',
+  ],
+  [
+    '[ {"foo": ["bar","qux","baz"], "bar": ["qux","baz"]}]',
+    '[ { "op": "copy", "from": "/0/foo/0", "path": "/0/bar"}]',
+    '[ {"foo": ["bar","qux","baz"], "bar": "bar"}]',
+  ],
   [
     '[ { "foo": {"bar": ["qux","baz"]}, "baz": {"qux": "bum"}}]',
     '[ { "op": "copy", "from": "/0/foo/bar", "path": "/0/baz/bar"}]',
@@ -113,9 +121,19 @@ const V4_BAD_CASES: Array<[string, string]> = [
 
 /** TestCases for the test op: [doc, patch, passes, failedPath]. */
 const V4_TEST_OP_CASES: Array<[string, string, boolean, string]> = [
-  ['{ "baz": "qux", "foo": [ "a", 2, "c" ] }', '[ { "op": "test", "path": "/baz", "value": "qux" }, { "op": "test", "path": "/foo/1", "value": 2 } ]', true, ''],
+  [
+    '{ "baz": "qux", "foo": [ "a", 2, "c" ] }',
+    '[ { "op": "test", "path": "/baz", "value": "qux" }, { "op": "test", "path": "/foo/1", "value": 2 } ]',
+    true,
+    '',
+  ],
   ['{ "baz": "qux" }', '[ { "op": "test", "path": "/baz", "value": "bar" } ]', false, '/baz'],
-  ['{ "baz": "qux", "foo": ["a", 2, "c"] }', '[ { "op": "test", "path": "/baz", "value": "qux" }, { "op": "test", "path": "/foo/1", "value": "c" } ]', false, '/foo/1'],
+  [
+    '{ "baz": "qux", "foo": ["a", 2, "c"] }',
+    '[ { "op": "test", "path": "/baz", "value": "qux" }, { "op": "test", "path": "/foo/1", "value": "c" } ]',
+    false,
+    '/foo/1',
+  ],
   ['{ "baz": "qux" }', '[ { "op": "test", "path": "/foo", "value": 42 } ]', false, '/foo'],
   ['{ "baz": "qux" }', '[ { "op": "test", "path": "/foo", "value": null } ]', true, ''],
   ['{ "foo": null }', '[ { "op": "test", "path": "/foo", "value": null } ]', true, ''],
@@ -143,7 +161,12 @@ const EQUALITY_CASES: Array<[string, string, string, boolean]> = [
   ['ComparingNullTrue', '{"foo": null}', '{"foo": null}', true],
   ['ArrayOutOfOrderFalse', '["foo", "bar", "baz"]', '["bar", "baz", "foo"]', false],
   ['ArrayTrue', '["foo", "bar", "baz"]', '["foo", "bar", "baz"]', true],
-  ['NonStringTypesTrue', '{"int": 6, "bool": true, "float": 7.0, "string": "the_string", "null": null}', '{"int": 6, "bool": true, "float": 7.0, "string": "the_string", "null": null}', true],
+  [
+    'NonStringTypesTrue',
+    '{"int": 6, "bool": true, "float": 7.0, "string": "the_string", "null": null}',
+    '{"int": 6, "bool": true, "float": 7.0, "string": "the_string", "null": null}',
+    true,
+  ],
   ['NestedNullFalse', '{"foo": ["an", "array"], "bar": {"an": "object"}}', '{"foo": null, "bar": null}', false],
   ['NullCompareStringFalse', '"foo"', 'null', false],
   ['NullCompareIntFalse', '6', 'null', false],
@@ -194,12 +217,42 @@ const V5_CASES: Array<[string, string, string, boolean, boolean]> = [
   ['{ "baz": "qux", "foo": "bar" }', '[ { "op": "remove", "path": "/baz" } ]', '{ "foo": "bar" }', false, false],
   ['{ "foo": [ "bar", "qux", "baz" ] }', '[ { "op": "remove", "path": "/foo/1" } ]', '{ "foo": [ "bar", "baz" ] }', false, false],
   ['{ "foo": [ "bar", "qux", "baz" ] }', '[ { "op": "remove", "path": "/foo/-1" } ]', '{ "foo": [ "bar", "qux" ] }', false, false],
-  ['{ "foo": [ "bar", "qux", {"a": "abc", "b": "xyz" } ] }', '[ { "op": "remove", "path": "/foo/-1/a" } ]', '{ "foo": [ "bar", "qux", {"b": "xyz" } ] }', false, false],
+  [
+    '{ "foo": [ "bar", "qux", {"a": "abc", "b": "xyz" } ] }',
+    '[ { "op": "remove", "path": "/foo/-1/a" } ]',
+    '{ "foo": [ "bar", "qux", {"b": "xyz" } ] }',
+    false,
+    false,
+  ],
   ...V4_CASES.slice(6, 12).map(([d, p, r]): [string, string, string, boolean, boolean] => [d, p, r, false, false]),
-  ['{ "foo": [{"bar": [{"baz0": "123"}]}]}', '[ { "op": "add", "path": "/foo/0/bar/-", "value": {"baz1": "456"} } ]', '{ "foo": [{"bar": [{"baz0": "123"}, {"baz1": "456"}]}]}', true, true],
-  ['{ "foo": [{"bar": [{"baz0": "123"}]}]}', '[ { "op": "add", "path": "/foo/1/bar/0", "value": {"baz1": "456"} } ]', '{ "foo": [{"bar": [{"baz0": "123"}]}, {"bar": [{"baz1": "456"}]}]}', true, true],
-  ['{ "foo": [{"bar": [{"baz0": "123"}]}]}', '[ { "op": "add", "path": "/foo/1/bar/-1", "value": {"baz1": "456"} } ]', '{ "foo": [{"bar": [{"baz0": "123"}]}, {"bar": [{"baz1": "456"}]}]}', true, true],
-  ['{ "foo": [{"bar": [{"baz0": "123"}]}]}', '[ { "op": "add", "path": "/foo/1/bar/-", "value": {"baz1": "456"} } ]', '{ "foo": [{"bar": [{"baz0": "123"}]}, {"bar": [{"baz1": "456"}]}]}', true, true],
+  [
+    '{ "foo": [{"bar": [{"baz0": "123"}]}]}',
+    '[ { "op": "add", "path": "/foo/0/bar/-", "value": {"baz1": "456"} } ]',
+    '{ "foo": [{"bar": [{"baz0": "123"}, {"baz1": "456"}]}]}',
+    true,
+    true,
+  ],
+  [
+    '{ "foo": [{"bar": [{"baz0": "123"}]}]}',
+    '[ { "op": "add", "path": "/foo/1/bar/0", "value": {"baz1": "456"} } ]',
+    '{ "foo": [{"bar": [{"baz0": "123"}]}, {"bar": [{"baz1": "456"}]}]}',
+    true,
+    true,
+  ],
+  [
+    '{ "foo": [{"bar": [{"baz0": "123"}]}]}',
+    '[ { "op": "add", "path": "/foo/1/bar/-1", "value": {"baz1": "456"} } ]',
+    '{ "foo": [{"bar": [{"baz0": "123"}]}, {"bar": [{"baz1": "456"}]}]}',
+    true,
+    true,
+  ],
+  [
+    '{ "foo": [{"bar": [{"baz0": "123"}]}]}',
+    '[ { "op": "add", "path": "/foo/1/bar/-", "value": {"baz1": "456"} } ]',
+    '{ "foo": [{"bar": [{"baz0": "123"}]}, {"bar": [{"baz1": "456"}]}]}',
+    true,
+    true,
+  ],
   ...V4_CASES.slice(12, 15).map(([d, p, r]): [string, string, string, boolean, boolean] => [d, p, r, false, false]),
   ['{ "foo": ["bar"]}', '[ { "op": "replace", "path": "/foo/-1", "value": "baz"}]', '{ "foo": ["baz"]}', false, false],
   ['{ "foo": [{"bar": "x"}]}', '[ { "op": "replace", "path": "/foo/-1/bar", "value": "baz"}]', '{ "foo": [{"bar": "baz"}]}', false, false],
@@ -221,12 +274,24 @@ const V5_CASES: Array<[string, string, string, boolean, boolean]> = [
   ['{}', '[ { "op": "add", "path": "/a/b/0", "value": "hello" } ]', '{"a": {"b": ["hello"] } }', false, true],
   ['{}', '[ { "op": "add", "path": "/a/b/-1", "value": "hello" } ]', '{"a": {"b": ["hello"] } }', false, true],
   ['{}', '[ { "op": "add", "path": "/a/b/-1/c", "value": "hello" } ]', '{"a": {"b": [ { "c": "hello" } ] } }', false, true],
-  ['{"a": {"b": [ { "c": "whatever" } ] } }', '[ { "op": "add", "path": "/a/b/-1/c", "value": "hello" } ]', '{"a": {"b": [ { "c": "hello" } ] } }', false, true],
+  [
+    '{"a": {"b": [ { "c": "whatever" } ] } }',
+    '[ { "op": "add", "path": "/a/b/-1/c", "value": "hello" } ]',
+    '{"a": {"b": [ { "c": "hello" } ] } }',
+    false,
+    true,
+  ],
   ['{}', '[ { "op": "add", "path": "/a/b/3", "value": "hello" } ]', '{"a": {"b": [null, null, null, "hello"] } }', false, true],
   ['{"a": []}', '[ { "op": "add", "path": "/a/-1", "value": "hello" } ]', '{"a": ["hello"]}', false, true],
   ['{}', '[ { "op": "add", "path": "/a/0/0", "value": "hello" } ]', '{"a": [["hello"]]}', false, true],
   ['{"a": [{}]}', '[ { "op": "add", "path": "/a/-1/b/c", "value": "hello" } ]', '{"a": [{"b": {"c": "hello"}}]}', false, true],
-  ['{"a": [{"b": "whatever"}]}', '[ { "op": "add", "path": "/a/2/b/c", "value": "hello" } ]', '{"a": [{"b": "whatever"}, null, {"b": {"c": "hello"}}]}', false, true],
+  [
+    '{"a": [{"b": "whatever"}]}',
+    '[ { "op": "add", "path": "/a/2/b/c", "value": "hello" } ]',
+    '{"a": [{"b": "whatever"}, null, {"b": {"c": "hello"}}]}',
+    false,
+    true,
+  ],
   ['{"a": [{"b": "whatever"}]}', '[ { "op": "add", "path": "/a/1/b/c", "value": "hello" } ]', '{"a": [{"b": "whatever"}, {"b": {"c": "hello"}}]}', false, true],
   [V4_CASES[29]![0], V4_CASES[29]![1], V4_CASES[29]![2], false, true],
   ['{"baz": []}', '[ { "op": "test", "path": "/foo" } ]', '{"baz": []}', false, false],
@@ -237,10 +302,7 @@ const V5_CASES: Array<[string, string, string, boolean, boolean]> = [
   ['[]', '[{"op":"add","path":"","value":{"foo":"bar"}}, {"op": "add", "path": "/qux", "value": 1}]', '{"foo": "bar", "qux": 1}', false, false],
 ];
 
-const V5_MUTATION_CASES: Array<[string, string]> = [
-  ...V4_MUTATION_CASES,
-  ['{ "foo": "bar" }', '[ { "op": "add", "path": "/", "value": "{qux" } ]'],
-];
+const V5_MUTATION_CASES: Array<[string, string]> = [...V4_MUTATION_CASES, ['{ "foo": "bar" }', '[ { "op": "add", "path": "/", "value": "{qux" } ]']];
 
 /** BadCases of v5: [doc, patch] (the ones failOnDecode marks fail in validation). */
 const V5_BAD_CASES: Array<[string, string]> = [
@@ -260,9 +322,17 @@ const V5_TEST_OP_CASES: Array<[string, string, boolean, string]> = [
 
 /** TestMaintainOrdering: v5 keeps key order; compared as serialised text. */
 const V5_ORDERING_CASES: Array<[string, string, string]> = [
-  ['{"z":"1","a":["baz"],"y":3,"b":true,"x":null}', '[{"op": "add", "path": "/foo", "value": "bar"}]', '{"z":"1","a":["baz"],"y":3,"b":true,"x":null,"foo":"bar"}'],
+  [
+    '{"z":"1","a":["baz"],"y":3,"b":true,"x":null}',
+    '[{"op": "add", "path": "/foo", "value": "bar"}]',
+    '{"z":"1","a":["baz"],"y":3,"b":true,"x":null,"foo":"bar"}',
+  ],
   ['{"z":"1","a":["baz"],"y":3,"b":true,"x":null}', '[{"op": "remove", "path": "/y"}]', '{"z":"1","a":["baz"],"b":true,"x":null}'],
-  ['{"z":"1","a":["baz"],"y":3,"b":true,"x":null}', '[{"op": "move", "from": "/z", "path": "/a/-"},{"op": "remove", "path": "/y"}]', '{"a":["baz","1"],"b":true,"x":null}'],
+  [
+    '{"z":"1","a":["baz"],"y":3,"b":true,"x":null}',
+    '[{"op": "move", "from": "/z", "path": "/a/-"},{"op": "remove", "path": "/y"}]',
+    '{"a":["baz","1"],"b":true,"x":null}',
+  ],
   [
     '{"z":"1","a":["baz"],"y":3,"b":true,"x":null}',
     `[{"op": "add", "path": "/foo", "value": "bar"},
@@ -320,13 +390,22 @@ describe('v4 versus v5 where KubeFed and Karmada differ', () => {
 
   test('a path without a leading "/" loses its first segment (both versions)', () => {
     assert.deepEqual(run('{"spec": {"replicas": 1}}', '[{"op": "replace", "path": "spec/replicas", "value": 5}]'), { spec: { replicas: 1 }, replicas: 5 });
-    assert.deepEqual(run('{"spec": {"replicas": 1}}', '[{"op": "add", "path": "spec/replicas", "value": 5}]', { mode: 'v5' }), { spec: { replicas: 1 }, replicas: 5 });
+    assert.deepEqual(run('{"spec": {"replicas": 1}}', '[{"op": "add", "path": "spec/replicas", "value": 5}]', { mode: 'v5' }), {
+      spec: { replicas: 1 },
+      replicas: 5,
+    });
     // v5 looks the top-level key up first, so the same replace fails there.
-    assert.equal(errorOf('{"spec": {"replicas": 1}}', '[{"op": "replace", "path": "spec/replicas", "value": 5}]', { mode: 'v5' }).message, 'replace operation does not apply: doc is missing key: spec/replicas: missing value');
+    assert.equal(
+      errorOf('{"spec": {"replicas": 1}}', '[{"op": "replace", "path": "spec/replicas", "value": 5}]', { mode: 'v5' }).message,
+      'replace operation does not apply: doc is missing key: spec/replicas: missing value',
+    );
   });
 
   test('a path with no "/" at all is a missing path', () => {
-    assert.equal(errorOf('{"replicas": 1}', '[{"op": "add", "path": "replicas", "value": 5}]').message, 'add operation does not apply: doc is missing path: "replicas": missing value');
+    assert.equal(
+      errorOf('{"replicas": 1}', '[{"op": "add", "path": "replicas", "value": 5}]').message,
+      'add operation does not apply: doc is missing path: "replicas": missing value',
+    );
   });
 
   test('add and replace without a value write null in v4; v5 rejects them before applying anything', () => {
@@ -338,18 +417,36 @@ describe('v4 versus v5 where KubeFed and Karmada differ', () => {
   });
 
   test('add with a missing parent: doc is missing path', () => {
-    assert.equal(errorOf('{"metadata": {}}', '[{"op": "add", "path": "/metadata/annotations/a", "value": "x"}]').message, 'add operation does not apply: doc is missing path: "/metadata/annotations/a": missing value');
-    assert.equal(errorOf('{"metadata": {}}', '[{"op": "replace", "path": "/metadata/annotations/a", "value": "x"}]').message, 'replace operation does not apply: doc is missing path: /metadata/annotations/a: missing value');
+    assert.equal(
+      errorOf('{"metadata": {}}', '[{"op": "add", "path": "/metadata/annotations/a", "value": "x"}]').message,
+      'add operation does not apply: doc is missing path: "/metadata/annotations/a": missing value',
+    );
+    assert.equal(
+      errorOf('{"metadata": {}}', '[{"op": "replace", "path": "/metadata/annotations/a", "value": "x"}]').message,
+      'replace operation does not apply: doc is missing path: /metadata/annotations/a: missing value',
+    );
   });
 
   test('remove of a missing key: the message differs in case between the versions', () => {
-    assert.equal(errorOf('{"a": {}}', '[{"op": "remove", "path": "/a/b"}]').message, "error in remove for path: '/a/b': Unable to remove nonexistent key: b: missing value");
-    assert.equal(errorOf('{"a": {}}', '[{"op": "remove", "path": "/a/b"}]', { mode: 'v5' }).message, "error in remove for path: '/a/b': unable to remove nonexistent key: b: missing value");
+    assert.equal(
+      errorOf('{"a": {}}', '[{"op": "remove", "path": "/a/b"}]').message,
+      "error in remove for path: '/a/b': Unable to remove nonexistent key: b: missing value",
+    );
+    assert.equal(
+      errorOf('{"a": {}}', '[{"op": "remove", "path": "/a/b"}]', { mode: 'v5' }).message,
+      "error in remove for path: '/a/b': unable to remove nonexistent key: b: missing value",
+    );
   });
 
   test('replace of an out-of-range index fails; a non-numeric index is a missing key', () => {
-    assert.equal(errorOf('{"a": [1]}', '[{"op": "replace", "path": "/a/1", "value": 2}]').message, 'replace operation does not apply: doc is missing key: /a/1: missing value');
-    assert.equal(errorOf('{"a": [1]}', '[{"op": "add", "path": "/a/x", "value": 2}]').message, `error in add for path: '/a/x': value was not a proper array index: 'x': strconv.Atoi: parsing "x": invalid syntax`);
+    assert.equal(
+      errorOf('{"a": [1]}', '[{"op": "replace", "path": "/a/1", "value": 2}]').message,
+      'replace operation does not apply: doc is missing key: /a/1: missing value',
+    );
+    assert.equal(
+      errorOf('{"a": [1]}', '[{"op": "add", "path": "/a/x", "value": 2}]').message,
+      `error in add for path: '/a/x': value was not a proper array index: 'x': strconv.Atoi: parsing "x": invalid syntax`,
+    );
   });
 
   test('add at "-", "-1" and "0" of an array', () => {
@@ -362,7 +459,9 @@ describe('v4 versus v5 where KubeFed and Karmada differ', () => {
 
   test('~1 and ~0 are decoded in that order', () => {
     assert.equal(decodePatchKey('a~1b~0c~01'), 'a/b~c~1');
-    assert.deepEqual(run('{"metadata": {"labels": {}}}', '[{"op": "add", "path": "/metadata/labels/example.com~1tier", "value": "web"}]'), { metadata: { labels: { 'example.com/tier': 'web' } } });
+    assert.deepEqual(run('{"metadata": {"labels": {}}}', '[{"op": "add", "path": "/metadata/labels/example.com~1tier", "value": "web"}]'), {
+      metadata: { labels: { 'example.com/tier': 'web' } },
+    });
   });
 
   test('replace with path "" swaps the document; v4 ignores a scalar value, v5 rejects it', () => {
@@ -378,7 +477,10 @@ describe('v4 versus v5 where KubeFed and Karmada differ', () => {
 
   test('copy from a missing key copies null in v4 and fails in v5', () => {
     assert.deepEqual(run('{"a": 1}', '[{"op": "copy", "from": "/x", "path": "/b"}]'), { a: 1, b: null });
-    assert.equal(errorOf('{"a": 1}', '[{"op": "copy", "from": "/x", "path": "/b"}]', { mode: 'v5' }).message, "error in copy for from: '/x': unable to get nonexistent key: x: missing value");
+    assert.equal(
+      errorOf('{"a": 1}', '[{"op": "copy", "from": "/x", "path": "/b"}]', { mode: 'v5' }).message,
+      "error in copy for from: '/x': unable to get nonexistent key: x: missing value",
+    );
   });
 
   test('unknown ops and the first failing operation abort the whole patch', () => {
@@ -388,7 +490,10 @@ describe('v4 versus v5 where KubeFed and Karmada differ', () => {
 
   test('the input document is never modified', () => {
     const document = { a: { b: [1] } };
-    applyJsonPatch(document, [{ op: 'add', path: '/a/b/-', value: 2 }, { op: 'replace', path: '/a/c', value: 3 }]);
+    applyJsonPatch(document, [
+      { op: 'add', path: '/a/b/-', value: 2 },
+      { op: 'replace', path: '/a/c', value: 3 },
+    ]);
     assert.deepEqual(document, { a: { b: [1] } });
   });
 

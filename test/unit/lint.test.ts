@@ -7,7 +7,11 @@ import { ESLint } from 'eslint';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 // Only the layering rule: the probes are not files of the TypeScript project, so rules that need type information cannot run on them.
-const eslint = new ESLint({ cwd: ROOT, ruleFilter: ({ ruleId }) => ruleId === '@typescript-eslint/no-restricted-imports', overrideConfig: { languageOptions: { parserOptions: { projectService: false } } } });
+const eslint = new ESLint({
+  cwd: ROOT,
+  ruleFilter: ({ ruleId }) => ruleId === '@typescript-eslint/no-restricted-imports',
+  overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
+});
 
 async function violations(file: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });

@@ -52,7 +52,13 @@ function setup(dir: string): CaseSetup {
   }
   return {
     files,
-    options: { emptyPlacement, renames: parseRenames(renames, KARMADA_CLUSTER_NAMES), karmadaVersion: parseKarmadaVersion(version), keepTemplateAnnotations, clusterNamespace: 'karmada-cluster' },
+    options: {
+      emptyPlacement,
+      renames: parseRenames(renames, KARMADA_CLUSTER_NAMES),
+      karmadaVersion: parseKarmadaVersion(version),
+      keepTemplateAnnotations,
+      clusterNamespace: 'karmada-cluster',
+    },
   };
 }
 
@@ -65,7 +71,15 @@ function selectorMatches(selector: Selector, labels: Readonly<Record<string, str
   for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
   for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
     const ok =
-      operator === 'In' ? has(key) && values.includes(labels[key]!) : operator === 'NotIn' ? !has(key) || !values.includes(labels[key]!) : operator === 'Exists' ? has(key) : operator === 'DoesNotExist' ? !has(key) : assert.fail(`operator ${operator}`);
+      operator === 'In'
+        ? has(key) && values.includes(labels[key]!)
+        : operator === 'NotIn'
+          ? !has(key) || !values.includes(labels[key]!)
+          : operator === 'Exists'
+            ? has(key)
+            : operator === 'DoesNotExist'
+              ? !has(key)
+              : assert.fail(`operator ${operator}`);
     if (!ok) return false;
   }
   return true;
@@ -90,7 +104,12 @@ function karmadaClusters(policy: KubeObject | undefined, clusters: readonly Memb
 /** The template as Karmada's override manager leaves it for one cluster: every matching rule's plaintext, as one v5 patch each. */
 function karmadaObject(template: KubeObject, overridePolicy: KubeObject | undefined, cluster: MemberCluster): KubeObject {
   let object: unknown = cloneJson(template);
-  const rules = (overridePolicy?.spec as { overrideRules?: Array<{ targetCluster?: Affinity; overriders: { plaintext?: Array<{ path: string; operator: string; value?: unknown }> } }> } | undefined)?.overrideRules ?? [];
+  const rules =
+    (
+      overridePolicy?.spec as
+        | { overrideRules?: Array<{ targetCluster?: Affinity; overriders: { plaintext?: Array<{ path: string; operator: string; value?: unknown }> } }> }
+        | undefined
+    )?.overrideRules ?? [];
   for (const rule of rules) {
     if (rule.targetCluster !== undefined && !clusterMatches(cluster, rule.targetCluster)) continue;
     // overrideOption{Op, Path, Value any `json:"value,omitempty"`} holds an apiextensionsv1.JSON, which marshals an absent value as null.
@@ -118,7 +137,9 @@ function inventory(): MemberCluster[] {
 }
 
 describe('migrate karmada places and patches as preview does (golden corpus)', () => {
-  const cases = readdirSync(ROOT).filter((name) => statSync(path.join(ROOT, name)).isDirectory() && !name.startsWith('bad-')).sort();
+  const cases = readdirSync(ROOT)
+    .filter((name) => statSync(path.join(ROOT, name)).isDirectory() && !name.startsWith('bad-'))
+    .sort();
   let compared = 0;
   let objectsCompared = 0;
   for (const name of cases) {
@@ -141,7 +162,11 @@ describe('migrate karmada places and patches as preview does (golden corpus)', (
         const placed = preview.clusters.filter((cluster) => cluster.items.some((item) => describeSource(item.source) === source && item.action === 'create'));
         if (group === undefined) {
           // Not migrated (KubeFed ignores it): KubeFed places it nowhere.
-          assert.deepEqual(placed.map(({ name }) => name), [], `${source}: not migrated, yet preview places it`);
+          assert.deepEqual(
+            placed.map(({ name }) => name),
+            [],
+            `${source}: not migrated, yet preview places it`,
+          );
           continue;
         }
         const [template, ...policies] = group.objects;
@@ -173,7 +198,9 @@ describe('migrate karmada places and patches as preview does (golden corpus)', (
       apiVersion: 'policy.karmada.io/v1alpha1',
       kind: 'OverridePolicy',
       metadata: { name: 'x' },
-      spec: { overrideRules: [{ targetCluster: { clusterNames: ['cluster1'] }, overriders: { plaintext: [{ path: '/data/key', operator: 'replace', value: 'v' }] } }] },
+      spec: {
+        overrideRules: [{ targetCluster: { clusterNames: ['cluster1'] }, overriders: { plaintext: [{ path: '/data/key', operator: 'replace', value: 'v' }] } }],
+      },
     };
     // Karmada's v5 refuses a replace of a missing key: exactly the trap migrate rewrites as add.
     assert.throws(() => karmadaObject(template, policy, { name: 'cluster1', labels: {}, ready: true }));

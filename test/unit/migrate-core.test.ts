@@ -3,7 +3,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseManifests } from '../../src/core/manifest.js';
-import { KARMADA_CLUSTER_NAMES, OCM_CLUSTER_NAMES, karmadaClusterNameProblems, parseRenames, suggestClusterName } from '../../src/core/migrate/cluster-names.js';
+import {
+  KARMADA_CLUSTER_NAMES,
+  OCM_CLUSTER_NAMES,
+  karmadaClusterNameProblems,
+  parseRenames,
+  suggestClusterName,
+} from '../../src/core/migrate/cluster-names.js';
 import { readMigrationInputs } from '../../src/core/migrate/inputs.js';
 import { migrateToKarmada } from '../../src/core/migrate/karmada.js';
 import { type KarmadaMigrationOptions, parseKarmadaVersion } from '../../src/core/migrate/options.js';
@@ -11,7 +17,13 @@ import { EVERY_CLUSTER, clusterAffinityOf, clusterSetOf, intersect } from '../..
 import { LabelSelectorError } from '../../src/core/preview/label-selector.js';
 import { UsageError } from '../../src/errors.js';
 
-const OPTIONS: KarmadaMigrationOptions = { emptyPlacement: 'suspend', renames: new Map(), karmadaVersion: { major: 1, minor: 18 }, keepTemplateAnnotations: false, clusterNamespace: 'karmada-cluster' };
+const OPTIONS: KarmadaMigrationOptions = {
+  emptyPlacement: 'suspend',
+  renames: new Map(),
+  karmadaVersion: { major: 1, minor: 18 },
+  keepTemplateAnnotations: false,
+  clusterNamespace: 'karmada-cluster',
+};
 
 function migrate(yaml: string, options: Partial<KarmadaMigrationOptions> = {}) {
   const inputs = readMigrationInputs(parseManifests({ name: 'in.yaml', text: yaml }), { builtinTypeConfigs: true });
@@ -32,7 +44,11 @@ ${spec}`;
 
 describe('KubeFed placements as cluster sets', () => {
   test('a list wins over the selector; an empty list and a nil selector are nothing; {} is every cluster', () => {
-    assert.deepEqual(clusterSetOf({ clusters: ['b', 'a', 'a'], clusterSelector: { matchLabels: { x: 'y' } } }, 'o'), { kind: 'some', names: ['b', 'a'], selector: null });
+    assert.deepEqual(clusterSetOf({ clusters: ['b', 'a', 'a'], clusterSelector: { matchLabels: { x: 'y' } } }, 'o'), {
+      kind: 'some',
+      names: ['b', 'a'],
+      selector: null,
+    });
     assert.equal(clusterSetOf({ clusters: [], clusterSelector: {} }, 'o').kind, 'nothing');
     assert.equal(clusterSetOf({ clusters: null, clusterSelector: null }, 'o').kind, 'nothing');
     assert.deepEqual(clusterSetOf({ clusters: null, clusterSelector: { matchLabels: {} } }, 'o'), EVERY_CLUSTER);
@@ -46,8 +62,14 @@ describe('KubeFed placements as cluster sets', () => {
     const other = clusterSetOf({ clusters: ['c', 'b'], clusterSelector: null }, 'o');
     assert.deepEqual(intersect(list, other, 'x'), { kind: 'some', names: ['b', 'c'], selector: null });
     assert.equal(intersect(list, clusterSetOf({ clusters: ['d'], clusterSelector: null }, 'o'), 'x').kind, 'nothing');
-    const eu = clusterSetOf({ clusters: null, clusterSelector: { matchLabels: { region: 'eu' }, matchExpressions: [{ key: 'tier', operator: 'Exists' }] } }, 'o');
-    const gold = clusterSetOf({ clusters: null, clusterSelector: { matchLabels: { tier: 'gold' }, matchExpressions: [{ key: 'tier', operator: 'Exists' }] } }, 'o');
+    const eu = clusterSetOf(
+      { clusters: null, clusterSelector: { matchLabels: { region: 'eu' }, matchExpressions: [{ key: 'tier', operator: 'Exists' }] } },
+      'o',
+    );
+    const gold = clusterSetOf(
+      { clusters: null, clusterSelector: { matchLabels: { tier: 'gold' }, matchExpressions: [{ key: 'tier', operator: 'Exists' }] } },
+      'o',
+    );
     assert.deepEqual(intersect(eu, gold, 'x'), {
       kind: 'some',
       names: null,
@@ -56,11 +78,17 @@ describe('KubeFed placements as cluster sets', () => {
     const us = clusterSetOf({ clusters: null, clusterSelector: { matchLabels: { region: 'us' } } }, 'o');
     assert.equal(intersect(eu, us, 'x').kind, 'nothing');
     const both = intersect(list, eu, 'x');
-    assert.deepEqual(clusterAffinityOf(both as Extract<typeof both, { kind: 'some' }>, (name) => name.toUpperCase()), {
-      clusterNames: ['A', 'B', 'C'],
-      labelSelector: { matchLabels: { region: 'eu' }, matchExpressions: [{ key: 'tier', operator: 'Exists' }] },
-    });
-    assert.deepEqual(clusterAffinityOf(EVERY_CLUSTER as Extract<typeof EVERY_CLUSTER, { kind: 'some' }>, (name) => name), {});
+    assert.deepEqual(
+      clusterAffinityOf(both as Extract<typeof both, { kind: 'some' }>, (name) => name.toUpperCase()),
+      {
+        clusterNames: ['A', 'B', 'C'],
+        labelSelector: { matchLabels: { region: 'eu' }, matchExpressions: [{ key: 'tier', operator: 'Exists' }] },
+      },
+    );
+    assert.deepEqual(
+      clusterAffinityOf(EVERY_CLUSTER as Extract<typeof EVERY_CLUSTER, { kind: 'some' }>, (name) => name),
+      {},
+    );
   });
 });
 
@@ -76,10 +104,21 @@ describe('cluster names and --rename', () => {
   });
 
   test('parseRenames reports every problem at once', () => {
-    assert.deepEqual([...parseRenames(['a.b=a', 'c=d'], KARMADA_CLUSTER_NAMES)], [['a.b', 'a'], ['c', 'd']]);
+    assert.deepEqual(
+      [...parseRenames(['a.b=a', 'c=d'], KARMADA_CLUSTER_NAMES)],
+      [
+        ['a.b', 'a'],
+        ['c', 'd'],
+      ],
+    );
     assert.throws(
       () => parseRenames(['x', 'a=B_AD', 'c=z', 'd=z'], KARMADA_CLUSTER_NAMES),
-      (error: unknown) => error instanceof UsageError && error.code === 'INVALID_RENAME' && /3 problems/.test(error.message) && /"B_AD"/.test(error.message) && /same name/.test(error.message),
+      (error: unknown) =>
+        error instanceof UsageError &&
+        error.code === 'INVALID_RENAME' &&
+        /3 problems/.test(error.message) &&
+        /"B_AD"/.test(error.message) &&
+        /same name/.test(error.message),
     );
   });
 
@@ -95,21 +134,32 @@ describe('version-dependent and hard-to-reach conversions', () => {
   test('before v1.11 there is no suspension: an object placed nowhere is an error unless omitted', () => {
     const nowhere = configMap('  placement: {clusters: []}\n');
     const old = migrate(nowhere, { karmadaVersion: { major: 1, minor: 10 } });
-    assert.deepEqual(old.findings.filter(({ severity }) => severity === 'error').map(({ code }) => code), ['SUSPENSION_UNSUPPORTED']);
+    assert.deepEqual(
+      old.findings.filter(({ severity }) => severity === 'error').map(({ code }) => code),
+      ['SUSPENSION_UNSUPPORTED'],
+    );
     const omitted = migrate(nowhere, { karmadaVersion: { major: 1, minor: 10 }, emptyPlacement: 'omit' });
     assert.equal(omitted.findings.filter(({ severity }) => severity === 'error').length, 0);
-    assert.deepEqual(omitted.groups[1]!.objects.map(({ kind }) => kind), ['ConfigMap']);
+    assert.deepEqual(
+      omitted.groups[1]!.objects.map(({ kind }) => kind),
+      ['ConfigMap'],
+    );
   });
 
   test('an override v5 cannot reproduce is an error, never guessed', () => {
     // v4 silently ignores a replace of the whole document by a scalar; v5 fails it, and add too.
     const result = migrate(configMap('  placement: {clusterSelector: {}}\n  overrides: [{clusterName: cluster1, clusterOverrides: [{path: "", value: 3}]}]\n'));
-    assert.deepEqual(result.findings.filter(({ severity }) => severity === 'error').map(({ code, field }) => `${code} ${field}`), ['OVERRIDE_NOT_EQUIVALENT spec.overrides[0].clusterOverrides[0]']);
+    assert.deepEqual(
+      result.findings.filter(({ severity }) => severity === 'error').map(({ code, field }) => `${code} ${field}`),
+      ['OVERRIDE_NOT_EQUIVALENT spec.overrides[0].clusterOverrides[0]'],
+    );
   });
 
   test('overrides of a cluster KubeFed does not place the object in are kept; failing ones there are only noted', () => {
     const result = migrate(
-      configMap('  placement: {clusters: [{name: cluster1}]}\n  overrides:\n  - {clusterName: cluster2, clusterOverrides: [{path: /data/k, value: w}]}\n  - {clusterName: cluster3, clusterOverrides: [{path: /data/x/y, value: w}]}\n'),
+      configMap(
+        '  placement: {clusters: [{name: cluster1}]}\n  overrides:\n  - {clusterName: cluster2, clusterOverrides: [{path: /data/k, value: w}]}\n  - {clusterName: cluster3, clusterOverrides: [{path: /data/x/y, value: w}]}\n',
+      ),
     );
     assert.deepEqual(
       result.findings.filter(({ source }) => source === 'FederatedConfigMap app/c').map(({ severity, code }) => `${severity} ${code}`),

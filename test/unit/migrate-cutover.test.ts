@@ -27,7 +27,9 @@ function binding(clusters: string[], conditions: Record<string, string>, extra: 
     kind: 'ResourceBinding',
     metadata: { name: 'web-deployment', namespace: 'app' },
     spec: { clusters: clusters.map((name) => ({ name })), ...extra },
-    status: { conditions: Object.entries(conditions).map(([type, status]) => ({ type, status, reason: status === 'True' ? 'Success' : 'Pending', message: 'm' })) },
+    status: {
+      conditions: Object.entries(conditions).map(([type, status]) => ({ type, status, reason: status === 'True' ? 'Success' : 'Pending', message: 'm' })),
+    },
   };
 }
 
@@ -58,14 +60,20 @@ describe('bindingAdoption', () => {
 });
 
 describe('the orphan mark', () => {
-  const federated = (annotations?: Record<string, string>): KubeObject => ({ apiVersion: 'types.kubefed.io/v1beta1', kind: 'FederatedConfigMap', metadata: { name: 'c', namespace: 'app', ...(annotations ? { annotations } : {}) } });
+  const federated = (annotations?: Record<string, string>): KubeObject => ({
+    apiVersion: 'types.kubefed.io/v1beta1',
+    kind: 'FederatedConfigMap',
+    metadata: { name: 'c', namespace: 'app', ...(annotations ? { annotations } : {}) },
+  });
   const marked = (object: KubeObject): KubeObject => {
     const patch = orphanPatch(object) as { metadata: { annotations: Record<string, string> } } | undefined;
     return patch ? { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata.annotations, ...patch.metadata.annotations } } } : object;
   };
 
   test('records the value before, and a rerun converts the object as it was', () => {
-    for (const before of [undefined, { [ORPHAN_ANNOTATION]: 'true' }, { [ORPHAN_ANNOTATION]: 'false', other: 'x' }] as Array<Record<string, string> | undefined>) {
+    for (const before of [undefined, { [ORPHAN_ANNOTATION]: 'true' }, { [ORPHAN_ANNOTATION]: 'false', other: 'x' }] as Array<
+      Record<string, string> | undefined
+    >) {
       const original = federated(before);
       const once = marked(original);
       assert.equal(once.metadata.annotations?.[ORPHAN_ANNOTATION], 'true');
@@ -88,7 +96,10 @@ describe('member objects after a phase', () => {
 
   test('missing or replaced objects are always problems', () => {
     assert.deepEqual(memberObjectProblems(before, new Map([['ConfigMap app/c in c2', undefined]]), {}), ['ConfigMap app/c in c2 is missing']);
-    assert.match(memberObjectProblems(before, new Map([['ConfigMap app/c in c2', memberObjectState(object('u2', {}))]]), {})[0]!, /was replaced \(uid u1 is now u2\)/);
+    assert.match(
+      memberObjectProblems(before, new Map([['ConfigMap app/c in c2', memberObjectState(object('u2', {}))]]), {})[0]!,
+      /was replaced \(uid u1 is now u2\)/,
+    );
   });
 
   test('who manages it', () => {
@@ -103,9 +114,24 @@ describe('member objects after a phase', () => {
 describe('registration objects', () => {
   test('every object is labelled for its cluster, so a lost create is settled as ours', () => {
     for (const object of karmadaMemberAccess('c2')) assert.equal(object.metadata.labels?.[CUTOVER_LABEL], 'c2', `${object.kind} ${object.metadata.name}`);
-    const cluster: KubeObject = { apiVersion: 'cluster.karmada.io/v1alpha1', kind: 'Cluster', metadata: { name: 'c2', labels: { region: 'eu' } }, spec: { syncMode: 'Push', apiEndpoint: 'https://127.0.0.1:1' } };
-    const objects = karmadaClusterRegistration({ cluster, secretNamespace: 'karmada-cluster', token: 'dG9r', impersonatorToken: 'aW1w', caBundle: 'Y2E=', clusterId: 'uid-1' });
-    assert.deepEqual(objects.map((object) => `${object.kind} ${object.metadata.name}`), ['Secret c2', 'Secret c2-impersonator', 'Cluster c2']);
+    const cluster: KubeObject = {
+      apiVersion: 'cluster.karmada.io/v1alpha1',
+      kind: 'Cluster',
+      metadata: { name: 'c2', labels: { region: 'eu' } },
+      spec: { syncMode: 'Push', apiEndpoint: 'https://127.0.0.1:1' },
+    };
+    const objects = karmadaClusterRegistration({
+      cluster,
+      secretNamespace: 'karmada-cluster',
+      token: 'dG9r',
+      impersonatorToken: 'aW1w',
+      caBundle: 'Y2E=',
+      clusterId: 'uid-1',
+    });
+    assert.deepEqual(
+      objects.map((object) => `${object.kind} ${object.metadata.name}`),
+      ['Secret c2', 'Secret c2-impersonator', 'Cluster c2'],
+    );
     const registered = objects[2]!;
     assert.deepEqual(registered.metadata.labels, { region: 'eu', [CUTOVER_LABEL]: 'c2' });
     assert.deepEqual(registered.spec, {

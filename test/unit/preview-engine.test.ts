@@ -5,14 +5,27 @@ import { describe, test } from 'node:test';
 import { defaultEnabledTypeConfigs } from '../../src/core/builtin-types.js';
 import { parseManifests } from '../../src/core/manifest.js';
 import { LabelSelectorError, labelSelectorAsSelector, selectorMatches } from '../../src/core/preview/label-selector.js';
-import { type LiveState, type MemberCluster, parseClusterFlag, previewFederation, readPreviewInputs, renderClusterStreams, renderPreviewJson, selectClusters } from '../../src/core/preview/index.js';
+import {
+  type LiveState,
+  type MemberCluster,
+  parseClusterFlag,
+  previewFederation,
+  readPreviewInputs,
+  renderClusterStreams,
+  renderPreviewJson,
+  selectClusters,
+} from '../../src/core/preview/index.js';
 import { applyClusterOverrides } from '../../src/core/preview/overrides.js';
 import { objectNeedsUpdate, objectVersion, retainClusterFields } from '../../src/core/preview/retention.js';
 import { fnv1Hash32, planReplicas } from '../../src/core/preview/rsp.js';
 import type { KubeObject } from '../../src/core/types.js';
 import { ManifestError, UsageError } from '../../src/errors.js';
 
-function inputs(yaml: string, clusters: MemberCluster[] = [{ name: 'cluster1', labels: {}, ready: true }], options: Parameters<typeof readPreviewInputs>[1] = {}) {
+function inputs(
+  yaml: string,
+  clusters: MemberCluster[] = [{ name: 'cluster1', labels: {}, ready: true }],
+  options: Parameters<typeof readPreviewInputs>[1] = {},
+) {
   return readPreviewInputs(parseManifests({ name: 'test.yaml', text: yaml }), { clusters, ...options });
 }
 
@@ -48,11 +61,16 @@ describe('planReplicas (planner.Plan without current state)', () => {
     new Map(Object.entries(entries).map(([name, p]) => [name, { minReplicas: p.minReplicas ?? 0, maxReplicas: p.maxReplicas, weight: p.weight ?? 0 }]));
 
   test('weights split the replicas, rounding up in hash order', () => {
-    assert.deepEqual(Object.fromEntries(planReplicas(9, prefs({ cluster1: { weight: 2 }, cluster2: { weight: 1 } }), ['cluster1', 'cluster2', 'cluster3'], 'test-namespace/web')), {
-      cluster1: 6,
-      cluster2: 3,
-      cluster3: 0,
-    });
+    assert.deepEqual(
+      Object.fromEntries(
+        planReplicas(9, prefs({ cluster1: { weight: 2 }, cluster2: { weight: 1 } }), ['cluster1', 'cluster2', 'cluster3'], 'test-namespace/web'),
+      ),
+      {
+        cluster1: 6,
+        cluster2: 3,
+        cluster3: 0,
+      },
+    );
   });
 
   test('weight 0 everywhere leaves only the minimums', () => {
@@ -93,7 +111,11 @@ describe('label selectors (LabelSelectorAsSelector)', () => {
 describe('parseClusterFlag', () => {
   test('name, labels and readiness', () => {
     assert.deepEqual(parseClusterFlag('cluster1'), { name: 'cluster1', labels: {}, ready: true });
-    assert.deepEqual(parseClusterFlag('eu-1:region=eu,example.com/tier=gold'), { name: 'eu-1', labels: { region: 'eu', 'example.com/tier': 'gold' }, ready: true });
+    assert.deepEqual(parseClusterFlag('eu-1:region=eu,example.com/tier=gold'), {
+      name: 'eu-1',
+      labels: { region: 'eu', 'example.com/tier': 'gold' },
+      ready: true,
+    });
     assert.deepEqual(parseClusterFlag('c3:env=dev:notready'), { name: 'c3', labels: { env: 'dev' }, ready: false });
     assert.deepEqual(parseClusterFlag('c4:notready'), { name: 'c4', labels: {}, ready: false });
   });
@@ -127,7 +149,10 @@ spec: {}
   });
 
   test('a federated object of another version than its FTC serves is invalid', () => {
-    assert.throws(() => inputs(CONFIGMAP.replace('v1beta1', 'v1alpha1')), (error: unknown) => error instanceof ManifestError && /serves FederatedClusterRole as types.kubefed.io\/v1beta1/.test(error.message));
+    assert.throws(
+      () => inputs(CONFIGMAP.replace('v1beta1', 'v1alpha1')),
+      (error: unknown) => error instanceof ManifestError && /serves FederatedClusterRole as types.kubefed.io\/v1beta1/.test(error.message),
+    );
   });
 
   test('the KubeFedConfig sets scope, adoption and the SchedulerPreferences gate', () => {
@@ -149,7 +174,13 @@ spec:
   });
 
   test('a KubeFedConfig in another namespace than --kubefed-namespace is invalid', () => {
-    assert.throws(() => inputs('apiVersion: core.kubefed.io/v1beta1\nkind: KubeFedConfig\nmetadata:\n  name: kubefed\n  namespace: fed\n', undefined, { kubefedNamespace: 'other' }), ManifestError);
+    assert.throws(
+      () =>
+        inputs('apiVersion: core.kubefed.io/v1beta1\nkind: KubeFedConfig\nmetadata:\n  name: kubefed\n  namespace: fed\n', undefined, {
+          kubefedNamespace: 'other',
+        }),
+      ManifestError,
+    );
   });
 
   test('a cluster given twice is a usage error', () => {
@@ -216,7 +247,10 @@ describe('previewFederation with live state', () => {
 
   test('a lookup that answers undefined is the offline answer (create)', () => {
     const result = previewFederation(inputs(CONFIGMAP, clusters), { live: () => undefined });
-    assert.deepEqual(result.clusters[0]!.items.map((item) => item.action), ['create']);
+    assert.deepEqual(
+      result.clusters[0]!.items.map((item) => item.action),
+      ['create'],
+    );
   });
 
   test('the live lookup is asked for the target type, namespace and name', () => {
@@ -227,7 +261,9 @@ describe('previewFederation with live state', () => {
         return { object: null };
       },
     });
-    assert.deepEqual(asked, [{ cluster: 'cluster1', group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole', resource: 'clusterroles', namespace: '', name: 'reader' }]);
+    assert.deepEqual(asked, [
+      { cluster: 'cluster1', group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole', resource: 'clusterroles', namespace: '', name: 'reader' },
+    ]);
   });
 
   test('an object renamed by an override is looked up under its new name on create', () => {
@@ -240,14 +276,23 @@ describe('previewFederation with live state', () => {
 `;
     const existing: LiveState = { object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'other' } } };
     const result = previewFederation(inputs(renamed, clusters), { live: (_cluster, target) => (target.name === 'other' ? existing : { object: null }) });
-    assert.deepEqual(result.clusters[0]!.items.map((item) => [item.action, item.object?.metadata.name]), [['adopt', 'other']]);
+    assert.deepEqual(
+      result.clusters[0]!.items.map((item) => [item.action, item.object?.metadata.name]),
+      [['adopt', 'other']],
+    );
   });
 
-  test('only a Namespace can be the host cluster\'s namespace: another kind is deleted, not unlabelled', () => {
+  test("only a Namespace can be the host cluster's namespace: another kind is deleted, not unlabelled", () => {
     const unplaced = CONFIGMAP.replace('    clusterSelector: {}', '    clusters: []');
-    const live: LiveState = { isHostNamespace: true, object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader', labels: { 'kubefed.io/managed': 'true' } } } };
+    const live: LiveState = {
+      isHostNamespace: true,
+      object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader', labels: { 'kubefed.io/managed': 'true' } } },
+    };
     const result = previewFederation(inputs(unplaced, clusters), { live: () => live });
-    assert.deepEqual(result.clusters[0]!.items.map((item) => item.action), ['delete']);
+    assert.deepEqual(
+      result.clusters[0]!.items.map((item) => item.action),
+      ['delete'],
+    );
   });
 
   test('an RSP and its target are matched by namespace, name and targetKind', () => {
@@ -269,7 +314,10 @@ spec:
 `);
     const result = previewFederation(read, { simulateRsp: true });
     assert.match(result.warnings.join('\n'), /the input has no FederatedReplicaSet default\/web/);
-    assert.deepEqual(result.clusters[0]!.items.map((item) => item.action), []);
+    assert.deepEqual(
+      result.clusters[0]!.items.map((item) => item.action),
+      [],
+    );
   });
 });
 
@@ -291,7 +339,10 @@ describe('rendering', () => {
 
   test('--only-cluster with an unknown cluster is a usage error naming the known ones', () => {
     const result = previewFederation(inputs(CONFIGMAP));
-    assert.throws(() => selectClusters(result, 'nope'), (error: unknown) => error instanceof UsageError && /known: cluster1/.test(error.message));
+    assert.throws(
+      () => selectClusters(result, 'nope'),
+      (error: unknown) => error instanceof UsageError && /known: cluster1/.test(error.message),
+    );
   });
 
   test('JSON output has exactly kind, clusters and errors, and hides resourceVersion by default', () => {
@@ -310,10 +361,27 @@ describe('the default FederatedTypeConfigs (kubefedctl spec section 4)', () => {
     const configs = defaultEnabledTypeConfigs();
     assert.deepEqual(
       configs.map((ftc) => ftc.metadata.name),
-      ['clusterroles.rbac.authorization.k8s.io', 'configmaps', 'deployments.apps', 'ingresses.networking.k8s.io', 'jobs.batch', 'namespaces', 'replicasets.apps', 'secrets', 'serviceaccounts', 'services'],
+      [
+        'clusterroles.rbac.authorization.k8s.io',
+        'configmaps',
+        'deployments.apps',
+        'ingresses.networking.k8s.io',
+        'jobs.batch',
+        'namespaces',
+        'replicasets.apps',
+        'secrets',
+        'serviceaccounts',
+        'services',
+      ],
     );
     const namespaces = configs.find((ftc) => ftc.metadata.name === 'namespaces')!;
-    assert.deepEqual((namespaces.spec as { federatedType: unknown }).federatedType, { kind: 'FederatedNamespace', pluralName: 'federatednamespaces', scope: 'Namespaced', version: 'v1beta1', group: 'types.kubefed.io' });
+    assert.deepEqual((namespaces.spec as { federatedType: unknown }).federatedType, {
+      kind: 'FederatedNamespace',
+      pluralName: 'federatednamespaces',
+      scope: 'Namespaced',
+      version: 'v1beta1',
+      group: 'types.kubefed.io',
+    });
     assert.equal((namespaces.spec as { targetType: { scope: string } }).targetType.scope, 'Cluster');
     const ingresses = configs.find((ftc) => ftc.metadata.name === 'ingresses.networking.k8s.io')!;
     assert.equal((ingresses.spec as { targetType: { version: string } }).targetType.version, 'v1');

@@ -69,7 +69,12 @@ function readLive(file: string): (cluster: string, target: { kind: string; names
   return (cluster, target) => {
     const entry = entries.find((candidate) => {
       const object = candidate.object as KubeObject;
-      return candidate.cluster === cluster && object.kind === target.kind && (object.metadata.namespace ?? '') === target.namespace && object.metadata.name === target.name;
+      return (
+        candidate.cluster === cluster &&
+        object.kind === target.kind &&
+        (object.metadata.namespace ?? '') === target.namespace &&
+        object.metadata.name === target.name
+      );
     });
     if (entry === undefined) return { object: null };
     return {
@@ -94,7 +99,11 @@ function runCase(dir: string): { stdout: string; explain?: string; errors: strin
       ...(has('clusters.yaml') ? parseManifests({ name: 'clusters.yaml', text: read('clusters.yaml') }) : []),
     ];
     const inputs = readPreviewInputs(manifests, { clusters: args.clusters, kubefedNamespace: args.kubefedNamespace });
-    const result = previewFederation(inputs, { scope: args.scope, simulateRsp: args.simulateRsp, live: has('live.yaml') ? readLive(path.join(dir, 'live.yaml')) : undefined });
+    const result = previewFederation(inputs, {
+      scope: args.scope,
+      simulateRsp: args.simulateRsp,
+      live: has('live.yaml') ? readLive(path.join(dir, 'live.yaml')) : undefined,
+    });
     const renderOptions = { onlyCluster: args.onlyCluster, showResourceVersion: args.showResourceVersion };
     const stdout = renderPreview(result, args.output, renderOptions);
     const errors = `exit: ${previewExitCode(result)}\n${renderPreviewErrors(result)}${result.warnings.map((warning) => `warning: ${warning}\n`).join('')}`;
@@ -106,7 +115,9 @@ function runCase(dir: string): { stdout: string; explain?: string; errors: strin
 }
 
 describe('preview golden cases (test/golden/preview)', () => {
-  const cases = readdirSync(ROOT).filter((name) => existsSync(path.join(ROOT, name, 'input.yaml'))).sort();
+  const cases = readdirSync(ROOT)
+    .filter((name) => existsSync(path.join(ROOT, name, 'input.yaml')))
+    .sort();
   test('there are golden cases', () => assert.ok(cases.length >= 20, `only ${cases.length} cases found under ${ROOT}`));
   for (const name of cases) {
     test(name, () => {

@@ -32,7 +32,9 @@ describe('renderError', () => {
   });
   test('tokens are redacted from any message', () => {
     const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2EifQ.c2lnbmF0dXJlc2lnbmF0dXJl';
-    const r = renderError(new ClusterApiError({ context: 'c', verb: 'GET', target: 'x', status: 401, serverMessage: `Bearer ${jwt} rejected` }), { verbosity: 9 });
+    const r = renderError(new ClusterApiError({ context: 'c', verb: 'GET', target: 'x', status: 401, serverMessage: `Bearer ${jwt} rejected` }), {
+      verbosity: 9,
+    });
     assert.doesNotMatch(r.text, new RegExp(jwt.slice(0, 20)));
   });
 });

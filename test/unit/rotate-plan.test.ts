@@ -22,11 +22,20 @@ const kfc = (transition: string | undefined): KubeObject => ({
   spec: { apiEndpoint: 'https://c2', secretRef: { name: 'c2-old' } },
   status: { conditions: transition ? [{ type: 'Ready', status: 'True', lastTransitionTime: transition }] : [] },
 });
-const hostSecret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'c2-old', namespace: NS, labels: managed }, data: { token: 'b2xk', extra: 'eA==' } };
+const hostSecret: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name: 'c2-old', namespace: NS, labels: managed },
+  data: { token: 'b2xk', extra: 'eA==' },
+};
 const observed = {
   kubefedCluster: kfc('2024-01-01T00:00:00Z'),
   hostSecret,
-  labelledHostSecrets: [hostSecret, { ...hostSecret, metadata: { ...hostSecret.metadata, name: 'c2-leftover' } }, { ...hostSecret, metadata: { name: 'user-owned', labels: { 'kubefed.io/cluster-name': 'c2' } } }],
+  labelledHostSecrets: [
+    hostSecret,
+    { ...hostSecret, metadata: { ...hostSecret.metadata, name: 'c2-leftover' } },
+    { ...hostSecret, metadata: { name: 'user-owned', labels: { 'kubefed.io/cluster-name': 'c2' } } },
+  ],
   serviceAccount: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'c2-c1', namespace: NS } },
   memberSecrets: [token('c2-c1-token-new', '2024-01-03T00:00:00Z'), token('c2-c1', '2024-01-01T00:00:00Z'), token('foreign', '2024-01-02T00:00:00Z', {})],
 };
@@ -43,7 +52,10 @@ describe('rotate plan', () => {
   });
 
   test('revokes every older token Secret of the service account kubefedctl made and every other host Secret it made, never the new ones or foreign ones', () => {
-    assert.deepEqual(tokenSecretsOf(settings, observed).map((s) => s.metadata.name), ['c2-c1', 'c2-c1-token-new']);
+    assert.deepEqual(
+      tokenSecretsOf(settings, observed).map((s) => s.metadata.name),
+      ['c2-c1', 'c2-c1-token-new'],
+    );
     const deletes = planRevoke(settings, observed, names).map((op) => `${op.cluster} ${op.verb === 'delete' ? op.name : ''}`);
     assert.deepEqual(deletes, ['member c2-c1', 'host c2-old', 'host c2-leftover']);
   });
@@ -53,12 +65,18 @@ describe('rotate plan', () => {
     assert.equal(wait.readyTransitionBefore, '2024-01-01T00:00:00Z');
     assert.equal(conditionMet(wait, { type: 'MODIFIED', object: kfc('2024-01-01T00:00:00Z') }), false);
     assert.equal(conditionMet(wait, { type: 'MODIFIED', object: kfc('2024-01-05T00:00:00Z') }), true);
-    const notReady = { ...kfc('2024-01-05T00:00:00Z'), status: { conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: '2024-01-05T00:00:00Z' }] } };
+    const notReady = {
+      ...kfc('2024-01-05T00:00:00Z'),
+      status: { conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: '2024-01-05T00:00:00Z' }] },
+    };
     assert.equal(conditionMet(wait, { type: 'MODIFIED', object: notReady }), false);
   });
 
   test('refuses a cluster that is not joined, or whose service account is gone, before any write', () => {
     assert.throws(() => checkRotatable(settings, { ...observed, kubefedCluster: undefined }), /cluster "c2" is not joined/);
-    assert.throws(() => checkRotatable(settings, { ...observed, serviceAccount: undefined }), /service account kube-federation-system\/c2-c1 does not exist in cluster "c2"/);
+    assert.throws(
+      () => checkRotatable(settings, { ...observed, serviceAccount: undefined }),
+      /service account kube-federation-system\/c2-c1 does not exist in cluster "c2"/,
+    );
   });
 });

@@ -50,7 +50,16 @@ describe('humanDuration (apimachinery duration.HumanDuration)', () => {
 
 describe('renderTable (cli-runtime tabwriter: minwidth 6, padding 3)', () => {
   test('columns are their widest cell plus three, at least six; the last is not padded', () => {
-    assert.equal(renderTable(['NAME', 'A', 'LAST'], [['x', 'yy', 'z'], ['longer-name', '', 'last cell']]), 'NAME          A     LAST\nx             yy    z\nlonger-name         last cell\n');
+    assert.equal(
+      renderTable(
+        ['NAME', 'A', 'LAST'],
+        [
+          ['x', 'yy', 'z'],
+          ['longer-name', '', 'last cell'],
+        ],
+      ),
+      'NAME          A     LAST\nx             yy    z\nlonger-name         last cell\n',
+    );
   });
   test('without a header, only the rows set the widths', () => {
     assert.equal(renderTable(undefined, [['a', 'b']]), 'a     b\n');
@@ -62,10 +71,22 @@ describe('renderTable (cli-runtime tabwriter: minwidth 6, padding 3)', () => {
 });
 
 describe('cluster readiness (never blank)', () => {
-  const cluster = (conditions: unknown[] | undefined) => ({ apiVersion: 'core.kubefed.io/v1beta1', kind: 'KubeFedCluster', metadata: { name: 'c' }, ...(conditions ? { status: { conditions } } : {}) });
+  const cluster = (conditions: unknown[] | undefined) => ({
+    apiVersion: 'core.kubefed.io/v1beta1',
+    kind: 'KubeFedCluster',
+    metadata: { name: 'c' },
+    ...(conditions ? { status: { conditions } } : {}),
+  });
   for (const [label, conditions, expected] of [
     ['Ready=True', [{ type: 'Ready', status: 'True' }], 'True'],
-    ['Ready=False with Offline=False', [{ type: 'Ready', status: 'False' }, { type: 'Offline', status: 'False' }], 'False'],
+    [
+      'Ready=False with Offline=False',
+      [
+        { type: 'Ready', status: 'False' },
+        { type: 'Offline', status: 'False' },
+      ],
+      'False',
+    ],
     ['only Offline=True (unreachable)', [{ type: 'Offline', status: 'True' }], 'False'],
     ['only ConfigMalformed=True', [{ type: 'ConfigMalformed', status: 'True' }], 'False'],
     ['Ready=Unknown', [{ type: 'Ready', status: 'Unknown' }], 'Unknown'],

@@ -34,7 +34,10 @@ describe('generated objects equal KubeFed v0.10.0 release', () => {
 
   for (const name of typeConfigs.keys()) {
     test(name, () => {
-      const directive = parseEnableTypeDirective(`${name}.yaml`, `apiVersion: core.kubefed.io/v1beta1\nkind: EnableTypeDirective\nmetadata:\n  name: ${name}\n`);
+      const directive = parseEnableTypeDirective(
+        `${name}.yaml`,
+        `apiVersion: core.kubefed.io/v1beta1\nkind: EnableTypeDirective\nmetadata:\n  name: ${name}\n`,
+      );
       const { typeConfig, crd } = offlineTypeResources(directive);
       assert.deepEqual(cleanForOutput(typeConfig), typeConfigs.get(name));
       assert.deepEqual(cleanForOutput(crd), crds.get(crd.metadata.name!), `CRD ${crd.metadata.name}`);

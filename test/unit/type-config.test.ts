@@ -2,16 +2,48 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ApiResource } from '../../src/core/api-resources.js';
 import { EQUIVALENT_APIS, isEquivalentApi } from '../../src/core/deprecated-apis.js';
-import { checkFederatedCrdTakeover, checkFederatedTypeUnchanged, federatedCrdForTarget, parseEnableTypeDirective, schemaTraitsFromCrd, schemaTraitsFromOpenApiV2, typeConfigForTarget } from '../../src/core/type-config.js';
+import {
+  checkFederatedCrdTakeover,
+  checkFederatedTypeUnchanged,
+  federatedCrdForTarget,
+  parseEnableTypeDirective,
+  schemaTraitsFromCrd,
+  schemaTraitsFromOpenApiV2,
+  typeConfigForTarget,
+} from '../../src/core/type-config.js';
 import { defaultEnableTypeDirective } from '../../src/core/enable-directive.js';
 import { GVR } from '../../src/core/gvr.js';
 import { createMergePatch, planDisable, planEnableWrites } from '../../src/core/type-config-plan.js';
 import type { KubeObject } from '../../src/core/types.js';
 import { EXIT_CODES, KubefedctlError, UsageError } from '../../src/errors.js';
 
-const DEPLOYMENTS: ApiResource = { group: 'apps', version: 'v1', name: 'deployments', singularName: 'deployment', kind: 'Deployment', namespaced: true, shortNames: ['deploy'] };
-const NAMESPACES: ApiResource = { group: '', version: 'v1', name: 'namespaces', singularName: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'] };
-const WIDGETS: ApiResource = { group: 'example.com', version: 'v2', name: 'widgets', singularName: 'widget', kind: 'Widget', namespaced: false, shortNames: [] };
+const DEPLOYMENTS: ApiResource = {
+  group: 'apps',
+  version: 'v1',
+  name: 'deployments',
+  singularName: 'deployment',
+  kind: 'Deployment',
+  namespaced: true,
+  shortNames: ['deploy'],
+};
+const NAMESPACES: ApiResource = {
+  group: '',
+  version: 'v1',
+  name: 'namespaces',
+  singularName: 'namespace',
+  kind: 'Namespace',
+  namespaced: false,
+  shortNames: ['ns'],
+};
+const WIDGETS: ApiResource = {
+  group: 'example.com',
+  version: 'v2',
+  name: 'widgets',
+  singularName: 'widget',
+  kind: 'Widget',
+  namespaced: false,
+  shortNames: [],
+};
 
 function specOf(object: KubeObject): Record<string, any> {
   return object.spec as Record<string, any>;
@@ -20,12 +52,23 @@ function specOf(object: KubeObject): Record<string, any> {
 describe('parseEnableTypeDirective', () => {
   test('a file with only metadata.name keeps the defaults', () => {
     const text = 'apiVersion: core.kubefed.io/v1beta1\nkind: EnableTypeDirective\nmetadata:\n  name: deployments.apps\n';
-    assert.deepEqual(parseEnableTypeDirective('d.yaml', text), { name: 'deployments.apps', targetVersion: '', federatedGroup: 'types.kubefed.io', federatedVersion: 'v1beta1' });
+    assert.deepEqual(parseEnableTypeDirective('d.yaml', text), {
+      name: 'deployments.apps',
+      targetVersion: '',
+      federatedGroup: 'types.kubefed.io',
+      federatedVersion: 'v1beta1',
+    });
   });
 
   test('spec fields override the defaults; kind and apiVersion are not checked', () => {
-    const text = 'kind: Whatever\nmetadata: {name: widgets.example.com}\nspec:\n  targetVersion: v2\n  federatedGroup: fed.example.com\n  federatedVersion: v1\n';
-    assert.deepEqual(parseEnableTypeDirective('d.yaml', text), { name: 'widgets.example.com', targetVersion: 'v2', federatedGroup: 'fed.example.com', federatedVersion: 'v1' });
+    const text =
+      'kind: Whatever\nmetadata: {name: widgets.example.com}\nspec:\n  targetVersion: v2\n  federatedGroup: fed.example.com\n  federatedVersion: v1\n';
+    assert.deepEqual(parseEnableTypeDirective('d.yaml', text), {
+      name: 'widgets.example.com',
+      targetVersion: 'v2',
+      federatedGroup: 'fed.example.com',
+      federatedVersion: 'v1',
+    });
   });
 
   test('only the first document counts (a leading --- and comments are skipped)', () => {
@@ -48,13 +91,16 @@ describe('parseEnableTypeDirective', () => {
   ];
   for (const [what, text, message] of invalid) {
     test(`rejects ${what} with a usage error`, () => {
-      assert.throws(() => parseEnableTypeDirective('d.yaml', text), (error: unknown) => {
-        assert.ok(error instanceof UsageError);
-        assert.equal(error.exitCode, EXIT_CODES.usage);
-        assert.match(error.message, /^Failed to load yaml from file "d.yaml": /);
-        assert.match(error.message, message);
-        return true;
-      });
+      assert.throws(
+        () => parseEnableTypeDirective('d.yaml', text),
+        (error: unknown) => {
+          assert.ok(error instanceof UsageError);
+          assert.equal(error.exitCode, EXIT_CODES.usage);
+          assert.match(error.message, /^Failed to load yaml from file "d.yaml": /);
+          assert.match(error.message, message);
+          return true;
+        },
+      );
     });
   }
 });
@@ -70,14 +116,26 @@ describe('isEquivalentApi (deprecatedapis.go)', () => {
     }
   }
   test('the same API is not "equivalent" (re-enabling is allowed)', () => {
-    assert.equal(isEquivalentApi({ pluralName: 'deployments', group: 'apps', version: 'v1' }, { pluralName: 'deployments', group: 'apps', version: 'v1' }), false);
+    assert.equal(
+      isEquivalentApi({ pluralName: 'deployments', group: 'apps', version: 'v1' }, { pluralName: 'deployments', group: 'apps', version: 'v1' }),
+      false,
+    );
   });
   test('different plurals, unlisted plurals and unlisted versions are not equivalent', () => {
-    assert.equal(isEquivalentApi({ pluralName: 'deployments', group: 'apps', version: 'v1' }, { pluralName: 'daemonsets', group: 'apps', version: 'v1beta2' }), false);
+    assert.equal(
+      isEquivalentApi({ pluralName: 'deployments', group: 'apps', version: 'v1' }, { pluralName: 'daemonsets', group: 'apps', version: 'v1beta2' }),
+      false,
+    );
     assert.equal(isEquivalentApi({ pluralName: 'configmaps', group: '', version: 'v1' }, { pluralName: 'configmaps', group: '', version: 'v1beta1' }), false);
     assert.equal(isEquivalentApi({ pluralName: 'constructor', group: '', version: 'v1' }, { pluralName: 'constructor', group: '', version: 'v2' }), false);
     // The v0.10.0 table lacks networking.k8s.io/v1 for ingresses.
-    assert.equal(isEquivalentApi({ pluralName: 'ingresses', group: 'extensions', version: 'v1beta1' }, { pluralName: 'ingresses', group: 'networking.k8s.io', version: 'v1' }), false);
+    assert.equal(
+      isEquivalentApi(
+        { pluralName: 'ingresses', group: 'extensions', version: 'v1beta1' },
+        { pluralName: 'ingresses', group: 'networking.k8s.io', version: 'v1' },
+      ),
+      false,
+    );
   });
 });
 
@@ -94,7 +152,13 @@ describe('typeConfigForTarget and federatedCrdForTarget', () => {
     const directive = { ...defaultEnableTypeDirective(), federatedGroup: 'fed.example.com', federatedVersion: 'v1alpha1' };
     const ftc = typeConfigForTarget(WIDGETS, directive);
     assert.equal(ftc.metadata.name, 'widgets.example.com');
-    assert.deepEqual(specOf(ftc).federatedType, { group: 'fed.example.com', kind: 'FederatedWidget', pluralName: 'federatedwidgets', scope: 'Cluster', version: 'v1alpha1' });
+    assert.deepEqual(specOf(ftc).federatedType, {
+      group: 'fed.example.com',
+      kind: 'FederatedWidget',
+      pluralName: 'federatedwidgets',
+      scope: 'Cluster',
+      version: 'v1alpha1',
+    });
     const crd = federatedCrdForTarget(WIDGETS, directive, { hasTemplateSchema: true, scalable: false });
     assert.equal(crd.metadata.name, 'federatedwidgets.fed.example.com');
     assert.deepEqual(specOf(crd).names, { kind: 'FederatedWidget', plural: 'federatedwidgets' }, 'no shortNames key without short names');
@@ -103,23 +167,36 @@ describe('typeConfigForTarget and federatedCrdForTarget', () => {
 
   test('template only with a target schema, retainReplicas only for scalable targets with one', () => {
     const specProperties = (hasTemplateSchema: boolean, scalable: boolean) =>
-      Object.keys(specOf(federatedCrdForTarget(DEPLOYMENTS, defaultEnableTypeDirective(), { hasTemplateSchema, scalable })).versions[0].schema.openAPIV3Schema.properties.spec.properties).sort();
+      Object.keys(
+        specOf(federatedCrdForTarget(DEPLOYMENTS, defaultEnableTypeDirective(), { hasTemplateSchema, scalable })).versions[0].schema.openAPIV3Schema.properties
+          .spec.properties,
+      ).sort();
     assert.deepEqual(specProperties(true, true), ['overrides', 'placement', 'retainReplicas', 'template']);
     assert.deepEqual(specProperties(true, false), ['overrides', 'placement', 'template']);
     assert.deepEqual(specProperties(false, true), ['overrides', 'placement']);
   });
 
   test('short names get an f prefix', () => {
-    assert.deepEqual(specOf(federatedCrdForTarget(DEPLOYMENTS, defaultEnableTypeDirective(), { hasTemplateSchema: true, scalable: true })).names.shortNames, ['fdeploy']);
+    assert.deepEqual(specOf(federatedCrdForTarget(DEPLOYMENTS, defaultEnableTypeDirective(), { hasTemplateSchema: true, scalable: true })).names.shortNames, [
+      'fdeploy',
+    ]);
   });
 });
 
 describe('target schema traits', () => {
-  const crdWithSchema = (properties: unknown) => ({ spec: { versions: [{ name: 'v2', schema: { openAPIV3Schema: { type: 'object', ...(properties === undefined ? {} : { properties }) } } }, { name: 'v1' }] } });
+  const crdWithSchema = (properties: unknown) => ({
+    spec: { versions: [{ name: 'v2', schema: { openAPIV3Schema: { type: 'object', ...(properties === undefined ? {} : { properties }) } } }, { name: 'v1' }] },
+  });
 
   test('CRD: the first version decides; replicas must be an int32 integer', () => {
-    assert.deepEqual(schemaTraitsFromCrd(crdWithSchema({ spec: { type: 'object', properties: { replicas: { type: 'integer', format: 'int32' } } } })), { hasTemplateSchema: true, scalable: true });
-    assert.deepEqual(schemaTraitsFromCrd(crdWithSchema({ spec: { type: 'object', properties: { replicas: { type: 'integer', format: 'int64' } } } })), { hasTemplateSchema: true, scalable: false });
+    assert.deepEqual(schemaTraitsFromCrd(crdWithSchema({ spec: { type: 'object', properties: { replicas: { type: 'integer', format: 'int32' } } } })), {
+      hasTemplateSchema: true,
+      scalable: true,
+    });
+    assert.deepEqual(schemaTraitsFromCrd(crdWithSchema({ spec: { type: 'object', properties: { replicas: { type: 'integer', format: 'int64' } } } })), {
+      hasTemplateSchema: true,
+      scalable: false,
+    });
     assert.deepEqual(schemaTraitsFromCrd(crdWithSchema({})), { hasTemplateSchema: true, scalable: false });
   });
 
@@ -168,7 +245,11 @@ describe('target schema traits', () => {
         type: 'object',
         'x-kubernetes-group-version-kind': [{ group: '', kind: 'ConfigMap', version: 'v1' }],
       },
-      'example.MapOnly': { type: 'object', additionalProperties: { type: 'string' }, 'x-kubernetes-group-version-kind': [{ group: 'example.com', kind: 'MapOnly', version: 'v1' }] },
+      'example.MapOnly': {
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        'x-kubernetes-group-version-kind': [{ group: 'example.com', kind: 'MapOnly', version: 'v1' }],
+      },
     },
   };
 
@@ -178,13 +259,21 @@ describe('target schema traits', () => {
   });
 
   test('OpenAPI v2: a kind without properties has no template; an unknown GVK is undefined', () => {
-    assert.deepEqual(schemaTraitsFromOpenApiV2(swagger, { group: 'example.com', version: 'v1', kind: 'MapOnly' }), { hasTemplateSchema: false, scalable: false });
+    assert.deepEqual(schemaTraitsFromOpenApiV2(swagger, { group: 'example.com', version: 'v1', kind: 'MapOnly' }), {
+      hasTemplateSchema: false,
+      scalable: false,
+    });
     assert.equal(schemaTraitsFromOpenApiV2(swagger, { group: 'apps', version: 'v1beta1', kind: 'Deployment' }), undefined);
     assert.equal(schemaTraitsFromOpenApiV2('not a document', { group: 'apps', version: 'v1', kind: 'Deployment' }), undefined);
   });
 });
 
-function ftc(name: string, target: { group?: string; version: string; pluralName: string }, federated: { group: string; version: string; pluralName: string }, namespace = 'kube-federation-system'): KubeObject {
+function ftc(
+  name: string,
+  target: { group?: string; version: string; pluralName: string },
+  federated: { group: string; version: string; pluralName: string },
+  namespace = 'kube-federation-system',
+): KubeObject {
   return {
     apiVersion: 'core.kubefed.io/v1beta1',
     kind: 'FederatedTypeConfig',
@@ -201,22 +290,33 @@ describe('enable checks', () => {
   const desired = typeConfigForTarget(DEPLOYMENTS, defaultEnableTypeDirective());
 
   test('an existing FederatedTypeConfig with another federated type is refused', () => {
-    const existing = ftc('deployments.apps', { group: 'apps', version: 'v1', pluralName: 'deployments' }, { group: 'other.io', version: 'v1beta1', pluralName: 'federateddeployments' });
-    assert.throws(() => checkFederatedTypeUnchanged(existing, desired), (error: unknown) => {
-      assert.ok(error instanceof KubefedctlError);
-      assert.equal(
-        error.message,
-        'Federation is already enabled for "deployments.apps/v1" with federated type "federateddeployments.other.io/v1beta1". Changing the federated type to "federateddeployments.types.kubefed.io/v1beta1" is not supported.',
-      );
-      assert.equal(error.exitCode, EXIT_CODES.failure);
-      return true;
-    });
+    const existing = ftc(
+      'deployments.apps',
+      { group: 'apps', version: 'v1', pluralName: 'deployments' },
+      { group: 'other.io', version: 'v1beta1', pluralName: 'federateddeployments' },
+    );
+    assert.throws(
+      () => checkFederatedTypeUnchanged(existing, desired),
+      (error: unknown) => {
+        assert.ok(error instanceof KubefedctlError);
+        assert.equal(
+          error.message,
+          'Federation is already enabled for "deployments.apps/v1" with federated type "federateddeployments.other.io/v1beta1". Changing the federated type to "federateddeployments.types.kubefed.io/v1beta1" is not supported.',
+        );
+        assert.equal(error.exitCode, EXIT_CODES.failure);
+        return true;
+      },
+    );
     checkFederatedTypeUnchanged(undefined, desired);
     checkFederatedTypeUnchanged(typeConfigForTarget(DEPLOYMENTS, defaultEnableTypeDirective()), desired);
   });
 
   test('an equivalent deprecated API enabled by any FederatedTypeConfig is refused, even of the same name', () => {
-    const existing = ftc('deployments.apps', { group: 'apps', version: 'v1beta1', pluralName: 'deployments' }, { group: 'types.kubefed.io', version: 'v1beta1', pluralName: 'federateddeployments' });
+    const existing = ftc(
+      'deployments.apps',
+      { group: 'apps', version: 'v1beta1', pluralName: 'deployments' },
+      { group: 'types.kubefed.io', version: 'v1beta1', pluralName: 'federateddeployments' },
+    );
     assert.throws(
       () => checkFederatedCrdTakeover([existing], desired, 'federateddeployments.types.kubefed.io'),
       (error: unknown) =>
@@ -228,13 +328,27 @@ describe('enable checks', () => {
   });
 
   test('the equivalence table ignores the existing group, as the Go tool: any "deployments" is equivalent to apps/v1', () => {
-    const crdDeployments = ftc('deployments.example.com', { group: 'example.com', version: 'v1', pluralName: 'deployments' }, { group: 'fed.example.com', version: 'v1beta1', pluralName: 'federateddeployments' });
-    assert.throws(() => checkFederatedCrdTakeover([crdDeployments], desired, 'federateddeployments.types.kubefed.io'), /equivalent type "deployments.example.com\/v1"/);
+    const crdDeployments = ftc(
+      'deployments.example.com',
+      { group: 'example.com', version: 'v1', pluralName: 'deployments' },
+      { group: 'fed.example.com', version: 'v1beta1', pluralName: 'federateddeployments' },
+    );
+    assert.throws(
+      () => checkFederatedCrdTakeover([crdDeployments], desired, 'federateddeployments.types.kubefed.io'),
+      /equivalent type "deployments.example.com\/v1"/,
+    );
   });
 
   test('another FederatedTypeConfig using the same federated CRD is refused', () => {
-    const jobs = typeConfigForTarget({ group: 'batch', version: 'v1', name: 'jobs', singularName: 'job', kind: 'Job', namespaced: true, shortNames: [] }, defaultEnableTypeDirective());
-    const other = ftc('jobs.example.com', { group: 'example.com', version: 'v1', pluralName: 'jobs' }, { group: 'types.kubefed.io', version: 'v1beta1', pluralName: 'federatedjobs' });
+    const jobs = typeConfigForTarget(
+      { group: 'batch', version: 'v1', name: 'jobs', singularName: 'job', kind: 'Job', namespaced: true, shortNames: [] },
+      defaultEnableTypeDirective(),
+    );
+    const other = ftc(
+      'jobs.example.com',
+      { group: 'example.com', version: 'v1', pluralName: 'jobs' },
+      { group: 'types.kubefed.io', version: 'v1beta1', pluralName: 'federatedjobs' },
+    );
     assert.throws(
       () => checkFederatedCrdTakeover([other], jobs, 'federatedjobs.types.kubefed.io'),
       (error: unknown) =>
@@ -253,10 +367,13 @@ describe('planEnableWrites', () => {
 
   test('nothing exists: create the CRD, then the FederatedTypeConfig in the namespace', () => {
     const writes = planEnableWrites({ namespace: 'kf', existingCrd: undefined, existingTypeConfig: undefined }, { crd, typeConfig });
-    assert.deepEqual(writes.map((write) => [write.verb, write.gvr.resource, write.messages?.done]), [
-      ['create', 'customresourcedefinitions', 'customresourcedefinition.apiextensions.k8s.io/federateddeployments.types.kubefed.io created'],
-      ['create', 'federatedtypeconfigs', 'federatedtypeconfig.core.kubefed.io/deployments.apps created in namespace kf'],
-    ]);
+    assert.deepEqual(
+      writes.map((write) => [write.verb, write.gvr.resource, write.messages?.done]),
+      [
+        ['create', 'customresourcedefinitions', 'customresourcedefinition.apiextensions.k8s.io/federateddeployments.types.kubefed.io created'],
+        ['create', 'federatedtypeconfigs', 'federatedtypeconfig.core.kubefed.io/deployments.apps created in namespace kf'],
+      ],
+    );
     const ftcWrite = writes[1]!;
     assert.ok(ftcWrite.verb === 'create');
     assert.equal(ftcWrite.object.metadata.namespace, 'kf');
@@ -264,8 +381,17 @@ describe('planEnableWrites', () => {
   });
 
   test('both exist: PUT the CRD with its metadata and the new spec, merge-patch the FederatedTypeConfig spec', () => {
-    const existingCrd: KubeObject = { ...structuredClone(crd), metadata: { name: crd.metadata.name!, resourceVersion: '42', uid: 'u1' }, spec: { old: true }, status: { acceptedNames: {} } };
-    const existingTypeConfig: KubeObject = { ...structuredClone(typeConfig), metadata: { name: 'deployments.apps', namespace: 'kf', resourceVersion: '7' }, spec: { ...specOf(typeConfig), propagation: 'Disabled', statusCollection: 'Enabled' } };
+    const existingCrd: KubeObject = {
+      ...structuredClone(crd),
+      metadata: { name: crd.metadata.name!, resourceVersion: '42', uid: 'u1' },
+      spec: { old: true },
+      status: { acceptedNames: {} },
+    };
+    const existingTypeConfig: KubeObject = {
+      ...structuredClone(typeConfig),
+      metadata: { name: 'deployments.apps', namespace: 'kf', resourceVersion: '7' },
+      spec: { ...specOf(typeConfig), propagation: 'Disabled', statusCollection: 'Enabled' },
+    };
     const [crdWrite, ftcWrite] = planEnableWrites({ namespace: 'kf', existingCrd, existingTypeConfig }, { crd, typeConfig });
     assert.ok(crdWrite?.verb === 'update' && ftcWrite?.verb === 'patch');
     assert.deepEqual(crdWrite.object.metadata, { name: 'federateddeployments.types.kubefed.io', resourceVersion: '42', uid: 'u1' });
@@ -287,13 +413,22 @@ describe('planEnableWrites', () => {
 
 describe('createMergePatch', () => {
   test('changed, added and removed keys; nested objects recurse; arrays are replaced', () => {
-    assert.deepEqual(createMergePatch({ a: 1, b: { c: 2, d: 3 }, e: [1], f: 'x' }, { a: 1, b: { c: 2, d: 4 }, e: [1, 2], g: true }), { b: { d: 4 }, e: [1, 2], f: null, g: true });
+    assert.deepEqual(createMergePatch({ a: 1, b: { c: 2, d: 3 }, e: [1], f: 'x' }, { a: 1, b: { c: 2, d: 4 }, e: [1, 2], g: true }), {
+      b: { d: 4 },
+      e: [1, 2],
+      f: null,
+      g: true,
+    });
     assert.equal(createMergePatch({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] }), undefined);
   });
 });
 
 describe('planDisable', () => {
-  const existing = ftc('deployments.apps', { group: 'apps', version: 'v1', pluralName: 'deployments' }, { group: 'types.kubefed.io', version: 'v1beta1', pluralName: 'federateddeployments' });
+  const existing = ftc(
+    'deployments.apps',
+    { group: 'apps', version: 'v1', pluralName: 'deployments' },
+    { group: 'types.kubefed.io', version: 'v1beta1', pluralName: 'federateddeployments' },
+  );
   const steps = (operations: ReturnType<typeof planDisable>) => operations.map((op) => `${op.verb} ${op.gvr.resource}`);
   const timeoutMs = 10_000;
 
@@ -325,13 +460,23 @@ describe('planDisable', () => {
 
   test('already disabled: no patch; without --delete-crd: no CRD steps', () => {
     const disabled = { ...existing, spec: { ...specOf(existing), propagation: 'Disabled' } };
-    assert.deepEqual(steps(planDisable({ namespace: 'kf', name: 'deployments.apps', typeConfig: disabled, deleteCrd: false, timeoutMs })), ['wait federatedtypeconfigs', 'delete federatedtypeconfigs']);
+    assert.deepEqual(steps(planDisable({ namespace: 'kf', name: 'deployments.apps', typeConfig: disabled, deleteCrd: false, timeoutMs })), [
+      'wait federatedtypeconfigs',
+      'delete federatedtypeconfigs',
+    ]);
   });
 
   test('gone: nothing, or only the regenerated CRD with --delete-crd', () => {
     assert.deepEqual(planDisable({ namespace: 'kf', name: 'deployments.apps', typeConfig: undefined, deleteCrd: false, timeoutMs }), []);
     const regenerated = typeConfigForTarget(DEPLOYMENTS, { federatedGroup: 'fed.example.com', federatedVersion: 'v1beta1' });
-    const plan = planDisable({ namespace: 'kf', name: 'deployments.apps', typeConfig: undefined, deleteCrd: true, regeneratedTypeConfig: regenerated, timeoutMs });
+    const plan = planDisable({
+      namespace: 'kf',
+      name: 'deployments.apps',
+      typeConfig: undefined,
+      deleteCrd: true,
+      regeneratedTypeConfig: regenerated,
+      timeoutMs,
+    });
     assert.deepEqual(steps(plan), ['refuse-if-any federateddeployments', 'delete customresourcedefinitions']);
     const deleteCrd = plan[1];
     assert.ok(deleteCrd?.verb === 'delete');

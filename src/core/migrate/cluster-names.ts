@@ -14,7 +14,8 @@ export function karmadaClusterNameProblems(name: string): string[] {
   if (name.length === 0) return ['must not be empty'];
   const problems: string[] = [];
   if (name.length > KARMADA_CLUSTER_NAME_MAX) problems.push(`must be no more than ${KARMADA_CLUSTER_NAME_MAX} characters`);
-  if (!DNS1123_LABEL.test(name)) problems.push("must be a DNS-1123 label: lower case alphanumeric characters or '-', starting and ending with an alphanumeric character");
+  if (!DNS1123_LABEL.test(name))
+    problems.push("must be a DNS-1123 label: lower case alphanumeric characters or '-', starting and ending with an alphanumeric character");
   return problems;
 }
 
@@ -23,7 +24,8 @@ function ocmClusterNameProblems(name: string): string[] {
   if (name.length === 0) return ['must not be empty'];
   const problems: string[] = [];
   if (name.length > 63) problems.push('must be no more than 63 characters');
-  if (!DNS1123_LABEL.test(name)) problems.push("must be a DNS-1123 label: lower case alphanumeric characters or '-', starting and ending with an alphanumeric character");
+  if (!DNS1123_LABEL.test(name))
+    problems.push("must be a DNS-1123 label: lower case alphanumeric characters or '-', starting and ending with an alphanumeric character");
   return problems;
 }
 

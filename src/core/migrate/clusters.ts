@@ -30,7 +30,11 @@ export function convertClusters(records: readonly KubeFedClusterRecord[], cluste
     converted.push({ kubefed: name, target });
     const earlier = targets.get(target);
     if (earlier !== undefined) {
-      sink.error('RENAME_COLLISION', 'metadata.name', `clusters ${earlier} and ${name} would both be named "${target}" in Karmada; change the --rename (with --allow-lossy ${name} is left out)`);
+      sink.error(
+        'RENAME_COLLISION',
+        'metadata.name',
+        `clusters ${earlier} and ${name} would both be named "${target}" in Karmada; change the --rename (with --allow-lossy ${name} is left out)`,
+      );
     }
     if (earlier !== undefined || !names.accepts(name)) {
       findings.push(...sink.findings);
@@ -41,10 +45,16 @@ export function convertClusters(records: readonly KubeFedClusterRecord[], cluste
     const clusterSpec: Record<string, unknown> = { syncMode: 'Push', apiEndpoint: spec.apiEndpoint };
     if (typeof spec.proxyURL === 'string' && spec.proxyURL !== '') clusterSpec.proxyURL = spec.proxyURL;
     clusterSpec.secretRef = { namespace: clusterNamespace, name: target };
-    const disabled = Array.isArray(spec.disabledTLSValidations) ? spec.disabledTLSValidations.filter((value): value is string => typeof value === 'string') : [];
+    const disabled = Array.isArray(spec.disabledTLSValidations)
+      ? spec.disabledTLSValidations.filter((value): value is string => typeof value === 'string')
+      : [];
     if (disabled.includes('*')) {
       clusterSpec.insecureSkipTLSVerification = true;
-      sink.warning('TLS_VERIFICATION_DISABLED', 'spec.disabledTLSValidations', 'KubeFed skipped TLS verification for this cluster ("*"); the Karmada Cluster does too (insecureSkipTLSVerification: true)');
+      sink.warning(
+        'TLS_VERIFICATION_DISABLED',
+        'spec.disabledTLSValidations',
+        'KubeFed skipped TLS verification for this cluster ("*"); the Karmada Cluster does too (insecureSkipTLSVerification: true)',
+      );
     } else if (disabled.length > 0) {
       sink.error(
         'TLS_VALIDATION_UNSUPPORTED',
@@ -74,7 +84,14 @@ export function convertClusters(records: readonly KubeFedClusterRecord[], cluste
   return { objects: [namespace, ...objects], names: converted, findings };
 }
 
-function clusterSecret(record: KubeFedClusterRecord, spec: Record<string, unknown>, clusterNamespace: string, target: string, insecure: boolean, sink: FindingSink): KubeObject[] {
+function clusterSecret(
+  record: KubeFedClusterRecord,
+  spec: Record<string, unknown>,
+  clusterNamespace: string,
+  target: string,
+  insecure: boolean,
+  sink: FindingSink,
+): KubeObject[] {
   const secretName = isPlainObject(spec.secretRef) && typeof spec.secretRef.name === 'string' ? spec.secretRef.name : '';
   if (record.secret === undefined) {
     sink.error(
@@ -86,12 +103,17 @@ function clusterSecret(record: KubeFedClusterRecord, spec: Record<string, unknow
   }
   const token = secretToken(record.secret);
   if (token === undefined) {
-    sink.error('CLUSTER_TOKEN_MISSING', 'spec.secretRef.name', `Secret ${secretName} has no token; with --allow-lossy create Secret ${clusterNamespace}/${target} (keys token and caBundle) in Karmada yourself`);
+    sink.error(
+      'CLUSTER_TOKEN_MISSING',
+      'spec.secretRef.name',
+      `Secret ${secretName} has no token; with --allow-lossy create Secret ${clusterNamespace}/${target} (keys token and caBundle) in Karmada yourself`,
+    );
     return [];
   }
   const data: Record<string, string> = { token };
   if (typeof spec.caBundle === 'string' && spec.caBundle !== '') data.caBundle = spec.caBundle;
-  else if (!insecure) sink.info('NO_CA_BUNDLE', 'spec.caBundle', 'the KubeFedCluster has no caBundle: Karmada, like KubeFed, verifies the cluster with the system CAs');
+  else if (!insecure)
+    sink.info('NO_CA_BUNDLE', 'spec.caBundle', 'the KubeFedCluster has no caBundle: Karmada, like KubeFed, verifies the cluster with the system CAs');
   return [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: target, namespace: clusterNamespace }, type: 'Opaque', data }];
 }
 

@@ -178,15 +178,21 @@ export interface AdoptionVerdict {
 export function bindingAdoption(binding: KubeObject | undefined, expectedClusters: readonly string[]): AdoptionVerdict {
   if (binding === undefined) return { adopted: false, reason: 'Karmada has no binding for it yet' };
   const spec = isPlainObject(binding.spec) ? binding.spec : {};
-  const scheduled = (Array.isArray(spec.clusters) ? spec.clusters : []).flatMap((target) => (isPlainObject(target) && typeof target.name === 'string' ? [target.name] : [])).sort();
+  const scheduled = (Array.isArray(spec.clusters) ? spec.clusters : [])
+    .flatMap((target) => (isPlainObject(target) && typeof target.name === 'string' ? [target.name] : []))
+    .sort();
   const expected = [...expectedClusters].sort();
   if (expected.length === 0) {
     const dispatched = !(isPlainObject(spec.suspension) && spec.suspension.dispatching === true) && scheduled.length > 0;
-    return dispatched ? { adopted: false, reason: `Karmada schedules it onto ${scheduled.join(', ')}, where KubeFed placed it nowhere` } : { adopted: true, reason: '' };
+    return dispatched
+      ? { adopted: false, reason: `Karmada schedules it onto ${scheduled.join(', ')}, where KubeFed placed it nowhere` }
+      : { adopted: true, reason: '' };
   }
   if (conditionStatus(binding, 'Scheduled') !== 'True') return { adopted: false, reason: `not scheduled${conditionText(binding, 'Scheduled')}` };
-  if (scheduled.join(',') !== expected.join(',')) return { adopted: false, reason: `scheduled onto ${scheduled.join(', ') || 'no cluster'}, KubeFed placed it on ${expected.join(', ')}` };
-  if (conditionStatus(binding, 'FullyApplied') !== 'True') return { adopted: false, reason: `not applied in every cluster yet${conditionText(binding, 'FullyApplied')}` };
+  if (scheduled.join(',') !== expected.join(','))
+    return { adopted: false, reason: `scheduled onto ${scheduled.join(', ') || 'no cluster'}, KubeFed placed it on ${expected.join(', ')}` };
+  if (conditionStatus(binding, 'FullyApplied') !== 'True')
+    return { adopted: false, reason: `not applied in every cluster yet${conditionText(binding, 'FullyApplied')}` };
   return { adopted: true, reason: '' };
 }
 
@@ -263,13 +269,19 @@ const PLACED_ACTIONS: ReadonlySet<PreviewAction> = new Set(['create', 'update', 
 export function cutoverTargets(inputs: PreviewInputs, karmadaName: (kubefedName: string) => string): CutoverTarget[] {
   const result = previewFederation(inputs, { simulateRsp: true });
   const limitedScope = inputs.settings.scope === 'Namespaced';
-  const rspTargets = new Set(inputs.replicaSchedulingPreferences.map(({ object }) => `${String((object.spec as { targetKind?: unknown } | undefined)?.targetKind)}/${object.metadata.namespace}/${object.metadata.name}`));
+  const rspTargets = new Set(
+    inputs.replicaSchedulingPreferences.map(
+      ({ object }) => `${String((object.spec as { targetKind?: unknown } | undefined)?.targetKind)}/${object.metadata.namespace}/${object.metadata.name}`,
+    ),
+  );
   const targets = inputs.federated
     .filter((federated) => ignoredReason(federated, limitedScope, inputs.kubefedNamespace) === undefined)
     .map((federated): CutoverTarget => {
       const source = sourceRef(federated.object);
       const key = sourceKey(source);
-      const clusters = result.clusters.filter((cluster) => cluster.items.some((item) => sourceKey(item.source) === key && PLACED_ACTIONS.has(item.action))).map((cluster) => karmadaName(cluster.name));
+      const clusters = result.clusters
+        .filter((cluster) => cluster.items.some((item) => sourceKey(item.source) === key && PLACED_ACTIONS.has(item.action)))
+        .map((cluster) => karmadaName(cluster.name));
       const { federatedType } = federated.typeConfig;
       return {
         source,

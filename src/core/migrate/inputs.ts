@@ -31,7 +31,9 @@ export function readMigrationInputs(manifests: readonly ManifestObject[], option
   const federatedGroups = new Set([FEDERATED_GROUP]);
   const typeConfigs = [
     ...(options.builtinTypeConfigs ? defaultEnabledTypeConfigs() : []),
-    ...manifests.filter(({ object }) => splitApiVersion(object.apiVersion).group === KUBEFED_CORE_GROUP && object.kind === 'FederatedTypeConfig').map(({ object }) => object),
+    ...manifests
+      .filter(({ object }) => splitApiVersion(object.apiVersion).group === KUBEFED_CORE_GROUP && object.kind === 'FederatedTypeConfig')
+      .map(({ object }) => object),
   ];
   for (const ftc of typeConfigs) {
     const { federatedType } = toTypeConfig(ftc);
@@ -72,12 +74,22 @@ export function readMigrationInputs(manifests: readonly ManifestObject[], option
         );
       }
     } else {
-      note(manifest, 'warning', 'NOT_FEDERATED', 'not a Federated object: left out (migrate converts Federated objects; apply plain objects to Karmada as they are)');
+      note(
+        manifest,
+        'warning',
+        'NOT_FEDERATED',
+        'not a Federated object: left out (migrate converts Federated objects; apply plain objects to Karmada as they are)',
+      );
     }
   }
 
-  const preview = readPreviewInputs(passed, { kubefedNamespace: options.kubefedNamespace, builtinTypeConfigs: options.builtinTypeConfigs, defaultNamespace: options.defaultNamespace });
-  for (const warning of preview.warnings) findings.push({ source: 'input', location: '', severity: 'warning', code: 'INPUT_IGNORED', field: '', message: warning });
+  const preview = readPreviewInputs(passed, {
+    kubefedNamespace: options.kubefedNamespace,
+    builtinTypeConfigs: options.builtinTypeConfigs,
+    defaultNamespace: options.defaultNamespace,
+  });
+  for (const warning of preview.warnings)
+    findings.push({ source: 'input', location: '', severity: 'warning', code: 'INPUT_IGNORED', field: '', message: warning });
 
   const known = new Set(preview.clusters.map((cluster) => cluster.name));
   const clusters: KubeFedClusterRecord[] = [];
@@ -88,9 +100,14 @@ export function readMigrationInputs(manifests: readonly ManifestObject[], option
     const location = locationOf(manifest);
     const spec = isPlainObject(object.spec) ? object.spec : fail(location, 'spec', 'a KubeFedCluster needs spec');
     if (typeof spec.apiEndpoint !== 'string' || spec.apiEndpoint === '') fail(location, 'spec.apiEndpoint', 'a KubeFedCluster needs spec.apiEndpoint');
-    const secretName = isPlainObject(spec.secretRef) && typeof spec.secretRef.name === 'string' ? spec.secretRef.name : fail(location, 'spec.secretRef.name', 'a KubeFedCluster needs spec.secretRef.name');
+    const secretName =
+      isPlainObject(spec.secretRef) && typeof spec.secretRef.name === 'string'
+        ? spec.secretRef.name
+        : fail(location, 'spec.secretRef.name', 'a KubeFedCluster needs spec.secretRef.name');
     if (spec.caBundle !== undefined && typeof spec.caBundle !== 'string') fail(location, 'spec.caBundle', 'caBundle must be a base64 string');
-    const secret = secrets.find(({ object: candidate }) => candidate.metadata.name === secretName && (candidate.metadata.namespace ?? kubefedNamespace) === preview.kubefedNamespace);
+    const secret = secrets.find(
+      ({ object: candidate }) => candidate.metadata.name === secretName && (candidate.metadata.namespace ?? kubefedNamespace) === preview.kubefedNamespace,
+    );
     if (secret !== undefined) usedSecrets.add(secret);
     clusters.push({ object, secret: secret?.object, location });
   }

@@ -40,7 +40,8 @@ export function migrateToKarmada(inputs: MigrationInputs, options: KarmadaMigrat
       severity: 'warning',
       code: 'ADOPTION_DISABLED',
       field: 'spec.syncController.adoptResources',
-      message: 'KubeFed does not adopt existing objects (adoptResources: Disabled), so every policy gets conflictResolution: Abort: Karmada will not take over the objects KubeFed created in the member clusters until you change it to Overwrite',
+      message:
+        'KubeFed does not adopt existing objects (adoptResources: Disabled), so every policy gets conflictResolution: Abort: Karmada will not take over the objects KubeFed created in the member clusters until you change it to Overwrite',
     });
   }
   const context: ObjectContext = {
@@ -59,7 +60,9 @@ export function migrateToKarmada(inputs: MigrationInputs, options: KarmadaMigrat
   const otherGroups: OutputGroup[] = [];
   // Namespaces the output creates: those of the FederatedNamespaces KubeFed propagates.
   const migratedNamespaces = new Set(
-    preview.federated.filter((federated) => isNamespaceType(federated) && ignoredReason(federated, limitedScope, preview.kubefedNamespace) === undefined).map(({ object }) => object.metadata.name ?? ''),
+    preview.federated
+      .filter((federated) => isNamespaceType(federated) && ignoredReason(federated, limitedScope, preview.kubefedNamespace) === undefined)
+      .map(({ object }) => object.metadata.name ?? ''),
   );
   const warnedNamespaces = new Set<string>();
   const contents: MigratedSource[] = [];
@@ -71,7 +74,14 @@ export function migrateToKarmada(inputs: MigrationInputs, options: KarmadaMigrat
     (isNamespace ? federatedNamespaceSources : contents).push(migratedSource(federated));
     const objects = migrateObject(federated, context, sink);
     const namespace = federated.object.metadata.namespace ?? '';
-    if (objects !== undefined && !isNamespace && federated.typeConfig.targetType.scope === 'Namespaced' && !BUILTIN_NAMESPACES.includes(namespace) && !migratedNamespaces.has(namespace) && !warnedNamespaces.has(namespace)) {
+    if (
+      objects !== undefined &&
+      !isNamespace &&
+      federated.typeConfig.targetType.scope === 'Namespaced' &&
+      !BUILTIN_NAMESPACES.includes(namespace) &&
+      !migratedNamespaces.has(namespace) &&
+      !warnedNamespaces.has(namespace)
+    ) {
       warnedNamespaces.add(namespace);
       sink.warning(
         'NAMESPACE_NOT_IN_OUTPUT',
@@ -84,7 +94,14 @@ export function migrateToKarmada(inputs: MigrationInputs, options: KarmadaMigrat
   }
   findings.push(...clusters.findings);
   for (const unused of names.unused()) {
-    findings.push({ source: '--rename', location: '', severity: 'warning', code: 'RENAME_UNUSED', field: '', message: `no cluster named "${unused}" appears in the input; --rename ${unused}=… changes nothing` });
+    findings.push({
+      source: '--rename',
+      location: '',
+      severity: 'warning',
+      code: 'RENAME_UNUSED',
+      field: '',
+      message: `no cluster named "${unused}" appears in the input; --rename ${unused}=… changes nothing`,
+    });
   }
   const groups = [...namespaceGroups, ...otherGroups];
   if (clusters.objects.length > 0) groups.push({ source: 'KubeFedClusters', objects: clusters.objects });
@@ -111,7 +128,13 @@ function isNamespaceType({ typeConfig }: Pick<FederatedObject, 'typeConfig'>): b
 
 function migratedSource(federated: FederatedObject): MigratedSource {
   const { federatedType } = federated.typeConfig;
-  return { kind: federated.object.kind, namespace: federated.object.metadata.namespace ?? '', name: federated.object.metadata.name ?? '', resource: federatedType.pluralName, group: federatedType.group };
+  return {
+    kind: federated.object.kind,
+    namespace: federated.object.metadata.namespace ?? '',
+    name: federated.object.metadata.name ?? '',
+    resource: federatedType.pluralName,
+    group: federatedType.group,
+  };
 }
 
 /** FederatedNamespaces by namespace, as the sync controller's cache keys them (<ns>/<ns>). */
@@ -136,15 +159,25 @@ function indexRsps(inputs: MigrationInputs, limitedScope: boolean, findings: Fin
     const spec = rsp.spec as { targetKind: string };
     const namespace = rsp.metadata.namespace ?? '';
     const name = rsp.metadata.name ?? '';
-    const target = preview.federated.find(({ object }) => object.kind === spec.targetKind && object.metadata.namespace === namespace && object.metadata.name === name);
+    const target = preview.federated.find(
+      ({ object }) => object.kind === spec.targetKind && object.metadata.namespace === namespace && object.metadata.name === name,
+    );
     if (!(RSP_TARGET_KINDS as readonly string[]).includes(spec.targetKind)) {
-      sink.warning('RSP_IGNORED', 'spec.targetKind', `KubeFed ignores it: targetKind ${spec.targetKind} is neither FederatedDeployment nor FederatedReplicaSet; not migrated`);
+      sink.warning(
+        'RSP_IGNORED',
+        'spec.targetKind',
+        `KubeFed ignores it: targetKind ${spec.targetKind} is neither FederatedDeployment nor FederatedReplicaSet; not migrated`,
+      );
     } else if (target === undefined) {
       sink.warning('RSP_WITHOUT_TARGET', 'metadata.name', `the input has no ${spec.targetKind} ${namespace}/${name}; not migrated`);
     } else if (!preview.settings.schedulerPreferences) {
       sink.warning('RSP_IGNORED', '', 'KubeFed ignores it: the SchedulerPreferences feature gate is Disabled; not migrated');
     } else if (limitedScope && namespace !== preview.kubefedNamespace) {
-      sink.warning('RSP_IGNORED', 'metadata.namespace', `KubeFed ignores it: scope Namespaced watches only namespace ${preview.kubefedNamespace}; not migrated`);
+      sink.warning(
+        'RSP_IGNORED',
+        'metadata.namespace',
+        `KubeFed ignores it: scope Namespaced watches only namespace ${preview.kubefedNamespace}; not migrated`,
+      );
     } else {
       index.set(rspKey(spec.targetKind, namespace, name), rsp);
     }
@@ -190,7 +223,11 @@ function migrateObject(federated: FederatedObject, context: ObjectContext, sink:
   let { set } = placement;
   const annotations = object.metadata.annotations ?? {};
   if (Object.hasOwn(annotations, DELETE_OPTION_ANNOTATION)) {
-    sink.error('DELETE_OPTION_UNSUPPORTED', `metadata.annotations.${DELETE_OPTION_ANNOTATION}`, 'Karmada has no per-object delete options for member objects; with --allow-lossy the annotation is ignored');
+    sink.error(
+      'DELETE_OPTION_UNSUPPORTED',
+      `metadata.annotations.${DELETE_OPTION_ANNOTATION}`,
+      'Karmada has no per-object delete options for member objects; with --allow-lossy the annotation is ignored',
+    );
   }
   const overrides = convertOverrides({
     federated,
@@ -205,7 +242,11 @@ function migrateObject(federated: FederatedObject, context: ObjectContext, sink:
     for (const name of set.names ?? []) {
       context.names.use(name, sink, 'spec.placement.clusters');
       if (context.inventory.size > 0 && !context.inventory.has(name)) {
-        sink.info('UNKNOWN_CLUSTER', 'spec.placement.clusters', `no KubeFedCluster is named ${name}: KubeFed ignores the name until such a cluster joins, and so does Karmada`);
+        sink.info(
+          'UNKNOWN_CLUSTER',
+          'spec.placement.clusters',
+          `no KubeFedCluster is named ${name}: KubeFed ignores the name until such a cluster joins, and so does Karmada`,
+        );
       }
     }
   }
@@ -238,7 +279,12 @@ function migrateObject(federated: FederatedObject, context: ObjectContext, sink:
 }
 
 /** The clusters KubeFed places the object in, after RSP and FederatedNamespace. */
-function effectivePlacement(federated: FederatedObject, rsp: KubeObject | undefined, context: ObjectContext, sink: FindingSink): { set: ClusterSet; rspActive: boolean } {
+function effectivePlacement(
+  federated: FederatedObject,
+  rsp: KubeObject | undefined,
+  context: ObjectContext,
+  sink: FindingSink,
+): { set: ClusterSet; rspActive: boolean } {
   const { object, typeConfig } = federated;
   const namespace = object.metadata.namespace ?? '';
   let own: ClusterSet;
@@ -246,7 +292,11 @@ function effectivePlacement(federated: FederatedObject, rsp: KubeObject | undefi
     own = clusterSetOf(readPlacement(object), 'the object');
   } catch (error) {
     if (!(error instanceof LabelSelectorError)) throw error;
-    sink.error('PLACEMENT_INVALID', 'spec.placement.clusterSelector', `KubeFed cannot evaluate the selector (${error.message}) and propagates nothing (ComputePlacementFailed); with --allow-lossy the object is migrated as placed nowhere`);
+    sink.error(
+      'PLACEMENT_INVALID',
+      'spec.placement.clusterSelector',
+      `KubeFed cannot evaluate the selector (${error.message}) and propagates nothing (ComputePlacementFailed); with --allow-lossy the object is migrated as placed nowhere`,
+    );
     return { set: nothing('KubeFed cannot compute its placement'), rspActive: false };
   }
   let rspActive = false;
@@ -255,7 +305,11 @@ function effectivePlacement(federated: FederatedObject, rsp: KubeObject | undefi
     if (rspSpec.intersectWithClusterSelector === true) {
       const candidates = rspCandidates(object, context.federatedNamespaces.get(namespace));
       if (candidates.kind === 'nothing') {
-        sink.warning('RSP_INACTIVE', 'spec.placement', `the ReplicaSchedulingPreference (intersectWithClusterSelector) changes nothing in KubeFed: ${candidates.reason}; the object's own placement is migrated, without replica division`);
+        sink.warning(
+          'RSP_INACTIVE',
+          'spec.placement',
+          `the ReplicaSchedulingPreference (intersectWithClusterSelector) changes nothing in KubeFed: ${candidates.reason}; the object's own placement is migrated, without replica division`,
+        );
       } else {
         own = candidates;
         rspActive = true;
@@ -268,14 +322,22 @@ function effectivePlacement(federated: FederatedObject, rsp: KubeObject | undefi
     } else {
       own = EVERY_CLUSTER;
       rspActive = true;
-      sink.info('RSP_PLACEMENT', 'spec.placement', 'the ReplicaSchedulingPreference places the object on every Ready cluster (it rewrites spec.placement.clusters), so the policy selects every cluster');
+      sink.info(
+        'RSP_PLACEMENT',
+        'spec.placement',
+        'the ReplicaSchedulingPreference places the object on every Ready cluster (it rewrites spec.placement.clusters), so the policy selects every cluster',
+      );
     }
   }
   if (typeConfig.targetType.scope !== 'Namespaced') return { set: own, rspActive };
   const federatedNamespace = context.limitedScope && namespace !== context.kubefedNamespace ? undefined : context.federatedNamespaces.get(namespace);
   if (federatedNamespace === undefined) {
     if (context.limitedScope) return { set: own, rspActive };
-    sink.warning('NAMESPACE_NOT_FEDERATED', 'metadata.namespace', `namespace ${namespace} has no FederatedNamespace, so KubeFed (scope Cluster) propagates nothing in it (NamespaceNotFederated)`);
+    sink.warning(
+      'NAMESPACE_NOT_FEDERATED',
+      'metadata.namespace',
+      `namespace ${namespace} has no FederatedNamespace, so KubeFed (scope Cluster) propagates nothing in it (NamespaceNotFederated)`,
+    );
     return { set: nothing(`namespace ${namespace} has no FederatedNamespace`), rspActive };
   }
   let namespaceSet: ClusterSet;
@@ -283,7 +345,11 @@ function effectivePlacement(federated: FederatedObject, rsp: KubeObject | undefi
     namespaceSet = clusterSetOf(readPlacement(federatedNamespace), `FederatedNamespace ${namespace}`);
   } catch (error) {
     if (!(error instanceof LabelSelectorError)) throw error;
-    sink.error('PLACEMENT_INVALID', 'metadata.namespace', `KubeFed cannot evaluate the clusterSelector of FederatedNamespace ${namespace} (${error.message}) and propagates nothing in it; with --allow-lossy the object is migrated as placed nowhere`);
+    sink.error(
+      'PLACEMENT_INVALID',
+      'metadata.namespace',
+      `KubeFed cannot evaluate the clusterSelector of FederatedNamespace ${namespace} (${error.message}) and propagates nothing in it; with --allow-lossy the object is migrated as placed nowhere`,
+    );
     return { set: nothing(`FederatedNamespace ${namespace} has an invalid clusterSelector`), rspActive };
   }
   return { set: intersect(own, namespaceSet, `the object and FederatedNamespace ${namespace}`), rspActive };
@@ -293,7 +359,11 @@ function effectivePlacement(federated: FederatedObject, rsp: KubeObject | undefi
 function rspCandidates(object: KubeObject, federatedNamespace: KubeObject | undefined): ClusterSet {
   if (federatedNamespace === undefined) return nothing(`it needs the FederatedNamespace ${object.metadata.namespace}, which is missing`);
   try {
-    return intersect(clusterSetOf(readPlacement(object), 'the object', true), clusterSetOf(readPlacement(federatedNamespace), 'its FederatedNamespace', true), 'the clusterSelectors');
+    return intersect(
+      clusterSetOf(readPlacement(object), 'the object', true),
+      clusterSetOf(readPlacement(federatedNamespace), 'its FederatedNamespace', true),
+      'the clusterSelectors',
+    );
   } catch (error) {
     if (error instanceof LabelSelectorError) return nothing(error.message);
     throw error;
@@ -326,7 +396,11 @@ function propagationSpec(
   if (orphan === 'true') {
     if (atLeast(options.karmadaVersion, PRESERVE_ON_DELETION_SINCE)) {
       spec.preserveResourcesOnDeletion = true;
-      sink.info('ORPHANING', `metadata.annotations.${ORPHAN_ANNOTATION}`, 'becomes preserveResourcesOnDeletion: true: deleting the template leaves the member objects');
+      sink.info(
+        'ORPHANING',
+        `metadata.annotations.${ORPHAN_ANNOTATION}`,
+        'becomes preserveResourcesOnDeletion: true: deleting the template leaves the member objects',
+      );
     } else {
       sink.error(
         'PRESERVE_ON_DELETION_UNSUPPORTED',
@@ -335,7 +409,11 @@ function propagationSpec(
       );
     }
   } else if (orphan !== undefined) {
-    sink.info('ORPHAN_ANNOTATION_IGNORED', `metadata.annotations.${ORPHAN_ANNOTATION}`, `KubeFed orphans only for the exact value "true", not ${JSON.stringify(orphan)}; not migrated`);
+    sink.info(
+      'ORPHAN_ANNOTATION_IGNORED',
+      `metadata.annotations.${ORPHAN_ANNOTATION}`,
+      `KubeFed orphans only for the exact value "true", not ${JSON.stringify(orphan)}; not migrated`,
+    );
   }
   if (set.kind === 'nothing') {
     switch (options.emptyPlacement) {
@@ -347,11 +425,19 @@ function propagationSpec(
         );
         return undefined;
       case 'error':
-        sink.error('EMPTY_PLACEMENT', 'spec.placement', `KubeFed places it in no cluster (${set.reason}); --empty-placement=suspend writes a suspended policy, omit only the template`);
+        sink.error(
+          'EMPTY_PLACEMENT',
+          'spec.placement',
+          `KubeFed places it in no cluster (${set.reason}); --empty-placement=suspend writes a suspended policy, omit only the template`,
+        );
         return undefined;
       case 'suspend':
         if (!atLeast(options.karmadaVersion, SUSPENSION_SINCE)) {
-          sink.error('SUSPENSION_UNSUPPORTED', 'spec.placement', `KubeFed places it in no cluster (${set.reason}), and Karmada ${versionText(options.karmadaVersion)} has no suspension (v1.11); use --empty-placement=omit`);
+          sink.error(
+            'SUSPENSION_UNSUPPORTED',
+            'spec.placement',
+            `KubeFed places it in no cluster (${set.reason}), and Karmada ${versionText(options.karmadaVersion)} has no suspension (v1.11); use --empty-placement=omit`,
+          );
           return undefined;
         }
         sink.warning(
@@ -382,9 +468,17 @@ function replicaSchedulingOf(rsp: KubeObject, template: KubeObject, context: Obj
   const totalReplicas = typeof spec.totalReplicas === 'number' ? spec.totalReplicas : 0;
   const templateSpec = isPlainObject(template.spec) ? template.spec : (template.spec = {});
   (templateSpec as Record<string, unknown>).replicas = totalReplicas;
-  rspSink.info('RSP_TOTAL_REPLICAS', 'spec.template.spec.replicas', `set to the ReplicaSchedulingPreference's totalReplicas (${totalReplicas}), which Karmada divides`);
+  rspSink.info(
+    'RSP_TOTAL_REPLICAS',
+    'spec.template.spec.replicas',
+    `set to the ReplicaSchedulingPreference's totalReplicas (${totalReplicas}), which Karmada divides`,
+  );
   if (spec.rebalance === true) {
-    rspSink.warning('RSP_REBALANCE', 'ReplicaSchedulingPreference spec.rebalance', "Karmada has no rebalance of this kind: it divides by static weight only when it (re)schedules the object");
+    rspSink.warning(
+      'RSP_REBALANCE',
+      'ReplicaSchedulingPreference spec.rebalance',
+      'Karmada has no rebalance of this kind: it divides by static weight only when it (re)schedules the object',
+    );
   }
   const preferences = readPreferences(rsp);
   const explicit = isPlainObject(spec.clusters) && Object.keys(spec.clusters).length > 0;
@@ -399,7 +493,11 @@ function replicaSchedulingOf(rsp: KubeObject, template: KubeObject, context: Obj
   }
   const divided: Record<string, unknown> = { replicaSchedulingType: 'Divided', replicaDivisionPreference: 'Weighted' };
   if (!explicit) {
-    rspSink.info('RSP_EQUAL_WEIGHTS', 'ReplicaSchedulingPreference spec.clusters', 'no preferences means weight 1 for every cluster: Karmada divides evenly without a weightPreference');
+    rspSink.info(
+      'RSP_EQUAL_WEIGHTS',
+      'ReplicaSchedulingPreference spec.clusters',
+      'no preferences means weight 1 for every cluster: Karmada divides evenly without a weightPreference',
+    );
     return divided;
   }
   const named = [...preferences.keys()].filter((cluster) => cluster !== '*').sort();
@@ -408,7 +506,12 @@ function replicaSchedulingOf(rsp: KubeObject, template: KubeObject, context: Obj
     const weight = preferences.get(cluster)!.weight;
     const target = context.names.use(cluster, sink, 'ReplicaSchedulingPreference spec.clusters');
     if (weight > 0) staticWeightList.push({ targetCluster: { clusterNames: [target] }, weight });
-    else rspSink.warning('RSP_ZERO_WEIGHT', `ReplicaSchedulingPreference spec.clusters.${cluster}`, `weight 0: KubeFed places a 0-replica object in ${cluster}, Karmada propagates nothing there`);
+    else
+      rspSink.warning(
+        'RSP_ZERO_WEIGHT',
+        `ReplicaSchedulingPreference spec.clusters.${cluster}`,
+        `weight 0: KubeFed places a 0-replica object in ${cluster}, Karmada propagates nothing there`,
+      );
   }
   const star = preferences.get('*');
   if (star !== undefined && star.weight > 0) {
@@ -417,7 +520,11 @@ function replicaSchedulingOf(rsp: KubeObject, template: KubeObject, context: Obj
     staticWeightList.push({ targetCluster: excluded.length > 0 ? { exclude: excluded } : {}, weight: star.weight });
   }
   if (staticWeightList.length === 0) {
-    rspSink.error('RSP_NO_WEIGHT', 'ReplicaSchedulingPreference spec.clusters', 'every weight is 0: KubeFed schedules no replica anywhere, which Karmada cannot express (it would divide evenly)');
+    rspSink.error(
+      'RSP_NO_WEIGHT',
+      'ReplicaSchedulingPreference spec.clusters',
+      'every weight is 0: KubeFed schedules no replica anywhere, which Karmada cannot express (it would divide evenly)',
+    );
     return divided;
   }
   rspSink.warning(

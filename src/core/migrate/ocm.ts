@@ -50,14 +50,22 @@ export function migrateToOcm(inputs: MigrationInputs, options: OcmMigrationOptio
     const sink = new FindingSink(`KubeFedCluster ${cluster.name}`, describeLocation(record?.location));
     clusterNames.push({ kubefed: cluster.name, target: names.use(cluster.name, sink, 'metadata.name') });
     if (!cluster.ready) {
-      sink.info('CLUSTER_NOT_READY', 'status.conditions', 'KubeFed skips this cluster while it is not Ready; its work is rendered all the same and applies once its agent connects');
+      sink.info(
+        'CLUSTER_NOT_READY',
+        'status.conditions',
+        'KubeFed skips this cluster while it is not Ready; its work is rendered all the same and applies once its agent connects',
+      );
     }
     findings.push(...sink.findings);
   }
   const targetOf = new Map(clusterNames.map(({ kubefed, target }) => [kubefed, target]));
   // Every cluster counts as Ready: the works describe what KubeFed wants, not what it reached.
-  const result = previewFederation({ ...preview, clusters: preview.clusters.map((cluster) => ({ ...cluster, ready: true })), warnings: [] }, { simulateRsp: true });
-  for (const warning of result.warnings) findings.push({ source: 'input', location: '', severity: 'warning', code: 'PREVIEW_WARNING', field: '', message: warning });
+  const result = previewFederation(
+    { ...preview, clusters: preview.clusters.map((cluster) => ({ ...cluster, ready: true })), warnings: [] },
+    { simulateRsp: true },
+  );
+  for (const warning of result.warnings)
+    findings.push({ source: 'input', location: '', severity: 'warning', code: 'PREVIEW_WARNING', field: '', message: warning });
 
   const limitedScope = preview.settings.scope === 'Namespaced';
   const works: SourceWork[] = [];
@@ -78,7 +86,14 @@ export function migrateToOcm(inputs: MigrationInputs, options: OcmMigrationOptio
     if (work !== undefined) works.push(work);
     findings.push(...sink.findings);
   }
-  const groups = options.mode === 'manifestwork' ? manifestWorks(works, clusterNames.filter(({ kubefed }) => names.accepts(kubefed)), options) : replicaSets(works, options, findings);
+  const groups =
+    options.mode === 'manifestwork'
+      ? manifestWorks(
+          works,
+          clusterNames.filter(({ kubefed }) => names.accepts(kubefed)),
+          options,
+        )
+      : replicaSets(works, options, findings);
   return { groups, findings, sources: [...sources, ...namespaceSources], clusterNames };
 }
 
@@ -97,7 +112,8 @@ function renderSource(
     return undefined;
   }
   const ref = sourceRef(federated.object);
-  const same = (other: { kind: string; namespace: string; name: string }) => other.kind === ref.kind && other.namespace === ref.namespace && other.name === ref.name;
+  const same = (other: { kind: string; namespace: string; name: string }) =>
+    other.kind === ref.kind && other.namespace === ref.namespace && other.name === ref.name;
   for (const error of result.errors.filter(({ source: other }) => same(other))) {
     sink.error(
       'KUBEFED_FAILS',
@@ -107,20 +123,30 @@ function renderSource(
   }
   const annotations = federated.object.metadata.annotations ?? {};
   if (Object.hasOwn(annotations, DELETE_OPTION_ANNOTATION)) {
-    sink.error('DELETE_OPTION_UNSUPPORTED', `metadata.annotations.${DELETE_OPTION_ANNOTATION}`, 'a ManifestWork deletes with Foreground or orphans; it has no per-object delete options; with --allow-lossy the annotation is ignored');
+    sink.error(
+      'DELETE_OPTION_UNSUPPORTED',
+      `metadata.annotations.${DELETE_OPTION_ANNOTATION}`,
+      'a ManifestWork deletes with Foreground or orphans; it has no per-object delete options; with --allow-lossy the annotation is ignored',
+    );
   }
   const spec = isPlainObject(federated.object.spec) ? federated.object.spec : {};
   const retainReplicas = spec.retainReplicas === true;
   if (retainReplicas) {
-    sink.info('RETAIN_REPLICAS', 'spec.retainReplicas', 'becomes a manifestConfig that applies server-side and ignores .spec.replicas once the object exists (ignoreFields, OCM work API since November 2024)');
+    sink.info(
+      'RETAIN_REPLICAS',
+      'spec.retainReplicas',
+      'becomes a manifestConfig that applies server-side and ignores .spec.replicas once the object exists (ignoreFields, OCM work API since November 2024)',
+    );
   }
   const rendered: Rendered[] = [];
   for (const cluster of result.clusters) {
     for (const item of cluster.items) {
       if (!same(item.source) || item.action !== 'create' || item.object === null) continue;
       for (const warning of item.warnings) {
-        if (warning.startsWith('AnnotationsNotSupported')) sink.info('TEMPLATE_ANNOTATIONS_DROPPED', 'spec.template.metadata.annotations', 'dropped: KubeFed never propagated template annotations');
-        else if (warning.startsWith('FinalizersNotSupported')) sink.info('TEMPLATE_FINALIZERS_DROPPED', 'spec.template.metadata.finalizers', 'dropped: KubeFed never propagated template finalizers');
+        if (warning.startsWith('AnnotationsNotSupported'))
+          sink.info('TEMPLATE_ANNOTATIONS_DROPPED', 'spec.template.metadata.annotations', 'dropped: KubeFed never propagated template annotations');
+        else if (warning.startsWith('FinalizersNotSupported'))
+          sink.info('TEMPLATE_FINALIZERS_DROPPED', 'spec.template.metadata.finalizers', 'dropped: KubeFed never propagated template finalizers');
         else sink.warning('KUBEFED_WARNING', '', warning);
       }
       rendered.push({ cluster: targetOf.get(cluster.name) ?? cluster.name, object: memberObject(item.object, sink) });
@@ -148,7 +174,12 @@ function memberObject(object: KubeObject, sink: FindingSink): KubeObject {
 }
 
 function identifier(work: SourceWork, object: KubeObject): Record<string, string> {
-  return { group: splitApiVersion(object.apiVersion).group, resource: work.resource, namespace: object.metadata.namespace ?? '', name: object.metadata.name ?? '' };
+  return {
+    group: splitApiVersion(object.apiVersion).group,
+    resource: work.resource,
+    namespace: object.metadata.namespace ?? '',
+    name: object.metadata.name ?? '',
+  };
 }
 
 /** deleteOption and manifestConfigs of a work carrying these objects. */
@@ -157,13 +188,19 @@ function workOptions(entries: ReadonlyArray<{ work: SourceWork; object: KubeObje
   const orphaned = entries.filter(({ work }) => work.orphan);
   if (orphaned.length === entries.length) spec.deleteOption = { propagationPolicy: 'Orphan' };
   else if (orphaned.length > 0) {
-    spec.deleteOption = { propagationPolicy: 'SelectivelyOrphan', selectivelyOrphans: { orphaningRules: orphaned.map(({ work, object }) => identifier(work, object)) } };
+    spec.deleteOption = {
+      propagationPolicy: 'SelectivelyOrphan',
+      selectivelyOrphans: { orphaningRules: orphaned.map(({ work, object }) => identifier(work, object)) },
+    };
   }
   const retained = entries.filter(({ work }) => work.retainReplicas);
   if (retained.length > 0) {
     spec.manifestConfigs = retained.map(({ work, object }) => ({
       resourceIdentifier: identifier(work, object),
-      updateStrategy: { type: 'ServerSideApply', serverSideApply: { force: true, ignoreFields: [{ condition: 'OnSpokePresent', jsonPaths: ['.spec.replicas'] }] } },
+      updateStrategy: {
+        type: 'ServerSideApply',
+        serverSideApply: { force: true, ignoreFields: [{ condition: 'OnSpokePresent', jsonPaths: ['.spec.replicas'] }] },
+      },
     }));
   }
   return spec;
@@ -171,7 +208,10 @@ function workOptions(entries: ReadonlyArray<{ work: SourceWork; object: KubeObje
 
 /** Namespaces first, so that a work creates them before their contents. */
 function namespacesFirst<T extends { object: KubeObject }>(entries: T[]): T[] {
-  return [...entries.filter(({ object }) => object.kind === 'Namespace' && object.apiVersion === 'v1'), ...entries.filter(({ object }) => !(object.kind === 'Namespace' && object.apiVersion === 'v1'))];
+  return [
+    ...entries.filter(({ object }) => object.kind === 'Namespace' && object.apiVersion === 'v1'),
+    ...entries.filter(({ object }) => !(object.kind === 'Namespace' && object.apiVersion === 'v1')),
+  ];
 }
 
 function manifestWorks(works: readonly SourceWork[], clusters: ReadonlyArray<{ target: string }>, options: OcmMigrationOptions): OutputGroup[] {
@@ -217,13 +257,24 @@ function replicaSets(works: readonly SourceWork[], options: OcmMigrationOptions,
         apiVersion: OCM_CLUSTER_API_VERSION,
         kind: 'Placement',
         metadata: { name, namespace: options.namespace },
-        spec: { predicates: [{ requiredClusterSelector: { labelSelector: { matchExpressions: [{ key: options.clusterNameLabel, operator: 'In', values: [...clusters].sort() }] } } }] },
+        spec: {
+          predicates: [
+            {
+              requiredClusterSelector: {
+                labelSelector: { matchExpressions: [{ key: options.clusterNameLabel, operator: 'In', values: [...clusters].sort() }] },
+              },
+            },
+          ],
+        },
       });
       objects.push({
         apiVersion: OCM_WORK_ALPHA_API_VERSION,
         kind: 'ManifestWorkReplicaSet',
         metadata: { name, namespace: options.namespace },
-        spec: { placementRefs: [{ name, rolloutStrategy: { type: 'All' } }], manifestWorkTemplate: { workload: { manifests: [object] }, ...workOptions([{ work, object }]) } },
+        spec: {
+          placementRefs: [{ name, rolloutStrategy: { type: 'All' } }],
+          manifestWorkTemplate: { workload: { manifests: [object] }, ...workOptions([{ work, object }]) },
+        },
       });
     });
     if (byContent.size > 1) {
@@ -244,7 +295,9 @@ function replicaSets(works: readonly SourceWork[], options: OcmMigrationOptions,
 /** `<namespace>-<name>-<kind>`, as a DNS-1123 subdomain of at most 63 characters (it also names a Placement). */
 function workName(work: SourceWork): string {
   const object = work.federated.object;
-  const parts = [object.metadata.namespace, object.metadata.name, work.federated.typeConfig.targetType.kind.toLowerCase()].filter((part): part is string => Boolean(part));
+  const parts = [object.metadata.namespace, object.metadata.name, work.federated.typeConfig.targetType.kind.toLowerCase()].filter((part): part is string =>
+    Boolean(part),
+  );
   return (
     parts
       .join('-')
@@ -263,7 +316,10 @@ export function ocmRunbook(result: MigrationResult, options: OcmMigrationOptions
     title: 'Register every member cluster with the OCM hub (agents pull; run join against each member, then accept on the hub):',
     commands: [
       'clusteradm init --wait --context <hub>   # once; prints the join token',
-      ...clusters.map(({ kubefed, target }) => `clusteradm join --hub-token <token> --hub-apiserver <hub-url> --cluster-name ${target} --context ${kubefed}   # the member's kubeconfig context`),
+      ...clusters.map(
+        ({ kubefed, target }) =>
+          `clusteradm join --hub-token <token> --hub-apiserver <hub-url> --cluster-name ${target} --context ${kubefed}   # the member's kubeconfig context`,
+      ),
       `clusteradm accept --clusters ${targets.join(',') || '<cluster>'} --context <hub>`,
     ],
   };
@@ -282,7 +338,7 @@ export function ocmRunbook(result: MigrationResult, options: OcmMigrationOptions
   return [
     ...steps,
     ...releaseFromKubeFed(result.sources, context),
-    { title: "Apply the output to the hub (the work agents take over the existing objects):", commands: ['kubectl --context <hub> apply -f ocm.yaml'] },
+    { title: 'Apply the output to the hub (the work agents take over the existing objects):', commands: ['kubectl --context <hub> apply -f ocm.yaml'] },
     unjoinStep(clusters, context),
   ];
 }

@@ -30,10 +30,13 @@ const OLDEST_SUPPORTED: KarmadaVersion = { major: 1, minor: 7 };
 /** `v1.18`, `1.18` or `v1.18.2`. Throws UsageError. */
 export function parseKarmadaVersion(text: string): KarmadaVersion {
   const match = /^v?(\d+)\.(\d+)(\.\d+)?$/.exec(text);
-  if (match === null) throw new UsageError(`invalid --karmada-version "${text}": expected a release such as v1.18 or v1.12.3`, { code: 'INVALID_KARMADA_VERSION' });
+  if (match === null)
+    throw new UsageError(`invalid --karmada-version "${text}": expected a release such as v1.18 or v1.12.3`, { code: 'INVALID_KARMADA_VERSION' });
   const version = { major: Number(match[1]), minor: Number(match[2]) };
   if (!versionAtLeast(version, OLDEST_SUPPORTED)) {
-    throw new UsageError(`--karmada-version ${text} is not supported: policies need conflictResolution, which Karmada has since v1.7`, { code: 'INVALID_KARMADA_VERSION' });
+    throw new UsageError(`--karmada-version ${text} is not supported: policies need conflictResolution, which Karmada has since v1.7`, {
+      code: 'INVALID_KARMADA_VERSION',
+    });
   }
   return version;
 }

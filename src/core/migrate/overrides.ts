@@ -70,7 +70,11 @@ export function convertOverrides(context: ConvertOverridesContext): ConvertedOve
     let operations = overrides.get(cluster) ?? [];
     const placed = cluster === '' ? false : context.isPlaced(cluster);
     if (context.dropReplicaOverrides && operations.some(({ path }) => path === REPLICAS_PATH)) {
-      findings.info('RSP_REPLICAS_OVERRIDE_DROPPED', `${field}.clusterOverrides`, `the /spec/replicas override of cluster ${cluster} is the ReplicaSchedulingPreference's; Karmada divides the replicas itself (see replicaScheduling)`);
+      findings.info(
+        'RSP_REPLICAS_OVERRIDE_DROPPED',
+        `${field}.clusterOverrides`,
+        `the /spec/replicas override of cluster ${cluster} is the ReplicaSchedulingPreference's; Karmada divides the replicas itself (see replicaScheduling)`,
+      );
       operations = operations.filter(({ path }) => path !== REPLICAS_PATH);
     }
     if (operations.length === 0) continue;
@@ -99,7 +103,12 @@ export function convertOverrides(context: ConvertOverridesContext): ConvertedOve
       continue;
     }
     if (sink !== findings) findings.absorb(sink);
-    if (placed === false) findings.info('OVERRIDE_UNPLACED_CLUSTER', field, `the object is not placed in cluster ${cluster}; its overrides are kept, as KubeFed keeps them, and act if the placement changes`);
+    if (placed === false)
+      findings.info(
+        'OVERRIDE_UNPLACED_CLUSTER',
+        field,
+        `the object is not placed in cluster ${cluster}; its overrides are kept, as KubeFed keeps them, and act if the placement changes`,
+      );
     result.rules.push({ cluster, plaintext: converted });
   }
   return result;
@@ -118,7 +127,12 @@ function overrideIndexes(object: KubeObject): Map<string, number> {
 }
 
 /** The overriders for one cluster, or undefined when KubeFed fails there or v5 cannot say the same. */
-function convertClusterOperations(context: ConvertOverridesContext, cluster: string, operations: readonly ClusterOverride[], field: string): PlaintextOverrider[] | undefined {
+function convertClusterOperations(
+  context: ConvertOverridesContext,
+  cluster: string,
+  operations: readonly ClusterOverride[],
+  field: string,
+): PlaintextOverrider[] | undefined {
   const { findings } = context;
   // KubeFed's own verdict, on the object it patches (decoding included).
   try {
@@ -138,7 +152,11 @@ function convertClusterOperations(context: ConvertOverridesContext, cluster: str
     const at = `${field}.clusterOverrides[${index}]`;
     const op = override.op === undefined || override.op === '' ? 'replace' : (override.op as PlaintextOverrider['operator']);
     if (!override.path.startsWith('/') && override.path !== '') {
-      findings.warning('OVERRIDE_PATH_WITHOUT_SLASH', `${at}.path`, `path ${JSON.stringify(override.path)} has no leading "/": both KubeFed and Karmada drop its first segment and patch ${JSON.stringify(`/${override.path.split('/').slice(1).join('/')}`)}; kept as is`);
+      findings.warning(
+        'OVERRIDE_PATH_WITHOUT_SLASH',
+        `${at}.path`,
+        `path ${JSON.stringify(override.path)} has no leading "/": both KubeFed and Karmada drop its first segment and patch ${JSON.stringify(`/${override.path.split('/').slice(1).join('/')}`)}; kept as is`,
+      );
     }
     const operation = { op, path: override.path, ...(override.value === undefined ? {} : { value: override.value }) };
     let expected: unknown;
@@ -146,16 +164,28 @@ function convertClusterOperations(context: ConvertOverridesContext, cluster: str
       expected = applyJsonPatch(state, [operation], { mode: 'v4' });
     } catch (error) {
       if (!(error instanceof JsonPatchError)) throw error;
-      findings.error('OVERRIDE_FAILS_ON_TEMPLATE', `${at}`, `the override fails on the Karmada template (${error.message}); with --allow-lossy cluster ${cluster} is excluded from the placement`);
+      findings.error(
+        'OVERRIDE_FAILS_ON_TEMPLATE',
+        `${at}`,
+        `the override fails on the Karmada template (${error.message}); with --allow-lossy cluster ${cluster} is excluded from the placement`,
+      );
       return undefined;
     }
     let operator: PlaintextOverrider['operator'] = op;
     if (!sameUnderV5(state, operator, operation, expected)) {
       if (op === 'replace' && sameUnderV5(state, 'add', operation, expected)) {
         operator = 'add';
-        findings.info('REPLACE_BECOMES_ADD', `${at}.op`, `replace of ${override.path}, which the template does not have: KubeFed (json-patch v4) adds it, Karmada (v5) would fail, so the overrider is an add`);
+        findings.info(
+          'REPLACE_BECOMES_ADD',
+          `${at}.op`,
+          `replace of ${override.path}, which the template does not have: KubeFed (json-patch v4) adds it, Karmada (v5) would fail, so the overrider is an add`,
+        );
       } else {
-        findings.error('OVERRIDE_NOT_EQUIVALENT', `${at}`, `Karmada's json-patch v5 does not reproduce what KubeFed's v4 does for ${op} ${override.path}; rewrite the override (with --allow-lossy cluster ${cluster} is excluded from the placement)`);
+        findings.error(
+          'OVERRIDE_NOT_EQUIVALENT',
+          `${at}`,
+          `Karmada's json-patch v5 does not reproduce what KubeFed's v4 does for ${op} ${override.path}; rewrite the override (with --allow-lossy cluster ${cluster} is excluded from the placement)`,
+        );
         return undefined;
       }
     }
@@ -183,7 +213,11 @@ function karmadaPatchOperation(overrider: PlaintextOverrider): { op: string; pat
 
 function sameUnderV5(state: unknown, operator: PlaintextOverrider['operator'], operation: { path: string; value?: unknown }, expected: unknown): boolean {
   try {
-    const result = applyJsonPatch(state, [karmadaPatchOperation({ path: operation.path, operator, ...(operation.value === undefined ? {} : { value: operation.value }) })], { mode: 'v5' });
+    const result = applyJsonPatch(
+      state,
+      [karmadaPatchOperation({ path: operation.path, operator, ...(operation.value === undefined ? {} : { value: operation.value }) })],
+      { mode: 'v5' },
+    );
     return jsonValuesEqual(result, expected);
   } catch (error) {
     if (error instanceof JsonPatchError) return false;

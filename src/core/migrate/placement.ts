@@ -114,4 +114,3 @@ export function describeClusterSet(set: ClusterSet): string {
 function unique(names: readonly string[]): string[] {
   return [...new Set(names)];
 }
-

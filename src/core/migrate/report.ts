@@ -8,7 +8,6 @@ import { toYaml } from '../yaml.js';
 import { type Finding, type MigratedSource, type OutputGroup, countBySeverity } from './model.js';
 import type { MigrateOutputFormat, ReportFormat } from './options.js';
 
-
 export function renderMigrationOutput(groups: readonly OutputGroup[], format: MigrateOutputFormat): string {
   if (format === 'json') return printJsonValue({ apiVersion: 'v1', kind: 'List', items: groups.flatMap(({ objects }) => objects.map(cleanForOutput)) });
   let text = '';
@@ -39,7 +38,14 @@ export function renderReport(report: MigrationReport, format: ReportFormat): str
     return printJsonValue({
       kind: 'MigrationReport',
       target: report.target,
-      findings: report.findings.map(({ source, location, severity, code, field, message }) => ({ source, ...(location === '' ? {} : { location }), severity, code, field, message })),
+      findings: report.findings.map(({ source, location, severity, code, field, message }) => ({
+        source,
+        ...(location === '' ? {} : { location }),
+        severity,
+        code,
+        field,
+        message,
+      })),
       summary: { errors: counts.error, warnings: counts.warning, info: counts.info, written: report.written, objects: report.written ? report.objectCount : 0 },
       runbook: report.runbook,
     });
@@ -83,8 +89,11 @@ export function releaseFromKubeFed(sources: readonly MigratedSource[], context: 
   const namespaceFlag = (source: MigratedSource) => (source.namespace === '' ? '' : ` -n ${source.namespace}`);
   return [
     {
-      title: 'Make KubeFed leave the member objects in place when their Federated objects go (generate the output before this step: migrate maps kubefed.io/orphan to "keep on deletion"):',
-      commands: sources.map((source) => `kubefedctl orphaning-deletion enable ${source.kind} ${source.name}${namespaceFlag(source)} --host-cluster-context ${host}`),
+      title:
+        'Make KubeFed leave the member objects in place when their Federated objects go (generate the output before this step: migrate maps kubefed.io/orphan to "keep on deletion"):',
+      commands: sources.map(
+        (source) => `kubefedctl orphaning-deletion enable ${source.kind} ${source.name}${namespaceFlag(source)} --host-cluster-context ${host}`,
+      ),
     },
     {
       title: 'Delete the Federated objects, FederatedNamespaces last (KubeFed removes its kubefed.io/managed label and keeps the objects):',
@@ -98,14 +107,19 @@ export function unjoinStep(clusters: ReadonlyArray<{ kubefed: string }>, context
   const namespace = context.kubefedNamespace === 'kube-federation-system' ? '' : ` --kubefed-namespace ${context.kubefedNamespace}`;
   return {
     title: 'Unjoin every member cluster from KubeFed, then uninstall KubeFed:',
-    commands: (clusters.length > 0 ? clusters.map(({ kubefed }) => kubefed) : ['<cluster>']).map((cluster) => `kubefedctl unjoin ${cluster} --host-cluster-context ${host}${namespace}`),
+    commands: (clusters.length > 0 ? clusters.map(({ kubefed }) => kubefed) : ['<cluster>']).map(
+      (cluster) => `kubefedctl unjoin ${cluster} --host-cluster-context ${host}${namespace}`,
+    ),
   };
 }
 
 export function karmadaRunbook(sources: readonly MigratedSource[], clusters: ReadonlyArray<{ kubefed: string }>, context: RunbookContext): RunbookStep[] {
   return [
     ...releaseFromKubeFed(sources, context),
-    { title: "Apply the output to Karmada's API server (clusters register, policies take over the existing objects):", commands: ['kubectl --context <karmada-apiserver> apply -f karmada.yaml'] },
+    {
+      title: "Apply the output to Karmada's API server (clusters register, policies take over the existing objects):",
+      commands: ['kubectl --context <karmada-apiserver> apply -f karmada.yaml'],
+    },
     unjoinStep(clusters, context),
   ];
 }

@@ -12,7 +12,16 @@ import type { FindingSink } from './model.js';
 export const RETAIN_REPLICAS_LABEL = 'resourcetemplate.karmada.io/retain-replicas';
 
 /** Metadata the API server sets; a create that carries resourceVersion is refused. */
-const SERVER_FIELDS = ['uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink'];
+const SERVER_FIELDS = [
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'managedFields',
+  'selfLink',
+];
 
 export interface Templates {
   /** What KubeFed writes to every placed cluster before overrides (ObjectForCluster). */
@@ -29,11 +38,19 @@ export function dropForeignMetadata(metadata: Record<string, unknown>, where: st
   const stripped = SERVER_FIELDS.filter((field) => Object.hasOwn(metadata, field));
   for (const field of stripped) delete metadata[field];
   if (stripped.length > 0) {
-    findings.info('TEMPLATE_SERVER_FIELDS_DROPPED', 'spec.template.metadata', `dropped ${stripped.join(', ')}: the API server sets them, and refuses a create that carries resourceVersion`);
+    findings.info(
+      'TEMPLATE_SERVER_FIELDS_DROPPED',
+      'spec.template.metadata',
+      `dropped ${stripped.join(', ')}: the API server sets them, and refuses a create that carries resourceVersion`,
+    );
   }
   if (Array.isArray(metadata.ownerReferences)) {
     delete metadata.ownerReferences;
-    findings.warning('TEMPLATE_OWNER_REFERENCES_DROPPED', 'spec.template.metadata.ownerReferences', `dropped: their owners do not exist in ${where}, whose garbage collector would delete the object`);
+    findings.warning(
+      'TEMPLATE_OWNER_REFERENCES_DROPPED',
+      'spec.template.metadata.ownerReferences',
+      `dropped: their owners do not exist in ${where}, whose garbage collector would delete the object`,
+    );
   }
 }
 
@@ -43,7 +60,11 @@ export function buildTemplates(federated: FederatedObject, keepTemplateAnnotatio
     built = objectForCluster(federated);
   } catch (error) {
     if (!(error instanceof KubeFedFailure)) throw error;
-    findings.error('TEMPLATE_INVALID', 'spec.template', `${error.message}: KubeFed propagates nothing (ComputeResourceFailed); nothing is migrated for this object`);
+    findings.error(
+      'TEMPLATE_INVALID',
+      'spec.template',
+      `${error.message}: KubeFed propagates nothing (ComputeResourceFailed); nothing is migrated for this object`,
+    );
     return undefined;
   }
   const kubefedObject = built.object;
@@ -55,7 +76,11 @@ export function buildTemplates(federated: FederatedObject, keepTemplateAnnotatio
       const annotations = getAnnotations(rawTemplate) ?? {};
       if (keepTemplateAnnotations) {
         (template.metadata as Record<string, unknown>).annotations = { ...annotations };
-        findings.info('TEMPLATE_ANNOTATIONS_KEPT', 'spec.template.metadata.annotations', 'kept on the template (--keep-template-annotations), although KubeFed never propagated them: Karmada will write them to every cluster');
+        findings.info(
+          'TEMPLATE_ANNOTATIONS_KEPT',
+          'spec.template.metadata.annotations',
+          'kept on the template (--keep-template-annotations), although KubeFed never propagated them: Karmada will write them to every cluster',
+        );
       } else {
         findings.info(
           'TEMPLATE_ANNOTATIONS_DROPPED',
@@ -80,7 +105,11 @@ export function buildTemplates(federated: FederatedObject, keepTemplateAnnotatio
     const { group, kind } = federated.typeConfig.targetType;
     if (group === 'apps' && kind === 'Deployment') {
       metadata.labels = { ...(isPlainObject(metadata.labels) ? (metadata.labels as Record<string, string>) : {}), [RETAIN_REPLICAS_LABEL]: 'true' };
-      findings.info('RETAIN_REPLICAS', 'spec.retainReplicas', `becomes the label ${RETAIN_REPLICAS_LABEL}: "true", which Karmada's Deployment interpreter honours`);
+      findings.info(
+        'RETAIN_REPLICAS',
+        'spec.retainReplicas',
+        `becomes the label ${RETAIN_REPLICAS_LABEL}: "true", which Karmada's Deployment interpreter honours`,
+      );
     } else {
       findings.error(
         'RETAIN_REPLICAS_UNSUPPORTED',

@@ -45,7 +45,8 @@ export function dispatchForCluster(input: DispatchInput): Dispatch {
   const managed = liveObject !== null && hasManagedLabel(liveObject);
   if (!selected) {
     if (!managed) return NOTHING;
-    if (lenient(() => nestedField(liveObject, 'metadata', 'deletionTimestamp')) != null) return { ...NOTHING, note: 'already being deleted (WaitingForRemoval)' };
+    if (lenient(() => nestedField(liveObject, 'metadata', 'deletionTimestamp')) != null)
+      return { ...NOTHING, note: 'already being deleted (WaitingForRemoval)' };
     if (isNamespaceInHostCluster(input, live)) return { ...NOTHING, action: 'unlabel', object: withoutManagedLabel(liveObject) };
     return { ...NOTHING, action: 'delete' };
   }
@@ -59,7 +60,8 @@ export function dispatchForCluster(input: DispatchInput): Dispatch {
   const targetNamespaced = input.federated.typeConfig.targetType.scope === 'Namespaced';
   const namespace = targetNamespaced ? getMetaString(object, 'namespace') : '';
   const name = getMetaString(object, 'name');
-  const renamed = name !== (input.federated.object.metadata.name ?? '') || namespace !== (targetNamespaced ? (input.federated.object.metadata.namespace ?? '') : '');
+  const renamed =
+    name !== (input.federated.object.metadata.name ?? '') || namespace !== (targetNamespaced ? (input.federated.object.metadata.namespace ?? '') : '');
   const existing = renamed ? input.liveAt?.(namespace, name) : live;
   const existingObject = existing?.object ?? null;
   if (existingObject === null) return { action: 'create', object, warnings, failure: null };
@@ -108,7 +110,8 @@ function update(input: DispatchInput, live: KubeObject, action: 'update' | 'adop
 }
 
 function overridden(input: DispatchInput, object: KubeObject): KubeObject {
-  if (input.overrides instanceof OverridesError) throw new KubeFedFailure('ApplyOverridesFailed', `Error reading cluster overrides: ${input.overrides.message}`);
+  if (input.overrides instanceof OverridesError)
+    throw new KubeFedFailure('ApplyOverridesFailed', `Error reading cluster overrides: ${input.overrides.message}`);
   try {
     return applyClusterOverrides(object, input.overrides.get(input.cluster.name));
   } catch (error) {

@@ -37,7 +37,8 @@ export function previewFederation(inputs: PreviewInputs & { warnings?: readonly 
 
   const federatedNamespaces = indexFederatedNamespaces(inputs.federated);
   // The fedNamespace informer of a Namespaced control plane only lists the KubeFed namespace.
-  const cachedFederatedNamespace = (namespace: string) => (limitedScope && namespace !== inputs.kubefedNamespace ? undefined : federatedNamespaces.get(namespace));
+  const cachedFederatedNamespace = (namespace: string) =>
+    limitedScope && namespace !== inputs.kubefedNamespace ? undefined : federatedNamespaces.get(namespace);
 
   const { objects, notes } = scheduleReplicas(inputs, options, clusters, limitedScope, federatedNamespaces, warnings);
 
@@ -102,9 +103,15 @@ export function previewFederation(inputs: PreviewInputs & { warnings?: readonly 
   return { clusters: results, errors, explanations, warnings };
 }
 
-function verdictFor(cluster: MemberCluster, selected: boolean, placementReason: string, outcome: ReturnType<typeof dispatchForCluster>): Explanation['clusters'][number] {
+function verdictFor(
+  cluster: MemberCluster,
+  selected: boolean,
+  placementReason: string,
+  outcome: ReturnType<typeof dispatchForCluster>,
+): Explanation['clusters'][number] {
   const failure = outcome.failure ? `${outcome.failure.reason}: ${outcome.failure.message}` : undefined;
-  if (outcome.action === 'skip:NotReady') return { cluster: cluster.name, verdict: outcome.action, reason: `${placementReason}; the cluster is not Ready (ClusterNotReady)` };
+  if (outcome.action === 'skip:NotReady')
+    return { cluster: cluster.name, verdict: outcome.action, reason: `${placementReason}; the cluster is not Ready (ClusterNotReady)` };
   if (outcome.action) return { cluster: cluster.name, verdict: outcome.action, reason: failure ?? placementReason };
   if (failure) return { cluster: cluster.name, verdict: 'failed', reason: failure };
   const detail = outcome.note ? `${placementReason}; ${outcome.note}` : placementReason;

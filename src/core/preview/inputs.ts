@@ -54,7 +54,8 @@ export function readPreviewInputs(manifests: readonly ManifestObject[], options:
     const ref = `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}`;
     if (group === KUBEFED_CORE_GROUP) {
       if (object.kind === 'KubeFedCluster') addCluster(clusters, object, location, kubefedNamespace, warnings);
-      else if (object.kind !== 'KubeFedConfig' && object.kind !== 'FederatedTypeConfig') warnings.push(`ignored ${ref}: preview does not use ${object.kind} objects`);
+      else if (object.kind !== 'KubeFedConfig' && object.kind !== 'FederatedTypeConfig')
+        warnings.push(`ignored ${ref}: preview does not use ${object.kind} objects`);
       continue;
     }
     if (group === SCHEDULING_GROUP && object.kind === 'ReplicaSchedulingPreference') {
@@ -68,14 +69,17 @@ export function readPreviewInputs(manifests: readonly ManifestObject[], options:
     if (typeConfig === undefined) {
       if (federatedGroups.has(group)) {
         throw new ManifestError({ ...location, path: 'kind' }, `no FederatedTypeConfig has federated type ${object.kind} (${group})`, {
-          hint: 'Add the type\'s FederatedTypeConfig to the input (kubefedctl enable <type> -o yaml prints it with its CRD).',
+          hint: "Add the type's FederatedTypeConfig to the input (kubefedctl enable <type> -o yaml prints it with its CRD).",
         });
       }
       warnings.push(`ignored ${ref}: it is not a federated object`);
       continue;
     }
     if (version !== typeConfig.federatedType.version) {
-      throw new ManifestError({ ...location, path: 'apiVersion' }, `FederatedTypeConfig ${typeConfig.name} serves ${object.kind} as ${group}/${typeConfig.federatedType.version}, not ${object.apiVersion}`);
+      throw new ManifestError(
+        { ...location, path: 'apiVersion' },
+        `FederatedTypeConfig ${typeConfig.name} serves ${object.kind} as ${group}/${typeConfig.federatedType.version}, not ${object.apiVersion}`,
+      );
     }
     const namespaced = typeConfig.federatedType.scope === 'Namespaced';
     const fedObject = namespaced ? withNamespace(object, defaultNamespace) : withoutNamespace(object);
@@ -160,7 +164,10 @@ function findKubeFedConfig(manifests: readonly ManifestObject[]): ManifestObject
 function resolveKubefedNamespace(config: ManifestObject | undefined, option: string | undefined): string {
   const fromConfig = config?.object.metadata.namespace;
   if (option !== undefined && fromConfig !== undefined && fromConfig !== option) {
-    throw new ManifestError({ ...locationOf(config!), path: 'metadata.namespace' }, `the KubeFedConfig is in namespace ${fromConfig} but --kubefed-namespace is ${option}`);
+    throw new ManifestError(
+      { ...locationOf(config!), path: 'metadata.namespace' },
+      `the KubeFedConfig is in namespace ${fromConfig} but --kubefed-namespace is ${option}`,
+    );
   }
   return option ?? fromConfig ?? DEFAULT_KUBEFED_NAMESPACE;
 }
@@ -181,7 +188,8 @@ function readSettings(manifest: ManifestObject): KubeFedSettings {
   const sync = isPlainObject(spec.syncController) ? spec.syncController : {};
   const adopt = sync.adoptResources;
   if (adopt !== undefined && adopt !== null) {
-    if (adopt !== 'Enabled' && adopt !== 'Disabled') fail(location, 'spec.syncController.adoptResources', `adoptResources must be Enabled or Disabled, not ${JSON.stringify(adopt)}`);
+    if (adopt !== 'Enabled' && adopt !== 'Disabled')
+      fail(location, 'spec.syncController.adoptResources', `adoptResources must be Enabled or Disabled, not ${JSON.stringify(adopt)}`);
     settings.adoptResources = adopt === 'Enabled';
   }
   const gates = Array.isArray(spec.featureGates) ? spec.featureGates : [];
@@ -217,7 +225,10 @@ export function readyFromStatus(object: KubeObject): boolean {
  */
 export function parseClusterFlag(value: string): MemberCluster {
   const usage = (detail: string) =>
-    new UsageError(`invalid --cluster "${value}": ${detail}`, { code: 'INVALID_CLUSTER', hint: 'Use --cluster NAME[:key=value,...][:notready], e.g. --cluster cluster1:region=eu,tier=gold.' });
+    new UsageError(`invalid --cluster "${value}": ${detail}`, {
+      code: 'INVALID_CLUSTER',
+      hint: 'Use --cluster NAME[:key=value,...][:notready], e.g. --cluster cluster1:region=eu,tier=gold.',
+    });
   const [name = '', ...parts] = value.split(':');
   const nameProblems = dns1123SubdomainProblems(name);
   if (nameProblems.length > 0) throw usage(`the cluster name ${nameProblems.join('; ')}`);
@@ -234,7 +245,10 @@ export function parseClusterFlag(value: string): MemberCluster {
       if (equals < 0) throw usage(`"${pair}" is neither key=value nor notready`);
       const key = pair.slice(0, equals);
       const labelValue = pair.slice(equals + 1);
-      const problems = [...qualifiedNameProblems(key).map((problem) => `label key "${key}": ${problem}`), ...labelValueProblems(labelValue).map((problem) => `label value "${labelValue}": ${problem}`)];
+      const problems = [
+        ...qualifiedNameProblems(key).map((problem) => `label key "${key}": ${problem}`),
+        ...labelValueProblems(labelValue).map((problem) => `label value "${labelValue}": ${problem}`),
+      ];
       if (problems.length > 0) throw usage(problems.join('; '));
       if (Object.hasOwn(labels, key)) throw usage(`label ${key} is given twice`);
       labels[key] = labelValue;

@@ -58,7 +58,8 @@ function newRequirement(key: string, operator: Operator, values: readonly string
   if ((operator === 'in' || operator === 'notin') && values.length === 0) {
     problems.push(`values: Invalid value: ${goStringSlice(values)}: for 'in', 'notin' operators, values set can't be empty`);
   }
-  if (operator === '=' && values.length !== 1) problems.push(`values: Invalid value: ${goStringSlice(values)}: exact-match compatibility requires one single value`);
+  if (operator === '=' && values.length !== 1)
+    problems.push(`values: Invalid value: ${goStringSlice(values)}: exact-match compatibility requires one single value`);
   if ((operator === 'exists' || operator === '!') && values.length !== 0) {
     problems.push(`values: Invalid value: ${goStringSlice(values)}: values set must be empty for exists and does not exist`);
   }
@@ -142,7 +143,9 @@ export function qualifiedNameProblems(value: string): string[] {
   if (name.length === 0) problems.push('name part must be non-empty');
   else if (name.length > 63) problems.push('name part must be no more than 63 characters');
   if (!QUALIFIED_NAME.test(name)) {
-    problems.push(`name part ${regexError("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", QUALIFIED_NAME_FORMAT, 'MyName', 'my.name', '123-abc')}`);
+    problems.push(
+      `name part ${regexError("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", QUALIFIED_NAME_FORMAT, 'MyName', 'my.name', '123-abc')}`,
+    );
   }
   return problems;
 }

@@ -105,12 +105,7 @@ export type PreviewAction = (typeof PREVIEW_ACTIONS)[number];
 
 /** KubeFed's propagation status reasons that mean "KubeFed fails here" (sync/status/status.go). */
 export type KubeFedFailureReason =
-  | 'ComputePlacementFailed'
-  | 'ComputeResourceFailed'
-  | 'ApplyOverridesFailed'
-  | 'FieldRetentionFailed'
-  | 'ManagedLabelFalse'
-  | 'AlreadyExists';
+  'ComputePlacementFailed' | 'ComputeResourceFailed' | 'ApplyOverridesFailed' | 'FieldRetentionFailed' | 'ManagedLabelFalse' | 'AlreadyExists';
 
 export interface SourceRef {
   kind: string;

@@ -50,7 +50,10 @@ export function computePlacement(object: KubeObject, clusters: readonly MemberCl
         selected.add(cluster.name);
         reasons.set(cluster.name, 'listed in spec.placement.clusters');
       } else {
-        reasons.set(cluster.name, listed.size === 0 ? 'spec.placement.clusters is an empty list, which selects no cluster' : 'not listed in spec.placement.clusters');
+        reasons.set(
+          cluster.name,
+          listed.size === 0 ? 'spec.placement.clusters is an empty list, which selects no cluster' : 'not listed in spec.placement.clusters',
+        );
       }
     }
     const unknownClusters = [...listed].filter((name) => !known.has(name));
@@ -67,7 +70,9 @@ export function computePlacement(object: KubeObject, clusters: readonly MemberCl
 
 function selectorReason(selector: Selector, matches: boolean, cluster: MemberCluster, selectorOnly: boolean): string {
   if (selector.kind === 'nothing') {
-    return selectorOnly ? 'no spec.placement.clusterSelector, which selects no cluster' : 'neither spec.placement.clusters nor spec.placement.clusterSelector is set, which selects no cluster';
+    return selectorOnly
+      ? 'no spec.placement.clusterSelector, which selects no cluster'
+      : 'neither spec.placement.clusters nor spec.placement.clusterSelector is set, which selects no cluster';
   }
   if (selector.kind === 'everything') return 'spec.placement.clusterSelector is empty, which selects every cluster';
   return `labels {${describeLabels(cluster.labels)}} ${matches ? 'match' : 'do not match'} clusterSelector "${describeSelector(selector)}"`;
@@ -97,7 +102,8 @@ export function computeNamespacedPlacement(
   const namespaceRef = `${namespace}/${namespace}`;
   if (federatedNamespace === undefined) {
     if (limitedScope) {
-      for (const name of own.selected) own.reasons.set(name, `${own.reasons.get(name)}; no FederatedNamespace ${namespaceRef}, so the resource's placement is used as is (scope Namespaced)`);
+      for (const name of own.selected)
+        own.reasons.set(name, `${own.reasons.get(name)}; no FederatedNamespace ${namespaceRef}, so the resource's placement is used as is (scope Namespaced)`);
       return own;
     }
     for (const name of own.selected) own.reasons.set(name, `namespace ${namespace} has no FederatedNamespace (scope Cluster)`);

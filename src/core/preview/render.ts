@@ -104,7 +104,8 @@ export function renderPreviewExplain(result: PreviewResult, options: Pick<Render
   const shown = new Set(selectClusters(result, options.onlyCluster).map((cluster) => cluster.name));
   let text = '';
   for (const explanation of result.explanations) {
-    const where = explanation.location.document === undefined ? explanation.location.file : `${explanation.location.file} document ${explanation.location.document}`;
+    const where =
+      explanation.location.document === undefined ? explanation.location.file : `${explanation.location.file} document ${explanation.location.document}`;
     text += `${describeSource(explanation.source)} (${where})\n`;
     for (const note of explanation.notes) text += `  ${note}\n`;
     for (const { cluster, verdict, reason } of explanation.clusters) {
@@ -122,5 +123,9 @@ export function previewExitCode(result: PreviewResult): 0 | 1 {
 
 /** One stderr line per KubeFed failure. */
 export function renderPreviewErrors(result: PreviewResult): string {
-  return result.errors.map((error) => `error: ${describeSource(error.source)}${error.cluster === null ? '' : ` in cluster ${error.cluster}`}: ${error.reason}: ${error.message}\n`).join('');
+  return result.errors
+    .map(
+      (error) => `error: ${describeSource(error.source)}${error.cluster === null ? '' : ` in cluster ${error.cluster}`}: ${error.reason}: ${error.message}\n`,
+    )
+    .join('');
 }

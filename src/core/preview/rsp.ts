@@ -34,7 +34,12 @@ export function fnv1Hash32(text: string): number {
  * Clusters without a preference (and no "*") get 0. Candidates are ordered by weight, then by
  * fnv1Hash32(cluster + key) where key is "namespace/name"; equal hashes fall back to the name.
  */
-export function planReplicas(totalReplicas: number, preferences: ReadonlyMap<string, ClusterPreferences>, clusters: readonly string[], key: string): Map<string, number> {
+export function planReplicas(
+  totalReplicas: number,
+  preferences: ReadonlyMap<string, ClusterPreferences>,
+  clusters: readonly string[],
+  key: string,
+): Map<string, number> {
   const plan = new Map<string, bigint>();
   let candidates: Array<{ cluster: string; hash: number; preference: ClusterPreferences }> = [];
   for (const cluster of clusters) {
@@ -122,7 +127,10 @@ export function applyReplicaSchedulingPreference(rsp: KubeObject, target: Federa
   const key = `${target.object.metadata.namespace}/${target.object.metadata.name}`;
   if (spec.intersectWithClusterSelector === true) {
     if (context.federatedNamespace === undefined) {
-      return { object: undefined, note: `${name} changes nothing: intersectWithClusterSelector needs the FederatedNamespace ${target.object.metadata.namespace}, which is missing` };
+      return {
+        object: undefined,
+        note: `${name} changes nothing: intersectWithClusterSelector needs the FederatedNamespace ${target.object.metadata.namespace}, which is missing`,
+      };
     }
     let placement: Placement;
     try {
@@ -136,7 +144,8 @@ export function applyReplicaSchedulingPreference(rsp: KubeObject, target: Federa
       throw error;
     }
     candidates = candidates.filter((cluster) => placement.selected.has(cluster));
-    if (candidates.length === 0) return { object: undefined, note: `${name} changes nothing: the clusterSelectors (intersectWithClusterSelector) select no Ready cluster` };
+    if (candidates.length === 0)
+      return { object: undefined, note: `${name} changes nothing: the clusterSelectors (intersectWithClusterSelector) select no Ready cluster` };
   }
   const totalReplicas = typeof spec.totalReplicas === 'number' ? spec.totalReplicas : 0;
   const plan = planReplicas(totalReplicas, readPreferences(rsp), candidates, key);
@@ -159,7 +168,11 @@ export function applyReplicaSchedulingPreference(rsp: KubeObject, target: Federa
 }
 
 /** Plugin.Reconcile's writes: placement.clusters (if the set changed) and the replicas overrides. */
-function rewriteTarget(fedObject: KubeObject, plan: ReadonlyMap<string, number>, overrides: ReadonlyMap<string, ReadonlyArray<{ path: string; value?: unknown }>>): KubeObject {
+function rewriteTarget(
+  fedObject: KubeObject,
+  plan: ReadonlyMap<string, number>,
+  overrides: ReadonlyMap<string, ReadonlyArray<{ path: string; value?: unknown }>>,
+): KubeObject {
   const object = cloneJson(fedObject);
   const spec = (isPlainObject(object.spec) ? object.spec : (object.spec = {})) as Record<string, unknown>;
   const placement = (isPlainObject(spec.placement) ? spec.placement : (spec.placement = {})) as Record<string, unknown>;
@@ -187,7 +200,8 @@ function rewriteTarget(fedObject: KubeObject, plan: ReadonlyMap<string, number>,
     }
     item.clusterOverrides = list;
   }
-  for (const cluster of names) if (!seen.has(cluster)) items.push({ clusterName: cluster, clusterOverrides: [{ path: REPLICAS_PATH, value: plan.get(cluster) }] });
+  for (const cluster of names)
+    if (!seen.has(cluster)) items.push({ clusterName: cluster, clusterOverrides: [{ path: REPLICAS_PATH, value: plan.get(cluster) }] });
   spec.overrides = items;
   return object;
 }

@@ -28,10 +28,13 @@ function describe(value: unknown): string {
 
 /** Builds the checkers for one object; each reports the first problem with its field path. */
 function checkers(location: ManifestLocation) {
-  const bad = (path: string, expected: string, value: unknown): never => fail(location, path, `${path.split('.').pop()} must be ${expected}, found ${describe(value)}`);
-  const optional = (check: Check): Check => (value, path) => {
-    if (value !== undefined && value !== null) check(value, path);
-  };
+  const bad = (path: string, expected: string, value: unknown): never =>
+    fail(location, path, `${path.split('.').pop()} must be ${expected}, found ${describe(value)}`);
+  const optional =
+    (check: Check): Check =>
+    (value, path) => {
+      if (value !== undefined && value !== null) check(value, path);
+    };
   const string: Check = (value, path) => {
     if (typeof value !== 'string') bad(path, 'a string', value);
   };
@@ -85,7 +88,9 @@ export function checkFederatedShape(object: KubeObject, location: ManifestLocati
           ),
         }),
       ),
-      overrides: optional(list(fields({ clusterName: optional(string), clusterOverrides: optional(list(fields({ op: optional(op), path: string }, ['path']))) }))),
+      overrides: optional(
+        list(fields({ clusterName: optional(string), clusterOverrides: optional(list(fields({ op: optional(op), path: string }, ['path']))) })),
+      ),
     },
     [],
   );

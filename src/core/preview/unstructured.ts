@@ -101,7 +101,9 @@ export function nestedStringSlice(object: unknown, ...fields: string[]): Found<s
   if (!slice.found) return slice;
   for (const item of slice.value) {
     if (typeof item !== 'string') {
-      throw new AccessorError(`${jsonPath(fields)} accessor error: contains non-string key in the slice: ${goValue(item)} is of the type ${goType(item)}, expected string`);
+      throw new AccessorError(
+        `${jsonPath(fields)} accessor error: contains non-string key in the slice: ${goValue(item)} is of the type ${goType(item)}, expected string`,
+      );
     }
   }
   return { found: true, value: slice.value as string[] };
@@ -112,7 +114,9 @@ export function nestedStringMap(object: unknown, ...fields: string[]): Found<Rec
   if (!map.found) return map;
   for (const item of Object.values(map.value)) {
     if (typeof item !== 'string') {
-      throw new AccessorError(`${jsonPath(fields)} accessor error: contains non-string key in the map: ${goValue(item)} is of the type ${goType(item)}, expected string`);
+      throw new AccessorError(
+        `${jsonPath(fields)} accessor error: contains non-string key in the map: ${goValue(item)} is of the type ${goType(item)}, expected string`,
+      );
     }
   }
   return { found: true, value: map.value as Record<string, string> };

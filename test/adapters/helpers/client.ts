@@ -10,7 +10,17 @@ import type { ClusterClient } from '../../../src/cluster/types.js';
 import type { GroupVersionResource } from '../../../src/core/types.js';
 import { ClusterApiError } from '../../../src/errors.js';
 import { SILENT_LOGGER } from '../../../src/log.js';
-import { makeTempDir, sendJson, startFakeApiServer, tlsFile, writeKubeconfig, type ClusterSpec, type FakeApiServer, type FakeHandler, type TempDir } from './fixtures.js';
+import {
+  makeTempDir,
+  sendJson,
+  startFakeApiServer,
+  tlsFile,
+  writeKubeconfig,
+  type ClusterSpec,
+  type FakeApiServer,
+  type FakeHandler,
+  type TempDir,
+} from './fixtures.js';
 
 export const CONFIGMAPS: GroupVersionResource = { group: '', version: 'v1', resource: 'configmaps' };
 export const SECRETS: GroupVersionResource = { group: '', version: 'v1', resource: 'secrets' };
@@ -50,7 +60,13 @@ export function useClientHarness(): ClientHarness {
     async connect(cluster, user = { token: 'test-token' }, deps = {}) {
       const file = writeKubeconfig(harness.dir, cluster, user);
       const kubeconfig = loadKubeconfig({ explicitPath: file, env: {}, homeDir: harness.dir.path });
-      const client = await createClusterClient(kubeconfig, undefined, { logger: SILENT_LOGGER, env: {}, execCache: new Map(), pluginStderr: new PassThrough(), ...deps });
+      const client = await createClusterClient(kubeconfig, undefined, {
+        logger: SILENT_LOGGER,
+        env: {},
+        execCache: new Map(),
+        pluginStderr: new PassThrough(),
+        ...deps,
+      });
       cleanups.push(() => client.close?.());
       return client;
     },
@@ -59,7 +75,11 @@ export function useClientHarness(): ClientHarness {
 }
 
 /** The fake server's URL with the fixture CA trusted. */
-export const trusted = (server: FakeApiServer, extra: Partial<ClusterSpec> = {}): ClusterSpec => ({ server: server.url, 'certificate-authority': tlsFile('ca.crt'), ...extra });
+export const trusted = (server: FakeApiServer, extra: Partial<ClusterSpec> = {}): ClusterSpec => ({
+  server: server.url,
+  'certificate-authority': tlsFile('ca.crt'),
+  ...extra,
+});
 
 export const okHandler: FakeHandler = (request, response) => sendJson(response, 200, { kind: 'APIVersions', versions: ['v1'], seenPath: request.path });
 

@@ -59,7 +59,10 @@ export interface FakeApiServer {
  * An HTTPS server with the fixture CA's server cert; asks for (but does not require) a client cert.
  * Listens on 127.0.0.1 unless `host` says otherwise.
  */
-export async function startFakeApiServer(handler: FakeHandler, options: { cert?: 'server' | 'named-server'; host?: string; http2?: boolean } = {}): Promise<FakeApiServer> {
+export async function startFakeApiServer(
+  handler: FakeHandler,
+  options: { cert?: 'server' | 'named-server'; host?: string; http2?: boolean } = {},
+): Promise<FakeApiServer> {
   const certName = options.cert ?? 'server';
   const requests: RecordedRequest[] = [];
   let closed = 0;
@@ -68,31 +71,32 @@ export async function startFakeApiServer(handler: FakeHandler, options: { cert?:
   // With http2, the server speaks h2 (as kube-apiserver does) and HTTP/1.1 to clients that do not.
   const create = (listener: (req: IncomingMessage, res: ServerResponse) => void) =>
     options.http2
-      ? (http2.createSecureServer({ ...tlsOptions, allowHTTP1: true }, listener as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void) as unknown as https.Server)
+      ? (http2.createSecureServer(
+          { ...tlsOptions, allowHTTP1: true },
+          listener as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void,
+        ) as unknown as https.Server)
       : https.createServer(tlsOptions, listener);
-  const server = create(
-    (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const parsed = new URL(req.url ?? '/', 'https://fake');
-        const socket = req.socket as TLSSocket;
-        const peer = socket.authorized ? socket.getPeerCertificate() : undefined;
-        const recorded: RecordedRequest = {
-          method: req.method ?? '',
-          url: req.url ?? '',
-          path: parsed.pathname,
-          query: parsed.searchParams,
-          headers: req.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-          clientCertCN: peer && typeof peer.subject?.CN === 'string' ? peer.subject.CN : undefined,
-        };
-        requests.push(recorded);
-        res.on('close', () => closed++);
-        handler(recorded, res);
-      });
-    },
-  );
+  const server = create((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const parsed = new URL(req.url ?? '/', 'https://fake');
+      const socket = req.socket as TLSSocket;
+      const peer = socket.authorized ? socket.getPeerCertificate() : undefined;
+      const recorded: RecordedRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        path: parsed.pathname,
+        query: parsed.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        clientCertCN: peer && typeof peer.subject?.CN === 'string' ? peer.subject.CN : undefined,
+      };
+      requests.push(recorded);
+      res.on('close', () => closed++);
+      handler(recorded, res);
+    });
+  });
   server.on('secureConnection', () => tlsConnections++);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve) => server.listen(0, host, resolve));

@@ -79,7 +79,8 @@ export function startConnectProxy(options: ConnectProxyOptions = {}): Promise<Te
       record.targets.push(`${match[1]}:${match[2]}`);
       record.credentials.push(authorization);
       if (options.hangUp) client.destroy();
-      else if (expected !== undefined && authorization !== expected) client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\n\r\n');
+      else if (expected !== undefined && authorization !== expected)
+        client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\n\r\n');
       else if (options.refuseWith) client.end(`HTTP/1.1 ${options.refuseWith}\r\n\r\n`);
       else tunnel(client, match[1]!.replace(/^\[(.*)\]$/, '$1'), Number(match[2]), () => client.write('HTTP/1.1 200 Connection Established\r\n\r\n'));
     };

@@ -6,18 +6,7 @@
 // go.mod/go.sum/tools.go, so bumping a version (or any pinned dependency) rebuilds.
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  appendFileSync,
-  cpSync,
-  createReadStream,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { appendFileSync, cpSync, createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { isAlive, sleep } from './procs.js';
@@ -317,9 +306,7 @@ async function buildGroup(g: Group, v: Versions | ToolBinaries['versions'] | Kar
   const tty = process.stderr.isTTY === true;
   const line = `e2e: building ${g.label} (first run per version; can take 10-30 min on 2 cores). Log: ${log}`;
   process.stderr.write(tty ? line : line + '\n');
-  const ticker = tty
-    ? setInterval(() => process.stderr.write(`\r${line} [${fmtDuration(Date.now() - started)}]`), 5000)
-    : undefined;
+  const ticker = tty ? setInterval(() => process.stderr.write(`\r${line} [${fmtDuration(Date.now() - started)}]`), 5000) : undefined;
   try {
     const goVersion = (await run(go, ['version'], { env: goEnv() })).stdout.trim();
     appendFileSync(log, `${goVersion}\nbuilding into ${tmp}\n`);

@@ -8,16 +8,7 @@ import { ensureBinaries, ensureKarmadaBinaries } from './build.js';
 import { KARMADA_DAEMON_NAMES, karmadaHealthy, karmadaKubeconfigEntries, karmadaPorts, karmadaProcs, startKarmada } from './karmada.js';
 import { applyCrdsEstablished, applyObject, kubeRequest, resourcePath, type Credentials } from './kube.js';
 import { makeClusterPki } from './pki.js';
-import {
-  findProcsMentioning,
-  freePort,
-  isAlive,
-  listeningPorts,
-  spawnDaemon,
-  stopProc,
-  tailFile,
-  waitFor,
-} from './procs.js';
+import { findProcsMentioning, freePort, isAlive, listeningPorts, spawnDaemon, stopProc, tailFile, waitFor } from './procs.js';
 import {
   clusterNames,
   E2E_DIR,
@@ -170,11 +161,7 @@ export async function waitApiserver(c: ClusterState, timeoutMs = 120_000): Promi
 
 /** The KubeFed leader-election record (ConfigMap lock), if held and renewed within `freshMs`. */
 export async function kubefedLeader(host: ClusterState, freshMs = 30_000): Promise<string | null> {
-  const res = await kubeRequest(
-    adminCreds(host),
-    'GET',
-    `/api/v1/namespaces/${KUBEFED_NAMESPACE}/configmaps/${KUBEFED_LOCK_NAME}`,
-  );
+  const res = await kubeRequest(adminCreds(host), 'GET', `/api/v1/namespaces/${KUBEFED_NAMESPACE}/configmaps/${KUBEFED_LOCK_NAME}`);
   if (res.status !== 200) return null;
   const raw = res.body?.metadata?.annotations?.['control-plane.alpha.kubernetes.io/leader'];
   if (typeof raw !== 'string') return null;
@@ -193,9 +180,7 @@ function loadYamlDocs(file: string): any[] {
 
 /** Renders the few Helm expressions the chart's FTC template could contain; refuses anything else. */
 function renderHelmTemplate(text: string, namespace: string): string {
-  const out = text
-    .replace(/\{\{-?\s*\.Release\.Namespace\s*-?\}\}/g, namespace)
-    .replace(/\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}/g, '');
+  const out = text.replace(/\{\{-?\s*\.Release\.Namespace\s*-?\}\}/g, namespace).replace(/\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}/g, '');
   const leftover = /\{\{[\s\S]*?\}\}/.exec(out);
   if (leftover) throw new Error(`unsupported Helm expression in FederatedTypeConfig template: ${leftover[0]}`);
   return out;
@@ -230,10 +215,9 @@ async function installKubefed(state: E2eState): Promise<void> {
 
   await applyObject(creds, '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
 
-  const crds = [
-    ...loadYamlDocs(join(chart, 'charts', 'controllermanager', 'crds', 'crds.yaml')),
-    ...loadYamlDocs(join(chart, 'crds', 'crds.yaml')),
-  ].filter((d) => d.kind === 'CustomResourceDefinition');
+  const crds = [...loadYamlDocs(join(chart, 'charts', 'controllermanager', 'crds', 'crds.yaml')), ...loadYamlDocs(join(chart, 'crds', 'crds.yaml'))].filter(
+    (d) => d.kind === 'CustomResourceDefinition',
+  );
   await applyCrdsEstablished(creds, crds);
 
   // The KubeFedConfig the chart would render, with short durations for tests.
@@ -459,7 +443,9 @@ export async function up(): Promise<E2eState> {
   }
 
   writeState(state);
-  log(`environment up in ${((Date.now() - started) / 1000).toFixed(1)}s: ${names.join(', ')} (host ${HOST_CLUSTER}), KubeFed ${versions.kubefed}, Kubernetes ${versions.kubernetes}, etcd ${versions.etcd}`);
+  log(
+    `environment up in ${((Date.now() - started) / 1000).toFixed(1)}s: ${names.join(', ')} (host ${HOST_CLUSTER}), KubeFed ${versions.kubefed}, Kubernetes ${versions.kubernetes}, etcd ${versions.etcd}`,
+  );
   return state;
 }
 
@@ -531,4 +517,3 @@ export async function down(): Promise<void> {
   await teardown(state, true);
   log(`stopped${state ? ` ${allProcs(state).length} processes` : ''}; removed ${E2E_DIR}`);
 }
-

@@ -47,7 +47,18 @@ import { opensslBin } from './pki.js';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Connection-specific headers that a proxy must not forward (RFC 9110 7.6.1), plus Host, which is rewritten. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
 
 export type Outcome =
   /** forwarded and answered normally */
@@ -208,7 +219,10 @@ export class FaultPlan {
   /** One line per write: "3 POST /api/v1/namespaces/x/secrets via cluster2: 201 response-dropped (drop-response)". */
   describeWrites(): string {
     return this.writes
-      .map((r) => `${r.write} ${r.method} ${r.path}${r.query ? `?${r.query}` : ''} via ${r.via}: ${r.upstreamStatus ?? '-'} ${r.outcome}${r.fault ? ` (${r.fault})` : ''}`)
+      .map(
+        (r) =>
+          `${r.write} ${r.method} ${r.path}${r.query ? `?${r.query}` : ''} via ${r.via}: ${r.upstreamStatus ?? '-'} ${r.outcome}${r.fault ? ` (${r.fault})` : ''}`,
+      )
       .join('\n');
   }
 
@@ -274,8 +288,23 @@ export interface FaultProxy {
 }
 
 function statusBody(status: number, message: string): string {
-  const reason: Record<number, string> = { 403: 'Forbidden', 409: 'Conflict', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout' };
-  return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: reason[status] ?? 'InternalError', code: status });
+  const reason: Record<number, string> = {
+    403: 'Forbidden',
+    409: 'Conflict',
+    429: 'TooManyRequests',
+    500: 'InternalError',
+    503: 'ServiceUnavailable',
+    504: 'Timeout',
+  };
+  return JSON.stringify({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason: reason[status] ?? 'InternalError',
+    code: status,
+  });
 }
 
 function forwardedHeaders(headers: IncomingHttpHeaders, upstreamHost: string, bodyLength: number, hasBody: boolean): OutgoingHttpHeaders {
@@ -520,7 +549,13 @@ export async function issueProxyCert(cluster: { name: string; caFile: string; ca
   const base = join(dir, `fault-proxy-${cluster.name}`);
   writeFileSync(
     `${base}.ext`,
-    ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment', 'extendedKeyUsage=serverAuth', 'subjectAltName=IP:127.0.0.1,DNS:localhost', ''].join('\n'),
+    [
+      'basicConstraints=critical,CA:FALSE',
+      'keyUsage=critical,digitalSignature,keyEncipherment',
+      'extendedKeyUsage=serverAuth',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '',
+    ].join('\n'),
   );
   const openssl = async (args: string[]): Promise<void> => {
     try {
@@ -530,7 +565,38 @@ export async function issueProxyCert(cluster: { name: string; caFile: string; ca
       throw new Error(`openssl ${args.join(' ')} failed: ${e.stderr ?? e.message}`);
     }
   };
-  await openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', `/CN=kubefedctl-e2e-fault-proxy-${cluster.name}`]);
-  await openssl(['x509', '-req', '-in', `${base}.csr`, '-CA', cluster.caFile, '-CAkey', cluster.caKeyFile, '-CAcreateserial', '-CAserial', `${base}.srl`, '-sha256', '-days', '30', '-extfile', `${base}.ext`, '-out', `${base}.crt`]);
+  await openssl([
+    'req',
+    '-new',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    `${base}.key`,
+    '-out',
+    `${base}.csr`,
+    '-subj',
+    `/CN=kubefedctl-e2e-fault-proxy-${cluster.name}`,
+  ]);
+  await openssl([
+    'x509',
+    '-req',
+    '-in',
+    `${base}.csr`,
+    '-CA',
+    cluster.caFile,
+    '-CAkey',
+    cluster.caKeyFile,
+    '-CAcreateserial',
+    '-CAserial',
+    `${base}.srl`,
+    '-sha256',
+    '-days',
+    '30',
+    '-extfile',
+    `${base}.ext`,
+    '-out',
+    `${base}.crt`,
+  ]);
   return { cert: readFileSync(`${base}.crt`), key: readFileSync(`${base}.key`) };
 }

@@ -109,7 +109,12 @@ function clusterProxyRbac(): Array<{ path: string; obj: object }> {
   return [
     {
       path: `${rbac}/clusterroles`,
-      obj: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'cluster-proxy-admin' }, rules: [{ apiGroups: ['cluster.karmada.io'], resources: ['clusters/proxy'], verbs: ['*'] }] },
+      obj: {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: 'cluster-proxy-admin' },
+        rules: [{ apiGroups: ['cluster.karmada.io'], resources: ['clusters/proxy'], verbs: ['*'] }],
+      },
     },
     {
       path: `${rbac}/clusterrolebindings`,
@@ -174,7 +179,12 @@ function webhookConfigurations(url: string, caBundle: string): Array<{ path: str
   return [
     {
       path: `${adm}/mutatingwebhookconfigurations`,
-      obj: { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'mutating-config' }, webhooks: WEBHOOKS.filter((w) => w.kind === 'mutate').map(entry) },
+      obj: {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'MutatingWebhookConfiguration',
+        metadata: { name: 'mutating-config' },
+        webhooks: WEBHOOKS.filter((w) => w.kind === 'mutate').map(entry),
+      },
     },
     {
       path: `${adm}/validatingwebhookconfigurations`,
@@ -309,12 +319,7 @@ export async function startKarmada(state: E2eState, binaries: KarmadaBinaries, h
       join(logs, 'karmada-controller-manager.log'),
       { port: false, health: true, metrics: true },
     ),
-    scheduler: await proc(
-      binaries.scheduler,
-      controllerFlags,
-      join(logs, 'karmada-scheduler.log'),
-      { port: false, health: true, metrics: true },
-    ),
+    scheduler: await proc(binaries.scheduler, controllerFlags, join(logs, 'karmada-scheduler.log'), { port: false, health: true, metrics: true }),
   };
   state.karmada = k;
   writeComponentKubeconfig(k);

@@ -27,13 +27,7 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-export function kubeRequest<T = any>(
-  creds: Credentials,
-  method: string,
-  path: string,
-  body?: unknown,
-  opts: RequestOptions = {},
-): Promise<KubeResponse<T>> {
+export function kubeRequest<T = any>(creds: Credentials, method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<KubeResponse<T>> {
   const url = new URL(path, creds.server.endsWith('/') ? creds.server : creds.server + '/');
   const payload = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
@@ -88,13 +82,7 @@ export function kubeRequest<T = any>(
 }
 
 /** Like kubeRequest but throws unless the status is 2xx (or listed in `okStatuses`). */
-export async function kubeOk<T = any>(
-  creds: Credentials,
-  method: string,
-  path: string,
-  body?: unknown,
-  okStatuses: number[] = [],
-): Promise<KubeResponse<T>> {
+export async function kubeOk<T = any>(creds: Credentials, method: string, path: string, body?: unknown, okStatuses: number[] = []): Promise<KubeResponse<T>> {
   const res = await kubeRequest<T>(creds, method, path, body);
   if ((res.status < 200 || res.status >= 300) && !okStatuses.includes(res.status)) {
     throw new Error(`${method} ${path} -> HTTP ${res.status}: ${res.text.slice(0, 500)}`);

@@ -48,7 +48,26 @@ function servingExt(sans: string[]): string {
 
 /** A self-signed CA `<base>.crt`/`<base>.key` in `dir`. */
 async function makeCa(dir: string, base: string, cn: string): Promise<void> {
-  await openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '3650', '-keyout', `${base}.key`, '-out', `${base}.crt`, '-subj', `/CN=${cn}`, ...CA_EXTS], dir);
+  await openssl(
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-sha256',
+      '-days',
+      '3650',
+      '-keyout',
+      `${base}.key`,
+      '-out',
+      `${base}.crt`,
+      '-subj',
+      `/CN=${cn}`,
+      ...CA_EXTS,
+    ],
+    dir,
+  );
 }
 
 /** A leaf `<base>.crt`/`<base>.key` signed by the CA `<ca>.crt`, with the extensions in `extText`. */
@@ -56,7 +75,24 @@ async function makeLeaf(dir: string, base: string, ca: string, subj: string, ext
   writeFileSync(join(dir, `${base}.ext`), extText);
   await openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', subj], dir);
   await openssl(
-    ['x509', '-req', '-in', `${base}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-sha256', '-days', '3650', '-extfile', `${base}.ext`, '-out', `${base}.crt`],
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${base}.csr`,
+      '-CA',
+      `${ca}.crt`,
+      '-CAkey',
+      `${ca}.key`,
+      '-CAcreateserial',
+      '-sha256',
+      '-days',
+      '3650',
+      '-extfile',
+      `${base}.ext`,
+      '-out',
+      `${base}.crt`,
+    ],
     dir,
   );
 }

@@ -55,7 +55,9 @@ export function spawnDaemon(bin: string, args: string[], log: string, env?: Node
 
 function procCmdline(pid: number): string[] | null {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((s) => s !== '');
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((s) => s !== '');
   } catch {
     return null;
   }
