@@ -230,13 +230,11 @@ describe('enable against a cluster', () => {
   });
 
   test('a failing write is wrapped with the Go prefix and the server message', async () => {
-    const cluster = new FakeCluster()
-      .installKubeFed()
-      .failOn({
-        verb: 'create',
-        resource: 'customresourcedefinitions',
-        error: apiError(403, 'customresourcedefinitions.apiextensions.k8s.io is forbidden: User "dev" cannot create resource'),
-      });
+    const cluster = new FakeCluster().installKubeFed().failOn({
+      verb: 'create',
+      resource: 'customresourcedefinitions',
+      error: apiError(403, 'customresourcedefinitions.apiextensions.k8s.io is forbidden: User "dev" cannot create resource'),
+    });
     const result = await enable(cluster, 'services');
     assert.equal(result.code, 1);
     assert.match(
@@ -279,13 +277,11 @@ describe('enable against a cluster', () => {
   });
 
   test('usage problems exit 2: no NAME, an unknown type, an ambiguous one', async () => {
-    const cluster = new FakeCluster()
-      .installKubeFed()
-      .add(widgetsCrd(undefined), {
-        ...widgetsCrd(undefined),
-        metadata: { name: 'widgets.other.io' },
-        spec: { ...(widgetsCrd(undefined).spec as object), group: 'other.io' },
-      });
+    const cluster = new FakeCluster().installKubeFed().add(widgetsCrd(undefined), {
+      ...widgetsCrd(undefined),
+      metadata: { name: 'widgets.other.io' },
+      spec: { ...(widgetsCrd(undefined).spec as object), group: 'other.io' },
+    });
     const noName = await enable(cluster);
     assert.equal(noName.code, 2);
     assert.match(noName.stderr, /^error: NAME is required\n/);
