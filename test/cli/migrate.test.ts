@@ -329,3 +329,87 @@ describe('migrate from the host cluster (fake)', () => {
     assert.deepEqual(fake.clusterAccessCalls, []);
   });
 });
+
+describe('migrate karmada --execute before its first write (fake host and Karmada)', () => {
+  function world(): { host: FakeCluster; karmada: FakeCluster } {
+    const host = new FakeCluster({ contextName: 'host' }).installKubeFed();
+    for (const type of ['namespaces', 'configmaps']) host.enableType(type);
+    const fed = (resource: string) => ({ group: 'types.kubefed.io', version: 'v1beta1', resource });
+    host.put(GVR.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } });
+    host.put(fed('federatednamespaces'), {
+      apiVersion: 'types.kubefed.io/v1beta1',
+      kind: 'FederatedNamespace',
+      metadata: { name: 'app', namespace: 'app' },
+      spec: { placement: { clusterSelector: {} } },
+    });
+    host.put(fed('federatedconfigmaps'), {
+      apiVersion: 'types.kubefed.io/v1beta1',
+      kind: 'FederatedConfigMap',
+      metadata: { name: 'settings', namespace: 'app' },
+      spec: { template: { data: { a: 'b' } }, placement: { clusters: [{ name: 'cluster1' }] } },
+    });
+    host.put(GVR.kubefedClusters, {
+      apiVersion: 'core.kubefed.io/v1beta1',
+      kind: 'KubeFedCluster',
+      metadata: { name: 'cluster1', namespace: NS },
+      spec: { apiEndpoint: 'https://10.0.0.1:6443', secretRef: { name: 'cluster1-x' } },
+      status: { conditions: [{ type: 'Ready', status: 'True' }] },
+    });
+    host.put(GVR.secrets, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'cluster1-x', namespace: NS }, data: { token: TOKEN } });
+    return { host, karmada: new FakeCluster({ contextName: 'karmada' }) };
+  }
+  const execute = ['migrate', 'karmada', '--execute', '--host-cluster-context', 'host', '--karmada-context', 'karmada', '-n', 'app'];
+  const writes = (cluster: FakeCluster) => cluster.requests.filter((request) => WRITE_VERBS.has(request.verb));
+
+  test('usage errors are listed together and exit 2', async () => {
+    const { host, karmada } = world();
+    const result = await runWithFakeEnv(
+      ['migrate', 'karmada', '--execute', '--host-cluster-context', 'host', '-o', 'json', '--dry-run=server'],
+      createFakeEnv([host, karmada]),
+    );
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--execute needs --karmada-context/);
+    assert.match(result.stderr, /--execute needs the namespaces to cut over: -n NS/);
+    assert.match(result.stderr, /-o does not apply/);
+    assert.match(result.stderr, /--dry-run=server is not supported/);
+    const printing = await runWithFakeEnv(['migrate', 'karmada', '--host-cluster-context', 'host', '-n', 'a', '-n', 'b'], createFakeEnv([host, karmada]));
+    assert.equal(printing.code, 2);
+    assert.match(printing.stderr, /-n\/--namespace is given more than once/);
+  });
+
+  test('without a terminal it needs --yes, and writes nothing anywhere', async () => {
+    const { host, karmada } = world();
+    const result = await runWithFakeEnv(execute, createFakeEnv([host, karmada]));
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /without a terminal to confirm at, pass --yes/);
+    assert.deepEqual([...writes(host), ...writes(karmada)], []);
+  });
+
+  test('--dry-run prints every phase and its objects, and writes nothing', async () => {
+    const { host, karmada } = world();
+    const result = await runWithFakeEnv([...execute, '--dry-run'], createFakeEnv([host, karmada]));
+    assert.equal(result.code, 0, result.stderr);
+    for (const line of [
+      'register: Karmada gets credentials of its own',
+      'orphan: mark 2 Federated objects',
+      'adopt: apply',
+      'ConfigMap app/settings stays in: cluster1',
+      'release: delete the Federated objects',
+      'unregister: unjoin cluster1',
+    ]) {
+      assert.ok(result.stdout.includes(line), `${line}\n${result.stdout}`);
+    }
+    assert.deepEqual([...writes(host), ...writes(karmada)], []);
+    assert.ok(!result.stdout.includes(TOKEN) && !result.stderr.includes(TOKEN), 'no token is printed');
+  });
+
+  test('with no Federated object and no member left, it says so and exits 0', async () => {
+    const karmada = new FakeCluster({ contextName: 'karmada' });
+    const host = new FakeCluster({ contextName: 'host' }).installKubeFed();
+    host.enableType('configmaps');
+    const result = await runWithFakeEnv([...execute, '--yes'], createFakeEnv([host, karmada]));
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /Nothing left to cut over/);
+    assert.deepEqual([...writes(host), ...writes(karmada)], []);
+  });
+});
