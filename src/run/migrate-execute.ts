@@ -62,6 +62,8 @@ const EXECUTE_HANDLES = ['NO_IMPERSONATOR_SECRET'];
 
 const POLL_MS = 1000;
 const MEMBER_CONCURRENCY = 4;
+/** Writes in flight at once within a step (the applier settles each on its own). */
+const WRITE_CONCURRENCY = 8;
 
 /** One wave: a namespace (or, with -A, everything), converted and placed as KubeFed places it today. */
 interface Wave {
@@ -427,11 +429,11 @@ async function waitForToken(session: Session, client: ClusterClient, name: strin
 
 async function orphan(session: Session, wave: Wave): Promise<void> {
   const applier = applierFor(session, [['host', session.host]]);
-  for (const target of wave.targets) {
+  await mapWithConcurrency(wave.targets, WRITE_CONCURRENCY, async (target) => {
     const federated = await session.host.get(target.federatedResource, target.source.name, target.source.namespace || undefined);
-    if (federated === undefined) continue;
+    if (federated === undefined) return;
     const patch = orphanPatch(federated);
-    if (patch === undefined) continue;
+    if (patch === undefined) return;
     await applier.applyOne({
       verb: 'patch',
       cluster: 'host',
@@ -440,7 +442,7 @@ async function orphan(session: Session, wave: Wave): Promise<void> {
       namespace: target.source.namespace || undefined,
       patch,
     } as Operation);
-  }
+  });
   // The check: every Federated object of the wave now tells KubeFed to keep its member objects.
   for (const target of wave.targets) {
     const federated = await session.host.get(target.federatedResource, target.source.name, target.source.namespace || undefined);
@@ -503,7 +505,11 @@ async function adopt(session: Session, wave: Wave, spinner: Spinner): Promise<{ 
       metadata: { name: namespace, labels: { [SKIP_AUTO_PROPAGATION_LABEL]: 'true' } },
     });
   }
-  for (const object of [...objects].sort((a, b) => rank(a) - rank(b))) await ensure(applier, session.karmada, 'karmada', gvrOf(session, object), object);
+  // One kind of step at a time (overrides, then policies, then templates), the objects of each at once.
+  for (const step of [...new Set(objects.map(rank))].sort((a, b) => a - b)) {
+    const ofStep = objects.filter((object) => rank(object) === step);
+    await mapWithConcurrency(ofStep, WRITE_CONCURRENCY, async (object) => ensure(applier, session.karmada, 'karmada', gvrOf(session, object), object));
+  }
 
   // FederatedNamespaces too: their Namespace has a ClusterPropagationPolicy (and so a binding) of its own.
   const bound = wave.targets;
@@ -608,22 +614,20 @@ async function release(session: Session, wave: Wave, before: ReadonlyMap<string,
     ['contents', contents],
     ['namespaces', namespaces],
   ] as const) {
-    for (const target of targets) {
-      await applier.applyOne({
+    await mapWithConcurrency(targets, WRITE_CONCURRENCY, async (target) =>
+      applier.applyOne({
         verb: 'delete',
         cluster: 'host',
         gvr: target.federatedResource,
         name: target.source.name,
         namespace: target.source.namespace || undefined,
-      });
-    }
+      }),
+    );
     await pollUntil(
       session,
       `KubeFed to let go of the Federated ${step} of ${wave.label}`,
       async () => {
-        let left = 0;
-        for (const target of targets)
-          if ((await session.host.get(target.federatedResource, target.source.name, target.source.namespace || undefined)) !== undefined) left++;
+        const left = (await federatedLeft(session, targets)).length;
         spinner.update(`${wave.label}: KubeFed released ${targets.length - left} of ${targets.length} ${step}`);
         return left === 0 ? true : undefined;
       },
@@ -634,6 +638,25 @@ async function release(session: Session, wave: Wave, before: ReadonlyMap<string,
   const problems = memberObjectProblems(before, await readMemberObjects(session, wave), { kubefedManaged: false });
   if (problems.length > 0)
     throw new OperationError('RELEASE_CHECK_FAILED', problems.join('; '), { hint: 'Karmada manages these objects; look at them before rerunning.' });
+}
+
+/** The targets whose Federated object still exists: one list per type and namespace. */
+async function federatedLeft(session: Session, targets: readonly CutoverTarget[]): Promise<CutoverTarget[]> {
+  const lists = new Map<string, Promise<Set<string>>>();
+  const left: CutoverTarget[] = [];
+  for (const target of targets) {
+    const { group, version, resource } = target.federatedResource;
+    const key = `${group}/${version}/${resource}/${target.source.namespace}`;
+    let names = lists.get(key);
+    if (names === undefined) {
+      names = session.host
+        .list(target.federatedResource, { namespace: target.source.namespace || undefined })
+        .then(({ items }) => new Set(items.map((item) => item.metadata.name ?? '')));
+      lists.set(key, names);
+    }
+    if ((await names).has(target.source.name)) left.push(target);
+  }
+  return left;
 }
 
 // ---- unregister -----------------------------------------------------------------------------
