@@ -128,7 +128,8 @@ spec:
 async function main() {
   const version = NODE_LINES[LINE];
   if (!version) throw new Error(`KUBEFEDCTL_RELEASE_NODE_LINE=${LINE}: not a supported line (${Object.keys(NODE_LINES).join(', ')})`);
-  if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error(`release builds linux-amd64 only; this is ${process.platform}-${process.arch} (docs/release.md)`);
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    throw new Error(`release builds linux-amd64 only; this is ${process.platform}-${process.arch} (docs/release.md)`);
   const node = nodeBinary(version);
   rmSync(OUT, { recursive: true, force: true });
   const name = `kubefedctl-${pkg.version}-${PLATFORM.os}-${PLATFORM.arch}`;
@@ -153,7 +154,9 @@ async function main() {
   const archiveName = `${name}.tar.gz`;
   const archive = path.join(OUT, archiveName);
   // Reproducible entries: sorted, fixed owner and times (the build date is in `version`).
-  run('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', stage, '-czf', archive, ...readdirSync(stage).sort()], { env: { ...process.env, GZIP: '-9' } });
+  run('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '-C', stage, '-czf', archive, ...readdirSync(stage).sort()], {
+    env: { ...process.env, GZIP: '-9' },
+  });
   const digest = sha256(archive);
   writeFileSync(`${archive}.sha256`, `${digest}  ${archiveName}\n`);
   writeFileSync(path.join(OUT, 'kubefed.yaml'), krewManifest(archiveName, digest));

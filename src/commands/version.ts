@@ -5,8 +5,7 @@ import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
 
 declare const __KUBEFEDCTL_BUILD__:
-  | { version: string; gitCommit: string; gitTreeState: string; buildDate: string; distribution: 'npm' | 'standalone' }
-  | undefined;
+  { version: string; gitCommit: string; gitTreeState: string; buildDate: string; distribution: 'npm' | 'standalone' } | undefined;
 
 /** Compatible with the Go tool's version.Info JSON tags, plus what this implementation is. */
 interface VersionInfo {

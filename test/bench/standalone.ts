@@ -39,13 +39,26 @@ export function runStandaloneBenchmarks(runs = 20): { measurements: Measurement[
       }
       const value = median(sea);
       const floorMs = median(floor);
-      measurements.push({ name: `standalone ${args.join(' ')} vs node ${version} bin/kubefedctl.js`, value, floor: floorMs, ratio: value / floorMs, target: 1.1, unit: 'ms' });
+      measurements.push({
+        name: `standalone ${args.join(' ')} vs node ${version} bin/kubefedctl.js`,
+        value,
+        floor: floorMs,
+        ratio: value / floorMs,
+        target: 1.1,
+        unit: 'ms',
+      });
     }
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
   const mb = (file: string) => (statSync(file).size / 1e6).toFixed(1);
-  const archive = path.join(ROOT, 'release', `kubefedctl-${JSON.parse(spawnSync(built.path, ['version', '-o', 'json'], { encoding: 'utf8' }).stdout).gitVersion.slice(1)}-linux-amd64.tar.gz`);
-  const lines = [`standalone size: ${mb(built.path)} MB executable (node ${version} ${mb(node)} MB unstripped), archive ${mb(archive)} MB (two copies: kubefedctl and kubectl-kubefed)`];
+  const archive = path.join(
+    ROOT,
+    'release',
+    `kubefedctl-${JSON.parse(spawnSync(built.path, ['version', '-o', 'json'], { encoding: 'utf8' }).stdout).gitVersion.slice(1)}-linux-amd64.tar.gz`,
+  );
+  const lines = [
+    `standalone size: ${mb(built.path)} MB executable (node ${version} ${mb(node)} MB unstripped), archive ${mb(archive)} MB (two copies: kubefedctl and kubectl-kubefed)`,
+  ];
   return { measurements, lines };
 }

@@ -52,7 +52,11 @@ describe('the standalone executable, with no node on PATH', { skip }, () => {
   test('offline federate -f examples/app prints what the npm build prints', () => {
     const file = path.join(ROOT, 'examples/app');
     const standalone = run('kubefedctl', ['federate', '-f', file]);
-    const npm = spawnSync(process.execPath, [path.join(ROOT, 'bin/kubefedctl.js'), 'federate', '-f', file], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir }, encoding: 'utf8' });
+    const npm = spawnSync(process.execPath, [path.join(ROOT, 'bin/kubefedctl.js'), 'federate', '-f', file], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, HOME: dir },
+      encoding: 'utf8',
+    });
     assert.equal(standalone.status, 0, standalone.stderr);
     assert.match(standalone.stdout, /kind: FederatedNamespace/);
     assert.match(standalone.stdout, /kind: FederatedDeployment/);

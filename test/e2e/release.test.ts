@@ -22,7 +22,12 @@ const APP = `kfc-release-${process.pid}`;
 const base = ['--kubeconfig', env.kubeconfig, '--host-cluster-context', HOST];
 
 const built = standaloneBinary();
-const skip = 'skip' in built ? `standalone build unavailable: ${built.skip}` : env.kubectlPath === undefined ? 'no kubectl (set KUBEFEDCTL_E2E_KUBECTL for an external environment)' : false;
+const skip =
+  'skip' in built
+    ? `standalone build unavailable: ${built.skip}`
+    : env.kubectlPath === undefined
+      ? 'no kubectl (set KUBEFEDCTL_E2E_KUBECTL for an external environment)'
+      : false;
 
 describe('the release archive with no node on PATH, and krew installing it', { skip, timeout: 900_000 }, () => {
   const archives = () => readdirSync(RELEASE_DIR).filter((name) => name.endsWith('-linux-amd64.tar.gz'));
@@ -33,7 +38,10 @@ describe('the release archive with no node on PATH, and krew installing it', { s
   let searchPath = '';
 
   function run(command: string, args: string[], extraEnv: Record<string, string> = {}): Promise<ExecResult> {
-    return execFileCollect(command, args, { env: { PATH: searchPath, HOME: krewRoot, KUBECONFIG: env.kubeconfig, KREW_ROOT: krewRoot, ...extraEnv }, timeoutMs: 180_000 });
+    return execFileCollect(command, args, {
+      env: { PATH: searchPath, HOME: krewRoot, KUBECONFIG: env.kubeconfig, KREW_ROOT: krewRoot, ...extraEnv },
+      timeoutMs: 180_000,
+    });
   }
 
   before(async () => {
@@ -47,7 +55,12 @@ describe('the release archive with no node on PATH, and krew installing it', { s
     await run('kubefedctl', ['unjoin', MEMBER, ...base, '--force']);
     await waitForNamespaceGone(env, MEMBER, NS);
     await env.adminRequest(HOST, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: APP } });
-    await env.adminRequest(HOST, 'POST', `/api/v1/namespaces/${APP}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { mode: 'standalone' } });
+    await env.adminRequest(HOST, 'POST', `/api/v1/namespaces/${APP}/configmaps`, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'settings' },
+      data: { mode: 'standalone' },
+    });
   });
 
   after(async () => {
@@ -62,7 +75,9 @@ describe('the release archive with no node on PATH, and krew installing it', { s
   test('the archive holds the executable, the plugin, LICENSE and NOTICE; its .sha256 matches; PATH finds no node', () => {
     assert.deepEqual(readdirSync(unpacked).sort(), ['LICENSE', 'NOTICE', 'THIRD-PARTY-LICENSES', 'kubectl-kubefed', 'kubefedctl']);
     const name = archives()[0]!;
-    const digest = createHash('sha256').update(readFileSync(path.join(RELEASE_DIR, name))).digest('hex');
+    const digest = createHash('sha256')
+      .update(readFileSync(path.join(RELEASE_DIR, name)))
+      .digest('hex');
     assert.equal(readFileSync(path.join(RELEASE_DIR, `${name}.sha256`), 'utf8'), `${digest}  ${name}\n`);
     assert.match(readFileSync(path.join(RELEASE_DIR, 'kubefed.yaml'), 'utf8'), new RegExp(`sha256: ${digest}\\n`));
     assert.equal(spawnSync('node', ['-e', '0'], { env: { PATH: searchPath } }).error?.message.includes('ENOENT'), true);
@@ -79,12 +94,19 @@ describe('the release archive with no node on PATH, and krew installing it', { s
     assert.equal(result.code, 0, describeRun(result));
     assert.ok(result.stdout.includes(`federatednamespace.types.kubefed.io/${APP} created`), describeRun(result));
     assert.ok(result.stdout.includes('federatedconfigmap.types.kubefed.io/settings created'), describeRun(result));
-    const configMap = await env.waitFor(() => getObject(env, MEMBER, `/api/v1/namespaces/${APP}/configmaps/settings`), 90_000, { what: `settings propagated to ${MEMBER}` });
+    const configMap = await env.waitFor(() => getObject(env, MEMBER, `/api/v1/namespaces/${APP}/configmaps/settings`), 90_000, {
+      what: `settings propagated to ${MEMBER}`,
+    });
     assert.deepEqual(configMap.data, { mode: 'standalone' });
   });
 
   test('krew installs the archive from the manifest; kubectl kubefed version and get clusters work', async () => {
-    const install = await run('kubectl', ['krew', 'install', `--manifest=${path.join(RELEASE_DIR, 'kubefed.yaml')}`, `--archive=${path.join(RELEASE_DIR, archives()[0]!)}`]);
+    const install = await run('kubectl', [
+      'krew',
+      'install',
+      `--manifest=${path.join(RELEASE_DIR, 'kubefed.yaml')}`,
+      `--archive=${path.join(RELEASE_DIR, archives()[0]!)}`,
+    ]);
     assert.equal(install.code, 0, describeRun(install));
     assert.match(install.stderr + install.stdout, /Installed plugin: kubefed/);
 

@@ -31,8 +31,10 @@ function fresh(): boolean {
 /** release/kubefedctl, built if missing or stale; a string saying why not otherwise. */
 export function standaloneBinary(): { path: string } | { skip: string } {
   if (fresh()) return { path: STANDALONE };
-  if (process.platform !== 'linux' || process.arch !== 'x64') return { skip: `the standalone build is linux-amd64 only here (this is ${process.platform}-${process.arch})` };
-  if (process.env.KUBEFEDCTL_NO_RELEASE_BUILD) return { skip: 'KUBEFEDCTL_NO_RELEASE_BUILD is set and release/kubefedctl is missing or stale (npm run release)' };
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    return { skip: `the standalone build is linux-amd64 only here (this is ${process.platform}-${process.arch})` };
+  if (process.env.KUBEFEDCTL_NO_RELEASE_BUILD)
+    return { skip: 'KUBEFEDCTL_NO_RELEASE_BUILD is set and release/kubefedctl is missing or stale (npm run release)' };
   // Tests do not download Node: without the line's binary in the cache there is nothing to build from.
   const node = path.join(NODE_CACHE, NODE_LINES[26]!, 'bin', 'node');
   if (!existsSync(node)) return { skip: `no ${node} (node scripts/node-lines.mjs --path 26 fetches it)` };
