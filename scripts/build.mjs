@@ -11,6 +11,9 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 function git(...args) {
   try {
@@ -20,29 +23,44 @@ function git(...args) {
   }
 }
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const buildInfo = {
-  version: pkg.version,
-  gitCommit: git('rev-parse', 'HEAD') ?? 'unknown',
-  gitTreeState: git('status', '--porcelain', '--untracked-files=no') === '' ? 'clean' : 'dirty',
-  buildDate: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-};
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-const result = await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/main.cjs',
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: 'linked',
-  // Start-up reads and compiles the file: fully minified. Errors carry their names explicitly
-  // (src/errors.ts), so -v=4 stack headers stay readable.
-  minify: true,
-  define: { __KUBEFEDCTL_BUILD__: JSON.stringify(buildInfo) },
-  metafile: true,
-  logLevel: 'warning',
-});
+/**
+ * One esbuild build of the CLI. `standalone` is the single executable (scripts/release.mjs): the
+ * file must run main itself, since a SEA runs one script and has no bin/kubefedctl.js to call it,
+ * and `version` says which build it is (__KUBEFEDCTL_BUILD__.distribution).
+ */
+export async function buildCli({ outfile, standalone = false }) {
+  const buildInfo = {
+    version: pkg.version,
+    gitCommit: git('rev-parse', 'HEAD') ?? 'unknown',
+    gitTreeState: git('status', '--porcelain', '--untracked-files=no') === '' ? 'clean' : 'dirty',
+    buildDate: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    distribution: standalone ? 'standalone' : 'npm',
+  };
+  return build({
+    ...(standalone
+      ? { stdin: { contents: "require('./src/cli/main.ts').main(process.argv.slice(2));", resolveDir: ROOT, sourcefile: 'sea-main.cjs', loader: 'js' } }
+      : { entryPoints: ['src/cli/main.ts'] }),
+    absWorkingDir: ROOT,
+    outfile,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    // A SEA has no file beside it to hold a source map.
+    sourcemap: standalone ? false : 'linked',
+    // Start-up reads and compiles the file: fully minified. Errors carry their names explicitly
+    // (src/errors.ts), so -v=4 stack headers stay readable.
+    minify: true,
+    define: { __KUBEFEDCTL_BUILD__: JSON.stringify(buildInfo) },
+    metafile: true,
+    logLevel: 'warning',
+  });
+}
 
-// KUBEFEDCTL_BUILD_METAFILE=FILE writes esbuild's metafile: what is in dist/main.cjs.
-if (process.env.KUBEFEDCTL_BUILD_METAFILE) writeFileSync(process.env.KUBEFEDCTL_BUILD_METAFILE, JSON.stringify(result.metafile));
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+  const result = await buildCli({ outfile: 'dist/main.cjs' });
+  // KUBEFEDCTL_BUILD_METAFILE=FILE writes esbuild's metafile: what is in dist/main.cjs.
+  if (process.env.KUBEFEDCTL_BUILD_METAFILE) writeFileSync(process.env.KUBEFEDCTL_BUILD_METAFILE, JSON.stringify(result.metafile));
+}

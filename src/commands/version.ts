@@ -4,7 +4,8 @@ import { printJsonValue } from '../core/json.js';
 import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
 
-declare const __KUBEFEDCTL_BUILD__: { version: string; gitCommit: string; gitTreeState: string; buildDate: string } | undefined;
+declare const __KUBEFEDCTL_BUILD__:
+  { version: string; gitCommit: string; gitTreeState: string; buildDate: string; distribution: 'npm' | 'standalone' } | undefined;
 
 /** Compatible with the Go tool's version.Info JSON tags, plus what this implementation is. */
 interface VersionInfo {
@@ -15,6 +16,8 @@ interface VersionInfo {
   buildDate: string;
   nodeVersion: string;
   platform: string;
+  /** npm (bin/kubefedctl.js on the user's Node) or standalone (the single executable, Node inside: scripts/release.mjs). */
+  distribution: string;
 }
 
 function versionInfo(): VersionInfo {
@@ -27,12 +30,14 @@ function versionInfo(): VersionInfo {
     buildDate: build?.buildDate ?? 'unknown',
     nodeVersion: process.version,
     platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+    // Sources run through tsx have no build flag.
+    distribution: build?.distribution ?? 'source',
   };
 }
 
 /** The Go tool's `%#v` line, so scripts that grep `Version:"v` keep working. */
 function formatVersionLine(info: VersionInfo): string {
-  return `kubefedctl version: version.Info{Version:"${info.gitVersion}", KubefedVersion:"${info.kubefedVersion}", GitCommit:"${info.gitCommit}", GitTreeState:"${info.gitTreeState}", BuildDate:"${info.buildDate}", NodeVersion:"${info.nodeVersion}", Platform:"${info.platform}"}\n`;
+  return `kubefedctl version: version.Info{Version:"${info.gitVersion}", KubefedVersion:"${info.kubefedVersion}", GitCommit:"${info.gitCommit}", GitTreeState:"${info.gitTreeState}", BuildDate:"${info.buildDate}", NodeVersion:"${info.nodeVersion}", Platform:"${info.platform}", Distribution:"${info.distribution}"}\n`;
 }
 
 export const versionCommand: CommandDefinition = {

@@ -39,7 +39,7 @@ function timeOnce(args: string[], input?: string, measureRss = false): { ms: num
   return { ms, rssKiB };
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 }

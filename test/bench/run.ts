@@ -19,6 +19,15 @@ for (const nodePath of [process.execPath, ...lines.map((line) => nodeBinary(NODE
   results.push(...measured);
 }
 
+// KUBEFEDCTL_BENCH_STANDALONE=0 leaves out the single executable (building it takes ~40 s).
+if (process.env.KUBEFEDCTL_BENCH_STANDALONE !== '0') {
+  const { runStandaloneBenchmarks } = await import('./standalone.js');
+  const standalone = runStandaloneBenchmarks();
+  for (const m of standalone.measurements) console.log(format(m));
+  for (const line of standalone.lines) console.log(line);
+  results.push(...standalone.measurements);
+}
+
 const { runClusterBenchmarks } = await import('./cluster.js');
 const cluster = await runClusterBenchmarks();
 for (const line of cluster.lines) console.log(line);

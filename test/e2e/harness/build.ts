@@ -1,9 +1,11 @@
 // Builds (once, cached by version outside the repo) kube-apiserver, kube-controller-manager and etcd from the
 // wrapper module test/e2e/go/kubernetes, KubeFed's controller-manager (+ the Go kubefedctl) from
 // test/e2e/go/kubefed, kubectl from test/e2e/go/kubernetes with its own go.mod (kubectl.mod, so the
-// server binaries' cache key did not change when kubectl was added), and the tools kubefedctl plugs into (Helm 3 and 4 from test/e2e/go/helm, kustomize from
-// test/e2e/go/kustomize), which need no cluster: ensureToolBinaries() builds only those. The cache key holds the versions read from the wrapper go.mod files plus a hash of
-// go.mod/go.sum/tools.go, so bumping a version (or any pinned dependency) rebuilds.
+// server binaries' cache key did not change when kubectl was added), and the tools kubefedctl plugs
+// into (Helm 3 and 4 from test/e2e/go/helm, kustomize from test/e2e/go/kustomize, krew from
+// test/e2e/go/krew), which need no cluster: ensureToolBinaries() builds only those. The cache key holds
+// the versions read from the wrapper go.mod files plus a hash of go.mod/go.sum/tools.go, so bumping a
+// version (or any pinned dependency) rebuilds.
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -142,30 +144,36 @@ function groups(v: Versions): { k8s: Group; kubefed: Group; kubectl: Group } {
   };
 }
 
-/** Helm and kustomize, pinned by their wrapper modules. */
+/** Helm, kustomize and krew, pinned by their wrapper modules. */
 export interface ToolBinaries {
   /** Helm 3 (`--post-renderer PATH`). */
   helm3: string;
   /** Helm 4 (`--post-renderer PLUGIN-NAME`). */
   helm4: string;
   kustomize: string;
-  versions: { helm3: string; helm4: string; kustomize: string };
+  /** krew (`kubectl krew install --manifest --archive`, test/e2e/release.test.ts). */
+  krew: string;
+  versions: { helm3: string; helm4: string; kustomize: string; krew: string };
 }
 
-function toolGroups(): { helm: Group; kustomize: Group; versions: ToolBinaries['versions'] } {
+function toolGroups(): { helm: Group; kustomize: Group; krew: Group; versions: ToolBinaries['versions'] } {
   const root = cacheRoot();
   const helmModDir = join(GO_DIR, 'helm');
   const kustomizeModDir = join(GO_DIR, 'kustomize');
   const helmMod = readFileSync(join(helmModDir, 'go.mod'), 'utf8');
   const kustomizeMod = readFileSync(join(kustomizeModDir, 'go.mod'), 'utf8');
+  const krewModDir = join(GO_DIR, 'krew');
+  const krewMod = readFileSync(join(krewModDir, 'go.mod'), 'utf8');
   const versions = {
     helm3: requireVersion(helmMod, 'helm.sh/helm/v3', 'helm/go.mod'),
     helm4: requireVersion(helmMod, 'helm.sh/helm/v4', 'helm/go.mod'),
     kustomize: requireVersion(kustomizeMod, 'sigs.k8s.io/kustomize/kustomize/v5', 'kustomize/go.mod'),
+    krew: requireVersion(krewMod, 'sigs.k8s.io/krew', 'krew/go.mod'),
   };
   const files = ['go.mod', 'go.sum', 'tools.go'];
   const helmDir = join(root, `helm-${versions.helm3}_${versions.helm4}_${hashFiles(helmModDir, files)}`);
   const kustomizeDir = join(root, `kustomize-${versions.kustomize}_${hashFiles(kustomizeModDir, files)}`);
+  const krewDir = join(root, `krew-${versions.krew}_${hashFiles(krewModDir, files)}`);
   return {
     versions,
     helm: {
@@ -192,6 +200,16 @@ function toolGroups(): { helm: Group; kustomize: Group; versions: ToolBinaries['
       outputs: { kustomize: 'sigs.k8s.io/kustomize/kustomize/v5' },
       ldflags: `-s -w -X sigs.k8s.io/kustomize/api/provenance.version=kustomize/${versions.kustomize}`,
       label: `kustomize ${versions.kustomize}`,
+    },
+    krew: {
+      id: 'krew',
+      moduleDir: krewModDir,
+      dir: krewDir,
+      binDir: join(krewDir, 'bin'),
+      // kubectl finds it as a plugin by this name (`kubectl krew ...`).
+      outputs: { 'kubectl-krew': 'sigs.k8s.io/krew/cmd/krew' },
+      ldflags: `-s -w -X sigs.k8s.io/krew/internal/version.gitTag=${versions.krew}`,
+      label: `krew ${versions.krew}`,
     },
   };
 }
@@ -379,11 +397,17 @@ async function ensureGroups(list: Group[], v: Versions | ToolBinaries['versions'
   }
 }
 
-/** Helm 3, Helm 4 and kustomize, building whatever the cache lacks (no cluster binaries). */
+/** Helm 3, Helm 4, kustomize and krew, building whatever the cache lacks (no cluster binaries). */
 export async function ensureToolBinaries(built: string[] = []): Promise<ToolBinaries> {
-  const { helm, kustomize, versions } = toolGroups();
-  await ensureGroups([helm, kustomize], versions, built);
-  return { helm3: join(helm.binDir, 'helm3'), helm4: join(helm.binDir, 'helm4'), kustomize: join(kustomize.binDir, 'kustomize'), versions };
+  const { helm, kustomize, krew, versions } = toolGroups();
+  await ensureGroups([helm, kustomize, krew], versions, built);
+  return {
+    helm3: join(helm.binDir, 'helm3'),
+    helm4: join(helm.binDir, 'helm4'),
+    kustomize: join(kustomize.binDir, 'kustomize'),
+    krew: join(krew.binDir, 'kubectl-krew'),
+    versions,
+  };
 }
 
 /** Returns the cached binaries, building whatever is missing (the tools too, so `up` leaves nothing to build). */
