@@ -283,24 +283,14 @@ async function assertEndState(world: ReturnType<typeof scenario>): Promise<void>
   assert.equal((await getObject(env, M2, `/api/v1/namespaces/${world.canary}/configmaps/settings`)).data.colour, 'green', 'the override still applies');
 }
 
+/** The cut-over command line for these namespaces, in order. */
+function cutoverArgs(namespaces: readonly string[], extra: string[] = []): string[] {
+  const base = ['migrate', 'karmada', '--execute', '--yes', '--host-cluster-context', HOST, '--karmada-context', KARMADA_CONTEXT];
+  return [...base, '--kubeconfig', env.kubeconfig, ...namespaces.flatMap((ns) => ['-n', ns]), ...extra];
+}
+
 function cutover(world: ReturnType<typeof scenario>, extra: string[] = []): string[] {
-  return [
-    'migrate',
-    'karmada',
-    '--execute',
-    '--yes',
-    '--host-cluster-context',
-    HOST,
-    '--karmada-context',
-    KARMADA_CONTEXT,
-    '--kubeconfig',
-    env.kubeconfig,
-    '-n',
-    world.canary,
-    '-n',
-    world.main,
-    ...extra,
-  ];
+  return cutoverArgs([world.canary, world.main], extra);
 }
 
 /**
@@ -452,22 +442,7 @@ describe('migrate karmada --execute that Karmada cannot finish', { skip: skip ||
     },
   };
   const watched = MEMBERS.map((member) => ({ cluster: member, path: `/apis/${group}/v1/namespaces/${ns}/${plural}/w` }));
-  const args = () => [
-    'migrate',
-    'karmada',
-    '--execute',
-    '--yes',
-    '--host-cluster-context',
-    HOST,
-    '--karmada-context',
-    KARMADA_CONTEXT,
-    '--kubeconfig',
-    env.kubeconfig,
-    '-n',
-    ns,
-    '--timeout',
-    '60s',
-  ];
+  const args = () => cutoverArgs([ns], ['--timeout', '60s']);
   before(async () => {
     for (const cluster of [HOST, ...MEMBERS]) await ok(cluster, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
     const joined = await kubefedctl(env, ['join', ...MEMBERS, '--host-cluster-context', HOST, '--kubeconfig', env.kubeconfig, '--wait=120s']);
@@ -590,26 +565,7 @@ describe(
       t.after(() => cleanUp([ns]));
       await setUp();
       const started = Date.now();
-      const run = await kubefedctl(
-        env,
-        [
-          'migrate',
-          'karmada',
-          '--execute',
-          '--yes',
-          '--host-cluster-context',
-          HOST,
-          '--karmada-context',
-          KARMADA_CONTEXT,
-          '--kubeconfig',
-          env.kubeconfig,
-          '-n',
-          ns,
-          '--timeout',
-          '10m',
-        ],
-        { timeoutMs: 900_000 },
-      );
+      const run = await kubefedctl(env, cutoverArgs([ns], ['--timeout', '10m']), { timeoutMs: 900_000 });
       const seconds = (Date.now() - started) / 1000;
       assert.equal(run.code, 0, describeRun(run));
       process.stderr.write(`cut-over of ${MANY} Federated objects (${MEMBERS.length} members): ${seconds.toFixed(1)}s\n`);
