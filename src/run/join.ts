@@ -28,12 +28,10 @@ import {
   secretRefName,
 } from '../core/join-plan.js';
 import { isLoopbackEndpoint } from '../core/naming.js';
-import { type Operation, type WaitOperation, describeOperation, dryRunSuffix, inStageOrder, planObjects, printPlanText } from '../core/plan.js';
-import { printObjects } from '../core/printers.js';
+import { type Operation, type WaitOperation, describeOperation, dryRunSuffix, inStageOrder, printPlanText } from '../core/plan.js';
 import type { KubeObject } from '../core/types.js';
 import { ClusterApiError, OperationError } from '../errors.js';
-import { runPerMember } from './per-member.js';
-import { redactObject } from '../redact.js';
+import { printPlannedObjects, runPerMember } from './per-member.js';
 
 export async function runJoin(options: JoinOptions, env: CommandEnv): Promise<void> {
   const ui = env.ui({ machineOutput: options.output !== undefined });
@@ -286,16 +284,7 @@ function printJoinPlan(
   const hostPlan = planJoinHost(settings, observed, { ...REDACTED_TOKEN, caCrt: caFromTokenSecret });
   const plan = [...memberPlan, ...hostPlan];
   if (options.output) {
-    const contexts = new Map([
-      ['member', clients.member.contextName],
-      ['host', clients.host.contextName],
-    ]);
-    env.ctx.stdout.write(
-      printObjects(
-        planObjects(plan, (role) => contexts.get(role) ?? role).map((o) => redactObject(o) as KubeObject),
-        options.output,
-      ),
-    );
+    printPlannedObjects(plan, clients, options.output, env);
     return;
   }
   const headings = new Map([

@@ -99,6 +99,8 @@ interface Session {
   members: Member[];
   /** GVRs of the templates, by "group/Kind". */
   templateResources: Map<string, GroupVersionResource>;
+  /** One client per member and credentials for the whole run (polls read members every second). */
+  memberClients: Map<string, Promise<ClusterClient>>;
 }
 
 export async function runCutover(options: CutoverOptions, env: CommandEnv): Promise<void> {
@@ -138,7 +140,7 @@ export async function runCutover(options: CutoverOptions, env: CommandEnv): Prom
         version: typeConfig.targetType.version,
         resource: typeConfig.targetType.pluralName,
       });
-  const session: Session = { options, env, ui, access, host, karmada, signal: env.interrupts.signal, members, templateResources };
+  const session: Session = { options, env, ui, access, host, karmada, signal: env.interrupts.signal, members, templateResources, memberClients: new Map() };
 
   await checkKarmadaServes(session, waves);
   const registered = await Promise.all(members.map(async (member) => clusterReady(await karmada.get(KARMADA.clusters, member.karmadaName))));
@@ -321,12 +323,8 @@ function gvrOfKind(kind: string): GroupVersionResource {
   throw new OperationError('UNKNOWN_KIND', `internal: no resource for kind ${kind}`);
 }
 
-/** One client per member and credentials for the whole run (polls read members every second). */
-const memberClients = new WeakMap<Session, Map<string, Promise<ClusterClient>>>();
-
 async function memberClient(session: Session, member: Member, owner: 'kubefed' | 'karmada' = 'kubefed', token?: string): Promise<ClusterClient> {
-  const cache = memberClients.get(session) ?? new Map<string, Promise<ClusterClient>>();
-  memberClients.set(session, cache);
+  const cache = session.memberClients;
   const key = `${owner}/${member.kubefedName}`;
   let client = cache.get(key);
   if (client === undefined) {
@@ -586,7 +584,8 @@ function scheduledClusters(binding: KubeObject | undefined): string[] {
 
 function gvrOf(session: Session, object: KubeObject): GroupVersionResource {
   const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0]! : '';
-  if (group === 'policy.karmada.io' || (['Namespace', 'Secret', 'Cluster'].includes(object.kind) && group === '')) return gvrOfKind(object.kind);
+  // Policies and core Namespaces have fixed resources; templates take theirs from the FederatedTypeConfigs.
+  if (group === 'policy.karmada.io' || (group === '' && object.kind === 'Namespace')) return gvrOfKind(object.kind);
   const found = session.templateResources.get(`${group}/${object.kind}`);
   if (found) return found;
   return gvrOfKind(object.kind);

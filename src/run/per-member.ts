@@ -8,6 +8,11 @@ import type { Spinner, Ui } from '../cli/ui.js';
 import { mapWithConcurrency } from '../cluster/applier.js';
 import type { MemberIdentity } from '../cli/cluster-identity.js';
 import { KubefedctlError, PartialFailureError } from '../errors.js';
+import type { ClusterClient } from '../cluster/types.js';
+import { type Operation, planObjects } from '../core/plan.js';
+import { printObjects } from '../core/printers.js';
+import type { KubeObject } from '../core/types.js';
+import { redactObject } from '../redact.js';
 
 /** Members worked on at once: enough to overlap round trips, few enough to keep load and output sane. */
 const MEMBER_CONCURRENCY = 4;
@@ -83,4 +88,23 @@ async function runSeveral(
 /** "joined, Ready" of "kubefedcluster.core.kubefed.io/c2 joined, Ready": the result line after its object. */
 function outcomeOf(line: string): string {
   return line.slice(line.indexOf(' ') + 1);
+}
+
+/** --dry-run -o yaml|json of a member-and-host plan: its objects, each under its cluster's context, tokens redacted. */
+export function printPlannedObjects(
+  plan: readonly Operation[],
+  clients: { member: ClusterClient; host: ClusterClient },
+  output: 'yaml' | 'json',
+  env: CommandEnv,
+): void {
+  const contexts = new Map([
+    ['member', clients.member.contextName],
+    ['host', clients.host.contextName],
+  ]);
+  env.ctx.stdout.write(
+    printObjects(
+      planObjects(plan, (role) => contexts.get(role) ?? role).map((o) => redactObject(o) as KubeObject),
+      output,
+    ),
+  );
 }

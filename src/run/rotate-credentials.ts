@@ -15,8 +15,7 @@ import { CLUSTER_NAME_LABEL } from '../core/constants.js';
 import { formatDuration } from '../core/duration.js';
 import { GVR, qualifiedName } from '../core/gvr.js';
 import { REDACTED_TOKEN, joinNames, secretRefName } from '../core/join-plan.js';
-import { type Operation, describeOperation, dryRunSuffix, inStageOrder, planObjects, printPlanText } from '../core/plan.js';
-import { printObjects } from '../core/printers.js';
+import { type Operation, describeOperation, dryRunSuffix, inStageOrder, printPlanText } from '../core/plan.js';
 import {
   type ObservedRotateState,
   type RotateNames,
@@ -27,10 +26,8 @@ import {
   planSwitch,
   readyWithNewSecretWait,
 } from '../core/rotate-plan.js';
-import type { KubeObject } from '../core/types.js';
 import { InterruptedError, KubefedctlError, OperationError } from '../errors.js';
-import { redactObject } from '../redact.js';
-import { runPerMember } from './per-member.js';
+import { printPlannedObjects, runPerMember } from './per-member.js';
 
 type Clients = { host: ClusterClient; member: ClusterClient };
 
@@ -177,16 +174,7 @@ function printRotatePlan(
     ...planRevoke(settings, observed, names),
   ];
   if (options.output) {
-    const contexts = new Map([
-      ['member', clients.member.contextName],
-      ['host', clients.host.contextName],
-    ]);
-    env.ctx.stdout.write(
-      printObjects(
-        planObjects(plan, (role) => contexts.get(role) ?? role).map((o) => redactObject(o) as KubeObject),
-        options.output,
-      ),
-    );
+    printPlannedObjects(plan, clients, options.output, env);
     return;
   }
   const headings = new Map([
