@@ -633,10 +633,21 @@ async function release(session: Session, wave: Wave, before: ReadonlyMap<string,
       () => ['is the KubeFed controller running? It removes its finalizer from each Federated object'],
     );
   }
-  // The check: the same member objects, no longer KubeFed's.
-  const problems = memberObjectProblems(before, await readMemberObjects(session, wave), { kubefedManaged: false });
-  if (problems.length > 0)
-    throw new OperationError('RELEASE_CHECK_FAILED', problems.join('; '), { hint: 'Karmada manages these objects; look at them before rerunning.' });
+  // The check: the same member objects, no longer KubeFed's. KubeFed may remove its label from a
+  // member namespace after its FederatedNamespace is gone: a label still there is waited for, a
+  // missing or replaced object is not.
+  let lastProblems: string[] = [];
+  await pollUntil(
+    session,
+    `KubeFed to remove its label from the member objects of ${wave.label}`,
+    async () => {
+      const problems = memberObjectProblems(before, await readMemberObjects(session, wave), { kubefedManaged: false });
+      if (problems.some((problem) => / is missing| was replaced/.test(problem)))
+        throw new OperationError('RELEASE_CHECK_FAILED', problems.join('; '), { hint: 'Karmada manages these objects; look at them before rerunning.' });
+      return problems.length === 0 ? true : ((lastProblems = problems), undefined);
+    },
+    () => lastProblems,
+  );
 }
 
 /** The targets whose Federated object still exists: one list per type and namespace. */
