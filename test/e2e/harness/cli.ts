@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { down, isHealthy, up } from './cluster.js';
+import { deadDaemons, down, isHealthy, up } from './cluster.js';
 import { rssKiB } from './procs.js';
 import { readState, REPO_ROOT, wantedClusterCount } from './state.js';
 
@@ -140,6 +140,11 @@ async function main(argv: string[]): Promise<number> {
       try {
         await up();
         code = await runTests(files, process.env);
+        const state = readState();
+        for (const { what, why } of state ? deadDaemons(state) : []) {
+          process.stderr.write(`e2e: ${what} died during the tests (tests after that could not pass): ${why}\n`);
+          code = code || 1;
+        }
       } finally {
         if (process.env['KUBEFEDCTL_E2E_KEEP'] === '1') {
           process.stderr.write('e2e: KUBEFEDCTL_E2E_KEEP=1, leaving the environment up (npm run e2e:down stops it)\n');

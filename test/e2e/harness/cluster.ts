@@ -193,7 +193,12 @@ export function kubefedConfigObject(namespace: string): any {
     metadata: { name: 'kubefed', namespace },
     spec: {
       scope: 'Cluster',
-      controllerDuration: { availableDelay: '1s', unavailableDelay: '2s', cacheSyncTimeout: '5m' },
+      // cacheSyncTimeout: when a FederatedTypeConfig changes twice in quick succession (disable, then
+      // enable), KubeFed v0.10.0 stops the sync controller it just started while a reconcile of it waits
+      // for the stopped informers; after cacheSyncTimeout that reconcile calls klog.Fatalf and the whole
+      // controller-manager exits (seen in CI: every later test then waited for a Ready that never came).
+      // A real deployment restarts the pod; here the wait is made longer than any test run instead.
+      controllerDuration: { availableDelay: '1s', unavailableDelay: '2s', cacheSyncTimeout: '6h' },
       leaderElect: { leaseDuration: '6s', renewDeadline: '4s', retryPeriod: '1s', resourceLock: 'configmaps' },
       clusterHealthCheck: { period: '2s', failureThreshold: 1, successThreshold: 1, timeout: '3s' },
       syncController: { maxConcurrentReconciles: 1, adoptResources: 'Enabled' },
@@ -463,6 +468,21 @@ function allProcs(state: E2eState): Array<{ what: string; p: ProcInfo; phase: Ph
   if (state.karmada) out.push(...karmadaProcs(state.karmada));
   out.push({ what: 'etcd', p: state.etcd, phase: 'etcd' });
   return out;
+}
+
+/**
+ * The daemons of `state` that are no longer running, each with the line of its log that says why (a Go
+ * fatal line or panic, else the last line). Tests stop and restart member apiservers, but each file puts
+ * them back; a daemon missing after the run died on its own, and every later test failed for it.
+ */
+export function deadDaemons(state: E2eState): Array<{ what: string; why: string }> {
+  return allProcs(state)
+    .filter(({ p }) => !isAlive(p.pid, p.bin))
+    .map(({ what, p }) => {
+      const lines = tailFile(p.log, 400).split('\n');
+      const fatal = lines.find((line) => /^F\d{4} |^panic: |^fatal error: /.test(line));
+      return { what, why: `${fatal ?? lines.at(-1) ?? '(no log)'} (log ${p.log})` };
+    });
 }
 
 function statePorts(state: E2eState): number[] {
