@@ -34,6 +34,7 @@ import {
   limitedUser,
   listNames,
   snapshot,
+  signalSeen,
   startKubefedctl,
   tokenOf,
   waitForNamespaceGone,
@@ -350,26 +351,6 @@ describe('join and unjoin survive real faults', { skip: needsHarness, timeout: 3
       await t.test(`write ${n} of ${unjoinSteps}`, (st) => unjoinWithFault(st, n, () => plan.failWrite(n, 503, { forward: true }), 'failed-after-forwarding'));
     }
   });
-
-  /** Resolves once the CLI says on stderr that it is undoing its work after a signal. */
-  function signalSeen(run: ReturnType<typeof startKubefedctl>): Promise<void> {
-    return new Promise((resolve, reject) => {
-      let seen = '';
-      const timer = setTimeout(() => reject(new Error(`the CLI did not acknowledge the signal within 5 s; stderr so far:\n${seen}`)), 5_000);
-      const onData = (chunk: Buffer) => {
-        seen += chunk.toString('utf8');
-        if (/Interrupted by SIG/.test(seen)) done();
-      };
-      const done = () => {
-        clearTimeout(timer);
-        run.child.stderr!.off('data', onData);
-        resolve();
-      };
-      run.child.stderr!.on('data', onData);
-      // The process may already have ended (nothing left to undo): nothing to wait for.
-      void run.result.then(done);
-    });
-  }
 
   /**
    * Sends `signal` while the request `hold` catches is in flight, then lets it go on; expects `code` and

@@ -7,14 +7,21 @@
 // join's service accounts are gone, each member holds what KubeFed had rendered there, and a
 // template change in Karmada still reaches the members (Karmada's own credentials).
 //
-// The second test interrupts the cut-over (SIGINT) in every phase and reruns it; the third makes
-// Karmada unable to take an object (its CRD is missing there) and checks that nothing is released.
+// The second test interrupts the cut-over (SIGINT) or kills it (SIGKILL) in every phase and reruns
+// it; the third loses the answer of every third write to the host and to Karmada; the fourth makes
+// Karmada unable to take an object (its CRD is missing there) and checks that nothing is released,
+// then confirms the cut-over at a terminal (no, then yes).
 // Needs KUBEFEDCTL_E2E_KARMADA=1 (a `karmada` context) and at least 3 clusters; skips otherwise.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { HAS_SCRIPT, runInTerminal } from '../helpers/terminal.js';
 import { type E2eEnv, loadE2eEnv } from './harness/env.js';
+import { FaultPlan, issueProxyCert, startFaultProxy, type FaultProxy } from './harness/fault-proxy.js';
 import { type KarmadaApi, KARMADA_CONTEXT, karmadaApi } from './karmada-support.js';
-import { NS, describeRun, getObject, kubefedctl, startKubefedctl } from './support.js';
+import { NS, adminContext, describeRun, getObject, kubefedctl, startKubefedctl, writeKubeconfig } from './support.js';
 
 const env: E2eEnv = loadE2eEnv();
 const HOST = env.hostCluster;
@@ -284,9 +291,9 @@ async function assertEndState(world: ReturnType<typeof scenario>): Promise<void>
 }
 
 /** The cut-over command line for these namespaces, in order. */
-function cutoverArgs(namespaces: readonly string[], extra: string[] = []): string[] {
-  const base = ['migrate', 'karmada', '--execute', '--yes', '--host-cluster-context', HOST, '--karmada-context', KARMADA_CONTEXT];
-  return [...base, '--kubeconfig', env.kubeconfig, ...namespaces.flatMap((ns) => ['-n', ns]), ...extra];
+function cutoverArgs(namespaces: readonly string[], extra: string[] = [], { yes = true, kubeconfig = env.kubeconfig } = {}): string[] {
+  const base = ['migrate', 'karmada', '--execute', ...(yes ? ['--yes'] : []), '--host-cluster-context', HOST, '--karmada-context', KARMADA_CONTEXT];
+  return [...base, '--kubeconfig', kubeconfig, ...namespaces.flatMap((ns) => ['-n', ns]), ...extra];
 }
 
 function cutover(world: ReturnType<typeof scenario>, extra: string[] = []): string[] {
@@ -322,12 +329,13 @@ async function cleanUp(namespaces: readonly string[]): Promise<void> {
   }
 }
 
-/** Runs the cut-over, sends SIGINT once stderr matches `phase` (after `delayMs`), and returns how it ended. */
+/** Runs the cut-over, sends `signal` once stderr matches `phase` (after `delayMs`), and returns how it ended. */
 async function interruptAt(
   world: ReturnType<typeof scenario>,
   phase: RegExp,
   delayMs: number,
-): Promise<{ code: number | null; matched: boolean; stderr: string }> {
+  signal: 'SIGINT' | 'SIGKILL',
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; matched: boolean; stderr: string }> {
   const running = startKubefedctl(cutover(world), { timeoutMs: 600_000 });
   let seen = '';
   let matched = false;
@@ -335,11 +343,11 @@ async function interruptAt(
     seen += chunk.toString('utf8');
     if (!matched && phase.test(seen)) {
       matched = true;
-      setTimeout(() => running.child.kill('SIGINT'), delayMs);
+      setTimeout(() => running.child.kill(signal), delayMs);
     }
   });
   const result = await running.result;
-  return { code: result.code, matched, stderr: result.stderr };
+  return { code: result.code, signal: result.signal, matched, stderr: result.stderr };
 }
 
 describe('migrate karmada --execute on real KubeFed and Karmada controllers', { skip: skip || undefined }, () => {
@@ -382,7 +390,7 @@ describe('migrate karmada --execute on real KubeFed and Karmada controllers', { 
   });
 });
 
-describe('migrate karmada --execute stopped (SIGINT) in every phase, then run again', { skip: skip || undefined }, () => {
+describe('migrate karmada --execute stopped (SIGINT) or killed (SIGKILL) in every phase, then run again', { skip: skip || undefined }, () => {
   const world = scenario('i');
   before(async () => {
     await federateWorld(world);
@@ -391,25 +399,29 @@ describe('migrate karmada --execute stopped (SIGINT) in every phase, then run ag
     await cleanUp([world.canary, world.main]);
   });
 
-  test('each run stops with exit 130 where it was, the next one continues, and the end state is the same', async () => {
+  test('each run stops where it was (exit 130, or killed with no chance to tidy up), the next one continues, and the end state is the same', async () => {
     // Each run is stopped 150 ms after the first phase it starts, whatever that phase is: how far a
     // run gets depends on the machine's speed, so the runs follow the phases as they come (the
-    // controllers go on working between runs, so every run starts further on).
+    // controllers go on working between runs, so every run starts further on). Odd runs get SIGINT,
+    // even runs SIGKILL (a crash: no rollback, no message).
     const anyPhase =
       /^(Registering \d+ clusters? with Karmada|namespace \S+( \(\d of \d\))?: (marking|Karmada adopts|releasing)|Unjoining \d+ clusters? from KubeFed)/m;
     const poller = new Poller([...world.placed, ...world.leftUnmanaged]);
     poller.start();
     const outcomes: string[] = [];
     for (let run = 1; run <= 15; run++) {
-      const outcome = await interruptAt(world, anyPhase, 150);
+      const signal = run % 2 === 1 ? 'SIGINT' : 'SIGKILL';
+      const outcome = await interruptAt(world, anyPhase, 150, signal);
       const phase = anyPhase.exec(outcome.stderr)?.[1] ?? 'no phase';
-      outcomes.push(`${phase}: exit ${outcome.code}`);
+      const ended = outcome.signal ? `killed by ${outcome.signal}` : `exit ${outcome.code}`;
+      outcomes.push(`${phase}: ${ended}`);
       process.stderr.write(
-        `--- run ${run} (SIGINT 150 ms into "${phase}"), exit ${outcome.code}:\n${outcome.stderr
+        `--- run ${run} (${signal} 150 ms into "${phase}"), ${ended}:\n${outcome.stderr
           .split('\n')
           .filter((line) => !/^(info|warning) /.test(line))
           .join('\n')}\n`,
       );
+      if (outcome.signal === 'SIGKILL') continue;
       if (outcome.code === 130) assert.match(outcome.stderr, /Run the same command again to continue/, outcome.stderr);
       else {
         assert.equal(outcome.code, 0, `${phase}: ${outcome.stderr}`);
@@ -421,10 +433,99 @@ describe('migrate karmada --execute stopped (SIGINT) in every phase, then run ag
     await poller.stop();
     process.stderr.write(`interrupted cut-over: ${outcomes.join('; ')}\n`);
     assert.equal(last.code, 0, describeRun(last));
-    const interrupted = new Set(
-      outcomes.filter((line) => line.endsWith('exit 130')).map((line) => line.replace(/ \(\d of \d\)/, '').replace(/: exit 130$/, '')),
+    const stoppedIn = (how: RegExp) =>
+      new Set(outcomes.filter((line) => how.test(line)).map((line) => line.replace(/ \(\d of \d\)/, '').replace(/: (exit 130|killed by SIGKILL)$/, '')));
+    const interrupted = stoppedIn(/exit 130$/);
+    const killed = stoppedIn(/killed by SIGKILL$/);
+    assert.ok(new Set([...interrupted, ...killed]).size >= 4, `runs were stopped in several phases: ${outcomes.join('; ')}`);
+    assert.ok(interrupted.size >= 2 && killed.size >= 2, `both SIGINT and SIGKILL stopped runs in more than one phase: ${outcomes.join('; ')}`);
+    poller.assertNothingDeletedOrReplaced();
+    await assertEndState(world);
+  });
+});
+
+describe('migrate karmada --execute when answers are lost', { skip: skip || undefined }, () => {
+  const world = scenario('l');
+  // One plan in front of the host and Karmada: their writes are numbered together, as the run makes them.
+  // (Member writes go to the endpoints KubeFed stores and are not proxied; they use the same applier.)
+  const plan = new FaultPlan();
+  const proxies: FaultProxy[] = [];
+  let certDir = '';
+  let viaProxies = '';
+  before(async () => {
+    await federateWorld(world);
+    certDir = mkdtempSync(path.join(os.tmpdir(), 'kfc-cut-proxy-'));
+    const karmadaCluster = env.state!.karmada!.apiserver;
+    const proxyOf = async (label: string, upstream: string, ca: string, cluster: { name: string; caFile: string; caKeyFile: string }) => {
+      const proxy = await startFaultProxy({ upstream, upstreamCa: ca, ...(await issueProxyCert(cluster, certDir)), plan, label });
+      proxies.push(proxy);
+      return proxy.url;
+    };
+    const hostContext = adminContext(env, HOST);
+    const karmadaCa = karmada!.creds.ca!.toString();
+    viaProxies = writeKubeconfig(
+      [
+        { ...hostContext, cluster: { ...hostContext.cluster, server: await proxyOf(HOST, env.server(HOST), env.caPem(HOST)!, env.state!.clusters[HOST]!) } },
+        {
+          name: KARMADA_CONTEXT,
+          cluster: {
+            server: await proxyOf(KARMADA_CONTEXT, karmada!.creds.server, karmadaCa, karmadaCluster),
+            'certificate-authority-data': Buffer.from(karmadaCa).toString('base64'),
+          },
+          user: { token: karmada!.creds.token },
+        },
+      ],
+      HOST,
     );
-    assert.ok(interrupted.size >= 4, `runs were stopped in several phases: ${outcomes.join('; ')}`);
+  });
+  after(async () => {
+    plan.reset();
+    for (const proxy of proxies) await proxy.close();
+    rmSync(certDir, { recursive: true, force: true });
+    if (viaProxies) rmSync(path.dirname(viaProxies), { recursive: true, force: true });
+    await cleanUp([world.canary, world.main]);
+  });
+
+  test('the answer of every third write to the host and to Karmada is lost: each is settled by reading, the run finishes, nothing is deleted or replaced', async (t) => {
+    const poller = new Poller([...world.placed, ...world.leftUnmanaged]);
+    poller.start();
+    const runs: string[] = [];
+    const dropped: string[] = [];
+    let last: Awaited<ReturnType<typeof kubefedctl>> | undefined;
+    // The applier settles a lost answer by reading; should a step still fail, the same command again finishes.
+    for (let run = 1; run <= 4 && last?.code !== 0; run++) {
+      plan.reset();
+      for (let n = 3; n <= 300; n += 3) plan.dropResponseOfWrite(n);
+      last = await kubefedctl(env, cutoverArgs([world.canary, world.main], [], { kubeconfig: viaProxies }), { timeoutMs: 600_000 });
+      const lost = plan.writes.filter((write) => write.outcome === 'response-dropped');
+      dropped.push(...lost.map((write) => `${write.method} ${write.path} via ${write.via}`));
+      runs.push(`run ${run}: exit ${last.code}, ${plan.writeCount} writes, ${lost.length} answers lost`);
+      if (last.code !== 0) assert.equal(last.code, 1, describeRun(last));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await poller.stop();
+    t.diagnostic(`${runs.join('; ')}\nlost answers:\n${dropped.join('\n')}`);
+    assert.equal(last?.code, 0, `${runs.join('; ')}\n${describeRun(last!)}`);
+    assert.equal(runs.length, 1, `every lost answer is settled within the run: ${runs.join('; ')}`);
+    // Lost answers in every kind of write the cut-over makes there.
+    for (const [what, pattern] of [
+      ['a registration write in Karmada', / \/api\/v1\/namespaces\/karmada-cluster\/secrets| \/apis\/cluster\.karmada\.io\/v1alpha1\/clusters/],
+      ['an orphaning mark on the host', /^PATCH \/apis\/types\.kubefed\.io\/.* via /],
+      [
+        'a template or policy for Karmada to adopt',
+        /^(POST|PUT) \/(api\/v1|apis\/(apps|policy\.karmada\.io)\/v1(alpha1)?)\/namespaces\/kfc-cut-l-.* via karmada$/,
+      ],
+      ['a release (delete of a Federated object) on the host', /^DELETE \/apis\/(types\.kubefed\.io|scheduling\.kubefed\.io)\/.* via /],
+      [
+        'an unjoin write on the host',
+        /^DELETE \/(api\/v1\/namespaces\/kube-federation-system\/secrets|apis\/core\.kubefed\.io\/v1beta1\/namespaces\/kube-federation-system\/kubefedclusters)\//,
+      ],
+    ] as const) {
+      assert.ok(
+        dropped.some((line) => pattern.test(line)),
+        `${what} lost its answer (else the plan numbering changed: see the diagnostic)\n${dropped.join('\n')}`,
+      );
+    }
     poller.assertNothingDeletedOrReplaced();
     await assertEndState(world);
   });
@@ -500,32 +601,75 @@ describe('migrate karmada --execute that Karmada cannot finish', { skip: skip ||
     await karmada!.request('DELETE', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${plural}.${group}`);
   });
 
-  test('stops before releasing anything from KubeFed, says what to fix, and finishes once it is fixed', async () => {
-    const poller = new Poller(watched);
-    poller.start();
-    const refused = await kubefedctl(env, args(), { timeoutMs: 300_000 });
-    assert.equal(refused.code, 1, describeRun(refused));
-    assert.match(refused.stderr, new RegExp(`Karmada does not serve ${plural}.${group.replaceAll('.', '\\.')}`), refused.stderr);
-    assert.match(refused.stderr, /install its CustomResourceDefinition in Karmada/);
-    // Nothing was released: the Federated objects are there and KubeFed still manages every member object.
-    assert.ok(await getObject(env, HOST, `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federated${plural}/w`), 'the Federated object is still there');
-    for (const { cluster, path } of watched)
-      assert.equal((await getObject(env, cluster, path))?.metadata?.labels?.['kubefed.io/managed'], 'true', `${path} in ${cluster} is still KubeFed's`);
+  test(
+    'stops before releasing anything from KubeFed, says what to fix, and finishes once it is fixed (confirmed at a terminal)',
+    { skip: !HAS_SCRIPT && 'no script(1) on this machine' },
+    async (t) => {
+      const poller = new Poller(watched);
+      poller.start();
+      const refused = await kubefedctl(env, args(), { timeoutMs: 300_000 });
+      assert.equal(refused.code, 1, describeRun(refused));
+      assert.match(refused.stderr, new RegExp(`Karmada does not serve ${plural}.${group.replaceAll('.', '\\.')}`), refused.stderr);
+      assert.match(refused.stderr, /install its CustomResourceDefinition in Karmada/);
+      // Nothing was released: the Federated objects are there and KubeFed still manages every member object.
+      assert.ok(await getObject(env, HOST, `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federated${plural}/w`), 'the Federated object is still there');
+      for (const { cluster, path } of watched)
+        assert.equal((await getObject(env, cluster, path))?.metadata?.labels?.['kubefed.io/managed'], 'true', `${path} in ${cluster} is still KubeFed's`);
 
-    const installed = await karmada!.request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
-    assert.equal(installed.status, 201, installed.text);
-    await env.waitFor(async () => (await karmada!.request('GET', `/apis/${group}/v1/${plural}`)).status === 200, 30_000, { what: 'Karmada to serve the type' });
-    const fixed = await kubefedctl(env, args(), { timeoutMs: 300_000 });
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    await poller.stop();
-    assert.equal(fixed.code, 0, describeRun(fixed));
-    poller.assertNothingDeletedOrReplaced();
-    for (const { cluster, path } of watched) {
-      const labels = (await getObject(env, cluster, path))?.metadata?.labels ?? {};
-      assert.equal(labels['karmada.io/managed'], 'true', `${path} in ${cluster} is Karmada's`);
-      assert.equal(labels['kubefed.io/managed'], undefined);
-    }
-  });
+      const installed = await karmada!.request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
+      assert.equal(installed.status, 201, installed.text);
+      await env.waitFor(async () => (await karmada!.request('GET', `/apis/${group}/v1/${plural}`)).status === 200, 30_000, {
+        what: 'Karmada to serve the type',
+      });
+      // Once fixed, a person runs it at a terminal without --yes: asked first, "n" changes nothing, "y" cuts over.
+      const home = mkdtempSync(path.join(os.tmpdir(), 'kfc-cut-tty-'));
+      t.after(() => rmSync(home, { recursive: true, force: true }));
+      const atTerminal = (answer: string) => {
+        let answered = false;
+        return runInTerminal(cutoverArgs([ns], ['--timeout', '60s'], { yes: false }), {
+          cols: 250,
+          env: { HOME: home },
+          timeoutMs: 300_000,
+          onOutput: (raw, type) => {
+            if (!answered && raw.includes('[y/N] ')) {
+              answered = true;
+              type(`${answer}\r`);
+            }
+          },
+        });
+      };
+      const question = new RegExp(
+        `^Cut over 1 Federated object \\(namespace ${ns}\\)( and register \\d clusters)? from KubeFed on "${HOST}" to Karmada on "${KARMADA_CONTEXT}"\\? \\[y/N\\] `,
+      );
+      const federatedPath = `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federated${plural}/w`;
+      const versionBefore = (await getObject(env, HOST, federatedPath)).metadata.resourceVersion;
+      const declined = await atTerminal('n');
+      assert.equal(declined.code, 1, declined.raw);
+      assert.ok(
+        declined.rows.some((row) => question.test(row) && row.endsWith('] n')),
+        declined.rows.join('\n'),
+      );
+      assert.ok(
+        declined.rows.some((row) => row.includes('cut-over not confirmed: nothing was changed')),
+        declined.rows.join('\n'),
+      );
+      assert.equal((await getObject(env, HOST, federatedPath)).metadata.resourceVersion, versionBefore, 'a declined cut-over wrote nothing');
+      const fixed = await atTerminal('y');
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await poller.stop();
+      assert.equal(fixed.code, 0, fixed.raw);
+      assert.ok(
+        fixed.rows.some((row) => question.test(row) && row.endsWith('] y')),
+        fixed.rows.join('\n'),
+      );
+      poller.assertNothingDeletedOrReplaced();
+      for (const { cluster, path } of watched) {
+        const labels = (await getObject(env, cluster, path))?.metadata?.labels ?? {};
+        assert.equal(labels['karmada.io/managed'], 'true', `${path} in ${cluster} is Karmada's`);
+        assert.equal(labels['kubefed.io/managed'], undefined);
+      }
+    },
+  );
 });
 
 // The time a cut-over of many objects takes (KUBEFEDCTL_E2E_CUTOVER_OBJECTS=100 runs it; it is reported, not asserted).

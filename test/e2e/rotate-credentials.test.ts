@@ -5,7 +5,7 @@
 // made after the old token was revoked, so both its health checker and its sync controller rebuilt
 // their clients from the new Secret. Then the same through the fault proxy (harness/fault-proxy.ts)
 // with the answer of each write step lost, and with a refused switch (the old credentials must stay
-// as they were).
+// as they were), with Ctrl-C (SIGINT) while each write is in flight, and for two clusters in one command.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -14,11 +14,24 @@ import { after, before, describe, test } from 'node:test';
 import { type E2eEnv, type ExecResult, loadE2eEnv, uniqueName } from './harness/env.js';
 import { FaultPlan, issueProxyCert, startFaultProxy, type FaultProxy } from './harness/fault-proxy.js';
 import { kubeRequest } from './harness/kube.js';
-import { NS, assertNoTokenPrinted, describeRun, getObject, kubefedctl, listNames, snapshot, waitForNamespaceGone, writeKubeconfigVia } from './support.js';
+import {
+  NS,
+  assertNoTokenPrinted,
+  describeRun,
+  getObject,
+  kubefedctl,
+  listNames,
+  snapshot,
+  signalSeen,
+  startKubefedctl,
+  waitForNamespaceGone,
+  writeKubeconfigVia,
+} from './support.js';
 
 const env: E2eEnv = loadE2eEnv();
 const HOST = env.hostCluster;
 const MEMBER = env.clusters.find((c) => c !== HOST)!;
+const OTHER = env.clusters.find((c) => c !== HOST && c !== MEMBER);
 const SA = `${MEMBER}-${HOST}`;
 const APP = uniqueName('e2e-rotate');
 const KFC_PATH = `/apis/core.kubefed.io/v1beta1/namespaces/${NS}/kubefedclusters/${MEMBER}`;
@@ -43,8 +56,8 @@ async function tokenSecrets(): Promise<Array<{ name: string; token: string }>> {
 }
 
 /** What KubeFed uses now: the Secret the KubeFedCluster names and the token in it. */
-async function credentialsInUse(): Promise<{ hostSecret: string; token: string }> {
-  const kfc = await getObject(env, HOST, KFC_PATH);
+async function credentialsInUse(cluster = MEMBER): Promise<{ hostSecret: string; token: string }> {
+  const kfc = await getObject(env, HOST, `/apis/core.kubefed.io/v1beta1/namespaces/${NS}/kubefedclusters/${cluster}`);
   const hostSecret = kfc.spec.secretRef.name as string;
   const secret = await getObject(env, HOST, `/api/v1/namespaces/${NS}/secrets/${hostSecret}`);
   const token = Buffer.from(String(secret?.data?.token ?? ''), 'base64').toString('utf8');
@@ -52,8 +65,8 @@ async function credentialsInUse(): Promise<{ hostSecret: string; token: string }
   return { hostSecret, token };
 }
 
-async function statusWith(token: string): Promise<number> {
-  const response = await kubeRequest({ server: env.server(MEMBER), ca: env.caPem(MEMBER), token }, 'GET', `/api/v1/namespaces/${NS}/serviceaccounts`);
+async function statusWith(token: string, cluster = MEMBER): Promise<number> {
+  const response = await kubeRequest({ server: env.server(cluster), ca: env.caPem(cluster), token }, 'GET', `/api/v1/namespaces/${NS}/serviceaccounts`);
   return response.status;
 }
 
@@ -238,6 +251,78 @@ describe('rotate-credentials against KubeFed', { skip: needsHarness, timeout: 1_
       });
     }
   });
+
+  test('SIGINT while write n is in flight: exit 130; before the switch the old credentials are as they were, after it KubeFed works with the new ones; a re-run finishes', async (t) => {
+    assert.equal(cleanWrites.length, 5, 'the clean rotation ran first');
+    const switchStep = cleanWrites.findIndex((w) => w.includes(' PATCH ')) + 1;
+    for (let n = 1; n <= cleanWrites.length; n++) {
+      await t.test(`write ${n} of ${cleanWrites.length} (${cleanWrites[n - 1]})`, async (st) => {
+        const old = await credentialsInUse();
+        const before = await snapshot(env, HOST, MEMBER);
+        plan.reset();
+        // The write is done by the apiserver and its answer held: what the run must handle does not depend on timing.
+        const held = plan.holdResponseOfWrite(n);
+        const run = startKubefedctl(['rotate-credentials', MEMBER, '--host-cluster-context', HOST, '--kubeconfig', viaProxy]);
+        const arrived = await Promise.race([held.arrived, run.result.then(() => undefined)]);
+        if (!arrived) assert.fail(`the run ended before write ${n}\n${detailOf(await run.result)}`);
+        run.child.kill('SIGINT');
+        await signalSeen(run);
+        held.release();
+        const result = await run.result;
+        const detail = `${detailOf(result)}\n(SIGINT while write ${n} was in flight)`;
+        st.diagnostic(`write ${n}: exit ${result.code}`);
+        assert.equal(result.code, 130, detail);
+        assert.doesNotMatch(result.stderr, /^\s+at .+:\d+:\d+\)?$/m, `no stack trace\n${detail}`);
+        const now = await credentialsInUse();
+        if (n < switchStep) {
+          assert.match(result.stderr, /failed before the switch; the old credentials are unchanged/, detail);
+          assert.deepEqual(now, old, `KubeFed still uses the old Secret\n${detail}`);
+          assert.deepEqual(await snapshot(env, HOST, MEMBER), before, `what the run created was undone\n${detail}`);
+        } else {
+          assert.notEqual(now.hostSecret, old.hostSecret, `the switch happened\n${detail}`);
+          assert.match(result.stderr, /its old credentials were kept \(not revoked\)\. Run "kubefedctl rotate-credentials .*" again to finish/, detail);
+        }
+        assert.equal(await statusWith(now.token), 200, `the credentials KubeFed uses work\n${detail}`);
+        await env.waitFor(async () => isReady(await getObject(env, HOST, KFC_PATH)), 30_000, { what: `KubeFed reports ${MEMBER} Ready\n${detail}` });
+        plan.reset();
+        const again = await rotate();
+        assert.equal(again.code, 0, `re-running after the interrupt\n${detailOf(again)}\n--- interrupted run\n${detail}`);
+        await assertRotated(old, pid, `${detailOf(again)}\n--- interrupted run\n${detail}`);
+      });
+    }
+  });
+
+  test(
+    'several clusters in one command, each on its own: two joined members are rotated, one that is not joined fails alone',
+    { skip: !OTHER && 'needs 3 clusters' },
+    async () => {
+      const joinOther = await direct(['join', OTHER!, '--wait=90s']);
+      assert.equal(joinOther.code, 0, describeRun(joinOther));
+      try {
+        const old = { [MEMBER]: await credentialsInUse(MEMBER), [OTHER!]: await credentialsInUse(OTHER) };
+        // The host as a member name: a context that exists but was never joined.
+        const result = await direct(['rotate-credentials', MEMBER, OTHER!, HOST]);
+        assert.equal(result.code, 1, describeRun(result));
+        for (const cluster of [MEMBER, OTHER!]) {
+          assert.match(
+            result.stdout,
+            new RegExp(`^kubefedcluster\\.core\\.kubefed\\.io/${cluster} credentials rotated, Ready; 1 old token revoked$`, 'm'),
+            describeRun(result),
+          );
+          const now = await credentialsInUse(cluster);
+          assert.notEqual(now.hostSecret, old[cluster]!.hostSecret, `${cluster}: a new Secret\n${describeRun(result)}`);
+          await env.waitFor(async () => (await statusWith(old[cluster]!.token, cluster)) === 401, 20_000, { what: `${cluster} refuses its old token` });
+          assert.equal(await statusWith(now.token, cluster), 200, `${cluster}: the new token works`);
+        }
+        assert.match(result.stderr, new RegExp(`"${HOST}"`), describeRun(result));
+        assert.doesNotMatch(result.stdout, new RegExp(`/${HOST} `), 'nothing is said rotated for the cluster that is not joined');
+        await assertPropagates('after-two-at-once', describeRun(result));
+        assert.equal(controllerPid(), pid);
+      } finally {
+        await direct(['unjoin', OTHER!, '--force']);
+      }
+    },
+  );
 
   test('the switch is refused (403): the old credentials stay exactly as they were and keep working', async () => {
     const old = await credentialsInUse();

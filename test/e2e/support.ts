@@ -224,3 +224,23 @@ export function startKubefedctl(args: string[], opts: { env?: Record<string, str
   });
   return { child, result };
 }
+
+/** Resolves once the CLI says on stderr that it is undoing its work after a signal. */
+export function signalSeen(run: RunningCommand): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`the CLI did not acknowledge the signal within 5 s; stderr so far:\n${seen}`)), 5_000);
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString('utf8');
+      if (/Interrupted by SIG/.test(seen)) done();
+    };
+    const done = () => {
+      clearTimeout(timer);
+      run.child.stderr!.off('data', onData);
+      resolve();
+    };
+    run.child.stderr!.on('data', onData);
+    // The process may already have ended (nothing left to undo): nothing to wait for.
+    void run.result.then(done);
+  });
+}
