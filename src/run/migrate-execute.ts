@@ -33,6 +33,7 @@ import {
   memberObjectProblems,
   memberObjectState,
   orphanPatch,
+  replicaDivisionChange,
 } from '../core/migrate/cutover.js';
 import type { Operation } from '../core/plan.js';
 import type { GroupVersionResource, KubeObject } from '../core/types.js';
@@ -168,9 +169,10 @@ export async function runCutover(options: CutoverOptions, env: CommandEnv): Prom
     for (const [index, wave] of work.entries()) {
       const of = work.length > 1 ? ` (${index + 1} of ${work.length})` : '';
       await phase(session, `${wave.label}${of}: marking ${wave.targets.length} Federated objects for orphaning`, () => orphan(session, wave));
-      const { before, unmanaged } = await phase(session, `${wave.label}${of}: Karmada adopts ${wave.targets.length} objects`, (spinner) =>
+      const { before, unmanaged, redivided } = await phase(session, `${wave.label}${of}: Karmada adopts ${wave.targets.length} objects`, (spinner) =>
         adopt(session, wave, spinner),
       );
+      for (const line of redivided) ui.logger.warn(`${line} (Karmada apportions by weight with Webster's method: see docs/karmada-interplay.md)`);
       await phase(session, `${wave.label}${of}: releasing the objects from KubeFed`, (spinner) => release(session, wave, before, spinner));
       for (const key of unmanaged)
         ui.logger.warn(
@@ -456,9 +458,13 @@ async function orphan(session: Session, wave: Wave): Promise<void> {
 
 // ---- adopt ----------------------------------------------------------------------------------
 
-function memberKey(cluster: string, target: CutoverTarget): string {
+function describeTarget(target: CutoverTarget): string {
   const { kind, namespace, name } = target.target;
-  return `${kind} ${namespace ? `${namespace}/` : ''}${name} in ${cluster}`;
+  return `${kind} ${namespace ? `${namespace}/` : ''}${name}`;
+}
+
+function memberKey(cluster: string, target: CutoverTarget): string {
+  return `${describeTarget(target)} in ${cluster}`;
 }
 
 /** Every member object of the wave where KubeFed placed it: one list per member, type and namespace, not a read per object. */
@@ -487,9 +493,10 @@ async function readMemberObjects(session: Session, wave: Wave): Promise<Map<stri
 }
 
 /** Applies the wave's Karmada objects and waits until Karmada has taken every member object over; returns their uids. */
-async function adopt(session: Session, wave: Wave, spinner: Spinner): Promise<{ before: Map<string, string>; unmanaged: string[] }> {
+async function adopt(session: Session, wave: Wave, spinner: Spinner): Promise<{ before: Map<string, string>; unmanaged: string[]; redivided: string[] }> {
   const before = new Map<string, string>();
-  for (const [key, state] of await readMemberObjects(session, wave)) if (state) before.set(key, state.uid);
+  const initially = await readMemberObjects(session, wave);
+  for (const [key, state] of initially) if (state) before.set(key, state.uid);
 
   const applier = applierFor(session, [['karmada', session.karmada]]);
   const objects = wave.result.groups.filter((group) => group.source !== 'KubeFedClusters').flatMap((group) => group.objects);
@@ -535,16 +542,24 @@ async function adopt(session: Session, wave: Wave, spinner: Spinner): Promise<{ 
   // Replicas divided by an RSP: KubeFed keeps a 0-replica copy in placed clusters that get none,
   // where Karmada's division places nothing. Those copies are not deleted (no member object ever
   // is), but nobody will manage them: the run says so after the release.
+  // Where Karmada divides them otherwise than KubeFed did, the members are scaled to its division.
   const unmanaged: string[] = [];
+  const redivided: string[] = [];
   for (const target of bound) {
     if (!target.divided) continue;
-    const scheduled = scheduledClusters(bindings.get(`${target.target.namespace}/${bindingName(target.target.kind, target.target.name)}`));
+    const binding = bindings.get(`${target.target.namespace}/${bindingName(target.target.kind, target.target.name)}`);
+    const scheduled = scheduledClusters(binding);
+    const kubefedDivision: Record<string, number> = {};
     for (const cluster of target.clusters) {
       const key = memberKey(cluster, target);
+      const replicas = initially.get(key)?.replicas;
+      if (replicas !== undefined) kubefedDivision[cluster] = replicas;
       if (scheduled.includes(cluster) || !before.has(key)) continue;
       before.delete(key);
       unmanaged.push(key);
     }
+    const change = replicaDivisionChange(kubefedDivision, scheduledReplicas(binding));
+    if (change !== undefined) redivided.push(`${describeTarget(target)}: ${change}`);
   }
 
   // The check: every member object KubeFed placed is the same object, now managed by Karmada.
@@ -562,7 +577,7 @@ async function adopt(session: Session, wave: Wave, spinner: Spinner): Promise<{ 
     },
     () => lastProblems,
   );
-  return { before, unmanaged };
+  return { before, unmanaged, redivided };
 }
 
 /** The bindings of the targets' namespaces (and the cluster-scoped ones), one list each, by "namespace/name". */
@@ -576,9 +591,16 @@ async function listBindings(session: Session, targets: readonly CutoverTarget[])
 }
 
 function scheduledClusters(binding: KubeObject | undefined): string[] {
+  return Object.keys(scheduledReplicas(binding));
+}
+
+/** The binding's clusters with the replicas Karmada gave each (0 for objects without replicas). */
+function scheduledReplicas(binding: KubeObject | undefined): Record<string, number> {
   const spec = binding && isPlainObject(binding.spec) ? binding.spec : {};
-  return (Array.isArray(spec.clusters) ? spec.clusters : []).flatMap((target) =>
-    isPlainObject(target) && typeof target.name === 'string' ? [target.name] : [],
+  return Object.fromEntries(
+    (Array.isArray(spec.clusters) ? spec.clusters : []).flatMap((target) =>
+      isPlainObject(target) && typeof target.name === 'string' ? [[target.name, typeof target.replicas === 'number' ? target.replicas : 0]] : [],
+    ),
   );
 }
 

@@ -159,12 +159,33 @@ function scenario(suffix: string) {
       },
     },
   ];
-  const rsp = {
-    apiVersion: 'scheduling.kubefed.io/v1alpha1',
-    kind: 'ReplicaSchedulingPreference',
-    metadata: { name: 'divided', namespace: main },
-    spec: { targetKind: 'FederatedDeployment', totalReplicas: 4, clusters: { [M1]: { weight: 1 }, [M2]: { weight: 1 } } },
-  };
+  const rsps = [
+    {
+      apiVersion: 'scheduling.kubefed.io/v1alpha1',
+      kind: 'ReplicaSchedulingPreference',
+      metadata: { name: 'divided', namespace: main },
+      spec: { targetKind: 'FederatedDeployment', totalReplicas: 4, clusters: { [M1]: { weight: 1 }, [M2]: { weight: 1 } } },
+    },
+  ];
+  // Where the two divisions differ: 4 replicas on equal weights over three clusters.
+  if (M3) {
+    objects.push({
+      plural: 'federateddeployments',
+      ns: main,
+      body: {
+        apiVersion: TYPES,
+        kind: 'FederatedDeployment',
+        metadata: { name: 'thirds', namespace: main },
+        spec: { template: deployment('thirds', 4), placement: { clusters: MEMBERS.map((name) => ({ name })) } },
+      },
+    });
+    rsps.push({
+      apiVersion: 'scheduling.kubefed.io/v1alpha1',
+      kind: 'ReplicaSchedulingPreference',
+      metadata: { name: 'thirds', namespace: main },
+      spec: { targetKind: 'FederatedDeployment', totalReplicas: 4, clusters: Object.fromEntries(MEMBERS.map((name) => [name, { weight: 1 }])) },
+    });
+  }
   // Where KubeFed places what (the expectations the end state is held to).
   const placed: Array<Watched & { check: (object: any) => void }> = [];
   for (const member of MEMBERS) {
@@ -197,7 +218,10 @@ function scenario(suffix: string) {
   // KubeFed's RSP puts a 0-replica copy on a placed cluster without a weight; Karmada's division
   // places nothing there: the copy is kept, managed by nobody (and the run says so).
   const leftUnmanaged: Watched[] = M3 ? [{ cluster: M3, path: `/apis/apps/v1/namespaces/${main}/deployments/divided` }] : [];
-  return { canary, main, objects, rsp, placed, nowhere, leftUnmanaged };
+  // Its replicas are compared before and after, not checked here.
+  const thirds: Watched[] = M3 ? MEMBERS.map((member) => ({ cluster: member, path: `/apis/apps/v1/namespaces/${main}/deployments/thirds` })) : [];
+  placed.push(...thirds.map((watched) => ({ ...watched, check: () => {} })));
+  return { canary, main, objects, rsps, placed, nowhere, leftUnmanaged, thirds };
 }
 
 function deployment(name: string, replicas: number) {
@@ -209,6 +233,34 @@ function deployment(name: string, replicas: number) {
       template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'registry.example/app:1' }] } },
     },
   };
+}
+
+/** Each member's spec.replicas of the watched object, by cluster. */
+async function divisionOf(watched: readonly Watched[]): Promise<Record<string, number>> {
+  const division: Record<string, number> = {};
+  for (const { cluster, path } of watched) division[cluster] = (await getObject(env, cluster, path))?.spec?.replicas;
+  return division;
+}
+
+/**
+ * Karmada v1.18's division of static weights (pkg/scheduler/core/assignment.go, pkg/util/helper/webstermethod.go),
+ * the rule docs/karmada-interplay.md states: Webster's method, one replica at a time to the highest
+ * weight/(2*replicas+1); a tie goes to the cluster with fewer replicas, then by name, ascending or descending
+ * as the FNV-32a hash of the template's uid is even or odd.
+ */
+function karmadaDivision(total: number, weights: Record<string, number>, templateUid: string): Record<string, number> {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(templateUid)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  const descending = (hash & 1) === 1;
+  const replicas: Record<string, number> = Object.fromEntries(Object.keys(weights).map((cluster) => [cluster, 0]));
+  const priority = (cluster: string) => weights[cluster]! / (2 * replicas[cluster]! + 1);
+  for (let given = 0; given < total; given++) {
+    const next = Object.keys(weights).sort(
+      (a, b) => priority(b) - priority(a) || replicas[a]! - replicas[b]! || (descending ? b.localeCompare(a) : a.localeCompare(b)),
+    )[0]!;
+    replicas[next]! += 1;
+  }
+  return replicas;
 }
 
 async function ok(cluster: string, method: string, path: string, body?: unknown): Promise<any> {
@@ -223,7 +275,7 @@ async function federateWorld(world: ReturnType<typeof scenario>): Promise<void> 
   await ok(HOST, 'PATCH', `/apis/core.kubefed.io/v1beta1/namespaces/${NS}/kubefedclusters/${M2}`, { metadata: { labels: { tier: 'gold' } } });
   for (const ns of [world.canary, world.main]) await ok(HOST, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   for (const { plural, ns, body } of world.objects) await ok(HOST, 'POST', fedPath(plural, ns), body);
-  await ok(HOST, 'POST', `/apis/scheduling.kubefed.io/v1alpha1/namespaces/${world.main}/replicaschedulingpreferences`, world.rsp);
+  for (const rsp of world.rsps) await ok(HOST, 'POST', `/apis/scheduling.kubefed.io/v1alpha1/namespaces/${world.main}/replicaschedulingpreferences`, rsp);
   // KubeFed has propagated everything (and the RSP has divided the replicas) before the cut-over starts.
   await env.waitFor(
     async () => {
@@ -366,6 +418,16 @@ describe('migrate karmada --execute on real KubeFed and Karmada controllers', { 
       assert.ok(dry.stdout.includes(phase), `--dry-run shows the ${phase} phase:\n${dry.stdout}`);
     assert.ok(dry.stdout.includes(`Deployment ${world.main}/web stays in: ${[M1, M2].sort().join(', ')}`), dry.stdout);
 
+    // KubeFed's division of "thirds": each share rounded up in its own order, so one member gets none.
+    const kubefedThirds = await env.waitFor(
+      async () => {
+        const division = await divisionOf(world.thirds);
+        return Object.values(division).reduce((sum, replicas) => sum + replicas, 0) === (M3 ? 4 : 0) && division;
+      },
+      60_000,
+      { what: "KubeFed's RSP to divide the replicas of thirds" },
+    );
+    if (M3) assert.deepEqual(Object.values(kubefedThirds).sort(), [0, 2, 2], JSON.stringify(kubefedThirds));
     const poller = new Poller([...world.placed, ...world.leftUnmanaged]);
     poller.start();
     const started = Date.now();
@@ -383,6 +445,20 @@ describe('migrate karmada --execute on real KubeFed and Karmada controllers', { 
       assert.match(run.stderr, new RegExp(`Deployment ${world.main}/divided in ${cluster}: KubeFed kept it there with no replicas`));
     poller.assertNothingDeletedOrReplaced();
     await assertEndState(world);
+    if (M3) {
+      // Karmada divides the same weights its own way (the stated rule), and the run said so.
+      const template = await karmada!.request('GET', `/apis/apps/v1/namespaces/${world.main}/deployments/thirds`);
+      const expected = karmadaDivision(4, Object.fromEntries(MEMBERS.map((member) => [member, 1])), template.body.metadata.uid);
+      await env.waitFor(async () => JSON.stringify(await divisionOf(world.thirds)) === JSON.stringify(expected), 60_000, {
+        what: `the members to hold Karmada's division ${JSON.stringify(expected)} (KubeFed's was ${JSON.stringify(kubefedThirds)})`,
+      });
+      const split = (division: Record<string, number>) => MEMBERS.map((member) => `${member}=${division[member]}`).join(', ');
+      assert.ok(
+        run.stderr.includes(`Deployment ${world.main}/thirds: Karmada divides its 4 replicas as ${split(expected)} where KubeFed had ${split(kubefedThirds)}`),
+        run.stderr,
+      );
+      process.stderr.write(`4 replicas on weights 1:1:1: KubeFed ${split(kubefedThirds)}; Karmada ${split(expected)}\n`);
+    }
 
     const again = await kubefedctl(env, cutover(world));
     assert.equal(again.code, 0, describeRun(again));

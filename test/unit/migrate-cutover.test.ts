@@ -17,6 +17,7 @@ import {
   memberObjectProblems,
   memberObjectState,
   orphanPatch,
+  replicaDivisionChange,
 } from '../../src/core/migrate/cutover.js';
 import { readMigrationInputs } from '../../src/core/migrate/inputs.js';
 import type { KubeObject } from '../../src/core/types.js';
@@ -108,6 +109,19 @@ describe('member objects after a phase', () => {
     assert.match(memberObjectProblems(before, both, { kubefedManaged: false })[0]!, /still carries kubefed.io\/managed=true/);
     const kubefedOnly = new Map([['ConfigMap app/c in c2', memberObjectState(object('u1', { 'kubefed.io/managed': 'true' }))]]);
     assert.match(memberObjectProblems(before, kubefedOnly, { karmadaManaged: true })[0]!, /does not carry karmada.io\/managed=true/);
+  });
+});
+
+describe('replica divisions', () => {
+  test('the same division (a cluster missing on one side counts as 0) is no change', () => {
+    assert.equal(replicaDivisionChange({ a: 2, b: 2, c: 0 }, { a: 2, b: 2 }), undefined);
+    assert.equal(replicaDivisionChange({}, {}), undefined);
+  });
+  test('another division names both, cluster by cluster', () => {
+    assert.equal(
+      replicaDivisionChange({ c: 0, a: 2, b: 2 }, { a: 2, b: 1, c: 1 }),
+      'Karmada divides its 4 replicas as a=2, b=1, c=1 where KubeFed had a=2, b=2, c=0',
+    );
   });
 });
 

@@ -219,12 +219,35 @@ export interface MemberObjectState {
   uid: string;
   karmadaManaged: boolean;
   kubefedManaged: boolean;
+  /** spec.replicas, for objects whose replicas a ReplicaSchedulingPreference divides. */
+  replicas?: number;
 }
 
 export function memberObjectState(object: KubeObject | undefined): MemberObjectState | undefined {
   if (object === undefined) return undefined;
   const labels = object.metadata.labels ?? {};
-  return { uid: object.metadata.uid ?? '', karmadaManaged: labels[KARMADA_MANAGED_LABEL] === 'true', kubefedManaged: labels[KUBEFED_MANAGED_LABEL] === 'true' };
+  const replicas = isPlainObject(object.spec) && typeof object.spec.replicas === 'number' ? { replicas: object.spec.replicas } : {};
+  return {
+    uid: object.metadata.uid ?? '',
+    karmadaManaged: labels[KARMADA_MANAGED_LABEL] === 'true',
+    kubefedManaged: labels[KUBEFED_MANAGED_LABEL] === 'true',
+    ...replicas,
+  };
+}
+
+/**
+ * How Karmada's division of an object's replicas differs from the one KubeFed's ReplicaSchedulingPreference
+ * made on the same weights, or undefined when they agree. Karmada v1.18 apportions static weights by
+ * Webster's method (ties to the cluster with fewer replicas, then by name in an order fixed per template
+ * uid); KubeFed v0.10 gives each cluster, by decreasing weight and a hash of its name, its share rounded
+ * up until none are left. On 4 replicas and weights 1:1:1 KubeFed makes 2, 2, 0 and Karmada 2, 1, 1.
+ */
+export function replicaDivisionChange(kubefed: Readonly<Record<string, number>>, karmada: Readonly<Record<string, number>>): string | undefined {
+  const clusters = [...new Set([...Object.keys(kubefed), ...Object.keys(karmada)])].sort();
+  if (clusters.every((cluster) => (kubefed[cluster] ?? 0) === (karmada[cluster] ?? 0))) return undefined;
+  const split = (of: Readonly<Record<string, number>>) => clusters.map((cluster) => `${cluster}=${of[cluster] ?? 0}`).join(', ');
+  const total = Object.values(karmada).reduce((sum, replicas) => sum + replicas, 0);
+  return `Karmada divides its ${total} replicas as ${split(karmada)} where KubeFed had ${split(kubefed)}`;
 }
 
 /**
