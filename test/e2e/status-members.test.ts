@@ -1,6 +1,6 @@
 // status TYPE NAME --members against real members and the real KubeFed controller: each member's
 // Deployment judged as kubectl rollout status judges it, read with the credentials KubeFed stores
-// (and with --member-context).
+// (and with --member-context); then a StatefulSet and a DaemonSet.
 //
 // The members run kube-controller-manager but no kubelet or scheduler, so the states are real ones:
 // replicas 0 rolls out at once (finished); replicas 2 makes pods that stay Pending, so the rollout
@@ -197,3 +197,141 @@ describe('status --members against real members', { skip: MEMBERS.length < 2 && 
     await setOverrides({});
   });
 });
+
+// A StatefulSet and a DaemonSet judged as kubectl rollout status judges them, on the same members: no
+// kubelet, so replicas 0 and a cluster without nodes are finished rollouts; a replica, or a Node object
+// (a node no kubelet runs), gives a pod that stays Pending: a rollout in progress.
+describe(
+  'status --members: StatefulSet and DaemonSet rollouts',
+  { skip: MEMBERS.length < 2 && 'needs two members (KUBEFEDCTL_E2E_CLUSTERS=3)', timeout: 900_000 },
+  () => {
+    const ns = uniqueName('e2e-rollout-apps');
+    const node = uniqueName('kfc-node');
+    const types = ['statefulsets.apps', 'daemonsets.apps'];
+    const podSpec = (app: string) => ({
+      selector: { matchLabels: { app } },
+      template: { metadata: { labels: { app } }, spec: { containers: [{ name: app, image: `registry.invalid/${app}:1` }] } },
+    });
+    const federated = (kind: string, name: string, spec: unknown) => ({
+      apiVersion: 'types.kubefed.io/v1beta1',
+      kind: `Federated${kind}`,
+      metadata: { name, namespace: ns },
+      spec: { template: { spec }, placement: { clusters: MEMBERS.map((cluster) => ({ name: cluster })) } },
+    });
+    const rolloutOf = (kind: string, name: string, ...args: string[]) => cli('status', `Federated${kind}`, name, '-n', ns, '--members', ...args);
+
+    before(async () => {
+      for (const member of MEMBERS) {
+        await cli('unjoin', member, '--force');
+        await waitForNamespaceGone(env, member, NS);
+        const join = await cli('join', member, '--wait=90s');
+        assert.equal(join.code, 0, describeRun(join));
+      }
+      for (const type of types) {
+        const enabled = await cli('enable', type);
+        assert.equal(enabled.code, 0, describeRun(enabled));
+      }
+      for (const [path, body] of [
+        ['/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }],
+        [
+          `${FED}/namespaces/${ns}/federatednamespaces`,
+          {
+            apiVersion: 'types.kubefed.io/v1beta1',
+            kind: 'FederatedNamespace',
+            metadata: { name: ns, namespace: ns },
+            spec: { placement: { clusters: MEMBERS.map((name) => ({ name })) } },
+          },
+        ],
+        [`${FED}/namespaces/${ns}/federatedstatefulsets`, federated('StatefulSet', 'db', { replicas: 0, serviceName: 'db', ...podSpec('db') })],
+        [`${FED}/namespaces/${ns}/federateddaemonsets`, federated('DaemonSet', 'agent', podSpec('agent'))],
+      ] as const) {
+        const created = await env.waitFor(
+          async () => {
+            const response = await env.adminRequest(HOST, 'POST', path, body);
+            return response.status === 404 ? undefined : response; // the Federated CRDs may not be served yet
+          },
+          30_000,
+          { what: `POST ${path}` },
+        );
+        assert.equal(created.status, 201, created.text);
+      }
+    });
+
+    after(async () => {
+      await env.adminRequest(C3, 'DELETE', `/api/v1/nodes/${node}`);
+      await env.adminRequest(HOST, 'DELETE', `/api/v1/namespaces/${ns}`);
+      await waitForNamespaceGone(env, HOST, ns).catch(() => undefined);
+      for (const type of types) await cli('disable', type, '--delete-crd', '--timeout=60s');
+      for (const member of MEMBERS) {
+        await cli('unjoin', member, '--force');
+        await env.adminRequest(member, 'DELETE', `/api/v1/namespaces/${ns}`);
+      }
+    });
+
+    test('StatefulSet: replicas 0 is rolled out everywhere; a replica that stays Pending is in progress on that member only', async () => {
+      const done = await env.waitFor(
+        async () => {
+          const result = await rolloutOf('StatefulSet', 'db', '--check');
+          return result.code === 0 ? result : undefined;
+        },
+        90_000,
+        { what: 'the StatefulSet rolled out on every member' },
+      );
+      for (const member of MEMBERS)
+        assert.match(
+          done.stdout,
+          new RegExp(`^${member} +rolled-out .*partitioned roll out complete: 0 new pods have been updated\\.\\.\\.$`, 'm'),
+          describeRun(done),
+        );
+
+      const patched = await env.adminRequest(HOST, 'PATCH', `${FED}/namespaces/${ns}/federatedstatefulsets/db`, {
+        spec: { overrides: [{ clusterName: C3, clusterOverrides: [{ path: '/spec/replicas', value: 1 }] }] },
+      });
+      assert.equal(patched.status, 200, patched.text);
+      const progressing = await env.waitFor(
+        async () => {
+          const result = await rolloutOf('StatefulSet', 'db', '--check');
+          return result.code === 1 && new RegExp(`^${C3} +progressing `, 'm').test(result.stdout) ? result : undefined;
+        },
+        90_000,
+        { what: `the StatefulSet in progress on ${C3}` },
+      );
+      assert.match(progressing.stdout, new RegExp(`^${C3} +progressing .*Waiting for 1 pods to be ready\\.\\.\\.$`, 'm'), describeRun(progressing));
+      assert.match(progressing.stdout, new RegExp(`^${C2} +rolled-out `, 'm'), describeRun(progressing));
+      assert.equal(progressing.stderr, `error: status check failed: cluster "${C3}": Waiting for 1 pods to be ready...\n`);
+    });
+
+    test('DaemonSet: no nodes is rolled out; a node whose pod stays Pending puts that member in progress', async () => {
+      const done = await env.waitFor(
+        async () => {
+          const result = await rolloutOf('DaemonSet', 'agent', '--check');
+          return result.code === 0 ? result : undefined;
+        },
+        90_000,
+        { what: 'the DaemonSet rolled out on every member' },
+      );
+      for (const member of MEMBERS)
+        assert.match(done.stdout, new RegExp(`^${member} +rolled-out .*daemon set "agent" successfully rolled out$`, 'm'), describeRun(done));
+
+      const created = await env.adminRequest(C3, 'POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: node } });
+      assert.equal(created.status, 201, created.text);
+      const progressing = await env.waitFor(
+        async () => {
+          const result = await rolloutOf('DaemonSet', 'agent', '--check');
+          return result.code === 1 ? result : undefined;
+        },
+        90_000,
+        { what: `the DaemonSet in progress on ${C3}` },
+      );
+      assert.match(
+        progressing.stdout,
+        new RegExp(`^${C3} +progressing .*Waiting for daemon set "agent" rollout to finish: 0 (out )?of 1 `, 'm'),
+        describeRun(progressing),
+      );
+      assert.match(progressing.stdout, new RegExp(`^${C2} +rolled-out `, 'm'), describeRun(progressing));
+      const timedOut = await rolloutOf('DaemonSet', 'agent', '--wait=3s');
+      assert.equal(timedOut.code, 1, describeRun(timedOut));
+      assert.match(timedOut.stderr, new RegExp(`^error: not every member rolled out within 3s: cluster "${C3}": Waiting for daemon set "agent"`, 'm'));
+    });
+  },
+);
