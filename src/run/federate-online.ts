@@ -8,6 +8,7 @@ import { Applier } from '../cluster/applier.js';
 import { discoverApiResources } from '../cluster/discovery.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { FederateOptions } from '../commands/federate.js';
+import { formatCount } from '../core/count.js';
 import { type ApiResource, type DiscoverySnapshot, groupQualifiedName, lookupApiResource, preferredResourceLists } from '../core/api-resources.js';
 import { type ServedFederatedType, federateObject, planFederatedWrites } from '../core/federate.js';
 import { GVR, gvrOf } from '../core/gvr.js';
@@ -339,11 +340,6 @@ export function summarizePlanRows(rows: ReadonlyArray<readonly [string, string, 
 function padColumns(rows: ReadonlyArray<readonly string[]>): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '));
-}
-
-/** 10001 → "10,001". */
-function formatCount(count: number): string {
-  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** "federated 9,998 of 10,001 object(s) of 4 type(s); 3 failed, 2 skipped": what the writes did. */
