@@ -2,9 +2,9 @@
 // checked before the first request, and all problems are reported at once.
 
 import type { ClusterAccess, CommandEnv } from './command-env.js';
-import { DEFAULT_WAIT, type DryRunStrategy, type Problem, collectProblem, dryRunStrategy, parseOptionalTimeout } from './flags.js';
+import { DEFAULT_WAIT, type DryRunStrategy, type Problem, collectProblem, dryRunStrategy, parseOptionalTimeout, throwIfUsageProblems } from './flags.js';
 import type { Kubeconfig } from '../cluster/types.js';
-import { ConfigError, EXIT_CODES, KubefedctlError, MultipleUsageErrors } from '../errors.js';
+import { ConfigError, EXIT_CODES, KubefedctlError } from '../errors.js';
 import { dns1123SubdomainProblems, suggestResourceName } from '../core/naming.js';
 
 export interface ClusterIdentityFlags {
@@ -128,7 +128,7 @@ export function resolveHost(flags: ClusterIdentityFlags, kubeconfig: Kubeconfig 
 export function throwIfProblems(problems: Problem[], command: string): void {
   if (problems.length === 0) return;
   const messages = problems.map((p) => p.message);
-  if (problems.some((p) => p.kind === 'usage')) throw new MultipleUsageErrors(messages, { hint: `See 'kubefedctl ${command} --help'.` });
+  if (problems.some((p) => p.kind === 'usage')) throwIfUsageProblems(messages, command);
   if (messages.length === 1) throw new ConfigError(messages[0]!);
   throw new KubefedctlError('CONFIG', EXIT_CODES.failure, `${messages.length} problems:\n  - ${messages.join('\n  - ')}`);
 }

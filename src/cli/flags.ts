@@ -6,7 +6,7 @@ import { type Command, Option } from 'commander';
 import { DEFAULT_KUBEFED_NAMESPACE } from '../core/constants.js';
 import type { DryRunStrategy } from '../core/plan.js';
 import type { OutputFormat } from '../core/printers.js';
-import { UsageError } from '../errors.js';
+import { MultipleUsageErrors, UsageError } from '../errors.js';
 
 export { parseDuration, parseOptionalTimeout } from '../core/duration.js';
 
@@ -140,15 +140,27 @@ export function collectRepeated(value: string, previous: string[] | undefined): 
  * command reports every problem of its command line at once.
  */
 export function collectProblem<T>(problems: Problem[], compute: () => T): T | undefined {
+  return catchUsageError(compute, (error) => problems.push({ kind: 'usage', code: error.code, message: error.message }));
+}
+
+/** collectProblem for a command whose problems are all usage problems: their messages are enough. */
+export function collectUsageProblem<T>(problems: string[], compute: () => T): T | undefined {
+  return catchUsageError(compute, (error) => problems.push(error.message));
+}
+
+function catchUsageError<T>(compute: () => T, record: (error: UsageError) => void): T | undefined {
   try {
     return compute();
   } catch (error) {
-    if (error instanceof UsageError) {
-      problems.push({ kind: 'usage', code: error.code, message: error.message });
-      return undefined;
-    }
-    throw error;
+    if (!(error instanceof UsageError)) throw error;
+    record(error);
+    return undefined;
   }
+}
+
+/** Every usage problem of a command line in one error (exit 2), pointing at the command's help. */
+export function throwIfUsageProblems(problems: readonly string[], command: string): void {
+  if (problems.length > 0) throw new MultipleUsageErrors(problems, { hint: `See 'kubefedctl ${command} --help'.` });
 }
 
 /** One problem with a command line or its kubeconfig; all are reported together. */

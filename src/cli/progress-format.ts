@@ -1,11 +1,8 @@
 // What the live lines at a terminal say, as pure functions of counts and times: the progress bar,
-// its rate and time left, counts with thousands separators, and lines cut to the terminal's width.
-// Only the terminal UI (progress.ts, in the tty-ui bundle) and tests import it.
+// its rate and time left, and lines cut to the terminal's width (counts: core/count.ts). Only the
+// terminal UI (progress.ts, in the tty-ui bundle) and tests import it.
 
-/** 10001 → "10,001". */
-export function formatCount(count: number): string {
-  return String(Math.round(count)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
+import { formatCount } from '../core/count.js';
 
 /** A short elapsed time or time left: "0s", "16s", "2m05s", "1h02m". */
 export function formatElapsed(ms: number): string {

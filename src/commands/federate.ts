@@ -15,10 +15,11 @@ import {
   kubefedNamespace,
   namespaceOption,
   outputOption,
+  throwIfUsageProblems,
 } from '../cli/flags.js';
 import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
-import { MultipleUsageErrors, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { ANNOTATIONS_MODES, type AnnotationsMode, type Placement } from '../core/federate.js';
 import type { OutputFormat } from '../core/printers.js';
 
@@ -200,7 +201,7 @@ function completeFederateOptions(args: string[], flags: FederateFlags): Federate
     if (flags.filename && flags.filename.length > 0) problems.push('--krm reads a ResourceList on stdin: it cannot be combined with -f/--filename');
     if (flags.output) problems.push('--krm always writes a ResourceList: -o/--output does not apply');
     if (flags.annotations === 'overrides') problems.push('--annotations=overrides is not supported with --krm (use -f with --placement-clusters)');
-    if (problems.length > 0) throw new MultipleUsageErrors(problems, { hint: "See 'kubefedctl federate --help'." });
+    throwIfUsageProblems(problems, 'federate');
     return { mode: 'krm', placement, passthroughKinds, ignoredFlags: offlineIgnoredFlags() };
   }
   if (flags.filename && flags.filename.length > 0) {
@@ -232,7 +233,7 @@ function completeFederateOptions(args: string[], flags: FederateFlags): Federate
   if (args.length === 0) problems.push('TYPE-NAME is required (or give -f FILE to federate manifests offline)');
   else if (args.length === 1) problems.push('RESOURCE-NAME is required');
   if (flags.enableType && flags.output) problems.push(`Flag '--enable-type' cannot be used with '--output [${flags.output}]'`);
-  if (problems.length > 0) throw new MultipleUsageErrors(problems, { hint: "See 'kubefedctl federate --help'." });
+  throwIfUsageProblems(problems, 'federate');
   return {
     mode: 'online',
     typeName: args[0]!,

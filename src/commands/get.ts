@@ -2,11 +2,10 @@
 // them. This module wires the command and completes its options; run/get.ts reads and prints.
 
 import { type Command, Option } from 'commander';
-import { type GlobalSubcommandFlags, addBooleanFlag, addGlobalSubcommandFlags, kubefedNamespace, outputOption } from '../cli/flags.js';
+import { type GlobalSubcommandFlags, addBooleanFlag, addGlobalSubcommandFlags, kubefedNamespace, outputOption, throwIfUsageProblems } from '../cli/flags.js';
 import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
 import { CLUSTER_OUTPUT_FORMATS, CLUSTER_TYPE_NAMES, type ClusterOutputFormat } from '../core/clusters-table.js';
-import { MultipleUsageErrors } from '../errors.js';
 
 interface GetFlags extends GlobalSubcommandFlags {
   output?: ClusterOutputFormat;
@@ -106,7 +105,7 @@ function completeGetOptions(type: string | undefined, rest: readonly string[], f
     names = [...rest];
   }
   if (names.length > 0 && flags.selector) problems.push('name cannot be provided when a selector is specified');
-  if (problems.length > 0) throw new MultipleUsageErrors(problems, { hint: "See 'kubefedctl get --help'." });
+  throwIfUsageProblems(problems, 'get');
   return {
     names,
     singleItemImplied: names.length === 1,

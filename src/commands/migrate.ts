@@ -3,7 +3,16 @@
 // and completes their options; run/migrate.ts reads, converts and prints.
 
 import { type Command, Option } from 'commander';
-import { type GlobalSubcommandFlags, addBooleanFlag, addGlobalSubcommandFlags, collectRepeated, namespaceOption, outputOption } from '../cli/flags.js';
+import {
+  type GlobalSubcommandFlags,
+  addBooleanFlag,
+  addGlobalSubcommandFlags,
+  collectRepeated,
+  collectUsageProblem,
+  namespaceOption,
+  outputOption,
+  throwIfUsageProblems,
+} from '../cli/flags.js';
 import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
 import { KARMADA_CLUSTER_NAMES, OCM_CLUSTER_NAMES, parseRenames } from '../core/migrate/cluster-names.js';
@@ -27,7 +36,7 @@ import {
 } from '../core/migrate/options.js';
 import { qualifiedNameProblems } from '../core/preview/label-selector.js';
 import { dns1123SubdomainProblems } from '../core/naming.js';
-import { MultipleUsageErrors, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { parseDuration } from '../core/duration.js';
 
 interface MigrateFlags extends GlobalSubcommandFlags {
@@ -277,15 +286,6 @@ function addInputFlags(command: Command): void {
 
 function completeMigrateOptions(target: 'karmada' | 'ocm', flags: MigrateFlags): MigrateOptions {
   const problems: string[] = [];
-  const collect = <T>(compute: () => T): T | undefined => {
-    try {
-      return compute();
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      problems.push(error.message);
-      return undefined;
-    }
-  };
   const filenames = flags.filename ?? [];
   let input: MigrateInput;
   if (filenames.length > 0) {
@@ -311,7 +311,8 @@ function completeMigrateOptions(target: 'karmada' | 'ocm', flags: MigrateFlags):
     };
   }
   const renames =
-    collect(() => parseRenames(flags.rename ?? [], target === 'karmada' ? KARMADA_CLUSTER_NAMES : OCM_CLUSTER_NAMES)) ?? new Map<string, string>();
+    collectUsageProblem(problems, () => parseRenames(flags.rename ?? [], target === 'karmada' ? KARMADA_CLUSTER_NAMES : OCM_CLUSTER_NAMES)) ??
+    new Map<string, string>();
   const common: CommonMigrateOptions = {
     input,
     output: flags.output ?? 'yaml',
@@ -327,7 +328,7 @@ function completeMigrateOptions(target: 'karmada' | 'ocm', flags: MigrateFlags):
   if (target === 'karmada') {
     const clusterNamespace = flags.karmadaClusterNamespace ?? DEFAULT_KARMADA_CLUSTER_NAMESPACE;
     checkName('--karmada-cluster-namespace', clusterNamespace);
-    const karmadaVersion = collect(() => parseKarmadaVersion(flags.karmadaVersion ?? DEFAULT_KARMADA_VERSION));
+    const karmadaVersion = collectUsageProblem(problems, () => parseKarmadaVersion(flags.karmadaVersion ?? DEFAULT_KARMADA_VERSION));
     options = {
       ...common,
       target,
@@ -349,7 +350,7 @@ function completeMigrateOptions(target: 'karmada' | 'ocm', flags: MigrateFlags):
     if (labelProblems.length > 0) problems.push(`invalid --cluster-name-label "${clusterNameLabel}": ${labelProblems.join('; ')}`);
     options = { ...common, target, ocm: { mode: flags.mode ?? 'manifestwork', renames, workName, namespace, clusterNameLabel } };
   }
-  if (problems.length > 0) throw new MultipleUsageErrors(problems, { hint: `See 'kubefedctl migrate ${target} --help'.` });
+  throwIfUsageProblems(problems, `migrate ${target}`);
   return options;
 }
 
@@ -367,13 +368,7 @@ function completeCutoverOptions(flags: MigrateFlags): CutoverOptions {
   const dryRun = flags.dryRun === undefined || flags.dryRun === 'false' || flags.dryRun === 'none' ? 'none' : flags.dryRun === 'server' ? undefined : 'client';
   if (dryRun === undefined)
     problems.push('--execute --dry-run=server is not supported: Karmada would adopt nothing, so no later phase could be checked; use --dry-run');
-  let timeoutMs = 0;
-  try {
-    timeoutMs = parseDuration('--timeout', flags.timeout ?? '5m');
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    problems.push(error.message);
-  }
+  const timeoutMs = collectUsageProblem(problems, () => parseDuration('--timeout', flags.timeout ?? '5m')) ?? 0;
   const printable = completeMigrateOptions('karmada', {
     ...flags,
     namespace: undefined,
@@ -383,7 +378,7 @@ function completeCutoverOptions(flags: MigrateFlags): CutoverOptions {
     yes: undefined,
     timeout: undefined,
   });
-  if (problems.length > 0) throw new MultipleUsageErrors(problems, { hint: "See 'kubefedctl migrate karmada --help'." });
+  throwIfUsageProblems(problems, 'migrate karmada');
   if (printable.target !== 'karmada') throw new UsageError('internal: karmada options expected');
   return {
     kubeconfig: flags.kubeconfig,

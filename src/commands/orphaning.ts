@@ -3,10 +3,9 @@
 // This module wires the commands; run/orphaning.ts reads and patches.
 
 import type { Command } from 'commander';
-import { type GlobalSubcommandFlags, addGlobalSubcommandFlags, namespaceOption, outputOption } from '../cli/flags.js';
+import { type GlobalSubcommandFlags, addGlobalSubcommandFlags, namespaceOption, outputOption, throwIfUsageProblems } from '../cli/flags.js';
 import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
-import { MultipleUsageErrors } from '../errors.js';
 
 interface OrphaningFlags extends GlobalSubcommandFlags {
   namespace?: string;
@@ -67,7 +66,7 @@ function completeOrphaningOptions(verb: OrphaningVerb, type: string | undefined,
   const problems: string[] = [];
   if (!type) problems.push('resource type is required');
   if (!name) problems.push('resource name is required');
-  if (problems.length > 0) throw new MultipleUsageErrors(problems, { hint: `See 'kubefedctl orphaning-deletion ${verb} --help'.` });
+  throwIfUsageProblems(problems, `orphaning-deletion ${verb}`);
   return {
     verb,
     type: type!,

@@ -5,12 +5,11 @@
 // run/preview-online.ts read the inputs, the pure engine in core/preview decides.
 
 import { type Command, Option } from 'commander';
-import { addBooleanFlag, collectRepeated, namespaceOption } from '../cli/flags.js';
+import { addBooleanFlag, collectRepeated, collectUsageProblem, namespaceOption, throwIfUsageProblems } from '../cli/flags.js';
 import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
 import { DEFAULT_KUBEFED_NAMESPACE } from '../core/constants.js';
 import type { KubeFedScope, MemberCluster, PreviewOutputFormat } from '../core/preview/index.js';
-import { MultipleUsageErrors, UsageError } from '../errors.js';
 
 interface PreviewFlags {
   filename?: string[];
@@ -245,14 +244,10 @@ function completePreviewOptions(args: readonly string[], flags: PreviewFlags, pa
     if (stdinReaders > 1) problems.push('- (stdin) may be given only once among -f, --clusters-file and --type-config');
     const clusters: MemberCluster[] = [];
     for (const value of flags.cluster ?? []) {
-      try {
-        clusters.push(parseCluster(value));
-      } catch (error) {
-        if (!(error instanceof UsageError)) throw error;
-        problems.push(error.message);
-      }
+      const cluster = collectUsageProblem(problems, () => parseCluster(value));
+      if (cluster !== undefined) clusters.push(cluster);
     }
-    if (problems.length > 0) throw new MultipleUsageErrors(problems, { hint: "See 'kubefedctl preview --help'." });
+    throwIfUsageProblems(problems, 'preview');
     return {
       ...common,
       mode: 'offline',
@@ -289,7 +284,7 @@ function completePreviewOptions(args: readonly string[], flags: PreviewFlags, pa
   }
   const live = flags.live === true;
   if (memberContexts.size > 0 && !live) problems.push('--member-context is only used with --live (member clusters are read only then)');
-  if (problems.length > 0) throw new MultipleUsageErrors(problems, { hint: "See 'kubefedctl preview --help'." });
+  throwIfUsageProblems(problems, 'preview');
   return {
     ...common,
     mode: 'online',

@@ -13,10 +13,10 @@ import {
   kubefedNamespace,
   namespaceOption,
   outputOption,
+  throwIfUsageProblems,
 } from '../cli/flags.js';
 import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
-import { MultipleUsageErrors } from '../errors.js';
 import type { OutputFormat } from '../core/printers.js';
 
 interface PromoteFlags extends GlobalSubcommandFlags, OutputFlags {
@@ -105,7 +105,7 @@ export function completePromoteOptions(typeName: string, names: readonly string[
   if (names.length > 0 && flags.selector) problems.push('NAME... and -l/--selector cannot be combined');
   if (new Set(names).size !== names.length) problems.push(`a name is given twice: ${names.join(' ')}`);
   if (!flags.cluster) problems.push('--cluster is required: the member cluster the objects run in');
-  if (problems.length > 0) throw new MultipleUsageErrors(problems, { hint: "See 'kubefedctl promote --help'." });
+  throwIfUsageProblems(problems, 'promote');
   return {
     typeName,
     names: [...names],

@@ -11,10 +11,11 @@ import {
   namespaceOption,
   outputOption,
   parseDuration,
+  collectUsageProblem,
+  throwIfUsageProblems,
 } from '../cli/flags.js';
 import type { CommandDefinition } from '../cli/command-definition.js';
 import type { CommandRunner } from '../cli/runner.js';
-import { MultipleUsageErrors } from '../errors.js';
 
 interface StatusFlags extends GlobalSubcommandFlags {
   namespace?: string;
@@ -128,15 +129,9 @@ function completeStatusOptions(type: string | undefined, name: string | undefine
     if (match) memberContexts.set(match[1]!, match[2]!);
     else problems.push(`invalid --member-context "${value}": expected CLUSTER=CONTEXT`);
   }
-  let waitTimeoutMs: number | undefined;
-  if (flags.wait !== undefined) {
-    try {
-      waitTimeoutMs = parseDuration('--wait', flags.wait);
-    } catch (error) {
-      problems.push((error as Error).message);
-    }
-  }
-  if (problems.length > 0) throw new MultipleUsageErrors(problems, { hint: "See 'kubefedctl status --help'." });
+  const wait = flags.wait;
+  const waitTimeoutMs = wait === undefined ? undefined : collectUsageProblem(problems, () => parseDuration('--wait', wait));
+  throwIfUsageProblems(problems, 'status');
   return {
     target: type && name ? { type, name, namespace: flags.namespace || undefined } : undefined,
     output: flags.output,

@@ -8,12 +8,14 @@ import { Applier } from '../cluster/applier.js';
 import { discoverApiResources } from '../cluster/discovery.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { FederateOptions } from '../commands/federate.js';
+import { formatCount } from '../core/count.js';
 import { type ApiResource, type DiscoverySnapshot, groupQualifiedName, lookupApiResource, preferredResourceLists } from '../core/api-resources.js';
 import { type ServedFederatedType, federateObject, planFederatedWrites } from '../core/federate.js';
 import { GVR, gvrOf } from '../core/gvr.js';
 import { type ContentsType, namespaceContentTypes, skipReason } from '../core/namespace-contents.js';
 import { type DryRunStrategy, resultLine } from '../core/plan.js';
 import { printObjects } from '../core/printers.js';
+import { type TableLayout, renderTable } from '../core/table.js';
 import { federatedTypeForTarget, typeConfigApiResource } from '../core/type-config.js';
 import { defaultEnableTypeDirective } from '../core/enable-directive.js';
 import type { KubeObject } from '../core/types.js';
@@ -293,6 +295,9 @@ async function namespaceContents(
   return result;
 }
 
+/** The plan's columns two spaces apart, each as wide as its widest cell. */
+const PLAN_LAYOUT: TableLayout = { minWidth: 0, padding: 2 };
+
 /** Above this many rows, the plan a person sees at a terminal is a count per type and action. */
 const PLAN_SUMMARY_ABOVE = 20;
 
@@ -306,7 +311,11 @@ function printContentsPlan(sets: ArtifactSet[], skipped: Skipped[], ui: Ui, dryR
   const rows = contentsPlanRows(sets, skipped);
   const summarize = ui.live && dryRun === 'none' && rows.length > PLAN_SUMMARY_ABOVE;
   ui.info('Plan (nothing is written yet):');
-  for (const line of padColumns(summarize ? [['TYPE', 'COUNT', 'PLAN'], ...summarizePlanRows(rows)] : [['TYPE', 'NAME', 'PLAN'], ...rows])) ui.info(line);
+  const table = summarize
+    ? renderTable(['TYPE', 'COUNT', 'PLAN'], summarizePlanRows(rows), PLAN_LAYOUT)
+    : renderTable(['TYPE', 'NAME', 'PLAN'], rows, PLAN_LAYOUT);
+  // One ui.info per line (the table ends each with a newline).
+  for (const line of table.split('\n').slice(0, -1)) ui.info(line);
   const count = sets.reduce((sum, set) => sum + set.objects.length, 0);
   ui.info(
     `Plan: federate ${formatCount(count)} object(s) of ${sets.length} type(s), skip ${formatCount(skipped.length)}${summarize ? ' (each object: --dry-run or -v=2)' : ''}`,
@@ -333,17 +342,6 @@ export function summarizePlanRows(rows: ReadonlyArray<readonly [string, string, 
   }
   const width = Math.max(5, ...[...counts.values()].map((entry) => formatCount(entry.count).length));
   return [...counts.values()].map((entry) => [entry.type, formatCount(entry.count).padStart(width), entry.plan]);
-}
-
-/** Columns two spaces apart, each as wide as its widest cell; the last is not padded. */
-function padColumns(rows: ReadonlyArray<readonly string[]>): string[] {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  '));
-}
-
-/** 10001 → "10,001". */
-function formatCount(count: number): string {
-  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** "federated 9,998 of 10,001 object(s) of 4 type(s); 3 failed, 2 skipped": what the writes did. */

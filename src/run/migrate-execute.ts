@@ -39,6 +39,7 @@ import type { Operation } from '../core/plan.js';
 import type { GroupVersionResource, KubeObject } from '../core/types.js';
 import { isPlainObject } from '../core/types.js';
 import { InterruptedError, NotFoundError, OperationError, TimeoutError, UsageError } from '../errors.js';
+import { RSP_GVR } from './host-state.js';
 import { readHostManifests } from './migrate.js';
 import { unjoinMember } from './unjoin.js';
 
@@ -626,7 +627,7 @@ async function release(session: Session, wave: Wave, before: ReadonlyMap<string,
     await applier.applyOne({
       verb: 'delete',
       cluster: 'host',
-      gvr: { group: 'scheduling.kubefed.io', version: 'v1alpha1', resource: 'replicaschedulingpreferences' },
+      gvr: RSP_GVR,
       name: object.metadata.name!,
       namespace: object.metadata.namespace,
     });

@@ -17,11 +17,12 @@ import { migrateToKarmada } from '../core/migrate/karmada.js';
 import { countBySeverity } from '../core/migrate/model.js';
 import { migrateToOcm, ocmRunbook } from '../core/migrate/ocm.js';
 import { karmadaRunbook, renderMigrationOutput, renderReport } from '../core/migrate/report.js';
-import { SCHEDULING_GROUP, toTypeConfig } from '../core/preview/inputs.js';
+import { toTypeConfig } from '../core/preview/inputs.js';
 import type { GroupVersionResource, KubeObject } from '../core/types.js';
 import { isPlainObject } from '../core/types.js';
 import { NotFoundError, OperationError } from '../errors.js';
 import { readManifestSources } from '../io.js';
+import { RSP_GVR, readKubefedState } from './host-state.js';
 
 export async function runMigrate(options: MigrateOptions, env: CommandEnv): Promise<void> {
   const ui = env.ui({ machineOutput: true });
@@ -71,8 +72,6 @@ async function readFiles(input: Extract<MigrateInput, { mode: 'offline' }>, env:
   return { manifests: sources.flatMap((source) => parseManifests(source)), hostContext: undefined };
 }
 
-const RSP_GVR: GroupVersionResource = { group: SCHEDULING_GROUP, version: 'v1alpha1', resource: 'replicaschedulingpreferences' };
-
 /** Everything migrate needs from the host cluster, as manifests named after the context. */
 async function readHost(
   input: Extract<MigrateInput, { mode: 'online' }>,
@@ -98,9 +97,8 @@ export async function readHostManifests(
   const kubefedNamespace = kubefedNamespaceFlag ?? DEFAULT_KUBEFED_NAMESPACE;
   const allNamespaces = namespace === undefined;
   const objects: KubeObject[] = [];
-  const config = await client.get(GVR.kubefedConfigs, 'kubefed', kubefedNamespace);
-  if (config !== undefined) objects.push(config);
-  const typeConfigs = (await client.list(GVR.federatedTypeConfigs, { namespace: kubefedNamespace })).items;
+  const { typeConfigs, kubefedConfig, clusters } = await readKubefedState(client, kubefedNamespace);
+  if (kubefedConfig !== undefined) objects.push(kubefedConfig);
   if (typeConfigs.length === 0) {
     throw new OperationError('KUBEFED_NOT_FOUND', `no FederatedTypeConfig in namespace ${kubefedNamespace} of context ${client.contextName}`, {
       hint: 'Check --host-cluster-context and --kubefed-namespace: migrate reads a KubeFed host cluster.',
@@ -115,7 +113,6 @@ export async function readHostManifests(
     objects.push(...(await listIfServed(client, gvr, namespaced ? namespace : undefined, warn)));
   }
   objects.push(...(await listIfServed(client, RSP_GVR, namespace, warn)));
-  const clusters = (await client.list(GVR.kubefedClusters, { namespace: kubefedNamespace })).items;
   objects.push(...clusters);
   for (const cluster of clusters) {
     const spec = isPlainObject(cluster.spec) ? cluster.spec : {};

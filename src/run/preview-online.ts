@@ -12,7 +12,7 @@ import { findApiResource } from '../cluster/discovery.js';
 import type { ClusterClient } from '../cluster/types.js';
 import type { OnlinePreviewOptions } from '../commands/preview.js';
 import { groupQualifiedName } from '../core/api-resources.js';
-import { KUBEFED_CONFIG_NAME, KUBEFED_CORE_GROUP, KUBEFED_CORE_VERSION } from '../core/constants.js';
+import { KUBEFED_CORE_GROUP } from '../core/constants.js';
 import { GVR } from '../core/gvr.js';
 import type { ManifestObject } from '../core/manifest.js';
 import {
@@ -20,7 +20,6 @@ import {
   type LiveState,
   type PreviewResult,
   RSP_TARGET_KINDS,
-  SCHEDULING_GROUP,
   type TargetRef,
   type TypeConfig,
   previewFederation,
@@ -35,9 +34,9 @@ import {
 import { propagatedVersionName, recordedClusterVersions } from '../core/preview/versions.js';
 import { type GroupVersionResource, type KubeObject, joinApiVersion } from '../core/types.js';
 import { ClusterApiError, KubefedctlError, NotFoundError, OperationError, goErrorText, prefixError } from '../errors.js';
+import { RSP_GVR, readKubefedState, readList } from './host-state.js';
 import { printPreview } from './preview.js';
 
-const RSP_GVR: GroupVersionResource = { group: SCHEDULING_GROUP, version: 'v1alpha1', resource: 'replicaschedulingpreferences' };
 const PROPAGATED_VERSIONS: GroupVersionResource = { group: KUBEFED_CORE_GROUP, version: 'v1alpha1', resource: 'propagatedversions' };
 const CLUSTER_PROPAGATED_VERSIONS: GroupVersionResource = { group: KUBEFED_CORE_GROUP, version: 'v1alpha1', resource: 'clusterpropagatedversions' };
 /** Member GETs in flight per cluster. */
@@ -50,15 +49,11 @@ export async function runOnlinePreview(options: OnlinePreviewOptions, env: Comma
   const kubefedNamespace = options.kubefedNamespace;
   const namespace = options.allNamespaces ? undefined : options.namespace || access.kubeconfig.context(options.hostClusterContext).namespace;
 
-  const [resource, typeConfigObjects, kubefedConfig, clusterObjects] = await Promise.all([
+  const [resource, { typeConfigs: typeConfigObjects, kubefedConfig, clusters: clusterObjects }] = await Promise.all([
     findApiResource(host, options.typeName, '', ui.logger).catch((error: unknown) => {
       throw prefixError(error, `Failed to find targeted ${options.typeName} type`);
     }),
-    readList(host, GVR.federatedTypeConfigs, 'FederatedTypeConfig', kubefedNamespace, 'FederatedTypeConfigs'),
-    host.get(GVR.kubefedConfigs, KUBEFED_CONFIG_NAME, kubefedNamespace).catch((error: unknown) => {
-      throw prefixError(error, `Failed to read KubeFedConfig ${kubefedNamespace}/${KUBEFED_CONFIG_NAME}`);
-    }),
-    readList(host, GVR.kubefedClusters, 'KubeFedCluster', kubefedNamespace, 'KubeFedClusters'),
+    readKubefedState(host, kubefedNamespace),
   ]);
   const typeConfigs = typeConfigObjects.map(toTypeConfig);
   const typeConfig = findTypeConfig(typeConfigs, resource.group, resource.name);
@@ -98,7 +93,7 @@ export async function runOnlinePreview(options: OnlinePreviewOptions, env: Comma
     manifests.push({ object, source: `${host.contextName}: ${object.kind} ${ref}`, document: 1, line: 1 });
   };
   for (const object of typeConfigObjects) add(object);
-  if (kubefedConfig !== undefined) add(withTypeMeta(kubefedConfig, joinApiVersion(KUBEFED_CORE_GROUP, KUBEFED_CORE_VERSION), 'KubeFedConfig'));
+  if (kubefedConfig !== undefined) add(kubefedConfig);
   for (const object of clusterObjects) add(object);
   for (const object of federatedNamespaces) {
     const key = sourceKey({ kind: object.kind, namespace: object.metadata.namespace ?? '', name: object.metadata.name ?? '' });
@@ -148,13 +143,6 @@ function findTypeConfig(typeConfigs: readonly TypeConfig[], group: string, plura
     typeConfigs.find((candidate) => candidate.federatedType.group === group && candidate.federatedType.pluralName === plural) ??
     typeConfigs.find((candidate) => candidate.targetType.group === group && candidate.targetType.pluralName === plural)
   );
-}
-
-async function readList(client: ClusterClient, gvr: GroupVersionResource, kind: string, namespace: string | undefined, what: string): Promise<KubeObject[]> {
-  const { items } = await client.list(gvr, { namespace }).catch((error: unknown) => {
-    throw prefixError(error, `Failed to list ${what}${namespace ? ` in namespace ${namespace}` : ''}`);
-  });
-  return items.map((item) => ({ ...item, apiVersion: joinApiVersion(gvr.group, gvr.version), kind }));
 }
 
 async function readTargets(

@@ -18,7 +18,7 @@ import { storedCredentialsContext, storedCredentialsKubeconfig } from '../cluste
 import type { ClusterClient } from '../cluster/types.js';
 import type { PromoteOptions } from '../commands/promote.js';
 import { type ApiResource, groupQualifiedName } from '../core/api-resources.js';
-import { KUBEFED_CONFIG_NAME, KUBEFED_CORE_GROUP, KUBEFED_CORE_VERSION } from '../core/constants.js';
+import { KUBEFED_CONFIG_NAME } from '../core/constants.js';
 import { type FederatedType, federateObject } from '../core/federate.js';
 import { GVR, gvrOf } from '../core/gvr.js';
 import type { ManifestObject } from '../core/manifest.js';
@@ -29,6 +29,7 @@ import { printObjects } from '../core/printers.js';
 import { type Dependency, END_ORPHANING_PATCH, adoptionVerdict, isServerOwnedSecret, podSpecDependencies, podSpecOf, withOrphaning } from '../core/promote.js';
 import { type GroupVersionResource, type KubeObject, joinApiVersion } from '../core/types.js';
 import { KubefedctlError, OperationError, PartialFailureError, prefixError } from '../errors.js';
+import { readKubefedState } from './host-state.js';
 
 /** One object to promote as the member holds it, with the Federated object made from it. */
 interface Promotion {
@@ -63,13 +64,7 @@ export async function runPromote(options: PromoteOptions, env: CommandEnv): Prom
   const kubefedNs = options.kubefedNamespace;
   const clusterName = options.cluster;
 
-  const [typeConfigObjects, kubefedConfig, clusterObjects] = await Promise.all([
-    readList(host, GVR.federatedTypeConfigs, 'FederatedTypeConfig', kubefedNs),
-    host.get(GVR.kubefedConfigs, KUBEFED_CONFIG_NAME, kubefedNs).catch((error: unknown) => {
-      throw prefixError(error, `Failed to read KubeFedConfig ${kubefedNs}/${KUBEFED_CONFIG_NAME}`);
-    }),
-    readList(host, GVR.kubefedClusters, 'KubeFedCluster', kubefedNs),
-  ]);
+  const { typeConfigs: typeConfigObjects, kubefedConfig, clusters: clusterObjects } = await readKubefedState(host, kubefedNs);
   const kubefedCluster = clusterObjects.find((object) => object.metadata.name === clusterName);
   if (kubefedCluster === undefined) {
     throw new OperationError(
@@ -169,7 +164,7 @@ export async function runPromote(options: PromoteOptions, env: CommandEnv): Prom
   const manifests: ManifestObject[] = [];
   const add = (object: KubeObject) => manifests.push({ object, source: `promote: ${object.kind} ${refOf(object)}`, document: manifests.length + 1, line: 1 });
   for (const object of typeConfigObjects) add(object);
-  if (kubefedConfig !== undefined) add({ ...kubefedConfig, apiVersion: joinApiVersion(KUBEFED_CORE_GROUP, KUBEFED_CORE_VERSION), kind: 'KubeFedConfig' });
+  if (kubefedConfig !== undefined) add(kubefedConfig);
   for (const object of clusterObjects) add(object);
   if (federatedNamespace) add(federatedNamespace.object);
   for (const promotion of planned) add(promotion.federated);
@@ -494,11 +489,4 @@ function hintFor(code: string, kubefedNs: string): string | undefined {
     default:
       return undefined;
   }
-}
-
-async function readList(client: ClusterClient, gvr: GroupVersionResource, kind: string, namespace: string): Promise<KubeObject[]> {
-  const { items } = await client.list(gvr, { namespace }).catch((error: unknown) => {
-    throw prefixError(error, `Failed to list ${kind} objects in namespace ${namespace}`);
-  });
-  return items.map((item) => ({ ...item, apiVersion: joinApiVersion(gvr.group, gvr.version), kind }));
 }

@@ -65,6 +65,9 @@ describe('renderTable (cli-runtime tabwriter: minwidth 6, padding 3)', () => {
     assert.equal(renderTable(undefined, [['a', 'b']]), 'a     b\n');
   });
   test('an empty table is empty', () => assert.equal(renderTable(undefined, []), ''));
+  test('another layout: minwidth 0, padding 2 (the plan of federate --contents)', () => {
+    assert.equal(renderTable(['TYPE', 'NAME'], [['a', 'bb']], { minWidth: 0, padding: 2 }), 'TYPE  NAME\na     bb\n');
+  });
   test('widths count characters, not UTF-16 units', () => {
     assert.equal(renderTable(['N', 'X'], [['\u{1F600}\u{1F600}\u{1F600}\u{1F600}', 'y']]), 'N      X\n\u{1F600}\u{1F600}\u{1F600}\u{1F600}   y\n');
   });
