@@ -147,7 +147,8 @@ export async function runCutover(options: CutoverOptions, env: CommandEnv): Prom
   await checkKarmadaServes(session, waves);
   const registered = await Promise.all(members.map(async (member) => clusterReady(await karmada.get(KARMADA.clusters, member.karmadaName))));
   const unregistration = await unregistrationState(session, waves);
-  const work = waves.filter((wave) => wave.targets.length > 0);
+  // A wave whose objects are gone may still hold ReplicaSchedulingPreferences (a run stopped just before their delete).
+  const work = waves.filter((wave) => wave.targets.length > 0 || wave.inputs.preview.replicaSchedulingPreferences.length > 0);
   const toRegister = members.filter((_, index) => !registered[index]);
   if (work.length === 0 && toRegister.length === 0 && !unregistration.due) {
     ui.info(
@@ -514,7 +515,10 @@ async function adopt(session: Session, wave: Wave, spinner: Spinner): Promise<{ 
   // One kind of step at a time (overrides, then policies, then templates), the objects of each at once.
   for (const step of [...new Set(objects.map(rank))].sort((a, b) => a - b)) {
     const ofStep = objects.filter((object) => rank(object) === step);
-    await mapWithConcurrency(ofStep, WRITE_CONCURRENCY, async (object) => ensure(applier, session.karmada, 'karmada', gvrOf(session, object), object));
+    // Policies follow what the host holds now (a rerun after a change there); templates are left as Karmada has them.
+    await mapWithConcurrency(ofStep, WRITE_CONCURRENCY, async (object) =>
+      ensure(applier, session.karmada, 'karmada', gvrOf(session, object), object, object.kind in KARMADA_POLICY_RESOURCES),
+    );
   }
 
   // FederatedNamespaces too: their Namespace has a ClusterPropagationPolicy (and so a binding) of its own.
@@ -623,19 +627,18 @@ async function release(session: Session, wave: Wave, before: ReadonlyMap<string,
   // still federated, orphan annotation or not: the contents must be gone before their FederatedNamespace goes.
   const contents = wave.targets.filter((target) => !isNamespace(target));
   const namespaces = wave.targets.filter(isNamespace);
-  for (const { object } of wave.inputs.preview.replicaSchedulingPreferences) {
-    await applier.applyOne({
-      verb: 'delete',
-      cluster: 'host',
-      gvr: RSP_GVR,
-      name: object.metadata.name!,
-      namespace: object.metadata.namespace,
-    });
-  }
+  // A ReplicaSchedulingPreference goes only once the objects it divides are gone: a run stopped in
+  // between must find each Federated object left with its RSP, or its rerun would convert it as
+  // undivided and put Karmada's division and KubeFed's side by side.
+  const deleteRsps = () =>
+    mapWithConcurrency(wave.inputs.preview.replicaSchedulingPreferences, WRITE_CONCURRENCY, async ({ object }) =>
+      applier.applyOne({ verb: 'delete', cluster: 'host', gvr: RSP_GVR, name: object.metadata.name!, namespace: object.metadata.namespace }),
+    );
   for (const [step, targets] of [
     ['contents', contents],
     ['namespaces', namespaces],
   ] as const) {
+    if (step === 'namespaces') await deleteRsps();
     await mapWithConcurrency(targets, WRITE_CONCURRENCY, async (target) =>
       applier.applyOne({
         verb: 'delete',
