@@ -548,7 +548,7 @@ describe('migrate karmada --execute when answers are lost', { skip: skip || unde
             server: await proxyOf(KARMADA_CONTEXT, karmada!.creds.server, karmadaCa, karmadaCluster),
             'certificate-authority-data': Buffer.from(karmadaCa).toString('base64'),
           },
-          user: { token: karmada!.creds.token },
+          user: { token: karmadaCluster.adminToken },
         },
       ],
       HOST,
@@ -715,7 +715,7 @@ describe('migrate karmada --execute that Karmada cannot finish', { skip: skip ||
         });
       };
       const question = new RegExp(
-        `^Cut over 1 Federated object \\(namespace ${ns}\\)( and register \\d clusters)? from KubeFed on "${HOST}" to Karmada on "${KARMADA_CONTEXT}"\\? \\[y/N\\] `,
+        `^Cut over \\d+ Federated objects? \\(namespace ${ns}\\)( and register \\d clusters)? from KubeFed on "${HOST}" to Karmada on "${KARMADA_CONTEXT}"\\? \\[y/N\\] `,
       );
       const federatedPath = `/apis/types.kubefed.io/v1beta1/namespaces/${ns}/federated${plural}/w`;
       const versionBefore = (await getObject(env, HOST, federatedPath)).metadata.resourceVersion;

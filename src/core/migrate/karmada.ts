@@ -530,7 +530,7 @@ function replicaSchedulingOf(rsp: KubeObject, template: KubeObject, context: Obj
   rspSink.warning(
     'RSP_DIVISION',
     'ReplicaSchedulingPreference',
-    'replicas are divided by static weight: Karmada rounds down and hands out the remainder in its own order, KubeFed rounds up in order of weight and name hash, so a cluster may get one replica more or less; and where the division gives no replica, KubeFed places a Deployment with 0 replicas, Karmada none',
+    "replicas are divided by static weight: Karmada apportions them by Webster's method, KubeFed gives each cluster in order of weight and name hash its share rounded up, so the two can differ (4 replicas on 1:1:1 are 2, 1, 1 for Karmada and 2, 2, 0 for KubeFed; docs/karmada-interplay.md); and where the division gives no replica, KubeFed places a Deployment with 0 replicas, Karmada none",
   );
   return { ...divided, weightPreference: { staticWeightList } };
 }
