@@ -38,25 +38,37 @@ async function memberDeployment(cluster: string): Promise<any> {
   return getObject(env, cluster, `/apis/apps/v1/namespaces/${APP}/deployments/web`);
 }
 
+/** Both members joined afresh (a registration an earlier file left is replaced). */
+async function joinMembersAfresh(): Promise<void> {
+  for (const member of MEMBERS) {
+    await cli('unjoin', member, '--force');
+    await waitForNamespaceGone(env, member, NS);
+    const join = await cli('join', member, '--wait=90s');
+    assert.equal(join.code, 0, describeRun(join));
+  }
+}
+
+/** The namespace on the host and its FederatedNamespace placed on both members. */
+function federatedNamespace(ns: string): Array<readonly [string, unknown]> {
+  return [
+    ['/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }],
+    [
+      `${FED}/namespaces/${ns}/federatednamespaces`,
+      {
+        apiVersion: 'types.kubefed.io/v1beta1',
+        kind: 'FederatedNamespace',
+        metadata: { name: ns, namespace: ns },
+        spec: { placement: { clusters: MEMBERS.map((name) => ({ name })) } },
+      },
+    ],
+  ];
+}
+
 describe('status --members against real members', { skip: MEMBERS.length < 2 && 'needs two members (KUBEFEDCTL_E2E_CLUSTERS=3)', timeout: 900_000 }, () => {
   before(async () => {
-    for (const member of MEMBERS) {
-      await cli('unjoin', member, '--force');
-      await waitForNamespaceGone(env, member, NS);
-      const join = await cli('join', member, '--wait=90s');
-      assert.equal(join.code, 0, describeRun(join));
-    }
+    await joinMembersAfresh();
     for (const [path, body] of [
-      ['/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: APP } }],
-      [
-        `${FED}/namespaces/${APP}/federatednamespaces`,
-        {
-          apiVersion: 'types.kubefed.io/v1beta1',
-          kind: 'FederatedNamespace',
-          metadata: { name: APP, namespace: APP },
-          spec: { placement: { clusters: MEMBERS.map((name) => ({ name })) } },
-        },
-      ],
+      ...federatedNamespace(APP),
       [
         `${FED}/namespaces/${APP}/federateddeployments`,
         {
@@ -221,27 +233,13 @@ describe(
     const rolloutOf = (kind: string, name: string, ...args: string[]) => cli('status', `Federated${kind}`, name, '-n', ns, '--members', ...args);
 
     before(async () => {
-      for (const member of MEMBERS) {
-        await cli('unjoin', member, '--force');
-        await waitForNamespaceGone(env, member, NS);
-        const join = await cli('join', member, '--wait=90s');
-        assert.equal(join.code, 0, describeRun(join));
-      }
+      await joinMembersAfresh();
       for (const type of types) {
         const enabled = await cli('enable', type);
         assert.equal(enabled.code, 0, describeRun(enabled));
       }
       for (const [path, body] of [
-        ['/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }],
-        [
-          `${FED}/namespaces/${ns}/federatednamespaces`,
-          {
-            apiVersion: 'types.kubefed.io/v1beta1',
-            kind: 'FederatedNamespace',
-            metadata: { name: ns, namespace: ns },
-            spec: { placement: { clusters: MEMBERS.map((name) => ({ name })) } },
-          },
-        ],
+        ...federatedNamespace(ns),
         [`${FED}/namespaces/${ns}/federatedstatefulsets`, federated('StatefulSet', 'db', { replicas: 0, serviceName: 'db', ...podSpec('db') })],
         [`${FED}/namespaces/${ns}/federateddaemonsets`, federated('DaemonSet', 'agent', podSpec('agent'))],
       ] as const) {
