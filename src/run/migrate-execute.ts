@@ -431,10 +431,10 @@ async function waitForToken(session: Session, client: ClusterClient, name: strin
 
 async function orphan(session: Session, wave: Wave): Promise<void> {
   const applier = applierFor(session, [['host', session.host]]);
+  const federated = await readFederated(session, wave.targets);
   await mapWithConcurrency(wave.targets, WRITE_CONCURRENCY, async (target) => {
-    const federated = await session.host.get(target.federatedResource, target.source.name, target.source.namespace || undefined);
-    if (federated === undefined) return;
-    const patch = orphanPatch(federated);
+    const object = federated.get(target);
+    const patch = object && orphanPatch(object);
     if (patch === undefined) return;
     await applier.applyOne({
       verb: 'patch',
@@ -446,9 +446,8 @@ async function orphan(session: Session, wave: Wave): Promise<void> {
     } as Operation);
   });
   // The check: every Federated object of the wave now tells KubeFed to keep its member objects.
-  for (const target of wave.targets) {
-    const federated = await session.host.get(target.federatedResource, target.source.name, target.source.namespace || undefined);
-    if (federated !== undefined && orphanPatch(federated) !== undefined) {
+  for (const [target, object] of await readFederated(session, wave.targets)) {
+    if (object !== undefined && orphanPatch(object) !== undefined) {
       throw new OperationError(
         'ORPHAN_NOT_SET',
         `${qualifiedName(target.federatedResource, target.source.name, target.source.namespace)} is not marked kubefed.io/orphan=true after the patch`,
@@ -456,6 +455,25 @@ async function orphan(session: Session, wave: Wave): Promise<void> {
       );
     }
   }
+}
+
+/** Each target's Federated object as the host holds it now (undefined once gone): one list per type and namespace. */
+async function readFederated(session: Session, targets: readonly CutoverTarget[]): Promise<Map<CutoverTarget, KubeObject | undefined>> {
+  const lists = new Map<string, Promise<Map<string, KubeObject>>>();
+  const found = new Map<CutoverTarget, KubeObject | undefined>();
+  for (const target of targets) {
+    const { group, version, resource } = target.federatedResource;
+    const key = `${group}/${version}/${resource}/${target.source.namespace}`;
+    let byName = lists.get(key);
+    if (byName === undefined) {
+      byName = session.host
+        .list(target.federatedResource, { namespace: target.source.namespace || undefined })
+        .then(({ items }) => new Map(items.map((item) => [item.metadata.name ?? '', item])));
+      lists.set(key, byName);
+    }
+    found.set(target, (await byName).get(target.source.name));
+  }
+  return found;
 }
 
 // ---- adopt ----------------------------------------------------------------------------------
@@ -652,7 +670,7 @@ async function release(session: Session, wave: Wave, before: ReadonlyMap<string,
       session,
       `KubeFed to let go of the Federated ${step} of ${wave.label}`,
       async () => {
-        const left = (await federatedLeft(session, targets)).length;
+        const left = [...(await readFederated(session, targets)).values()].filter((object) => object !== undefined).length;
         spinner.update(`${wave.label}: KubeFed released ${targets.length - left} of ${targets.length} ${step}`);
         return left === 0 ? true : undefined;
       },
@@ -674,25 +692,6 @@ async function release(session: Session, wave: Wave, before: ReadonlyMap<string,
     },
     () => lastProblems,
   );
-}
-
-/** The targets whose Federated object still exists: one list per type and namespace. */
-async function federatedLeft(session: Session, targets: readonly CutoverTarget[]): Promise<CutoverTarget[]> {
-  const lists = new Map<string, Promise<Set<string>>>();
-  const left: CutoverTarget[] = [];
-  for (const target of targets) {
-    const { group, version, resource } = target.federatedResource;
-    const key = `${group}/${version}/${resource}/${target.source.namespace}`;
-    let names = lists.get(key);
-    if (names === undefined) {
-      names = session.host
-        .list(target.federatedResource, { namespace: target.source.namespace || undefined })
-        .then(({ items }) => new Set(items.map((item) => item.metadata.name ?? '')));
-      lists.set(key, names);
-    }
-    if ((await names).has(target.source.name)) left.push(target);
-  }
-  return left;
 }
 
 // ---- unregister -----------------------------------------------------------------------------

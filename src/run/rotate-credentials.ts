@@ -121,25 +121,20 @@ async function rotateMember(
         hint: `Run "kubefedctl rotate-credentials ${clusterName}" again to finish: it issues a fresh token and deletes every older one.`,
       },
     );
-  // An interrupt after the switch is still an interrupt (exit 130), said the way a failure is.
-  const rollingForward = (error: unknown, reason: string, anyError: boolean): never => {
-    if (error instanceof InterruptedError) {
-      ui.logger.warn(
-        `cluster "${clusterName}" now uses secret ${settings.namespace}/${names.hostSecret}; its old credentials were kept (not revoked). Run "kubefedctl rotate-credentials ${clusterName}" again to finish.`,
-      );
-      throw error;
-    }
-    if (anyError || error instanceof KubefedctlError) throw keep(reason);
-    throw error;
-  };
   try {
     await applier.applyOne(readyWithNewSecretWait(settings, observed, options.timeoutMs));
   } catch (error) {
-    rollingForward(error, (error as Error).message, false);
+    // Only a signal during the switch gets here interrupted (after it nothing is protected: a signal ends the run at once).
+    if (error instanceof InterruptedError)
+      ui.logger.warn(
+        `cluster "${clusterName}" now uses secret ${settings.namespace}/${names.hostSecret}; its old credentials were kept (not revoked). Run "kubefedctl rotate-credentials ${clusterName}" again to finish.`,
+      );
+    else if (error instanceof KubefedctlError) throw keep(error.message);
+    throw error;
   }
-  const revoked = await applier
-    .applyInOrder(inStageOrder(planRevoke(settings, observed, names)))
-    .catch((error: unknown) => rollingForward(error, `deleting them failed: ${(error as Error).message}`, true));
+  const revoked = await applier.applyInOrder(inStageOrder(planRevoke(settings, observed, names))).catch((error: unknown) => {
+    throw keep(`deleting them failed: ${(error as Error).message}`);
+  });
   const count = revoked.filter((r) => r.op.cluster === 'member' && r.outcome === 'deleted').length;
   return `${qualifiedName(GVR.kubefedClusters, clusterName)} credentials rotated, Ready; ${count} old token${count === 1 ? '' : 's'} revoked`;
 }

@@ -231,6 +231,16 @@ describe(
       spec: { template: { spec }, placement: { clusters: MEMBERS.map((cluster) => ({ name: cluster })) } },
     });
     const rolloutOf = (kind: string, name: string, ...args: string[]) => cli('status', `Federated${kind}`, name, '-n', ns, '--members', ...args);
+    /** status --check, until its result is the one awaited. */
+    const checkUntil = (kind: string, name: string, awaited: (result: Awaited<ReturnType<typeof cli>>) => boolean, what: string) =>
+      env.waitFor(
+        async () => {
+          const result = await rolloutOf(kind, name, '--check');
+          return awaited(result) ? result : undefined;
+        },
+        90_000,
+        { what },
+      );
 
     before(async () => {
       await joinMembersAfresh();
@@ -267,14 +277,7 @@ describe(
     });
 
     test('StatefulSet: replicas 0 is rolled out everywhere; a replica that stays Pending is in progress on that member only', async () => {
-      const done = await env.waitFor(
-        async () => {
-          const result = await rolloutOf('StatefulSet', 'db', '--check');
-          return result.code === 0 ? result : undefined;
-        },
-        90_000,
-        { what: 'the StatefulSet rolled out on every member' },
-      );
+      const done = await checkUntil('StatefulSet', 'db', (result) => result.code === 0, 'the StatefulSet rolled out on every member');
       for (const member of MEMBERS)
         assert.match(
           done.stdout,
@@ -286,13 +289,11 @@ describe(
         spec: { overrides: [{ clusterName: C3, clusterOverrides: [{ path: '/spec/replicas', value: 1 }] }] },
       });
       assert.equal(patched.status, 200, patched.text);
-      const progressing = await env.waitFor(
-        async () => {
-          const result = await rolloutOf('StatefulSet', 'db', '--check');
-          return result.code === 1 && new RegExp(`^${C3} +progressing `, 'm').test(result.stdout) ? result : undefined;
-        },
-        90_000,
-        { what: `the StatefulSet in progress on ${C3}` },
+      const progressing = await checkUntil(
+        'StatefulSet',
+        'db',
+        (result) => result.code === 1 && new RegExp(`^${C3} +progressing `, 'm').test(result.stdout),
+        `the StatefulSet in progress on ${C3}`,
       );
       assert.match(progressing.stdout, new RegExp(`^${C3} +progressing .*Waiting for 1 pods to be ready\\.\\.\\.$`, 'm'), describeRun(progressing));
       assert.match(progressing.stdout, new RegExp(`^${C2} +rolled-out `, 'm'), describeRun(progressing));
@@ -300,27 +301,13 @@ describe(
     });
 
     test('DaemonSet: no nodes is rolled out; a node whose pod stays Pending puts that member in progress', async () => {
-      const done = await env.waitFor(
-        async () => {
-          const result = await rolloutOf('DaemonSet', 'agent', '--check');
-          return result.code === 0 ? result : undefined;
-        },
-        90_000,
-        { what: 'the DaemonSet rolled out on every member' },
-      );
+      const done = await checkUntil('DaemonSet', 'agent', (result) => result.code === 0, 'the DaemonSet rolled out on every member');
       for (const member of MEMBERS)
         assert.match(done.stdout, new RegExp(`^${member} +rolled-out .*daemon set "agent" successfully rolled out$`, 'm'), describeRun(done));
 
       const created = await env.adminRequest(C3, 'POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: node } });
       assert.equal(created.status, 201, created.text);
-      const progressing = await env.waitFor(
-        async () => {
-          const result = await rolloutOf('DaemonSet', 'agent', '--check');
-          return result.code === 1 ? result : undefined;
-        },
-        90_000,
-        { what: `the DaemonSet in progress on ${C3}` },
-      );
+      const progressing = await checkUntil('DaemonSet', 'agent', (result) => result.code === 1, `the DaemonSet in progress on ${C3}`);
       assert.match(
         progressing.stdout,
         new RegExp(`^${C3} +progressing .*Waiting for daemon set "agent" rollout to finish: 0 (out )?of 1 `, 'm'),
