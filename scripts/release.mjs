@@ -47,7 +47,7 @@ function hasCommand(name) {
  */
 async function buildExecutable(node, output) {
   const main = path.join(WORK, 'sea-main.cjs');
-  const { metafile } = await buildCli({ outfile: main, standalone: true });
+  const { metafile } = await buildCli({ outfile: main });
   const base = path.join(WORK, 'node-base');
   copyFileSync(node, base);
   chmodSync(base, 0o755);

@@ -1,4 +1,4 @@
-// The proxy agents are bundled into dist/main.cjs behind a dynamic import (hpagent and socks are
+// The proxy agents are bundled into dist/cluster.cjs behind a dynamic import (hpagent and socks are
 // devDependencies): the built CLI, not only the sources, must tunnel through each kind of proxy.
 // Needs the build (npm test builds first).
 import { describe, it } from 'node:test';

@@ -222,7 +222,7 @@ describe('join at a terminal', { skip: !HAS_SCRIPT && 'no script(1) on this mach
     const modules = path.join(clusters.dir, 'modules.json');
     const piped = await runPiped(JOIN_WAIT, { ...(await serve(joinHost(50), joinMember('member'))), RECORD_MODULES_FILE: modules }, recorder);
     assert.equal(piped.code, 0, piped.stderr);
-    // The terminal code (cli/tty-ui.ts) is inside dist/main.cjs, initialised on first import; chalk's
+    // The terminal code (cli/tty-ui.ts) is in dist/offline.cjs, initialised on first import; chalk's
     // colour detection requires node:tty then, which nothing else of a piped run loads.
     const builtins = (JSON.parse(readFileSync(modules, 'utf8')) as { builtins: string[] }).builtins;
     assert.ok(builtins.includes('fs'), 'recorded the built-ins');

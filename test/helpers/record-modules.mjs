@@ -1,6 +1,6 @@
 // Preloaded with --import: at exit, writes to RECORD_MODULES_FILE the Node built-ins the process
 // loaded and every module file it required (require.cache: the built CLI is CommonJS, bin/ and
-// dist/main.cjs). Test-only: the built-ins come from process.moduleLoadList, which Node does not
+// dist/*.cjs). Test-only: the built-ins come from process.moduleLoadList, which Node does not
 // document; nothing in bin/, scripts/ or src/ may use it.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
