@@ -83,7 +83,7 @@ const COMMON = {
 
 /**
  * The single-file build of the single executable (scripts/release.mjs): a SEA runs one script, so
- * the file runs main itself and holds both sides, and `version` says which build it is
+ * the file runs main itself and holds what dist/'s three files hold, and `version` says which build it is
  * (__KUBEFEDCTL_BUILD__.distribution).
  */
 export async function buildCli({ outfile }) {
