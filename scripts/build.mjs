@@ -97,9 +97,9 @@ export async function buildCli({ outfile }) {
   });
 }
 
-/** Static imports (and require calls) of `file` that are bundled, from esbuild's metafile. */
-function staticImports(inputs, file) {
-  return (inputs[file]?.imports ?? []).filter((i) => i.kind !== 'dynamic-import' && i.path in inputs).map((i) => i.path);
+/** The bundled modules `file` imports, from esbuild's metafile: its dynamic import()s, or else its static imports and require calls. */
+function importsOf(inputs, file, { dynamic }) {
+  return (inputs[file]?.imports ?? []).filter((i) => (i.kind === 'dynamic-import') === dynamic && i.path in inputs).map((i) => i.path);
 }
 
 /** A file of the sources or of node_modules, not one of esbuild's virtual modules (define, plugin namespaces). */
@@ -112,7 +112,7 @@ function closure(inputs, roots) {
     const file = stack.pop();
     if (seen.has(file)) continue;
     seen.add(file);
-    stack.push(...staticImports(inputs, file));
+    stack.push(...importsOf(inputs, file, { dynamic: false }));
   }
   return seen;
 }
@@ -120,8 +120,6 @@ function closure(inputs, roots) {
 /** Dynamic imports of main.ts's side that stay in main.cjs (initialised on first import). */
 const MAIN_FILE_ENTRIES = ['src/run/federate-offline.ts'];
 export const FILES = ['main', 'offline', 'cluster'];
-
-const dynamicImports = (inputs, file) => (inputs[file]?.imports ?? []).filter((i) => i.kind === 'dynamic-import' && i.path in inputs).map((i) => i.path);
 
 /**
  * Which file of dist/ holds each module, from a one-file build's metafile. Static imports only
@@ -137,7 +135,7 @@ export function assignFiles(inputs) {
   for (let grown = true; grown;) {
     grown = false;
     for (const module of [...owner.keys()]) {
-      for (const target of dynamicImports(inputs, module)) {
+      for (const target of importsOf(inputs, module, { dynamic: true })) {
         if (owner.has(target)) continue;
         const reached = closure(inputs, [target]);
         if ([...reached].some((f) => f.startsWith('src/cluster/'))) continue;
@@ -205,7 +203,7 @@ export async function buildDist(outdir = 'dist') {
     // What the other files import from this one, handed out through a function so that a module
     // is initialised only when first asked for, as a dynamic import() in one file would be.
     const provided = [...owner]
-      .filter(([module, holder]) => holder !== file && isSourceFile(module))
+      .filter(([, holder]) => holder !== file)
       .flatMap(([module]) => (inputs[module]?.imports ?? []).map((i) => i.path))
       .filter((module, index, all) => owner.get(module) === file && all.indexOf(module) === index)
       .sort();

@@ -88,8 +88,7 @@ describe('the real build', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('each module is bundled into exactly one file, the one assigned to it', () => {
-    const metafiles = Object.fromEntries(FILES.map((file) => [file, built.builds[file].metafile]));
-    assert.deepEqual(bundledTwice(metafiles), []);
+    // buildDist itself refuses a module bundled twice (bundledTwice, tested above); this checks each is where the rule put it.
     for (const file of FILES) {
       const modules = Object.keys(built.builds[file].metafile.inputs).filter((module) => /^(src|node_modules)\//.test(module));
       assert.ok(modules.length > 10, `${file}.cjs holds modules (${modules.length})`);
